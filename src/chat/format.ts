@@ -1,0 +1,114 @@
+// How chat events look as text lines: ONE implementation for the CLI, the plain-text (nc) adapter and the log.
+// Every peer string passes through escapeControl, so nobody can move a terminal's cursor, recolour it,
+// clear it, or fake a line from someone else.
+import type { ChatMessage, CodeInfo, ImageMime, Notice, Peer } from './events';
+import { formatBytes, imageLabel } from './images';
+
+/** Continuation lines of a multi-line entry start with this, so every line is attributable to the line above. */
+export const CONTINUATION_INDENT = ' '.repeat('[00:00:00] '.length);
+
+/** A message as formatters need it: a ChatMessage, or a history entry whose image bytes were dropped. */
+export interface MessageView {
+  at: number;
+  from: Pick<Peer, 'name'> & Partial<Peer>;
+  to?: Pick<Peer, 'name'> & Partial<Peer>;
+  own: boolean;
+  text: string;
+  code?: CodeInfo;
+  image?: { mime: ImageMime; bytes?: Uint8Array; size?: number; savedPath?: string };
+}
+
+/** `HH:MM:SS` in local time, like seed 003's `strftime("%H:%M:%S")`. */
+export function clock(at: number): string {
+  const date = new Date(at);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+export interface EscapeOptions {
+  /** Keep `\n` (CRLF becomes `\n`) and `\t` as they are; otherwise they are shown as `\n` and `\t` too. */
+  keepNewlines?: boolean;
+}
+
+/**
+ * Makes control characters visible instead of letting them act: C0 controls, DEL, C1 controls (so ESC of an
+ * ANSI sequence shows as `\x1b`), Unicode line/paragraph separators and bidi overrides ("Trojan Source").
+ */
+export function escapeControl(text: string, options: EscapeOptions = {}): string {
+  const source = options.keepNewlines ? text.replace(/\r\n/g, '\n') : text;
+  return source.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    if (options.keepNewlines && (char === '\n' || char === '\t')) return char;
+    if (char === '\n') return '\\n';
+    if (char === '\t') return '\\t';
+    if (char === '\r') return '\\r';
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Cleans a name someone chose: letters of any script, marks, digits, spaces and `-_.` only; whitespace
+ * collapsed; at most `maxLength` characters (code points). Returns undefined when nothing is left.
+ */
+export function sanitizeName(raw: string, maxLength = 32): string | undefined {
+  const cleaned = raw
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}\s\-_.]/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  const name = Array.from(cleaned).slice(0, maxLength).join('').trim();
+  return name === '' ? undefined : name;
+}
+
+/** `12.3 KB PNG` for an image, whether it still has its bytes or only a recorded size. */
+export function describeImage(image: NonNullable<MessageView['image']>): string {
+  const size = image.size ?? image.bytes?.length ?? 0;
+  return `${formatBytes(size)} ${imageLabel(image.mime)}`;
+}
+
+/** `typescript, src/a.ts:12` — what a code snippet is and where it came from. */
+export function describeCode(code: CodeInfo): string {
+  const where = code.file ? `, ${code.file}${code.line !== undefined ? `:${code.line}` : ''}` : '';
+  return escapeControl(`${code.language || 'text'}${where}`);
+}
+
+/** `name`, `name → you` or `you → name` for a message's sender column. */
+export function speaker(msg: MessageView): string {
+  const from = escapeControl(msg.from.name);
+  if (!msg.to) return from;
+  return msg.own ? `you → ${escapeControl(msg.to.name)}` : `${from} → you`;
+}
+
+/**
+ * `[HH:MM:SS] name: text`, private `[HH:MM:SS] name → you: text` / `you → name`, an image adds
+ * ` [image: 12.3 KB PNG]`, code goes on the following lines. Multi-line results are joined with `\n`
+ * (no trailing newline); continuation lines are indented.
+ */
+export function formatLine(msg: MessageView): string {
+  return `[${clock(msg.at)}] ${speaker(msg)}: ${messageBody(msg, (image) => `[image: ${describeImage(image)}]`)}`;
+}
+
+/** `[HH:MM:SS] * text` for info/system notices, `[HH:MM:SS] ! text` for errors. */
+export function formatNotice(notice: Notice): string {
+  const mark = notice.level === 'error' ? '!' : '*';
+  return `[${clock(notice.at)}] ${mark} ${indentContinuation(escapeControl(notice.text, { keepNewlines: true }))}`;
+}
+
+/**
+ * The part after `name: ` — text, image tag, code block — shared with the transcript, which tags images
+ * differently (by saved file name).
+ */
+export function messageBody(msg: MessageView, imageTag: (image: NonNullable<MessageView['image']>) => string): string {
+  const text = escapeControl(msg.text, { keepNewlines: true });
+  if (msg.code) {
+    const header = `[code: ${describeCode(msg.code)}]${msg.image ? ` ${imageTag(msg.image)}` : ''}`;
+    return `${header}\n${indentContinuation(text, true)}`;
+  }
+  const parts = [text, msg.image ? imageTag(msg.image) : ''].filter((part) => part !== '');
+  return indentContinuation(parts.join(' '));
+}
+
+/** Indents every line after the first (or every line, with `all`) so it cannot pass for a line of its own. */
+export function indentContinuation(text: string, all = false): string {
+  const lines = text.split('\n');
+  return lines.map((line, i) => (all || i > 0 ? CONTINUATION_INDENT + line : line)).join('\n');
+}
