@@ -1,0 +1,80 @@
+// The ONE parser for what a user types: used by ChatSession (CLI, panel) and the server's plain-text adapter,
+// so `/msg`, `/name` and `/who` mean the same thing from nc as from VS Code.
+
+export type ParsedInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'msg'; to: string; text: string }
+  | { kind: 'name'; name: string }
+  | { kind: 'who' }
+  | { kind: 'image'; path: string }
+  | { kind: 'quit' }
+  | { kind: 'help' }
+  /** A blank line: nothing to send, nothing to complain about. */
+  | { kind: 'empty' }
+  | { kind: 'error'; message: string };
+
+/** One line per command, for `/help` and for the unknown-command error. */
+export const COMMAND_HELP = [
+  '/msg NAME text   private message to NAME (the first word is the name)',
+  '/name NAME       change your name',
+  '/who             list who is chatting and who is waiting',
+  '/image PATH      send an image file (PNG, JPEG, GIF, WebP or BMP)',
+  '/quit            leave the chat',
+  '/help            show this list',
+  '//text           send a line that starts with /',
+].join('\n');
+
+const KNOWN = '/msg, /name, /who, /image, /quit, /help';
+
+/**
+ * Parses one typed line (without its newline; a trailing CR is ignored). Lines not starting with `/` are
+ * text, sent as typed. `/msg` takes the first word after it as the recipient, so names containing spaces
+ * cannot be addressed privately. Command words are case-insensitive.
+ */
+export function parseInput(line: string): ParsedInput {
+  const input = line.replace(/\r?\n$/, '').replace(/\r$/, '');
+  if (input.trim() === '') return { kind: 'empty' };
+  if (!input.startsWith('/')) return { kind: 'text', text: input };
+  if (input.startsWith('//')) return { kind: 'text', text: input.slice(1) };
+
+  const match = /^\/(\S*)\s*([\s\S]*)$/.exec(input) as RegExpExecArray;
+  const command = match[1].toLowerCase();
+  const rest = match[2].trim();
+  switch (command) {
+    case 'msg': {
+      const parts = /^(\S+)\s+(\S[\s\S]*)$/.exec(rest);
+      if (!parts) return { kind: 'error', message: '/msg needs a name and a message: /msg NAME text' };
+      return { kind: 'msg', to: parts[1], text: parts[2] };
+    }
+    case 'name':
+      return rest === '' ? { kind: 'error', message: '/name needs the new name: /name NAME' } : { kind: 'name', name: rest };
+    case 'image': {
+      const path = unquote(rest);
+      return path === '' ? { kind: 'error', message: '/image needs a file: /image PATH' } : { kind: 'image', path };
+    }
+    case 'who':
+      return { kind: 'who' };
+    case 'quit':
+    case 'exit':
+      return { kind: 'quit' };
+    case 'help':
+    case '?':
+      return { kind: 'help' };
+    default:
+      return {
+        kind: 'error',
+        message: `Unknown command /${shorten(match[1])}. Commands: ${KNOWN} (type // to send a line starting with /).`,
+      };
+  }
+}
+
+/** Keeps an unknown command word short in the error (a peer may send a huge one). */
+function shorten(word: string): string {
+  return word.length > 20 ? `${word.slice(0, 20)}…` : word;
+}
+
+/** `"my file.png"` or `'my file.png'` → `my file.png`, so paths with spaces can be pasted quoted or not. */
+function unquote(text: string): string {
+  const quoted = /^(["'])(.*)\1$/.exec(text);
+  return quoted ? quoted[2] : text;
+}
