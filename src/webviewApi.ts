@@ -1,0 +1,193 @@
+// THE host↔webview contract: every message either side posts is one declared type below, and the host
+// validates everything the webview sends with `isWebviewToHost` (webview input is untrusted too).
+// View models are plain JSON (no Buffers, no class instances). Imported by src/vscode/ and webview/ only.
+//
+// Stable test hooks (data-testid) in the panel, for test/e2e:
+//   header          the header bar (role, address, state, Disconnect/Stop, Open Logs)
+//   roster          the roster column (chatting + waiting queue)
+//   queue-entry     one <li> per waiting peer, in queue order (host also gets Admit/Kick buttons inside)
+//   queue-position  the "You are #N in line" banner of a waiting client (hidden when seated)
+//   message         one row per message or notice; attribute data-kind = text|code|image|error|info|system
+//                   (a message with an image is "image"; data-own="true" on own messages)
+//   thumbnail       an image thumbnail <img> inside a message row (click → opens the full image in an editor tab)
+//   composer        the message <textarea>
+//   send            the Send button
+//   drop-hint       the hint under the composer ("… hold Shift to drop …")
+// Also: data-testid="attach" (attach button), "pending-image" (preview of the image about to be sent),
+// "remove-image", "open-logs", "stop" (Disconnect/Stop), "admit" and "kick" buttons inside queue entries.
+
+/** Who someone is, as the panel shows them. */
+export interface PeerView {
+  id: number;
+  name: string;
+  /** `ip:port` as the server sees it; 'host' for the server's own user. */
+  address: string;
+  kind: 'host' | 'native' | 'plain';
+}
+
+export type NoticeLevel = 'info' | 'system' | 'error';
+export type MessageKind = 'text' | 'code' | 'image';
+/** What a row's data-kind attribute says. */
+export type EntryKind = MessageKind | NoticeLevel;
+
+export interface ImageView {
+  /** asWebviewUri of the saved file; absent when the image could not be saved (the log says why). */
+  uri?: string;
+  mime: string;
+  size: number;
+}
+
+export interface MessageView {
+  entry: 'message';
+  id: string;
+  at: number;
+  /** `HH:MM:SS`, formatted by the host with the engine's one clock() helper. */
+  time: string;
+  from: PeerView;
+  text: string;
+  code?: { language: string; file?: string; line?: number };
+  image?: ImageView;
+  to?: PeerView;
+  own: boolean;
+  kind: MessageKind;
+}
+
+export interface NoticeView {
+  entry: 'notice';
+  id: string;
+  at: number;
+  time: string;
+  level: NoticeLevel;
+  text: string;
+  code?: string;
+}
+
+export type EntryView = MessageView | NoticeView;
+
+export interface RosterView {
+  seats: number;
+  active: PeerView[];
+  waiting: PeerView[];
+  connections: number;
+}
+
+export type Role = 'server' | 'client' | 'none';
+export type PanelState =
+  | 'idle' | 'listening' | 'connecting' | 'handshaking' | 'waiting' | 'active' | 'reconnecting' | 'closed';
+
+export interface HeaderView {
+  role: Role;
+  /** 'host:port' we serve on / connect to ('' when none). */
+  address: string;
+  /** LAN addresses others can use (server role). */
+  lanAddresses: string[];
+  state: PanelState;
+  /** Who I am in the room, once known. */
+  self?: PeerView;
+  /** Client: my place in line (1 = next), null when seated. */
+  queuePosition: number | null;
+  /** Where logs go; shown when it is not the workspace (no folder open). */
+  logDir?: string;
+  logNote?: string;
+}
+
+/** Host → webview. */
+export type HostToWebview =
+  | { type: 'snapshot'; header: HeaderView; roster: RosterView; entries: EntryView[]; sessionKey: string | null }
+  | { type: 'entries'; entries: EntryView[] }
+  | { type: 'roster'; roster: RosterView }
+  | { type: 'header'; header: HeaderView }
+  /** An image the user picked with the host's file picker, to preview before sending. */
+  | { type: 'attachment'; name: string; mime: string; size: number; base64: string };
+
+/** An image travelling from the webview to the host over postMessage (IPC, not the wire). */
+export interface ImagePayload {
+  name: string;
+  mime: string;
+  base64: string;
+}
+
+/** Webview → host. */
+export type WebviewToHost =
+  | { type: 'ready' }
+  /** Text (possibly a /msg, /name, /who command) and/or an image. */
+  | { type: 'send'; text: string; image?: ImagePayload }
+  | { type: 'pickImage' }
+  /** A file dropped from VS Code's Explorer (Shift held) arrives as a URI, not bytes: the host reads it. */
+  | { type: 'attachUri'; uri: string }
+  /** Buttons shown when no session runs. */
+  | { type: 'run'; command: 'startServer' | 'connect' }
+  | { type: 'openImage'; id: string }
+  | { type: 'openLogs' }
+  | { type: 'stop' }
+  | { type: 'admit'; peerId?: number }
+  | { type: 'kick'; peerId: number }
+  /** Something the webview refused locally (e.g. a pasted file that is not an image); host shows and logs it. */
+  | { type: 'error'; text: string };
+
+/** Upper bounds on what the host accepts from the webview, before any deeper check. */
+export const WEBVIEW_LIMITS = {
+  textChars: 64 * 1024,
+  nameChars: 512,
+  idChars: 128,
+  /** base64 of the largest image the host would consider (the real limit is the maxImageSizeMB setting). */
+  base64Chars: Math.ceil((256 * 1024 * 1024) / 3) * 4,
+  uriChars: 4096,
+} as const;
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isShortString(x: unknown, max: number): x is string {
+  return typeof x === 'string' && x.length <= max;
+}
+
+function isPeerId(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function isImagePayload(x: unknown): x is ImagePayload {
+  return (
+    isObject(x) &&
+    isShortString(x.name, WEBVIEW_LIMITS.nameChars) &&
+    isShortString(x.mime, 100) &&
+    isShortString(x.base64, WEBVIEW_LIMITS.base64Chars) &&
+    x.base64.length % 4 === 0 &&
+    BASE64.test(x.base64)
+  );
+}
+
+/** Runtime guard for everything the webview posts. Unknown or malformed messages are rejected. */
+export function isWebviewToHost(x: unknown): x is WebviewToHost {
+  if (!isObject(x) || typeof x.type !== 'string') return false;
+  switch (x.type) {
+    case 'ready':
+    case 'pickImage':
+    case 'openLogs':
+    case 'stop':
+      return true;
+    case 'send':
+      return (
+        isShortString(x.text, WEBVIEW_LIMITS.textChars) &&
+        (x.image === undefined || isImagePayload(x.image)) &&
+        (x.text.trim() !== '' || x.image !== undefined)
+      );
+    case 'attachUri':
+      return isShortString(x.uri, WEBVIEW_LIMITS.uriChars) && x.uri !== '';
+    case 'run':
+      return x.command === 'startServer' || x.command === 'connect';
+    case 'openImage':
+      return isShortString(x.id, WEBVIEW_LIMITS.idChars) && x.id !== '';
+    case 'admit':
+      return x.peerId === undefined || isPeerId(x.peerId);
+    case 'kick':
+      return isPeerId(x.peerId);
+    case 'error':
+      return isShortString(x.text, 1000);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,104 @@
+// Webview entry: acquire the VS Code API, say 'ready' (the host answers with a snapshot of the session's
+// history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
+import './style.css';
+import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
+import { registerToolkit } from './ui';
+import { el } from './render/entryRow';
+import { Header } from './render/header';
+import { MessageList } from './render/messageList';
+import { RosterPanel } from './render/roster';
+import { Composer } from './render/composer';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: PanelMemory): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What the panel remembers across hide/show and window reloads. */
+interface PanelMemory {
+  draft: string;
+}
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewToHost): void => vscode.postMessage(message);
+const saved = vscode.getState() as Partial<PanelMemory> | undefined;
+const memory: PanelMemory = { draft: typeof saved?.draft === 'string' ? saved.draft : '' };
+
+registerToolkit();
+
+const headerRoot = el('header', 'header');
+const banner = el('div', 'queue-banner');
+banner.hidden = true;
+const body = el('div', 'body');
+const scroller = el('main', 'messages');
+scroller.setAttribute('aria-live', 'polite');
+const jump = el('button', 'jump');
+jump.type = 'button';
+jump.hidden = true;
+const rosterRoot = el('aside', 'roster');
+const messagesColumn = el('div', 'messages-column');
+messagesColumn.append(scroller, jump);
+body.append(messagesColumn, rosterRoot);
+const composerRoot = el('footer', 'composer');
+document.body.append(headerRoot, banner, body, composerRoot);
+
+const header = new Header(headerRoot, post);
+const roster = new RosterPanel(rosterRoot, banner, post);
+const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
+const composer = new Composer(composerRoot, post, (draft) => {
+  memory.draft = draft;
+  vscode.setState(memory);
+});
+composer.setDraft(memory.draft);
+
+let currentHeader: HeaderView = { role: 'none', address: '', lanAddresses: [], state: 'idle', queuePosition: null };
+let currentRoster: RosterView = { seats: 0, active: [], waiting: [], connections: 0 };
+
+function refreshChrome(): void {
+  const showAddresses = currentHeader.role === 'server';
+  if (list.options.showAddresses !== showAddresses) {
+    list.options = { showAddresses };
+    list.rerender();
+  }
+  header.update(currentHeader, currentRoster);
+  roster.update(currentHeader, currentRoster);
+  list.setEmptyHint(currentHeader.role === 'none'
+    ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
+    : 'No messages yet.');
+}
+
+function apply(message: HostToWebview): void {
+  switch (message.type) {
+    case 'snapshot':
+      currentHeader = message.header;
+      currentRoster = message.roster;
+      refreshChrome();
+      list.replaceAll(message.entries as EntryView[]);
+      break;
+    case 'entries':
+      list.append(message.entries);
+      break;
+    case 'roster':
+      currentRoster = message.roster;
+      refreshChrome();
+      break;
+    case 'header':
+      currentHeader = message.header;
+      refreshChrome();
+      break;
+    case 'attachment':
+      composer.attachFromHost(message.name, message.mime, message.base64);
+      break;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const data = event.data;
+  if (data && typeof data === 'object' && typeof data.type === 'string') apply(data);
+});
+
+refreshChrome();
+composer.textarea.focus();
+post({ type: 'ready' });

@@ -1,0 +1,169 @@
+// The composer: multi-line text (Enter sends, Shift+Enter new line), attach / paste / drop an image,
+// a removable preview of the pending image. Slash commands (/msg, /name, /who) go to the host as typed.
+import type { ImagePayload, WebviewToHost } from '../../src/webviewApi';
+import { button, setDisabled } from '../ui';
+import { el, formatBytes } from './entryRow';
+
+type Post = (message: WebviewToHost) => void;
+
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
+
+interface Pending {
+  name: string;
+  mime: string;
+  blob: Blob;
+  url: string;
+}
+
+/** base64 of a Blob without the data: prefix (FileReader is native and fast, unlike btoa loops). */
+function blobToBase64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the image'));
+    reader.readAsDataURL(blob);
+  });
+}
+
+function base64ToBlob(base64: string, mime: string): Blob {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: mime });
+}
+
+export class Composer {
+  readonly textarea = el('textarea', 'composer-input');
+  private readonly preview = el('div', 'pending');
+  private readonly hint = el('div', 'drop-hint');
+  private readonly sendButton: HTMLElement;
+  private pending: Pending | undefined;
+  private sending = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly post: Post,
+    private readonly onDraft: (draft: string) => void,
+  ) {
+    this.textarea.dataset.testid = 'composer';
+    this.textarea.rows = 3;
+    this.textarea.placeholder = 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
+    this.textarea.setAttribute('aria-label', 'Message');
+    this.hint.dataset.testid = 'drop-hint';
+    this.hint.textContent = 'Attach, paste, or drop an image (hold Shift to drop into the panel).';
+    this.preview.hidden = true;
+    this.sendButton = button('Send', () => void this.send(), { testid: 'send', title: 'Send (Enter)' });
+    const attach = button('Attach…', () => this.post({ type: 'pickImage' }), { appearance: 'secondary', testid: 'attach', title: 'Choose an image to send' });
+    const row = el('div', 'composer-row');
+    const buttons = el('div', 'composer-buttons');
+    buttons.append(this.sendButton, attach);
+    row.append(this.textarea, buttons);
+    root.append(this.preview, row, this.hint);
+
+    this.textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void this.send();
+      }
+    });
+    this.textarea.addEventListener('input', () => this.onDraft(this.textarea.value));
+    this.textarea.addEventListener('paste', (event) => {
+      const file = [...(event.clipboardData?.files ?? [])][0];
+      if (file) {
+        event.preventDefault();
+        this.attachFile(file);
+      }
+    });
+    this.listenForDrops(document.body);
+  }
+
+  setDraft(text: string): void {
+    this.textarea.value = text;
+  }
+
+  /** An image chosen with the host's file picker (or dropped from the Explorer). */
+  attachFromHost(name: string, mime: string, base64: string): void {
+    this.setPending({ name, mime, blob: base64ToBlob(base64, mime) });
+  }
+
+  attachFile(file: File): void {
+    if (!IMAGE_TYPES.has(file.type)) {
+      this.post({ type: 'error', text: `“${file.name || 'pasted file'}” is not an image the chat can send (PNG, JPEG, GIF, WebP or BMP).` });
+      return;
+    }
+    this.setPending({ name: file.name || 'pasted-image', mime: file.type, blob: file });
+  }
+
+  private setPending(next: { name: string; mime: string; blob: Blob } | undefined): void {
+    if (this.pending) URL.revokeObjectURL(this.pending.url);
+    this.pending = next && { ...next, url: URL.createObjectURL(next.blob) };
+    if (!this.pending) {
+      this.preview.hidden = true;
+      this.preview.replaceChildren();
+      return;
+    }
+    const img = el('img', 'pending-thumb');
+    img.src = this.pending.url;
+    img.alt = this.pending.name;
+    img.dataset.testid = 'pending-image';
+    const label = el('span', 'pending-label', `${this.pending.name} · ${formatBytes(this.pending.blob.size)}`);
+    const remove = button('✕', () => this.setPending(undefined), { appearance: 'icon', testid: 'remove-image', title: 'Remove the image' });
+    this.preview.replaceChildren(img, label, remove);
+    this.preview.hidden = false;
+    this.textarea.focus();
+  }
+
+  private async send(): Promise<void> {
+    if (this.sending) return;
+    const text = this.textarea.value;
+    const pending = this.pending;
+    if (!text.trim() && !pending) return;
+    this.sending = true;
+    setDisabled(this.sendButton, true);
+    try {
+      let image: ImagePayload | undefined;
+      if (pending) image = { name: pending.name, mime: pending.mime, base64: await blobToBase64(pending.blob) };
+      this.post({ type: 'send', text, image });
+      this.textarea.value = '';
+      this.onDraft('');
+      this.setPending(undefined);
+    } catch (error) {
+      this.post({ type: 'error', text: `Could not read the image: ${String(error)}` });
+    } finally {
+      this.sending = false;
+      setDisabled(this.sendButton, false);
+      this.textarea.focus();
+    }
+  }
+
+  /** VS Code only delivers drops into a webview while Shift is held; files from the OS arrive as File objects,
+   *  files from the Explorer as URIs the host reads. */
+  private listenForDrops(target: HTMLElement): void {
+    let depth = 0;
+    target.addEventListener('dragenter', (event) => {
+      event.preventDefault();
+      depth++;
+      this.root.classList.add('dragging');
+    });
+    target.addEventListener('dragleave', () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) this.root.classList.remove('dragging');
+    });
+    target.addEventListener('dragover', (event) => event.preventDefault());
+    target.addEventListener('drop', (event) => {
+      event.preventDefault();
+      depth = 0;
+      this.root.classList.remove('dragging');
+      const data = event.dataTransfer;
+      if (!data) return;
+      const file = [...data.files][0];
+      if (file) return this.attachFile(file);
+      const uris = (data.getData('application/vnd.code.uri-list') || data.getData('text/uri-list'))
+        .split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+      if (uris[0]) this.post({ type: 'attachUri', uri: uris[0] });
+    });
+  }
+}

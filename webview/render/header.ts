@@ -1,0 +1,64 @@
+// The header bar: role, address, state, Disconnect/Stop and Open Logs; Start/Connect buttons when idle.
+import type { HeaderView, RosterView, WebviewToHost } from '../../src/webviewApi';
+import { button } from '../ui';
+import { el } from './entryRow';
+
+type Post = (message: WebviewToHost) => void;
+
+export function stateText(header: HeaderView, roster: RosterView): string {
+  if (header.role === 'none') return 'not connected';
+  switch (header.state) {
+    case 'listening': {
+      const waiting = roster.waiting.length;
+      const chatting = Math.max(0, roster.active.length - 1); // the host is listed first
+      return `serving · ${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}`;
+    }
+    case 'waiting': return header.queuePosition ? `#${header.queuePosition} in line` : 'waiting in line';
+    case 'active': return 'connected';
+    case 'connecting': return 'connecting…';
+    case 'handshaking': return 'joining…';
+    case 'reconnecting': return 'reconnecting…';
+    case 'closed': return header.role === 'server' ? 'stopped' : 'disconnected';
+    default: return header.state;
+  }
+}
+
+export class Header {
+  private readonly role = el('span', 'role');
+  private readonly address = el('span', 'address');
+  private readonly state = el('span', 'state');
+  private readonly logNote = el('div', 'log-note');
+  private readonly actions = el('span', 'actions');
+
+  constructor(private readonly root: HTMLElement, private readonly post: Post) {
+    root.dataset.testid = 'header';
+    const info = el('div', 'header-info');
+    info.append(this.role, this.address, this.state);
+    root.append(info, this.actions, this.logNote);
+  }
+
+  update(header: HeaderView, roster: RosterView): void {
+    this.role.textContent = header.role === 'server' ? 'Server' : header.role === 'client' ? 'Client' : 'TCP Chat';
+    const me = header.self ? ` as ${header.self.name}` : '';
+    const lan = header.role === 'server' && header.lanAddresses.length ? ` — LAN: ${header.lanAddresses.join(', ')}` : '';
+    this.address.textContent = header.address ? `${header.address}${me}${lan}` : '';
+    this.state.textContent = stateText(header, roster);
+    this.state.dataset.state = header.state;
+    this.logNote.textContent = header.logNote ?? '';
+    this.logNote.hidden = !header.logNote;
+
+    const live = header.role !== 'none' && header.state !== 'closed';
+    const buttons: HTMLElement[] = [];
+    if (live) {
+      const label = header.role === 'server' ? 'Stop Server' : 'Disconnect';
+      buttons.push(button(label, () => this.post({ type: 'stop' }), { appearance: 'secondary', testid: 'stop' }));
+    } else {
+      buttons.push(
+        button('Start Server', () => this.post({ type: 'run', command: 'startServer' }), { appearance: 'secondary', testid: 'start-server' }),
+        button('Connect…', () => this.post({ type: 'run', command: 'connect' }), { appearance: 'secondary', testid: 'connect' }),
+      );
+    }
+    buttons.push(button('Open Logs', () => this.post({ type: 'openLogs' }), { appearance: 'secondary', testid: 'open-logs', title: 'Reveal the log folder and open the current log' }));
+    this.actions.replaceChildren(...buttons);
+  }
+}

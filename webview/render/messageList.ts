@@ -1,0 +1,130 @@
+// The scrolling message list: keeps every entry in memory, puts only a window of rows in the DOM
+// (ListWindow), loads earlier/later rows as the user scrolls, and sticks to the bottom unless the user
+// scrolled up.
+import type { EntryView } from '../../src/webviewApi';
+import { ListWindow, type WindowChange } from './listWindow';
+import { el, renderEntry, type RowOptions } from './entryRow';
+
+/** Memory bound for the in-panel store (the host's history holds 10,000 too). */
+const STORE_LIMIT = 12_000;
+const STORE_TRIM = 2_000;
+/** Pixels from an edge that count as "at" it. */
+const EDGE = 48;
+
+export class MessageList {
+  private entries: EntryView[] = [];
+  private readonly window = new ListWindow(300, 100);
+  private readonly rows: HTMLElement;
+  private readonly earlierButton: HTMLButtonElement;
+  private readonly emptyHint: HTMLElement;
+  private adjusting = false;
+  options: RowOptions = { showAddresses: false };
+
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly jumpButton: HTMLButtonElement,
+    private readonly onOpenImage: (id: string) => void,
+  ) {
+    this.earlierButton = el('button', 'load-earlier', 'Load earlier messages');
+    this.earlierButton.type = 'button';
+    this.earlierButton.hidden = true;
+    this.earlierButton.addEventListener('click', () => this.apply(this.window.earlier(), 'top'));
+    this.emptyHint = el('div', 'empty-hint');
+    this.rows = el('div', 'rows');
+    scroller.append(this.earlierButton, this.rows, this.emptyHint);
+    scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    jumpButton.addEventListener('click', () => this.jumpToEnd());
+    this.rows.addEventListener('click', (event) => {
+      const target = event.target as HTMLElement;
+      if (target.dataset.testid === 'thumbnail' && target.dataset.id) this.onOpenImage(target.dataset.id);
+    });
+    // A thumbnail finishing loading grows the list: stay pinned to the bottom when following.
+    this.rows.addEventListener('load', () => { if (this.window.following) this.scrollToBottom(); }, true);
+  }
+
+  get size(): number { return this.entries.length; }
+
+  setEmptyHint(text: string): void {
+    this.emptyHint.textContent = text;
+    this.updateChrome();
+  }
+
+  replaceAll(entries: EntryView[]): void {
+    this.entries = entries.slice(-STORE_LIMIT);
+    this.apply(this.window.reset(this.entries.length), 'bottom');
+    this.scrollToBottom();
+  }
+
+  append(entries: EntryView[]): void {
+    if (entries.length === 0) return;
+    this.entries.push(...entries);
+    const wasFollowing = this.window.following;
+    this.apply(this.window.append(entries.length), 'bottom');
+    if (this.entries.length > STORE_LIMIT) {
+      this.entries.splice(0, STORE_TRIM);
+      this.apply(this.window.dropFront(STORE_TRIM), 'bottom');
+    }
+    if (wasFollowing) this.scrollToBottom();
+  }
+
+  /** Re-renders the visible rows (e.g. when the role changes and addresses appear). */
+  rerender(): void {
+    this.apply({ reset: true, removeTop: 0, removeBottom: 0, addTop: 0, addBottom: 0 }, 'bottom');
+  }
+
+  jumpToEnd(): void {
+    this.apply(this.window.toEnd(), 'bottom');
+    this.scrollToBottom();
+  }
+
+  private onScroll(): void {
+    if (this.adjusting) return;
+    const { scrollTop, scrollHeight, clientHeight } = this.scroller;
+    const atBottom = scrollHeight - scrollTop - clientHeight <= EDGE;
+    if (scrollTop <= EDGE && this.window.hasEarlier) {
+      this.apply(this.window.earlier(), 'top');
+    } else if (atBottom && this.window.hasLater) {
+      this.apply(this.window.later(), 'bottom');
+    } else {
+      this.window.following = atBottom && !this.window.hasLater;
+      this.updateChrome();
+    }
+  }
+
+  /** Applies a window change to the DOM, keeping the rows the user is looking at in place. */
+  private apply(change: WindowChange, anchor: 'top' | 'bottom'): void {
+    const { start, end } = this.window;
+    const keepRow = anchor === 'top' ? (this.rows.firstElementChild as HTMLElement | null) : null;
+    const keepOffset = keepRow ? keepRow.offsetTop - this.scroller.scrollTop : 0;
+    if (change.reset) {
+      this.rows.replaceChildren(...this.entries.slice(start, end).map((e) => renderEntry(e, this.options)));
+    } else {
+      for (let i = 0; i < change.removeTop; i++) this.rows.firstElementChild?.remove();
+      for (let i = 0; i < change.removeBottom; i++) this.rows.lastElementChild?.remove();
+      if (change.addTop) {
+        this.rows.prepend(...this.entries.slice(start, start + change.addTop).map((e) => renderEntry(e, this.options)));
+      }
+      if (change.addBottom) {
+        this.rows.append(...this.entries.slice(end - change.addBottom, end).map((e) => renderEntry(e, this.options)));
+      }
+    }
+    if (keepRow && keepRow.isConnected) {
+      this.adjusting = true;
+      this.scroller.scrollTop = keepRow.offsetTop - keepOffset;
+      requestAnimationFrame(() => { this.adjusting = false; });
+    }
+    this.updateChrome();
+  }
+
+  private scrollToBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private updateChrome(): void {
+    this.earlierButton.hidden = !this.window.hasEarlier;
+    this.emptyHint.hidden = this.entries.length > 0 || !this.emptyHint.textContent;
+    const below = this.window.below;
+    this.jumpButton.hidden = this.window.following && below === 0;
+    this.jumpButton.textContent = below > 0 ? `↓ ${below} newer` : '↓ Latest';
+  }
+}
