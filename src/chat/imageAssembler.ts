@@ -1,0 +1,84 @@
+// Reassembles images that arrive as a Message header followed by ImageChunk frames (matched by `ref`), with
+// other traffic in between. Bounded: a header announcing more than the limit is refused up front, and a
+// sender that delivers more bytes than announced is cut off, so a peer can never make us buffer without end.
+import { checkImage, formatBytes } from './images';
+import type { ChatError, ImageMime } from './events';
+import type { MessageBody } from './protocol';
+
+export type AssemblyResult =
+  | { kind: 'pending' }
+  /** All bytes arrived and they are the announced kind of image. */
+  | { kind: 'complete'; header: MessageBody; mime: ImageMime; bytes: Buffer }
+  /** The image is dropped; `reason` says why in a sentence. The header is returned so its text can still be shown. */
+  | { kind: 'failed'; header: MessageBody; reason: string };
+
+interface Collecting {
+  header: MessageBody;
+  size: number;
+  chunks: Buffer[];
+  received: number;
+}
+
+export class ImageAssembler {
+  private readonly partials = new Map<number, Collecting>();
+
+  constructor(private readonly maxImageBytes: number) {}
+
+  /** Images still arriving. */
+  get pendingCount(): number {
+    return this.partials.size;
+  }
+
+  /** Starts collecting for a header that announces an image; refuses one over the limit at once. */
+  start(header: MessageBody): AssemblyResult {
+    const image = header.image;
+    if (!image) throw new Error('start() needs a header with an image');
+    if (image.size > this.maxImageBytes) {
+      return {
+        kind: 'failed',
+        header,
+        reason: `an image of ${formatBytes(image.size)} was refused; the limit is ${formatBytes(this.maxImageBytes)}`,
+      };
+    }
+    this.partials.set(header.ref, { header, size: image.size, chunks: [], received: 0 });
+    return { kind: 'pending' };
+  }
+
+  /** Adds one chunk. Chunks for a ref we are not collecting (refused, aborted, unknown) are ignored. */
+  chunk(ref: number, bytes: Buffer): AssemblyResult {
+    const partial = this.partials.get(ref);
+    if (!partial) return { kind: 'pending' };
+    partial.received += bytes.length;
+    if (partial.received > partial.size) {
+      this.partials.delete(ref);
+      return { kind: 'failed', header: partial.header, reason: `the image sent more than the ${formatBytes(partial.size)} it announced` };
+    }
+    // Copy: the decoder's chunk may be a view into a larger receive buffer.
+    partial.chunks.push(Buffer.from(bytes));
+    if (partial.received < partial.size) return { kind: 'pending' };
+    this.partials.delete(ref);
+    const all = Buffer.concat(partial.chunks, partial.size);
+    try {
+      const mime = checkImage(all, this.maxImageBytes);
+      return { kind: 'complete', header: partial.header, mime, bytes: all };
+    } catch (error) {
+      return { kind: 'failed', header: partial.header, reason: lowerFirst((error as ChatError).message.replace(/\.$/, '')) };
+    }
+  }
+
+  /** The sender gave up on this image. Returns the header when we were collecting it. */
+  abort(ref: number): MessageBody | undefined {
+    const partial = this.partials.get(ref);
+    this.partials.delete(ref);
+    return partial?.header;
+  }
+
+  /** Drops everything (connection lost). */
+  clear(): void {
+    this.partials.clear();
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
