@@ -103,10 +103,11 @@ export class ChatError extends Error {
   }
 }
 
-type EventMap = Record<string, unknown[]>;
+/** Event name → listener argument tuple. Written as a mapped constraint so interfaces satisfy it too. */
+type EventMap<E> = { [K in keyof E]: unknown[] };
 
 /** A small typed wrapper over EventEmitter so listeners get the right argument types. */
-export class TypedEmitter<E extends EventMap> {
+export class TypedEmitter<E extends EventMap<E>> {
   private readonly emitter = new EventEmitter();
   constructor() {
     this.emitter.setMaxListeners(50);
