@@ -1,0 +1,265 @@
+// One socket on the server: tells native from plain-text peers by their first bytes, turns bytes into frames or
+// lines, and owns the peer's outgoing side (a FrameWriter, corked per burst). Room logic lives in ChatServer;
+// this file only moves bytes and reports what arrived through PeerHandlers.
+import type { Socket } from 'node:net';
+import type { Peer } from './events';
+import { FrameWriter } from './frameWriter';
+import { CLIENT_PREAMBLE, encodeFrame, FrameDecoder, ProtocolError, type Frame, type UnknownFrame } from './protocol';
+import { LineSplitter } from './plainText';
+import type { RateLimiter } from './rateLimiter';
+import type { ResolvedServerOptions } from './serverOptions';
+
+export interface PeerHandlers {
+  /** The preamble arrived: answer with a Challenge. */
+  onNative(conn: PeerConnection): void;
+  /** The first bytes were not our preamble. */
+  onPlain(conn: PeerConnection): void;
+  onFrame(conn: PeerConnection, frame: Frame): void;
+  onLine(conn: PeerConnection, line: string): void;
+  onOverlongLine(conn: PeerConnection, maxLineBytes: number): void;
+  onProtocolError(conn: PeerConnection, error: ProtocolError): void;
+  /** Output for this peer passed the cap: it stopped reading. */
+  onOverflow(conn: PeerConnection, pendingBytes: number): void;
+  /** Something in our own handling threw: report it, keep serving. */
+  onInternalError(conn: PeerConnection, error: unknown): void;
+  onClose(conn: PeerConnection): void;
+}
+
+/** A message or notice ready for both kinds of peer, each form built once however many peers get it. */
+export class Outgoing {
+  private native: Buffer | undefined;
+  private plain: Buffer | undefined;
+  constructor(
+    private readonly makeFrame: () => Frame,
+    private readonly makeLine: (() => Buffer) | undefined,
+  ) {}
+  forNative(): Buffer {
+    return (this.native ??= encodeFrame(this.makeFrame()));
+  }
+  /** Undefined when plain-text peers get nothing for this (e.g. a roster frame). */
+  forPlain(): Buffer | undefined {
+    if (!this.makeLine) return undefined;
+    return (this.plain ??= this.makeLine());
+  }
+}
+
+/** Sockets corked during this tick; all uncorked together on the next one, so a burst goes out as one write. */
+const corked: PeerConnection[] = [];
+function uncorkAll(): void {
+  for (const conn of corked.splice(0)) conn.uncork();
+}
+
+/** Longest wait for the rest of a split preamble before deciding the peer speaks plain text. */
+const PREAMBLE_PAUSE_MS = 1000;
+
+export class PeerConnection {
+  kind: 'unknown' | 'native' | 'plain' = 'unknown';
+  /** Set once the peer identified itself (Hello or name line) and joined the room or the queue. */
+  peer: Peer | undefined;
+  /** The nonce of the Challenge we sent (native only). */
+  nonce = '';
+  /** The place in line we last told this peer (null = has a seat). */
+  toldPosition: number | null | undefined;
+  /** Heartbeat: did any byte arrive since the last beat, and how many beats in a row were silent. */
+  heardSinceBeat = true;
+  silentBeats = 0;
+  rate: RateLimiter | undefined;
+  /** Why we are closing it, for the "left" notice. */
+  closeReason: string | undefined;
+  /** The room already processed its leaving (kick, stall) before the socket finished closing. */
+  departed = false;
+  readonly writer: FrameWriter;
+  private decoder: FrameDecoder | undefined;
+  private splitter: LineSplitter | undefined;
+  private detectBytes: Buffer | undefined;
+  private detectTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private isCorked = false;
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    readonly address: string,
+    private readonly options: ResolvedServerOptions,
+    private readonly handlers: PeerHandlers,
+  ) {
+    this.writer = new FrameWriter(socket, {
+      maxPendingBytes: options.maxPendingOutputBytes,
+      onOverflow: (pending) => this.guard(() => handlers.onOverflow(this, pending)),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
+    socket.on('error', () => undefined); // 'close' follows; the reason is reported there
+    socket.on('end', () => this.guard(() => this.onEnd()));
+    socket.on('close', () => this.onSocketClose());
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.socket.destroyed;
+  }
+
+  /** Starts the "identify yourself in time" clock; onTimeout runs if identified() is not called first. */
+  startHandshakeTimer(onTimeout: () => void): void {
+    this.handshakeTimer = setTimeout(() => this.guard(onTimeout), this.options.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
+  }
+
+  identified(peer: Peer): void {
+    this.peer = peer;
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+  }
+
+  /** Writes now (text, control), corked until the end of this tick. */
+  write(bytes: Buffer | undefined): void {
+    if (!bytes || this.isClosed) return;
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      if (corked.length === 0) process.nextTick(uncorkAll);
+      corked.push(this);
+    }
+    this.writer.urgent(bytes);
+  }
+
+  /** Pairs the cork of write(): called once per tick by uncorkAll. */
+  uncork(): void {
+    this.isCorked = false;
+    this.socket.uncork();
+  }
+
+  sendFrame(frame: Frame): void {
+    this.write(encodeFrame(frame));
+  }
+
+  /** The form of `out` this peer understands. */
+  deliver(out: Outgoing): void {
+    this.write(this.kind === 'native' ? out.forNative() : out.forPlain());
+  }
+
+  /** Image bytes: queued behind urgent traffic, sent as the socket drains. */
+  queueBulk(bytes: Buffer): void {
+    if (!this.isClosed) this.writer.queue(bytes);
+  }
+
+  /** Says a last thing (if any), then closes; a peer that does not close its side in time is cut off. */
+  close(reason: string, last?: Buffer): void {
+    if (this.closed) return;
+    this.closeReason ??= reason;
+    this.write(last);
+    this.closed = true;
+    this.stopTimers();
+    this.splitter?.dispose();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /** Closes at once (stalled reader, server shutdown timeout). */
+  destroy(reason: string): void {
+    this.closeReason ??= reason;
+    this.closed = true;
+    this.stopTimers();
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.heardSinceBeat = true;
+    if (this.closed) return;
+    if (this.kind === 'native') return this.onNativeBytes(chunk);
+    if (this.kind === 'plain') return this.splitter?.push(chunk);
+    this.detect(chunk);
+  }
+
+  private detect(chunk: Buffer): void {
+    const bytes = this.detectBytes ? Buffer.concat([this.detectBytes, chunk]) : chunk;
+    this.detectBytes = undefined;
+    if (this.detectTimer) clearTimeout(this.detectTimer);
+    this.detectTimer = undefined;
+    const n = Math.min(bytes.length, CLIENT_PREAMBLE.length);
+    if (bytes.subarray(0, n).equals(CLIENT_PREAMBLE.subarray(0, n))) {
+      if (n === CLIENT_PREAMBLE.length) {
+        this.kind = 'native';
+        this.decoder = new FrameDecoder(this.options.maxFrameBytes);
+        this.handlers.onNative(this);
+        const rest = bytes.subarray(n);
+        if (rest.length > 0 && !this.closed) this.onNativeBytes(rest);
+        return;
+      }
+      // Only a piece of the preamble so far: wait for the rest, but a person typing "TCP" and stopping is plain.
+      this.detectBytes = Buffer.from(bytes);
+      this.detectTimer = setTimeout(() => this.guard(() => this.becomePlain(this.detectBytes)), PREAMBLE_PAUSE_MS);
+      this.detectTimer.unref();
+      return;
+    }
+    this.becomePlain(bytes);
+  }
+
+  private becomePlain(bytes: Buffer | undefined): void {
+    this.detectBytes = undefined;
+    this.kind = 'plain';
+    this.socket.setKeepAlive(true, this.options.heartbeatIntervalMs);
+    this.splitter = new LineSplitter({
+      pauseMs: this.options.plainPauseMs,
+      maxLineBytes: this.options.maxLineBytes,
+      onLine: (line) => this.guard(() => this.handlers.onLine(this, line)),
+      onOverlong: (max) => this.guard(() => this.handlers.onOverlongLine(this, max)),
+    });
+    this.handlers.onPlain(this);
+    if (bytes && !this.closed) this.splitter.push(bytes);
+  }
+
+  private onNativeBytes(chunk: Buffer): void {
+    let frames: Array<Frame | UnknownFrame>;
+    try {
+      frames = (this.decoder as FrameDecoder).push(chunk);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.handlers.onProtocolError(this, error);
+      throw error;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      if (frame.type === 'unknown') continue; // forward compatible: a newer peer's extra frames are skipped
+      this.handlers.onFrame(this, frame);
+    }
+  }
+
+  private onEnd(): void {
+    // A plain peer that half-closes (nc -N, piped input) may still have a last line without a newline.
+    if (this.kind === 'plain' && !this.closed) this.splitter?.flush();
+    if (!this.closed) {
+      this.closeReason ??= 'left';
+      this.closed = true;
+      this.stopTimers();
+      this.socket.end();
+    }
+  }
+
+  private onSocketClose(): void {
+    this.closed = true;
+    this.stopTimers();
+    this.splitter?.dispose();
+    this.writer.dispose();
+    this.guard(() => this.handlers.onClose(this));
+  }
+
+  private stopTimers(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    if (this.detectTimer) clearTimeout(this.detectTimer);
+    this.handshakeTimer = this.detectTimer = undefined;
+  }
+
+  /** No exception from handling one peer's bytes may escape into the event loop (it would kill the server). */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      try {
+        this.handlers.onInternalError(this, error);
+      } catch {
+        // Reporting failed too; the socket is dropped below so the peer cannot loop us.
+      }
+      if (!this.socket.destroyed) this.socket.destroy();
+    }
+  }
+}

@@ -1,0 +1,628 @@
+// ChatServer: the room. Accepts native and plain-text peers on one port, names them, seats them or queues them,
+// relays what they say (labelled by us, never by them), and keeps the host's own user in the conversation.
+// Bytes ↔ frames/lines live in peerConnection.ts, image streaming in imageRelay.ts, the seat rules in seats.ts.
+import { createServer, type Server, type Socket } from 'node:net';
+import { COMMAND_HELP, parseInput } from './commands';
+import { ChatError, TypedEmitter, type ChatEndpoint, type ChatEvents, type ChatMessage, type CodeInfo, type EndpointState, type ImageMime, type NoticeLevel, type OutgoingMessage, type Peer, type Roster } from './events';
+import { sanitizeName } from './format';
+import { ImageRelay } from './imageRelay';
+import { checkImage, formatBytes } from './images';
+import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
+import { plainBytes, plainMessage, plainNotice } from './plainText';
+import { CLIENT_PREAMBLE, encodeFrame, FrameType, greetingLine, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from './protocol';
+import { RateLimiter } from './rateLimiter';
+import { SeatQueue, type SeatChange } from './seats';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './serverOptions';
+import { connectionRefusal, listenError, socketAddress } from './serverText';
+
+export type { ServerOptions } from './serverOptions';
+
+/** What a member asked to say, from a native Message frame or a plain-text line. */
+interface Said {
+  text: string;
+  code?: CodeInfo;
+  image?: { mime: ImageMime; size: number };
+  to?: string;
+  clientRef: number;
+}
+
+const HOST_ID = 0;
+/** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
+const MAX_REFUSING = 64;
+
+export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint {
+  readonly role = 'server' as const;
+  readonly options: ResolvedServerOptions;
+  private hostPeer: Peer;
+  private tcp: Server | undefined;
+  private bound: { host: string; port: number } | undefined;
+  private currentState: EndpointState = 'idle';
+  private readonly conns = new Map<number, PeerConnection>();
+  private readonly seatQueue: SeatQueue<number>;
+  /** Lower-cased name → peer id (the host is HOST_ID): names are unique regardless of case. */
+  private readonly names = new Map<string, number>();
+  private activeCache: PeerConnection[] | undefined;
+  private readonly relay: ImageRelay;
+  private readonly greeting: Buffer;
+  private nextConnId = 1;
+  private nextRef = 1;
+  private nextMessageId = 1;
+  private refusing = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private rosterTimer: NodeJS.Timeout | undefined;
+  private lastRosterAt = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.options = resolveServerOptions(options);
+    const name = sanitizeName(this.options.name) ?? 'Server';
+    this.hostPeer = { id: HOST_ID, name, address: 'host', kind: 'host' };
+    this.names.set(name.toLowerCase(), HOST_ID);
+    this.seatQueue = new SeatQueue<number>(this.options.seats);
+    this.greeting = Buffer.from(greetingLine(this.options.room, this.options.handshakeTimeoutMs), 'utf8');
+    this.relay = new ImageRelay(this.options.maxImageBytes, {
+      reject: (sender, code, text) => this.refuse(sender, code, text),
+    });
+  }
+
+  get self(): Peer {
+    return this.hostPeer;
+  }
+
+  get state(): EndpointState {
+    return this.currentState;
+  }
+
+  get roster(): Roster {
+    return {
+      seats: this.seatQueue.seats,
+      active: [this.hostPeer, ...this.activeConns().map((c) => c.peer as Peer)],
+      waiting: this.seatQueue.waiting.map((id) => this.conns.get(id)?.peer).filter((p): p is Peer => p !== undefined),
+      connections: this.conns.size,
+    };
+  }
+
+  /** Where we listen, once listening. */
+  address(): { host: string; port: number } | undefined {
+    return this.bound;
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    if (this.tcp || this.closing) return Promise.reject(new ChatError('already-listening', 'This server was already started.'));
+    const { host, port } = this.options;
+    return new Promise((resolve, reject) => {
+      const tcp = createServer((socket) => this.onConnection(socket));
+      const failed = (error: NodeJS.ErrnoException) => {
+        this.tcp = undefined;
+        reject(listenError(error, host, port));
+      };
+      tcp.once('error', failed);
+      this.tcp = tcp;
+      tcp.listen({ host, port }, () => {
+        tcp.off('error', failed);
+        tcp.on('error', (error) => this.hostNotice('error', `Server socket error: ${error.message}`, 'server-error'));
+        const address = tcp.address();
+        this.bound = { host, port: typeof address === 'object' && address ? address.port : port };
+        this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
+        this.heartbeat.unref();
+        this.setState('listening');
+        this.hostNotice('system', `Listening on ${host}:${this.bound.port} as ${this.hostPeer.name} (room "${this.options.room}", ${this.seatsText()}).`);
+        resolve(this.bound);
+      });
+    });
+  }
+
+  /** Gives a waiting peer a seat now (default: #1 in line), even when all seats are taken. */
+  admit(peerId?: number): Peer | undefined {
+    const change = this.seatQueue.admit(peerId);
+    if (change.admitted.length === 0) {
+      this.hostNotice('info', peerId === undefined ? 'Nobody is waiting in line.' : 'That person is not waiting in line.');
+      return undefined;
+    }
+    this.activeCache = undefined;
+    this.applySeatChange(change);
+    this.scheduleRoster();
+    return this.conns.get(change.admitted[0])?.peer;
+  }
+
+  /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
+  kick(peerId: number, reason?: string): void {
+    const conn = this.conns.get(peerId);
+    if (!conn?.peer || conn.departed) throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
+    const why = reason ? `: ${reason}` : '.';
+    this.noticeTo(conn, 'error', `You were removed from the room by the host${why}`, 'kicked');
+    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Bye, body: { reason: reason ?? 'Removed by the host.' } });
+    conn.close('kicked');
+    this.leaveRoom(conn, `${conn.peer.name} was removed by the host${why}`);
+  }
+
+  /** The host speaks: to every active member, or privately with `to` (any connected peer, even one waiting). */
+  async send(message: OutgoingMessage): Promise<void> {
+    if (this.currentState !== 'listening') throw new ChatError('not-listening', 'The server is not running.');
+    const text = message.text ?? '';
+    if (text === '' && !message.image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    if (text.length > this.options.maxTextChars) {
+      throw new ChatError('text-too-long', `Message is ${text.length} characters; the limit is ${this.options.maxTextChars}.`);
+    }
+    const mime = message.image ? checkImage(message.image, this.options.maxImageBytes) : undefined;
+    let target: PeerConnection | undefined;
+    if (message.to !== undefined) {
+      target = this.findByName(message.to);
+      if (!target) throw new ChatError('unknown-recipient', `No one named ${message.to} is here.`);
+    }
+    const recipients = target ? [target] : this.activeConns();
+    const at = Date.now();
+    const ref = this.nextRef++;
+    const from = this.hostPeer;
+    const to = target?.peer;
+    const image = message.image && mime ? { mime, size: message.image.length } : undefined;
+    const out = new Outgoing(
+      () => ({ type: FrameType.Message, body: { ref, text, code: message.code, image, from, to, at } }),
+      () => plainMessage({ at, from, to, own: false, text, code: message.code, image }),
+    );
+    for (const conn of recipients) conn.deliver(out);
+    if (message.image) this.streamImage(ref, message.image, recipients);
+    this.emit('message', {
+      id: this.messageId(), at, from, text, code: message.code, to,
+      image: message.image && mime ? { mime, bytes: message.image } : undefined, own: true,
+    });
+  }
+
+  rename(name: string): void {
+    const clean = sanitizeName(name);
+    if (!clean) return this.hostNotice('error', 'That name has no letters or digits left after cleaning; keeping the old one.', 'bad-name');
+    const old = this.hostPeer.name;
+    const unique = this.uniqueName(clean, HOST_ID);
+    if (unique === old) return;
+    this.names.delete(old.toLowerCase());
+    this.names.set(unique.toLowerCase(), HOST_ID);
+    this.hostPeer = { ...this.hostPeer, name: unique };
+    this.announce('system', `${old} is now ${unique}.`);
+    this.scheduleRoster();
+  }
+
+  /** Tells every peer goodbye, closes every socket, stops listening. Idempotent. */
+  close(reason = 'The server is shutting down.'): Promise<void> {
+    this.closing ??= this.shutdown(reason);
+    return this.closing;
+  }
+
+  // ------------------------------------------------------------------------------------------ connections
+
+  private readonly handlers: PeerHandlers = {
+    onNative: (conn) => {
+      conn.nonce = newNonce();
+      const o = this.options;
+      const auth = o.password ? 'hmac-sha256' : 'none';
+      conn.sendFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room: o.room, auth, nonce: conn.nonce, maxFrameBytes: o.maxFrameBytes, maxImageBytes: o.maxImageBytes } });
+    },
+    onPlain: (conn) => {
+      if (!this.options.password) return;
+      conn.close('password required', plainBytes('This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`.'));
+      this.hostNotice('error', `Turned away ${conn.address}: a plain-text connection cannot give the room password.`, 'password-required');
+    },
+    onFrame: (conn, frame) => this.onFrame(conn, frame),
+    onLine: (conn, line) => this.onLine(conn, line),
+    onOverlongLine: (conn, max) => this.noticeTo(conn, 'error', `Your line was longer than ${formatBytes(max)}; the rest of it was cut.`, 'line-too-long'),
+    onProtocolError: (conn, error) => this.fatal(conn, error.code, error.message),
+    onOverflow: (conn, pending) => {
+      conn.destroy('stalled');
+      this.hostNotice('error', `Disconnected ${this.who(conn)}: ${formatBytes(pending)} of output was waiting for it (limit ${formatBytes(this.options.maxPendingOutputBytes)}); it stopped reading.`, 'output-cap');
+      this.leaveRoom(conn, `${conn.peer?.name ?? conn.address} was disconnected (stopped reading).`);
+    },
+    onInternalError: (conn, error) => {
+      const text = error instanceof Error ? error.message : String(error);
+      this.hostNotice('error', `Internal error while serving ${this.who(conn)}: ${text}; that connection was closed.`, 'internal');
+    },
+    onClose: (conn) => {
+      this.relay.senderGone(conn);
+      this.relay.recipientGone(conn);
+      this.conns.delete(conn.id);
+      if (this.closing) return;
+      const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
+      if (conn.peer) this.leaveRoom(conn, `${conn.peer.name} left${reason}.`);
+      this.scheduleRoster();
+    },
+  };
+
+  private onConnection(socket: Socket): void {
+    socket.on('error', () => undefined);
+    if (this.closing) return void socket.destroy();
+    const address = socketAddress(socket);
+    if (this.conns.size >= this.options.maxConnections) return this.refuseConnection(socket, address);
+    const conn = new PeerConnection(this.nextConnId++, socket, address, this.options, this.handlers);
+    this.conns.set(conn.id, conn);
+    conn.write(this.greeting);
+    conn.startHandshakeTimer(() => {
+      const seconds = Math.round(this.options.handshakeTimeoutMs / 1000);
+      if (conn.kind === 'native') {
+        conn.sendFrame({ type: FrameType.Error, body: { code: 'handshake-timeout', message: `No Hello within ${seconds} s.`, fatal: true } });
+        conn.close('handshake timeout');
+      } else {
+        conn.close('handshake timeout', plainBytes(`No name received within ${seconds} s; goodbye.`));
+      }
+      this.hostNotice('error', `Disconnected ${address}: it did not identify itself within ${seconds} s.`, 'handshake-timeout');
+    });
+    this.scheduleRoster();
+  }
+
+  /** Over maxConnections: say so in the peer's own language (Error frame or text line), then close. */
+  private refuseConnection(socket: Socket, address: string): void {
+    this.hostNotice('error', `Refused ${address}: the server is at its limit of ${this.options.maxConnections} connections.`, 'connection-limit');
+    if (this.refusing >= MAX_REFUSING) return void socket.destroy();
+    this.refusing++;
+    socket.on('close', () => this.refusing--);
+    socket.write(this.greeting);
+    const answer = (first: Buffer | undefined) => {
+      clearTimeout(timer);
+      socket.off('data', answer);
+      const native = first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
+      socket.end(connectionRefusal(native, this.options.maxConnections));
+      setTimeout(() => socket.destroy(), 2000).unref();
+    };
+    const timer = setTimeout(() => answer(undefined), 1000);
+    timer.unref();
+    socket.once('data', answer);
+  }
+
+  private onFrame(conn: PeerConnection, frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.Ping:
+        return conn.sendFrame({ type: FrameType.Pong, payload: frame.payload });
+      case FrameType.Pong:
+        return;
+      case FrameType.Bye:
+        return conn.close(frame.body.reason ? `said: ${frame.body.reason.slice(0, 200)}` : 'left');
+    }
+    if (!conn.peer) {
+      if (frame.type === FrameType.Hello) return this.onHello(conn, frame.body);
+      return this.fatal(conn, 'bad-handshake', `Expected a Hello frame, got type 0x${frame.type.toString(16)}.`);
+    }
+    switch (frame.type) {
+      case FrameType.Message:
+        return this.onSaid(conn, messageToSaid(frame.body));
+      case FrameType.ImageChunk:
+        return this.relay.chunk(conn, frame.ref, frame.bytes);
+      case FrameType.ImageAbort:
+        return this.relay.abort(conn, frame.ref);
+      case FrameType.Rename:
+        return this.renamePeer(conn, frame.body.name);
+      // Hello again or server-only frames from a client mean nothing here: ignored.
+    }
+  }
+
+  private onHello(conn: PeerConnection, hello: HelloBody): void {
+    if (hello.v !== PROTOCOL_VERSION) {
+      return this.fatal(conn, 'bad-version', `This server speaks protocol version ${PROTOCOL_VERSION}, the client ${hello.v}; update TCP Chat.`);
+    }
+    if (this.options.password && !verifyProof(this.options.password, conn.nonce, hello.proof)) {
+      conn.sendFrame({ type: FrameType.Error, body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true } });
+      conn.close('wrong password');
+      return this.hostNotice('error', `Turned away ${conn.address}: wrong password.`, 'bad-password');
+    }
+    this.join(conn, hello.name);
+  }
+
+  private onLine(conn: PeerConnection, line: string): void {
+    if (!conn.peer) {
+      const input = parseInput(line);
+      return this.join(conn, input.kind === 'name' ? input.name : line);
+    }
+    const input = parseInput(line);
+    switch (input.kind) {
+      case 'text':
+        return this.onSaid(conn, { text: input.text, clientRef: 0 });
+      case 'msg':
+        return this.onSaid(conn, { text: input.text, to: input.to, clientRef: 0 });
+      case 'name':
+        return this.renamePeer(conn, input.name);
+      case 'who':
+        return this.noticeTo(conn, 'info', this.whoText());
+      case 'quit':
+        return conn.close('left', plainBytes('Goodbye!'));
+      case 'help':
+        return this.noticeTo(conn, 'info', `Commands:\n${COMMAND_HELP.replace(/^\/image.*\n/m, '')}`);
+      case 'image':
+        return this.noticeTo(conn, 'error', 'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.', 'no-images');
+      case 'error':
+        return this.noticeTo(conn, 'error', input.message, 'bad-command');
+      case 'empty':
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ membership
+
+  private join(conn: PeerConnection, requested: string): void {
+    const name = this.uniqueName(sanitizeName(requested) ?? `guest-${conn.id}`);
+    const peer: Peer = { id: conn.id, name, address: conn.address, kind: conn.kind === 'native' ? 'native' : 'plain' };
+    conn.identified(peer);
+    this.names.set(name.toLowerCase(), conn.id);
+    if (this.options.rateLimit) conn.rate = new RateLimiter(this.options.rateLimit);
+    const seat = this.seatQueue.join(conn.id);
+    this.activeCache = undefined;
+    const position = seat.state === 'waiting' ? seat.position : null;
+    if (conn.kind === 'native') {
+      conn.sendFrame({ type: FrameType.Welcome, body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position } });
+      conn.sendFrame({ type: FrameType.Roster, body: this.roster });
+    } else {
+      const here = this.roster.active.map((p) => p.name).join(', ');
+      this.noticeTo(conn, 'info', `Welcome to ${this.options.room}, ${name} (${conn.address})! Here now: ${here}. Type /help for commands.`);
+    }
+    if (position !== null) {
+      this.tellPosition(conn, position);
+      this.hostNotice('info', `${name} (${conn.address}) is waiting: #${position} in line.`);
+    } else {
+      conn.toldPosition = null;
+      this.announce('system', `${name} (${conn.address}) joined.`, conn);
+    }
+    this.scheduleRoster();
+  }
+
+  /** Everything the room does when someone is gone (idempotent: kick and stall run it before the socket closes). */
+  private leaveRoom(conn: PeerConnection, text: string): void {
+    const peer = conn.peer;
+    if (!peer || conn.departed) return;
+    conn.departed = true;
+    this.relay.senderGone(conn);
+    this.relay.recipientGone(conn);
+    if (this.names.get(peer.name.toLowerCase()) === peer.id) this.names.delete(peer.name.toLowerCase());
+    const change = this.seatQueue.leave(peer.id);
+    this.activeCache = undefined;
+    if (change.removedFrom === 'active') this.announce('system', text);
+    else this.hostNotice('system', text.replace(/\.$/, ' (was waiting in line).'));
+    this.applySeatChange(change);
+    this.scheduleRoster();
+  }
+
+  private applySeatChange(change: SeatChange<number>): void {
+    for (const id of change.admitted) {
+      const conn = this.conns.get(id);
+      if (!conn?.peer) continue;
+      conn.toldPosition = null;
+      if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position: null } });
+      this.noticeTo(conn, 'info', 'You have a seat now: you can chat.');
+      this.announce('system', `${conn.peer.name} was admitted.`, conn);
+    }
+    if (change.queueMoved || change.admitted.length > 0) {
+      this.seatQueue.waiting.forEach((id, index) => {
+        const conn = this.conns.get(id);
+        if (conn && conn.toldPosition !== index + 1) this.tellPosition(conn, index + 1);
+      });
+    }
+  }
+
+  private tellPosition(conn: PeerConnection, position: number): void {
+    conn.toldPosition = position;
+    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position } });
+    this.noticeTo(conn, 'info', `You are #${position} in line.`);
+  }
+
+  private renamePeer(conn: PeerConnection, requested: string): void {
+    const peer = conn.peer as Peer;
+    const clean = sanitizeName(requested);
+    if (!clean) return this.noticeTo(conn, 'error', 'Names use letters, digits, spaces and - _ . only; that one has none left.', 'bad-name');
+    const name = this.uniqueName(clean, peer.id);
+    if (name === peer.name) return this.noticeTo(conn, 'info', `You are already ${name}.`);
+    this.names.delete(peer.name.toLowerCase());
+    this.names.set(name.toLowerCase(), peer.id);
+    conn.peer = { ...peer, name };
+    this.activeCache = undefined;
+    this.noticeTo(conn, 'info', `You are now ${name}.`);
+    const text = `${peer.name} is now ${name}.`;
+    if (this.seatQueue.stateOf(peer.id) === 'active') this.announce('system', text, conn);
+    else this.hostNotice('system', text);
+    this.scheduleRoster();
+  }
+
+  // ------------------------------------------------------------------------------------------ relay
+
+  private onSaid(conn: PeerConnection, said: Said): void {
+    const peer = conn.peer as Peer;
+    const position = this.seatQueue.position(peer.id);
+    if (position !== null) {
+      return this.noticeTo(conn, 'info', `You are #${position} in line; you can chat once you have a seat.`, 'waiting');
+    }
+    const verdict = conn.rate?.take();
+    if (verdict && !verdict.ok) {
+      if (!verdict.firstDrop) return;
+      const limit = this.options.rateLimit ? this.options.rateLimit.perSecond : 0;
+      this.noticeTo(conn, 'error', `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${verdict.muteSeconds} s.`, 'rate-limited');
+      return this.hostNotice('error', `${peer.name} (${peer.address}) is sending too fast; their messages are dropped for ${verdict.muteSeconds} s.`, 'rate-limited');
+    }
+    if (said.text.length > this.options.maxTextChars) {
+      return this.refuse(conn, 'text-too-long', `Message not sent: it is ${said.text.length} characters; the limit is ${this.options.maxTextChars}.`);
+    }
+    if (said.text === '' && !said.image && !said.code) return;
+    let target: PeerConnection | undefined;
+    let toHost = false;
+    if (said.to !== undefined) {
+      toHost = this.names.get(said.to.toLowerCase()) === HOST_ID;
+      target = toHost ? undefined : this.findByName(said.to);
+      if (!toHost && (!target || target === conn || this.seatQueue.stateOf(target.id) !== 'active')) {
+        return this.refuse(conn, 'unknown-recipient', `No one named ${said.to} is here.`, false);
+      }
+    }
+    if (said.image && said.image.size > this.options.maxImageBytes) {
+      return this.refuse(conn, 'image-too-large', `Image refused: it is ${formatBytes(said.image.size)}; the limit is ${formatBytes(this.options.maxImageBytes)}.`);
+    }
+    const recipients = said.to !== undefined ? (target ? [target] : []) : this.activeConns().filter((c) => c !== conn);
+    const hostGets = said.to === undefined || toHost;
+    const at = Date.now();
+    const ref = this.nextRef++;
+    const to = said.to === undefined ? undefined : toHost ? this.hostPeer : target?.peer;
+    const { text, code, image } = said;
+    const out = new Outgoing(
+      () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at } }),
+      () => plainMessage({ at, from: peer, to, own: false, text, code, image }),
+    );
+    const message = (bytes?: Buffer): ChatMessage => ({
+      id: this.messageId(), at, from: peer, text, code, to, own: false,
+      image: image && bytes ? { mime: image.mime, bytes } : undefined,
+    });
+    if (!image) {
+      for (const c of recipients) c.deliver(out);
+      if (hostGets) this.emit('message', message());
+      return;
+    }
+    this.relay.start({
+      sender: conn, clientRef: said.clientRef, serverRef: ref, mime: image.mime, size: image.size, header: out,
+      recipients, keepForHost: hostGets,
+      onComplete: (bytes) => {
+        for (const c of recipients) if (c.kind === 'plain') c.deliver(out);
+        if (hostGets && bytes) this.emit('message', message(bytes));
+      },
+    });
+  }
+
+  /** The host's image: one Message header, then chunks queued behind each recipient's text. */
+  private streamImage(ref: number, bytes: Buffer, recipients: PeerConnection[]): void {
+    const natives = recipients.filter((c) => c.kind === 'native');
+    if (natives.length === 0) return;
+    for (let offset = 0; offset < bytes.length; offset += MAX_IMAGE_CHUNK) {
+      const frame = encodeFrame({ type: FrameType.ImageChunk, ref, bytes: bytes.subarray(offset, offset + MAX_IMAGE_CHUNK) });
+      for (const conn of natives) conn.queueBulk(frame);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ telling people
+
+  /** A notice for the host's log and every active member (except `skip`). */
+  private announce(level: NoticeLevel, text: string, skip?: PeerConnection): void {
+    const at = Date.now();
+    const out = new Outgoing(
+      () => ({ type: FrameType.Notice, body: { level, text } }),
+      () => plainNotice({ at, level, text }),
+    );
+    for (const conn of this.activeConns()) if (conn !== skip) conn.deliver(out);
+    this.emit('notice', { at, level, text });
+  }
+
+  private noticeTo(conn: PeerConnection, level: NoticeLevel, text: string, code?: string): void {
+    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Notice, body: { level, text, code } });
+    else conn.write(plainNotice({ at: Date.now(), level, text, code }));
+  }
+
+  /** A refused message: the sender is told; with `log`, the host's log gets a line too. */
+  private refuse(conn: PeerConnection, code: string, text: string, log = true): void {
+    this.noticeTo(conn, 'error', text, code);
+    if (log) this.hostNotice('error', `${this.who(conn)}: ${text}`, code);
+  }
+
+  private hostNotice(level: NoticeLevel, text: string, code?: string): void {
+    this.emit('notice', { at: Date.now(), level, text, code });
+  }
+
+  /** A broken rule of the protocol: Error frame (fatal), a line in the host's log, then close. */
+  private fatal(conn: PeerConnection, code: string, message: string): void {
+    conn.sendFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
+    conn.close(code);
+    this.hostNotice('error', `Disconnected ${this.who(conn)}: ${message}`, code);
+  }
+
+  private scheduleRoster(): void {
+    if (this.rosterTimer || this.currentState !== 'listening') return;
+    // Each roster goes to everyone, so a big room gets them less often (500 joins must not cost 500² frames).
+    const interval = Math.min(1000, Math.max(20, this.conns.size * 2));
+    const wait = Math.max(0, this.lastRosterAt + interval - Date.now());
+    this.rosterTimer = setTimeout(() => {
+      this.rosterTimer = undefined;
+      this.lastRosterAt = Date.now();
+      const roster = this.roster;
+      const out = new Outgoing(() => ({ type: FrameType.Roster, body: roster }), undefined);
+      for (const conn of this.conns.values()) if (conn.peer && conn.kind === 'native' && !conn.departed) conn.deliver(out);
+      this.emit('roster', roster);
+    }, wait);
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private activeConns(): PeerConnection[] {
+    this.activeCache ??= this.seatQueue.active.map((id) => this.conns.get(id)).filter((c): c is PeerConnection => c !== undefined);
+    return this.activeCache;
+  }
+
+  private findByName(name: string): PeerConnection | undefined {
+    const id = this.names.get(name.trim().toLowerCase());
+    return id === undefined || id === HOST_ID ? undefined : this.conns.get(id);
+  }
+
+  /** `name`, or `name (2)`, `name (3)` … until nobody else has it. */
+  private uniqueName(name: string, selfId?: number): string {
+    const free = (candidate: string) => {
+      const owner = this.names.get(candidate.toLowerCase());
+      return owner === undefined || owner === selfId;
+    };
+    if (free(name)) return name;
+    for (let n = 2; ; n++) if (free(`${name} (${n})`)) return `${name} (${n})`;
+  }
+
+  private who(conn: PeerConnection): string {
+    return conn.peer ? `${conn.peer.name} (${conn.address})` : conn.address;
+  }
+
+  private whoText(): string {
+    const roster = this.roster;
+    const active = roster.active.map((p) => (p.kind === 'host' ? `${p.name} (host)` : `${p.name} (${p.address})`));
+    const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}`);
+    return `Chatting (${active.length}): ${active.join(', ')}${waiting.length ? `\nWaiting (${waiting.length}): ${waiting.join(', ')}` : ''}`;
+  }
+
+  private seatsText(): string {
+    const seats = this.seatQueue.seats;
+    return seats === 0 ? 'everyone chats' : `${seats} seat${seats === 1 ? '' : 's'}, others wait in line`;
+  }
+
+  private messageId(): string {
+    return `s${this.nextMessageId++}`;
+  }
+
+  private beat(): void {
+    let ping: Buffer | undefined;
+    for (const conn of this.conns.values()) {
+      if (conn.kind !== 'native' || !conn.peer || conn.isClosed) continue;
+      conn.silentBeats = conn.heardSinceBeat ? 0 : conn.silentBeats + 1;
+      conn.heardSinceBeat = false;
+      if (conn.silentBeats >= 2) {
+        conn.destroy('stopped answering');
+        this.hostNotice('error', `Disconnected ${this.who(conn)}: no answer to 2 heartbeats.`, 'heartbeat');
+        continue;
+      }
+      ping ??= encodeFrame({ type: FrameType.Ping, payload: Buffer.alloc(0) });
+      conn.write(ping);
+    }
+  }
+
+  private setState(state: EndpointState): void {
+    this.currentState = state;
+    this.emit('state', state);
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.rosterTimer) clearTimeout(this.rosterTimer);
+    this.rosterTimer = undefined;
+    const closed: Promise<void>[] = [];
+    const bye = new Outgoing(
+      () => ({ type: FrameType.Bye, body: { reason } }),
+      () => plainNotice({ at: Date.now(), level: 'system', text: `The server closed: ${reason}` }),
+    );
+    for (const conn of this.conns.values()) {
+      closed.push(new Promise((resolve) => (conn.socket.destroyed ? resolve() : conn.socket.once('close', () => resolve()))));
+      if (conn.kind !== 'unknown') conn.deliver(bye);
+      conn.close('server closed');
+    }
+    const tcp = this.tcp;
+    if (tcp) closed.push(new Promise((resolve) => tcp.close(() => resolve())));
+    await Promise.all(closed);
+    this.conns.clear();
+    if (this.currentState === 'listening') this.hostNotice('system', `Server stopped: ${reason}`);
+    this.setState('closed');
+  }
+}
+
+function messageToSaid(body: MessageBody): Said {
+  // `from`, `at` and a Peer-shaped `to` from a client are ignored: the server labels every message itself.
+  return { text: body.text, code: body.code, image: body.image, to: typeof body.to === 'string' ? body.to : undefined, clientRef: body.ref };
+}

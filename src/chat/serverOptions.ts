@@ -1,0 +1,110 @@
+// Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
+import { DEFAULT_MAX_IMAGE_BYTES } from './images';
+import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK } from './protocol';
+
+export interface RateLimit {
+  /** Messages a client may send at once before the limit bites. */
+  burst: number;
+  /** Sustained messages per second. */
+  perSecond: number;
+}
+
+export interface ServerOptions {
+  /** Interface to listen on. The engine defaults to loopback; the CLI/extension pass their own. */
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** 0 = everyone chats at once; N ≥ 1 = N seats and a waiting queue. */
+  seats?: number;
+  /** The host user's name. */
+  name?: string;
+  /** Room name shown in the greeting; defaults to the host's name. */
+  room?: string;
+  /** Optional room password (challenge–response; never on the wire). */
+  password?: string;
+  maxImageBytes?: number;
+  maxFrameBytes?: number;
+  /** Native peers must send Hello, plain peers their name line, within this time. */
+  handshakeTimeoutMs?: number;
+  /** Ping interval for native peers; one that sends nothing for 2 intervals is dropped. */
+  heartbeatIntervalMs?: number;
+  /** Per-client message rate limit; `false` turns it off. */
+  rateLimit?: RateLimit | false;
+  /** Output waiting for one peer (socket buffer + queued image chunks) above which it is cut off. */
+  maxPendingOutputBytes?: number;
+  /** Open TCP connections (including handshaking ones); more are refused with a clear message. */
+  maxConnections?: number;
+  /** A plain-text peer's bytes followed by this much silence count as a line (seed 000 sends no newline). */
+  plainPauseMs?: number;
+  /** Longest text of one message (characters); longer ones are refused with a notice. */
+  maxTextChars?: number;
+  /** Longest plain-text line (bytes); the rest of a longer line is cut with a notice. */
+  maxLineBytes?: number;
+}
+
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'password'>> & { password: string | undefined };
+
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  seats: 0,
+  name: 'Server',
+  maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  handshakeTimeoutMs: 30_000,
+  heartbeatIntervalMs: 15_000,
+  rateLimit: { burst: 20, perSecond: 10 } as RateLimit,
+  maxPendingOutputBytes: 64 * 1024 * 1024,
+  maxConnections: 512,
+  plainPauseMs: 250,
+  maxTextChars: 16 * 1024,
+  maxLineBytes: 16 * 1024,
+} as const;
+
+/** Fills in defaults and rejects nonsense early with a sentence a user can act on. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const d = SERVER_DEFAULTS;
+  const name = options.name ?? d.name;
+  const resolved: ResolvedServerOptions = {
+    host: options.host ?? d.host,
+    port: options.port ?? d.port,
+    seats: options.seats ?? d.seats,
+    name,
+    room: options.room ?? name,
+    password: options.password === '' ? undefined : options.password,
+    maxImageBytes: options.maxImageBytes ?? d.maxImageBytes,
+    maxFrameBytes: Math.min(options.maxFrameBytes ?? d.maxFrameBytes, HARD_MAX_FRAME_BYTES),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
+    rateLimit: options.rateLimit === undefined ? { ...d.rateLimit } : options.rateLimit,
+    maxPendingOutputBytes: options.maxPendingOutputBytes ?? d.maxPendingOutputBytes,
+    maxConnections: options.maxConnections ?? d.maxConnections,
+    plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
+    maxTextChars: options.maxTextChars ?? d.maxTextChars,
+    maxLineBytes: options.maxLineBytes ?? d.maxLineBytes,
+  };
+  const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new RangeError(`Server option ${key} must be a whole number ≥ ${min}, not ${String(value)}.`);
+    }
+  };
+  wholeAtLeast('seats', 0);
+  wholeAtLeast('maxImageBytes', 1);
+  wholeAtLeast('handshakeTimeoutMs', 1);
+  wholeAtLeast('heartbeatIntervalMs', 1);
+  wholeAtLeast('maxPendingOutputBytes', 1);
+  wholeAtLeast('maxConnections', 1);
+  wholeAtLeast('plainPauseMs', 1);
+  wholeAtLeast('maxTextChars', 1);
+  wholeAtLeast('maxLineBytes', 64);
+  // A frame must at least hold one full image chunk, or images could never be sent.
+  wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new RangeError(`Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
+  }
+  if (resolved.rateLimit && !(resolved.rateLimit.burst >= 1 && resolved.rateLimit.perSecond > 0)) {
+    throw new RangeError('Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
+  }
+  return resolved;
+}

@@ -1,0 +1,170 @@
+// ChatServer over real loopback sockets: handshake, names, labels, broadcast, private messages, the host speaking.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FrameType } from '../../src/chat/protocol';
+import { RawNativeClient, RawPlainClient, startServer, waitFor } from './helpers';
+
+test('native handshake: greeting line, Challenge with limits, Welcome with identity and ip:port', async (t) => {
+  const { server, port } = await startServer({ name: 'Host', room: 'Lobby' });
+  t.after(() => server.close());
+  const client = await RawNativeClient.connect(port);
+  assert.match(client.greeting, /^TCPCHAT\/1 Lobby — /);
+  assert.equal(client.challenge?.auth, 'none');
+  assert.equal(client.challenge?.room, 'Lobby');
+  assert.equal(client.challenge?.maxImageBytes, 25 * 1024 * 1024);
+  client.hello('Alice');
+  const welcome = (await client.waitFrame(FrameType.Welcome)).body;
+  assert.equal(welcome.you.name, 'Alice');
+  assert.equal(welcome.you.kind, 'native');
+  assert.match(welcome.you.address, /^127\.0\.0\.1:\d+$/);
+  assert.equal(welcome.you.address, `127.0.0.1:${client.socket.localPort}`);
+  assert.equal(welcome.position, null);
+  const roster = (await client.waitFrame(FrameType.Roster)).body;
+  assert.deepEqual(roster.active.map((p) => p.name), ['Host', 'Alice']);
+  await waitFor(() => server.roster.active.length === 2, 'Alice in the server roster');
+  assert.equal(server.roster.connections, 1);
+  client.close();
+});
+
+test('broadcast: the server labels every message; a forged `from` is ignored; the sender gets no echo', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  alice.say('hello room', { from: { id: 99, name: 'Carol', address: '1.2.3.4:5', kind: 'native' }, at: 1 });
+  for (const receiver of [bob, carol]) {
+    const msg = (await receiver.waitFrame(FrameType.Message, (f) => f.body.text === 'hello room')).body;
+    assert.equal(msg.from?.name, 'Alice');
+    assert.equal(msg.from?.address, `127.0.0.1:${alice.socket.localPort}`);
+    assert.notEqual(msg.at, 1);
+  }
+  const hostCopy = await waitFor(() => events.messages.find((m) => m.text === 'hello room'), 'the host copy');
+  assert.equal(hostCopy.from.name, 'Alice');
+  assert.equal(hostCopy.own, false);
+  // Bob speaks after Alice; when Alice has Bob's line, she would already have had her own echo.
+  bob.say('hi Alice');
+  await alice.waitFrame(FrameType.Message, (f) => f.body.text === 'hi Alice');
+  assert.deepEqual(alice.messages().map((m) => m.text), ['hi Alice']);
+  for (const c of [alice, bob, carol]) c.close();
+});
+
+test('names: sanitised, duplicates (any case, incl. the host name) get a suffix, empty → guest-N', async (t) => {
+  const { server, port } = await startServer({ name: 'Server' });
+  t.after(() => server.close());
+  const a = await RawNativeClient.join(port, 'Bob');
+  const b = await RawNativeClient.join(port, 'bob');
+  const c = await RawNativeClient.join(port, 'server');
+  const d = await RawNativeClient.join(port, '\u001b[31m<b>Eve</b>');
+  const e = await RawNativeClient.join(port, '!!!');
+  const names = [a, b, c, d, e].map((x) => x.of(FrameType.Welcome)[0].body.you.name);
+  assert.equal(names[0], 'Bob');
+  assert.equal(names[1], 'bob (2)');
+  assert.equal(names[2], 'server (2)');
+  assert.equal(names[3], '31mbEveb');
+  assert.match(names[4], /^guest-\d+$/);
+  for (const x of [a, b, c, d, e]) x.close();
+});
+
+test('private messages reach only the named member; unknown names get a clear error', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  alice.say('psst', { to: 'bob' });
+  const got = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'psst')).body;
+  assert.equal(got.from?.name, 'Alice');
+  assert.equal(typeof got.to === 'object' && got.to.name, 'Bob');
+  alice.say('to the host', { to: 'Server' });
+  const hostMsg = await waitFor(() => events.messages.find((m) => m.text === 'to the host'), 'private to host');
+  assert.equal(hostMsg.to?.id, 0);
+  alice.say('anyone?', { to: 'Zed' });
+  await alice.waitNotice(/^No one named Zed is here\.$/);
+  // A public line after the private ones: Carol sees it and nothing private before it.
+  alice.say('public');
+  await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'public');
+  assert.deepEqual(carol.messages().map((m) => m.text), ['public']);
+  assert.equal(events.messages.some((m) => m.text === 'psst'), false);
+  for (const c of [alice, bob, carol]) c.close();
+});
+
+test('the host speaks: to everyone, and privately; unknown recipient rejects with ChatError', async (t) => {
+  const { server, port, events } = await startServer({ name: 'Boss' });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const nc = await RawPlainClient.join(port, 'Nina');
+  await server.send({ text: 'welcome all' });
+  const msg = (await alice.waitFrame(FrameType.Message, (f) => f.body.text === 'welcome all')).body;
+  assert.equal(msg.from?.name, 'Boss');
+  assert.equal(msg.from?.kind, 'host');
+  await nc.waitText(/\[\d\d:\d\d:\d\d\] Boss: welcome all\r\n/);
+  assert.equal(events.messages.find((m) => m.text === 'welcome all')?.own, true);
+  await server.send({ text: 'just you', to: 'nina' });
+  await nc.waitText(/Boss → you: just you\r\n/);
+  await assert.rejects(server.send({ text: 'x', to: 'Nobody' }), { name: 'ChatError', code: 'unknown-recipient', message: 'No one named Nobody is here.' });
+  await assert.rejects(server.send({}), { code: 'empty-message' });
+  alice.close();
+  nc.close();
+});
+
+test('join and leave notices reach the room and the host; connection count follows', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  await alice.waitNotice(/^Bob \(127\.0\.0\.1:\d+\) joined\.$/);
+  await waitFor(() => events.notices.find((n) => /^Bob \(127\.0\.0\.1:\d+\) joined\.$/.test(n.text)), 'host join notice');
+  await waitFor(() => events.rosters.at(-1)?.connections === 2, 'roster with 2 connections');
+  bob.close();
+  await alice.waitNotice(/^Bob left\.$/);
+  await waitFor(() => events.rosters.at(-1)?.connections === 1 && events.rosters.at(-1)?.active.length === 2, 'roster after Bob left');
+  alice.close();
+});
+
+test('rename: unique, announced to the room, reflected in later labels', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  alice.send({ type: FrameType.Rename, body: { name: 'bob' } });
+  await alice.waitNotice(/^You are now bob \(2\)\.$/);
+  await bob.waitNotice(/^Alice is now bob \(2\)\.$/);
+  alice.say('renamed');
+  const msg = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'renamed')).body;
+  assert.equal(msg.from?.name, 'bob (2)');
+  server.rename('Alice');
+  await bob.waitNotice(/^Server is now Alice\.$/);
+  assert.equal(server.self.name, 'Alice');
+  alice.close();
+  bob.close();
+});
+
+test('close(): every client is told (Bye / line), sockets close, state becomes closed', async () => {
+  const { server, port } = await startServer();
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const nc = await RawPlainClient.join(port, 'Nina');
+  const states: string[] = [];
+  server.on('state', (s) => states.push(s));
+  await server.close('maintenance');
+  assert.equal((await alice.waitFrame(FrameType.Bye)).body.reason, 'maintenance');
+  await nc.waitText(/The server closed: maintenance/);
+  await alice.waitClosed();
+  await nc.waitClosed();
+  assert.deepEqual(states, ['closed']);
+  assert.equal(server.state, 'closed');
+  await server.close(); // idempotent
+});
+
+test('listen on a port in use rejects with a clear EADDRINUSE ChatError', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const { ChatServer } = await import('../../src/chat/server');
+  const second = new ChatServer({ host: '127.0.0.1', port });
+  await assert.rejects(second.listen(), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'EADDRINUSE');
+    assert.match(error.message, new RegExp(`^Port ${port} is already in use`));
+    return true;
+  });
+  await second.close();
+});
