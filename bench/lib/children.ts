@@ -1,0 +1,121 @@
+// Servers under test run in their own process (never in the load generator's): started detached as a process
+// group, tracked by PID, and killed by PID when the run ends or the bench exits for any reason.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+
+const live = new Set<number>();
+let handlersInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try { process.kill(pid, signal); } catch { /* already gone */ }
+  }
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => { for (const pid of live) killGroup(pid, 'SIGKILL'); });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pid of live) killGroup(pid, 'SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
+export interface ServerChild {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Resident set size of the server process, from /proc (works for ncat and node alike). */
+  rssBytes(): number;
+  /** Everything the child printed (bounded tail), for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Spawns `command` and resolves once `ready(output)` is true or the port accepts connections
+ * (whichever the caller asks for), within `timeoutMs`.
+ */
+export async function startServer(
+  name: string,
+  command: string,
+  args: string[],
+  port: number,
+  { timeoutMs = 10_000, waitForLine }: { timeoutMs?: number; waitForLine?: RegExp } = {},
+): Promise<ServerChild> {
+  installHandlers();
+  const child: ChildProcess = spawn(command, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (!pid) throw new Error(`${name}: could not start ${command}`);
+  live.add(pid);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 64_000) output = output.slice(-32_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+
+  const stop = async () => {
+    if (!live.has(pid)) return;
+    killGroup(pid, 'SIGTERM');
+    for (let i = 0; i < 40 && !exited; i++) await sleep(50);
+    if (!exited) killGroup(pid, 'SIGKILL');
+    live.delete(pid);
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${name} exited during start:\n${output}`);
+    const ready = waitForLine ? waitForLine.test(output) : await portOpen(port);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${name} did not become ready within ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(50);
+  }
+  return {
+    name,
+    port,
+    pid,
+    rssBytes: () => {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : NaN;
+    },
+    output: () => output,
+    stop,
+  };
+}

@@ -1,0 +1,95 @@
+// Plain-text workloads W1–W3, side by side: ncat --chat and our server (its nc/telnet adapter), both in child
+// processes, driven by the same plain-text load generator.
+import { spawnSync } from 'node:child_process';
+import { freePort, sleep, startServer, type ServerChild } from './lib/children';
+import { plainDriver } from './lib/plainDriver';
+import { fmt, printTable, type Cell } from './lib/table';
+import { runWorkload, type Shape, type WorkloadResult, type DriverFactory } from './lib/workload';
+
+export const SHAPES: Shape[] = [
+  { name: 'W1 100 clients × 20 msg/s × 5 s', clients: 100, messagesPerClient: 100, rate: 20 },
+  { name: 'W2 50 clients × 1,000 msgs, max speed', clients: 50, messagesPerClient: 1000, rate: 'max' },
+  { name: 'W3 500 clients × 20 msgs at 10/s', clients: 500, messagesPerClient: 20, rate: 10 },
+];
+
+/** `BENCH_SHAPES=W2,W3` runs only those shapes (for profiling one case). */
+export function selectedShapes(): Shape[] {
+  const only = process.env.BENCH_SHAPES?.split(',');
+  return only ? SHAPES.filter((s) => only.includes(s.name.split(' ')[0])) : SHAPES;
+}
+
+export function ncatAvailable(): boolean {
+  return spawnSync('ncat', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export async function startNcat(): Promise<ServerChild> {
+  const port = await freePort();
+  const server = await startServer('ncat --chat', 'ncat', ['--chat', '-l', '127.0.0.1', String(port), '--max-conns', '2000'], port);
+  await sleep(200); // let ncat finish with the readiness probe's connection before the first real client
+  return server;
+}
+
+export async function startOurs(extra: string[] = []): Promise<ServerChild> {
+  const port = await freePort();
+  return startServer('tcp-chat', process.execPath, ['out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
+    waitForLine: /READY \d+/,
+  });
+}
+
+/** Runs one shape against a fresh server process (so one run's leftovers never slow the next). */
+export async function runAgainst(start: () => Promise<ServerChild>, shape: Shape, factory: (port: number) => DriverFactory): Promise<WorkloadResult> {
+  let server: ServerChild | undefined;
+  try {
+    server = await start();
+    return await runWorkload(shape, factory(server.port));
+  } catch (error) {
+    return failed(shape, error);
+  } finally {
+    await server?.stop();
+  }
+}
+
+export function failed(shape: Shape, error: unknown): WorkloadResult {
+  const note = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return { shape, sent: 0, expected: 0, delivered: 0, lost: NaN, corrupted: NaN, duplicates: NaN, outOfOrder: NaN, droppedClients: NaN, deliveriesPerSec: NaN, p50: NaN, p99: NaN, max: NaN, seconds: NaN, note };
+}
+
+export const RESULT_HEADER = ['workload', 'server', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'corrupt', 'dup/reorder', 'cut off', '× ncat deliv/s', '× ncat p99'];
+
+export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResult): Cell[] {
+  const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) ? fmt(a / b, 2) : '–');
+  return [
+    r.shape.name.split(' ')[0],
+    label + (r.note ? ` (failed: ${r.note.slice(0, 80)})` : ''),
+    Math.round(r.deliveriesPerSec),
+    r.p50,
+    r.p99,
+    r.max,
+    `${r.lost} of ${r.expected.toLocaleString('en-US')}`,
+    r.corrupted,
+    r.duplicates + r.outOfOrder,
+    r.droppedClients,
+    ncat && ncat !== r ? ratio(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
+    ncat && ncat !== r ? ratio(r.p99, ncat.p99) : '–',
+  ];
+}
+
+export async function plainBench(): Promise<{ markdown: string; results: Map<string, WorkloadResult> }> {
+  const haveNcat = ncatAvailable();
+  if (!haveNcat) console.log('\nncat not found: the ncat column is skipped (apt-get install ncat to compare).');
+  const rows: Cell[][] = [];
+  const ncatResults = new Map<string, WorkloadResult>();
+  for (const shape of selectedShapes()) {
+    let ncat: WorkloadResult | undefined;
+    if (haveNcat) {
+      ncat = await runAgainst(startNcat, shape, (port) => plainDriver(port, 'ncat'));
+      ncatResults.set(shape.name, ncat);
+      rows.push(resultRow('ncat --chat', ncat));
+    }
+    const ours = await runAgainst(() => startOurs(), shape, (port) => plainDriver(port, 'ours'));
+    rows.push(resultRow('tcp-chat (plain peers)', ours, ncat));
+    console.log(`  ${shape.name}: done`);
+  }
+  const markdown = printTable('Plain-text peers: ncat --chat vs tcp-chat (same load generator, server in a child process)', RESULT_HEADER, rows);
+  return { markdown, results: ncatResults };
+}

@@ -1,0 +1,24 @@
+// `npm run bench`: builds the product (dist/) and the bench (out/bench/), then runs the bench runner.
+//   npm run bench                       every section
+//   npm run bench -- --only plain,image  some sections (plain, native, image, idle, webview, extension)
+//   npm run bench -- --write            also rewrite the figures block in docs/BENCHMARKS.md
+import { spawnSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
+
+const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+await esbuild.build({
+  entryPoints: { main: 'bench/main.ts', serverProcess: 'bench/serverProcess.ts' },
+  outdir: 'out/bench',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external: ['playwright-core', 'vscode'],
+  logLevel: 'warning',
+});
+
+const run = spawnSync(process.execPath, ['--expose-gc', 'out/bench/main.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(run.status ?? 1);

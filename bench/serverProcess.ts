@@ -1,0 +1,39 @@
+// The engine's ChatServer in its own process for the bench (the load generator must not share its CPU or event
+// loop). Limits meant for hostile peers (rate limit, connection cap) are raised so the bench measures
+// throughput, not the limiter. Prints `READY <port>` once listening; stops on SIGTERM or stdin end.
+//   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES]
+import { ChatServer } from '../src/chat/server';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+async function main(): Promise<void> {
+  const server = new ChatServer({
+    host: '127.0.0.1',
+    port: flag('--port', 0),
+    name: 'BenchHost',
+    rateLimit: false,
+    maxConnections: flag('--max-connections', 2000),
+    maxPendingOutputBytes: flag('--max-pending-output', 64 * 1024 * 1024),
+    handshakeTimeoutMs: 30_000,
+  });
+  const port = await server.listen();
+  process.stdout.write(`READY ${port}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close('bench finished');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.resume();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
