@@ -1,0 +1,8 @@
+// What activate() returns: tests reach the running session through it
+// (vscode.extensions.getExtension('tcp-chat.tcp-chat')!.activate()).
+import type { ChatSession } from '../chat/session';
+
+export interface TcpChatApi {
+  /** The running chat session, if any. */
+  readonly session: ChatSession | undefined;
+}

@@ -1,0 +1,28 @@
+// Entry point: registers the commands, the status bar and the panel serializer, and returns the API.
+// Everything else lives in the modules it wires together.
+import * as vscode from 'vscode';
+import type { TcpChatApi } from './api';
+import { ChatController } from './chatController';
+import { PANEL_VIEW_TYPE } from './chatPanel';
+import { registerCommands } from './commands';
+
+export function activate(context: vscode.ExtensionContext): TcpChatApi {
+  const controller = new ChatController(context);
+  context.subscriptions.push(controller);
+  registerCommands(context, controller);
+  // A panel left open survives a window reload: VS Code hands it back here and the webview asks for a snapshot.
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => controller.revivePanel(panel),
+    }),
+  );
+  return {
+    get session() {
+      return controller.session;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // The controller is in context.subscriptions: disposing it closes the session (peers told, log closed).
+}

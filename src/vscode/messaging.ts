@@ -1,0 +1,138 @@
+// Sending things other than typed text: the editor selection as a code message, image files (palette,
+// Explorer menu, the panel's attach button, drops and pastes), and opening the chat logs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseInput } from '../chat/commands';
+import { ChatError } from '../chat/events';
+import { checkImage, formatBytes } from '../chat/images';
+import type { ChatController } from './chatController';
+import { logLocation, readSettings } from './settings';
+
+type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
+
+const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp'] };
+
+/** Reads an image file, refusing what is too big or not an image (checked by magic bytes, not the name). */
+async function readImage(uri: vscode.Uri): Promise<{ bytes: Uint8Array; mime: string; name: string }> {
+  const maxBytes = readSettings().maxImageBytes;
+  const name = path.basename(uri.path);
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.type & vscode.FileType.Directory) throw new ChatError('image-type', `“${name}” is a folder, not an image.`);
+  if (stat.size > maxBytes) {
+    throw new ChatError('image-too-large', `“${name}” is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)} (setting tcpChat.maxImageSizeMB).`);
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  try {
+    return { bytes, mime: checkImage(bytes, maxBytes), name };
+  } catch (error) {
+    throw new ChatError(error instanceof ChatError ? error.code : 'image-type', `“${name}”: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function pickImageFile(title: string): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: IMAGE_FILTERS, openLabel: 'Send' });
+  return picked?.[0];
+}
+
+function requireSession(controller: ChatController) {
+  const info = controller.info;
+  if (!info) throw new ChatError('not-connected', 'Not connected: start a server or connect to one first (“TCP Chat: Start Server” / “TCP Chat: Connect…”).');
+  return info.session;
+}
+
+export function registerMessagingCommands(context: vscode.ExtensionContext, controller: ChatController, register: Register): void {
+  /** Sends through the session; a failure is already an error notice in the panel, so only a toast is added. */
+  async function send(message: Parameters<ReturnType<typeof requireSession>['send']>[0]): Promise<void> {
+    const session = requireSession(controller);
+    try {
+      await session.send(message);
+    } catch (error) {
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function sendFile(uri: vscode.Uri): Promise<void> {
+    requireSession(controller);
+    const image = await readImage(uri);
+    await send({ image: Buffer.from(image.bytes) });
+  }
+
+  register('tcpChat.sendSelection', async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) throw new ChatError('no-editor', 'Open a file and select some code to send.');
+    requireSession(controller);
+    const { document, selection } = editor;
+    const text = selection.isEmpty ? document.lineAt(selection.active.line).text : document.getText(selection);
+    if (!text.trim()) throw new ChatError('empty-message', 'Nothing to send: the selection (or current line) is empty.');
+    const file = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
+    const line = (selection.isEmpty ? selection.active.line : selection.start.line) + 1;
+    await send({ text, code: { language: document.languageId, file, line } });
+  });
+
+  register('tcpChat.sendImage', async (uri?: vscode.Uri) => {
+    requireSession(controller);
+    const target = uri instanceof vscode.Uri ? uri : await pickImageFile('TCP Chat: Send Image');
+    if (!target) return;
+    await sendFile(target);
+  });
+
+  register('tcpChat.openLogs', async () => {
+    const transcript = controller.shown?.session.transcript;
+    const dir = transcript?.dir ?? logLocation(context).dir;
+    if (!fs.existsSync(dir)) {
+      void vscode.window.showInformationMessage(`No chat logs yet: they will be saved in ${dir}`);
+      return;
+    }
+    const dirUri = vscode.Uri.file(dir);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(dirUri) !== undefined;
+    await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', dirUri);
+    const logFile = transcript?.logFile ?? newestLog(dir);
+    if (logFile) await vscode.window.showTextDocument(vscode.Uri.file(logFile), { preview: false, preserveFocus: false });
+  });
+
+  controller.imageActions = {
+    pick: async () => {
+      const uri = await pickImageFile('TCP Chat: Attach Image');
+      if (!uri) return;
+      const image = await readImage(uri);
+      controller.postAttachment(image.name, image.mime, image.bytes);
+    },
+    attachUri: async (text: string) => {
+      let uri: vscode.Uri;
+      try {
+        uri = vscode.Uri.parse(text, true);
+      } catch {
+        throw new ChatError('bad-uri', 'The dropped item is not a file.');
+      }
+      const image = await readImage(uri);
+      controller.postAttachment(image.name, image.mime, image.bytes);
+    },
+    sendFile,
+    sendFromWebview: async (text, image) => {
+      requireSession(controller);
+      const maxBytes = readSettings().maxImageBytes;
+      // Refuse before decoding: base64 is 4/3 of the bytes.
+      if (Math.floor((image.base64.length * 3) / 4) > maxBytes + 2) {
+        throw new ChatError('image-too-large', `“${image.name}” is larger than the ${formatBytes(maxBytes)} limit (setting tcpChat.maxImageSizeMB).`);
+      }
+      const bytes = Buffer.from(image.base64, 'base64');
+      checkImage(bytes, maxBytes);
+      const parsed = parseInput(text);
+      if (parsed.kind === 'msg') return send({ to: parsed.to, text: parsed.text, image: bytes });
+      if (parsed.kind === 'text') return send({ text: parsed.text, image: bytes });
+      if (parsed.kind === 'empty') return send({ image: bytes });
+      throw new ChatError('bad-command', 'Only plain text or /msg NAME text can go with an image.');
+    },
+  };
+}
+
+/** The most recent chat_log_*.txt in a folder (names sort by time). */
+function newestLog(dir: string): string | undefined {
+  try {
+    const logs = fs.readdirSync(dir).filter((n) => /^chat_log_\d{8}_\d{6}(_\d+)?\.txt$/.test(n)).sort();
+    return logs.length ? path.join(dir, logs[logs.length - 1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,113 @@
+// The palette prompts: port, room mode (remembered), host:port with recent hosts first, name, password.
+// Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
+import * as vscode from 'vscode';
+import { osUserName, saveUserName } from './settings';
+import { parseHostPort, parsePort } from './viewModel';
+
+const LAST_PORT = 'tcpChat.lastPort';
+const LAST_SEATS = 'tcpChat.lastSeats';
+const RECENT_HOSTS = 'tcpChat.recentHosts';
+const RECENT_LIMIT = 10;
+
+export async function askPort(state: vscode.Memento, fallback: number): Promise<number | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: 'TCP Chat: Start Server (1/3)',
+    prompt: 'Port to listen on',
+    value: String(state.get<number>(LAST_PORT) ?? fallback),
+    validateInput: (text) => {
+      const port = parsePort(text);
+      return typeof port === 'string' ? port : undefined;
+    },
+    ignoreFocusOut: true,
+  });
+  if (value === undefined) return undefined;
+  const port = parsePort(value) as number;
+  await state.update(LAST_PORT, port);
+  return port;
+}
+
+interface ModeItem extends vscode.QuickPickItem {
+  seats?: number;
+}
+
+/** Room (0 seats), one-to-one with a waiting queue (1 seat), or N seats; the last choice comes first. */
+export async function askSeats(state: vscode.Memento, fallback: number): Promise<number | undefined> {
+  const last = state.get<number>(LAST_SEATS) ?? fallback;
+  const items: ModeItem[] = [
+    { label: 'Room (everyone chats)', detail: 'Like seed 000: every client chats at once.', seats: 0 },
+    { label: 'One-to-one with waiting queue', detail: 'Like seed 003: one client chats, the others wait in line.', seats: 1 },
+    { label: 'A number of seats…', detail: 'N clients chat at once; the rest wait in line.' },
+  ];
+  if (last > 1) items.unshift({ label: `${last} seats`, detail: 'N clients chat at once; the rest wait in line.', seats: last });
+  const lastIndex = items.findIndex((item) => item.seats === last);
+  if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
+  if (items[0].seats === last) items[0].description = 'last used';
+  const picked = await vscode.window.showQuickPick(items, { title: 'TCP Chat: Start Server (2/3)', placeHolder: 'Who may chat at once?', ignoreFocusOut: true });
+  if (!picked) return undefined;
+  let seats = picked.seats;
+  if (seats === undefined) {
+    const text = await vscode.window.showInputBox({
+      title: 'TCP Chat: number of seats',
+      prompt: 'How many clients may chat at once? The rest wait in line.',
+      value: String(last > 1 ? last : 2),
+      validateInput: (t) => (/^\d{1,4}$/.test(t.trim()) && Number(t) >= 1 ? undefined : 'Type a whole number from 1 to 9999.'),
+      ignoreFocusOut: true,
+    });
+    if (text === undefined) return undefined;
+    seats = Number(text.trim());
+  }
+  await state.update(LAST_SEATS, seats);
+  return seats;
+}
+
+/** `host:port`, recent entries first; typing offers what was typed. */
+export async function askHostPort(state: vscode.Memento, defaultPort: number): Promise<{ host: string; port: number } | undefined> {
+  const recent = state.get<string[]>(RECENT_HOSTS) ?? [];
+  const pick = vscode.window.createQuickPick();
+  pick.title = 'TCP Chat: Connect';
+  pick.placeholder = `host:port (e.g. 192.168.1.10:${defaultPort}; the port defaults to ${defaultPort})`;
+  pick.ignoreFocusOut = true;
+  const recentItems = recent.map((label) => ({ label, description: 'recent' }));
+  pick.items = recentItems;
+  pick.onDidChangeValue((value) => {
+    const typed = value.trim();
+    pick.items = typed && !recent.includes(typed) ? [{ label: typed, description: 'connect to this address' }, ...recentItems] : recentItems;
+  });
+  const chosen = await new Promise<string | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? pick.value));
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  pick.dispose();
+  if (chosen === undefined || !chosen.trim()) return undefined;
+  const parsed = parseHostPort(chosen, defaultPort);
+  if (typeof parsed === 'string') {
+    void vscode.window.showErrorMessage(parsed);
+    return undefined;
+  }
+  return parsed;
+}
+
+export async function rememberHost(state: vscode.Memento, address: string): Promise<void> {
+  const recent = (state.get<string[]>(RECENT_HOSTS) ?? []).filter((h) => h !== address);
+  await state.update(RECENT_HOSTS, [address, ...recent].slice(0, RECENT_LIMIT));
+}
+
+/** The chat name: tcpChat.userName when set, else asked once (OS user name offered) and saved. */
+export async function askName(current: string | undefined): Promise<string | undefined> {
+  if (current) return current;
+  const name = await vscode.window.showInputBox({
+    title: 'TCP Chat: your name',
+    prompt: 'The name others see (saved in the tcpChat.userName setting)',
+    value: osUserName(),
+    validateInput: (t) => (t.trim() ? undefined : 'Type a name.'),
+    ignoreFocusOut: true,
+  });
+  if (name === undefined) return undefined;
+  await saveUserName(name.trim());
+  return name.trim();
+}
+
+export async function askPassword(title: string, prompt: string, current: string | undefined): Promise<string | undefined> {
+  return vscode.window.showInputBox({ title, prompt, password: true, value: current ?? '', ignoreFocusOut: true });
+}

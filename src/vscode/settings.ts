@@ -1,0 +1,86 @@
+// Typed access to the tcpChat.* settings (contributes.configuration) and the room passwords in SecretStorage.
+// Passwords are never written to settings.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export type NotificationMode = 'off' | 'mentions' | 'all';
+
+export interface ChatSettings {
+  /** Explicitly set user name, or undefined when the user never chose one. */
+  userName: string | undefined;
+  serverHost: string;
+  serverPort: number;
+  serverSeats: number;
+  maxImageBytes: number;
+  notifications: NotificationMode;
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('tcpChat');
+}
+
+export function readSettings(): ChatSettings {
+  const config = section();
+  const name = config.get<string>('userName', '').trim();
+  const mb = config.get<number>('maxImageSizeMB', 25);
+  return {
+    userName: name || undefined,
+    serverHost: config.get<string>('server.host', '0.0.0.0').trim() || '0.0.0.0',
+    serverPort: clampInt(config.get<number>('server.port', 65432), 1, 65535, 65432),
+    serverSeats: clampInt(config.get<number>('server.seats', 0), 0, 10_000, 0),
+    maxImageBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 200) : 25) * 1024 * 1024),
+    notifications: config.get<NotificationMode>('notifications', 'mentions'),
+  };
+}
+
+function clampInt(value: number, min: number, max: number, fallback: number): number {
+  return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+/** The OS user name, the default chat name when tcpChat.userName is empty. */
+export function osUserName(): string {
+  try {
+    return os.userInfo().username || 'user';
+  } catch {
+    return 'user';
+  }
+}
+
+export async function saveUserName(name: string): Promise<void> {
+  await section().update('userName', name, vscode.ConfigurationTarget.Global);
+}
+
+export interface LogLocation {
+  dir: string;
+  /** Set when logs cannot go to the workspace (no folder open): the panel says where they go instead. */
+  note?: string;
+}
+
+/** tcpChat.logDirectory, relative to the first workspace folder; with no folder open, the global storage. */
+export function logLocation(context: vscode.ExtensionContext): LogLocation {
+  const configured = section().get<string>('logDirectory', 'chat_logs').trim() || 'chat_logs';
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (path.isAbsolute(configured)) return { dir: configured };
+  if (folder && folder.uri.scheme === 'file') return { dir: path.join(folder.uri.fsPath, configured) };
+  const dir = path.join(context.globalStorageUri.fsPath, configured);
+  return { dir, note: `No folder is open, so chat logs are saved in ${dir}` };
+}
+
+/** Room passwords live in SecretStorage: one for the room we host, one per server we connect to. */
+export class Passwords {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  private key(target: 'server' | string): string {
+    return target === 'server' ? 'tcpChat.password.server' : `tcpChat.password.client:${target}`;
+  }
+
+  get(target: 'server' | string): Thenable<string | undefined> {
+    return this.secrets.get(this.key(target));
+  }
+
+  async set(target: 'server' | string, password: string | undefined): Promise<void> {
+    if (password) await this.secrets.store(this.key(target), password);
+    else await this.secrets.delete(this.key(target));
+  }
+}

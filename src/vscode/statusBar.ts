@@ -1,0 +1,25 @@
+// The status bar item: role and state (`serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`,
+// `disconnected`) plus unread messages while the panel is hidden; clicking it opens the panel.
+import * as vscode from 'vscode';
+
+export class ChatStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('tcpChat.status', vscode.StatusBarAlignment.Left, 50);
+
+  constructor() {
+    this.item.name = 'TCP Chat';
+    this.item.command = 'tcpChat.showPanel';
+    this.update('TCP Chat', 0, false);
+    this.item.show();
+  }
+
+  update(text: string, unread: number, error: boolean): void {
+    const icon = error ? '$(debug-disconnect)' : '$(comment-discussion)';
+    this.item.text = `${icon} ${text}${unread > 0 ? ` · ${unread} unread` : ''}`;
+    this.item.tooltip = unread > 0 ? `TCP Chat: ${text}, ${unread} unread — open the chat panel` : `TCP Chat: ${text} — open the chat panel`;
+    this.item.backgroundColor = unread > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
