@@ -59,13 +59,18 @@ export class FrameWriter {
     const deadline = Date.now() + timeoutMs;
     while (this.pendingBytes > 0 && !this.socket.destroyed && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
+        let settled = false;
         const done = () => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           this.socket.off('drain', done).off('close', done);
           resolve();
         };
         const timer = setTimeout(done, Math.max(1, deadline - Date.now()));
         this.socket.once('drain', done).once('close', done);
+        // Below highWaterMark no 'drain' is due; an empty write's callback runs once everything before it is out.
+        if (!this.socket.writableNeedDrain) this.socket.write(EMPTY, done);
       });
       this.pump();
     }

@@ -111,6 +111,8 @@ export interface UnknownFrame {
 }
 
 export class ProtocolError extends Error {
+  /** Frames completed by the same push() before the error: deliver them, then drop the connection. */
+  frames: Array<Frame | UnknownFrame> = [];
   constructor(readonly code: 'frame-too-large' | 'empty-frame' | 'bad-frame', message: string) {
     super(message);
     this.name = 'ProtocolError';
@@ -157,78 +159,77 @@ export function frameBytes(type: number, payload: Uint8Array): Buffer {
 // ---------------------------------------------------------------------------------------------- decoding
 
 /**
- * Incremental decoder: push() any slice of the byte stream, get back every frame it completes. Copies a frame's
- * bytes at most once (chunks are kept in a list until a whole frame is there), so a stream split into tiny
- * pieces costs no quadratic concatenation. Throws ProtocolError on an oversized/empty length or a malformed body;
- * the caller then drops the connection, because the stream can no longer be trusted to be in sync.
+ * Incremental decoder: push() any slice of the byte stream, get back every frame it completes. A frame that
+ * arrives whole inside one chunk is decoded in place (no copy); a frame split across chunks is copied once
+ * into a buffer of its exact size, allocated when its length is known. So a hostile peer dribbling a frame a
+ * byte at a time costs O(n) time and one frame's worth of memory. Throws ProtocolError on an oversized/empty
+ * length or a malformed body, carrying the frames completed before it; the caller delivers those, then drops
+ * the connection, because the stream can no longer be trusted to be in sync.
  */
 export class FrameDecoder {
-  private readonly chunks: Buffer[] = [];
-  private buffered = 0;
-  private pendingLength: number | undefined;
+  private readonly header = Buffer.alloc(4);
+  private headerFilled = 0;
+  private partial: Buffer | undefined;
+  private partialFilled = 0;
+  private readonly maxFrameBytes: number;
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+    this.maxFrameBytes = Math.min(maxFrameBytes, HARD_MAX_FRAME_BYTES);
+  }
 
   /** Bytes received but not yet part of a complete frame (for memory caps and tests). */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.headerFilled + this.partialFilled;
   }
 
   push(chunk: Buffer): Array<Frame | UnknownFrame> {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
     const frames: Array<Frame | UnknownFrame> = [];
-    for (;;) {
-      if (this.pendingLength === undefined) {
-        if (this.buffered < 4) break;
-        const length = this.peekLength();
-        if (length === 0) throw new ProtocolError('empty-frame', 'Received a frame of length 0.');
-        if (length > this.maxFrameBytes) {
-          throw new ProtocolError('frame-too-large', `Received a frame of ${length} bytes; the limit is ${this.maxFrameBytes}.`);
-        }
-        this.pendingLength = length;
-      }
-      if (this.buffered < 4 + this.pendingLength) break;
-      const bytes = this.take(4 + this.pendingLength);
-      this.pendingLength = undefined;
-      frames.push(decodeFrameBody(bytes[4], bytes.subarray(FRAME_HEADER_BYTES)));
+    try {
+      this.decodeInto(chunk, frames);
+    } catch (error) {
+      if (error instanceof ProtocolError) error.frames = frames;
+      throw error;
     }
     return frames;
   }
 
-  private peekLength(): number {
-    const first = this.chunks[0];
-    if (first.length >= 4) return first.readUInt32BE(0);
-    const head = Buffer.alloc(4);
-    let filled = 0;
-    for (const chunk of this.chunks) {
-      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
-      if (filled === 4) break;
+  private decodeInto(chunk: Buffer, frames: Array<Frame | UnknownFrame>): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.partial) {
+        const copied = chunk.copy(this.partial, this.partialFilled, offset);
+        this.partialFilled += copied;
+        offset += copied;
+        if (this.partialFilled < this.partial.length) return;
+        const body = this.partial;
+        this.partial = undefined;
+        this.partialFilled = 0;
+        frames.push(decodeFrameBody(body[0], body.subarray(1)));
+        continue;
+      }
+      let length: number;
+      if (this.headerFilled === 0 && chunk.length - offset >= 4) {
+        length = chunk.readUInt32BE(offset);
+        offset += 4;
+      } else {
+        const copied = chunk.copy(this.header, this.headerFilled, offset, offset + 4 - this.headerFilled);
+        this.headerFilled += copied;
+        offset += copied;
+        if (this.headerFilled < 4) return;
+        this.headerFilled = 0;
+        length = this.header.readUInt32BE(0);
+      }
+      if (length === 0) throw new ProtocolError('empty-frame', 'Received a frame of length 0.');
+      if (length > this.maxFrameBytes) {
+        throw new ProtocolError('frame-too-large', `Received a frame of ${length} bytes; the limit is ${this.maxFrameBytes}.`);
+      }
+      if (chunk.length - offset >= length) {
+        frames.push(decodeFrameBody(chunk[offset], chunk.subarray(offset + 1, offset + length)));
+        offset += length;
+      } else {
+        this.partial = Buffer.allocUnsafe(length);
+      }
     }
-    return head.readUInt32BE(0);
-  }
-
-  private take(n: number): Buffer {
-    this.buffered -= n;
-    const first = this.chunks[0];
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0];
-      const used = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, used);
-      filled += used;
-      if (used === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(used);
-    }
-    return out;
   }
 }
 
@@ -237,7 +238,7 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
   switch (type) {
     case FrameType.ImageChunk:
       if (payload.length < 5 || payload.length > 4 + MAX_IMAGE_CHUNK) {
-        throw new ProtocolError('bad-frame', `Image chunk of ${payload.length - 4} bytes; chunks carry 1 to ${MAX_IMAGE_CHUNK} bytes.`);
+        throw new ProtocolError('bad-frame', `Image chunk of ${Math.max(0, payload.length - 4)} bytes; chunks carry 1 to ${MAX_IMAGE_CHUNK} bytes.`);
       }
       return { type, ref: payload.readUInt32BE(0), bytes: payload.subarray(4) };
     case FrameType.ImageAbort:
@@ -378,7 +379,7 @@ export function authProof(password: string, nonce: string): string {
 }
 
 export function verifyProof(password: string, nonce: string, proof: string | undefined): boolean {
-  if (typeof proof !== 'string') return false;
+  if (typeof proof !== 'string' || !/^[0-9a-f]{64}$/i.test(proof)) return false;
   const expected = Buffer.from(authProof(password, nonce), 'hex');
   const given = Buffer.from(proof, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
