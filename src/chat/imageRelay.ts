@@ -122,10 +122,9 @@ export class ImageRelay {
   }
 
   private finish(flight: Flight): void {
+    const whole = flight.keepForHost ? Buffer.concat(flight.kept, flight.size) : undefined;
     this.forget(flight);
-    let whole: Buffer | undefined;
-    if (flight.keepForHost) {
-      whole = Buffer.concat(flight.kept, flight.size);
+    if (whole) {
       try {
         checkImage(whole, this.maxImageBytes);
       } catch (error) {

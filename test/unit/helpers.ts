@@ -1,7 +1,8 @@
 // Shared test helpers: bounded waits, and tiny raw clients (native frames / plain text) on real loopback sockets.
 // The raw native client speaks protocol.ts directly, so server tests do not depend on ChatClient.
 import { connect, type Socket } from 'node:net';
-import type { ChatEvents, Notice } from '../../src/chat/events';
+import { randomBytes } from 'node:crypto';
+import type { ChatEvents, ImageMime, Notice } from '../../src/chat/events';
 import { ChatServer, type ServerOptions } from '../../src/chat/server';
 import {
   authProof,
@@ -10,6 +11,7 @@ import {
   FrameDecoder,
   FrameType,
   HARD_MAX_FRAME_BYTES,
+  MAX_IMAGE_CHUNK,
   type ChallengeBody,
   type Frame,
   type MessageBody,
@@ -113,6 +115,21 @@ export class RawNativeClient {
     this.send({ type: FrameType.Message, body: { ref: 1, text, ...extra } });
   }
 
+  /** Sends a message header announcing an image, then its bytes in chunks of at most 64 KiB. */
+  sendImage(bytes: Buffer, options: { ref?: number; text?: string; to?: string; mime?: ImageMime; size?: number } = {}): void {
+    const ref = options.ref ?? 7;
+    const image = { mime: options.mime ?? 'image/png', size: options.size ?? bytes.length };
+    this.say(options.text ?? '', { ref, image, to: options.to });
+    for (let offset = 0; offset < bytes.length; offset += MAX_IMAGE_CHUNK) {
+      this.send({ type: FrameType.ImageChunk, ref, bytes: bytes.subarray(offset, offset + MAX_IMAGE_CHUNK) });
+    }
+  }
+
+  /** The bytes of a relayed image, by the server's ref. */
+  imageBytes(ref: number): Buffer {
+    return Buffer.concat(this.of(FrameType.ImageChunk).filter((f) => f.ref === ref).map((f) => f.bytes));
+  }
+
   /** Frames of one type received so far. */
   of<T extends FrameType>(type: T): Array<Extract<Frame, { type: T }>> {
     return this.frames.filter((f): f is Extract<Frame, { type: T }> => f.type === type);
@@ -207,4 +224,14 @@ export class RawPlainClient {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** A real 1×1 PNG. */
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/** `size` bytes that start with a PNG signature (the magic bytes decide the type) followed by random bytes. */
+export function pngLike(size: number): Buffer {
+  const bytes = randomBytes(size);
+  TINY_PNG.copy(bytes, 0, 0, 16);
+  return bytes;
 }
