@@ -2,7 +2,8 @@
 // plain-text one (ncat --chat, seed 000: no greeting, or some other first line), handshakes, sends text and
 // images, keeps the roster and queue position, answers heartbeats and reconnects with backoff when asked.
 import { connect as netConnect, type Socket } from 'node:net';
-import { describeConnectError, formatSeconds, hostPort } from './connectErrors';
+import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './clientOptions';
+import { describeConnectError, hostPort } from './connectErrors';
 import {
   ChatError,
   TypedEmitter,
@@ -16,8 +17,8 @@ import {
   type Roster,
 } from './events';
 import { FrameWriter } from './frameWriter';
-import { ImageAssembler } from './imageAssembler';
-import { checkImage, DEFAULT_MAX_IMAGE_BYTES, formatBytes } from './images';
+import { checkImage, formatBytes } from './images';
+import { IncomingMessages } from './incomingMessages';
 import { PlainServerLink } from './plainServerLink';
 import {
   authProof,
@@ -25,10 +26,8 @@ import {
   encodeFrame,
   FrameDecoder,
   FrameType,
-  GREETING_PREFIX,
   HARD_MAX_FRAME_BYTES,
   MAX_IMAGE_CHUNK,
-  parseGreeting,
   PROTOCOL_VERSION,
   ProtocolError,
   type ChallengeBody,
@@ -36,30 +35,13 @@ import {
   type MessageBody,
   type UnknownFrame,
 } from './protocol';
-import { backoffDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
+import { formatDelay, Reconnector } from './reconnect';
+import { classifyGreeting } from './serverGreeting';
 
-export interface ChatClientOptions {
-  host: string;
-  port: number;
-  /** The name we ask for; the server may add a suffix to keep names unique. */
-  name: string;
-  password?: string;
-  /** Off by default; `{}` turns it on with 1 s, 2 s, 4 s … up to 30 s, forever. */
-  reconnect?: false | ReconnectOptions;
-  connectTimeoutMs?: number;
-  /** How long to wait for a native server's greeting line before treating the server as plain text. */
-  greetingTimeoutMs?: number;
-  maxImageBytes?: number;
-  heartbeatIntervalMs?: number;
-  /** A plain-text server's bytes followed by this much silence count as a line (seed 000 sends no newline). */
-  plainPauseMs?: number;
-}
+export type { ChatClientOptions } from './clientOptions';
 
 /** Errors after which trying again cannot help, so reconnecting stops. */
-const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'kicked', 'banned']);
-/** Longest first line we wait for before deciding the server is not one of ours. */
-const MAX_GREETING_BYTES = 4096;
-const GREETING_BYTES = Buffer.from(GREETING_PREFIX, 'ascii');
+const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'bad-version', 'kicked']);
 const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
 
 /** One TCP connection attempt; a reconnect makes a fresh one. */
@@ -67,36 +49,29 @@ interface Link {
   socket: Socket;
   writer: FrameWriter;
   mode: 'detecting' | 'native' | 'plain';
+  /** Bytes received while still deciding native vs plain. */
   head: Buffer;
   decoder?: FrameDecoder;
   plain?: PlainServerLink;
   challenge?: ChallengeBody;
-  images: ImageAssembler;
-  /** Set until the room is joined; settling clears it. */
+  incoming: IncomingMessages;
+  /** Set until we are in the room; settling clears it. */
   settle?: { resolve: () => void; reject: (error: ChatError) => void };
   timer?: NodeJS.Timeout;
   heartbeat?: NodeJS.Timeout;
   missedPongs: number;
   lastError?: NodeJS.ErrnoException;
-  /** The server told us why it is closing (Bye) or refused us for good (fatal Error). */
+  /** The server's Bye reason. */
   goodbye?: string;
+  /** The server refused us for good (fatal Error frame, or removed by the host). */
   fatal?: ChatError;
 }
 
-// A mapped copy of ChatEvents: an interface has no index signature, so it does not meet TypedEmitter's constraint.
-type ClientEvents = { [K in keyof ChatEvents]: ChatEvents[K] };
-
-export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoint {
+export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint {
   readonly role = 'client' as const;
-  private readonly host: string;
-  private readonly port: number;
+  readonly options: ResolvedClientOptions;
   private readonly where: string;
-  private readonly policy: ReconnectPolicy | undefined;
-  private readonly connectTimeoutMs: number;
-  private readonly greetingTimeoutMs: number;
-  private readonly maxImageBytes: number;
-  private readonly heartbeatIntervalMs: number;
-  private readonly plainPauseMs: number;
+  private readonly reconnector: Reconnector | undefined;
   private name: string;
   private link: Link | undefined;
   private currentState: EndpointState = 'idle';
@@ -106,21 +81,21 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
   private position: number | null = null;
   private started = false;
   private closing: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private counter = 0;
 
-  constructor(private readonly options: ChatClientOptions) {
+  constructor(options: ChatClientOptions) {
     super();
-    this.host = options.host;
-    this.port = options.port;
-    this.name = options.name;
-    this.where = hostPort(options.host, options.port);
-    this.policy = reconnectPolicy(options.reconnect);
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.greetingTimeoutMs = options.greetingTimeoutMs ?? 1500;
-    this.maxImageBytes = options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
-    this.plainPauseMs = options.plainPauseMs ?? 250;
+    this.options = resolveClientOptions(options);
+    this.name = this.options.name;
+    this.where = hostPort(this.options.host, this.options.port);
+    const policy = this.options.reconnect;
+    this.reconnector = policy && new Reconnector(policy, this.where, {
+      attempt: () => this.attempt(),
+      cancelled: () => this.closing !== undefined,
+      final: (error) => NO_RETRY.has(error.code ?? ''),
+      notice: (level, text, code) => this.notice(level, text, code),
+      state: (state) => this.setState(state),
+    });
   }
 
   get self(): Peer | undefined {
@@ -136,7 +111,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
   get queuePosition(): number | null {
     return this.position;
   }
-  /** The room's name from the server's greeting (plain-text servers: their address). */
+  /** The room's name from the greeting (for a plain-text server: its address). */
   get roomName(): string {
     return this.room;
   }
@@ -147,7 +122,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
 
   /** Resolves once we are in the room (seated or waiting); rejects with a ChatError a user can read. */
   async connect(): Promise<void> {
-    if (this.started) throw new ChatError('already-connected', 'This client is already connected (or was closed); make a new one.');
+    if (this.started) throw new ChatError('already-connected', 'This client was already connected (or closed); make a new one.');
     this.started = true;
     try {
       await this.attempt();
@@ -167,9 +142,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
       throw new ChatError('not-admitted', `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`);
     }
     if (!link || this.currentState !== 'active') {
-      throw this.currentState === 'reconnecting' || this.currentState === 'connecting' || this.currentState === 'handshaking'
-        ? new ChatError('not-connected', 'Not connected right now (reconnecting); try again in a moment.')
-        : new ChatError('not-connected', 'Not connected to a server.');
+      const retrying = this.currentState !== 'idle' && this.currentState !== 'closed';
+      throw new ChatError('not-connected', retrying ? 'Not connected right now (reconnecting); try again in a moment.' : 'Not connected to a server.');
     }
     const text = message.text ?? '';
     const image = message.image;
@@ -178,13 +152,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
       if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
       if (message.to) throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
       link.plain!.sendText(text);
-      this.emitOwn({ text, code: message.code });
-      return;
+      return this.emitOwn({ text, code: message.code });
     }
     const to = message.to === undefined ? undefined : this.findPeer(message.to);
-    const limit = Math.min(this.maxImageBytes, link.challenge?.maxImageBytes ?? Infinity);
-    const mime = image ? checkImage(image, limit) : undefined;
-    if (image && link.writer.pendingBytes + image.length > this.maxPendingBytes()) {
+    const mime = image ? checkImage(image, Math.min(this.options.maxImageBytes, link.challenge?.maxImageBytes ?? Infinity)) : undefined;
+    if (image && link.writer.pendingBytes + image.length > this.maxQueuedBytes()) {
       throw new ChatError('busy', `Still sending earlier images (${formatBytes(link.writer.pendingBytes)} queued); try again when they are through.`);
     }
     const ref = ++this.counter;
@@ -198,20 +170,18 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
       throw new ChatError('too-long', `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`);
     }
     link.writer.urgent(header);
-    if (image) {
-      // Chunks wait in the bulk lane, so a text sent meanwhile overtakes them.
-      for (let offset = 0; offset < image.length; offset += MAX_IMAGE_CHUNK) {
-        link.writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
-      }
+    // Chunks wait in the bulk lane, so a text sent meanwhile overtakes them.
+    for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
+      link.writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
     }
     this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
   }
 
   rename(name: string): void {
     const link = this.link;
-    if (link?.mode === 'native' && !link.settle) {
+    if (link?.mode === 'native' && !link.settle && !link.socket.destroyed) {
+      // The server answers with the final (sanitised, unique) name in a notice and the next roster.
       link.writer.urgent(encodeFrame({ type: FrameType.Rename, body: { name } }));
-      this.name = name;
     } else if (link?.mode === 'plain' && this.me) {
       this.name = name;
       this.me = { ...this.me, name };
@@ -222,7 +192,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
   }
 
   /** Resolves when everything queued (image chunks included) has been handed to the kernel. */
-  async flushed(timeoutMs = 30_000): Promise<void> {
+  async flushed(timeoutMs = 60_000): Promise<void> {
     await this.link?.writer.flushed(timeoutMs);
   }
 
@@ -234,48 +204,42 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
   // ------------------------------------------------------------------------------------------ connecting
 
   private attempt(): Promise<void> {
+    const { host, port, connectTimeoutMs, greetingTimeoutMs } = this.options;
     return new Promise<void>((resolve, reject) => {
       this.setState('connecting');
-      const socket = netConnect({ host: this.host, port: this.port });
+      const socket = netConnect({ host, port });
       const link: Link = {
         socket,
-        writer: new FrameWriter(socket, {
-          maxPendingBytes: this.maxPendingBytes() + HARD_MAX_FRAME_BYTES,
-          onOverflow: () => socket.destroy(),
-        }),
+        writer: new FrameWriter(socket, { maxPendingBytes: this.maxQueuedBytes() + HARD_MAX_FRAME_BYTES, onOverflow: () => socket.destroy() }),
         mode: 'detecting',
         head: Buffer.alloc(0),
-        images: new ImageAssembler(this.maxImageBytes),
+        incoming: new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
+          message: (message) => this.emit('message', message),
+          notice: (level, text, code) => this.notice(level, text, code),
+        }),
         missedPongs: 0,
       };
+      const done = () => {
+        link.settle = undefined;
+        clearTimeout(link.timer);
+      };
       link.settle = {
-        resolve: () => {
-          link.settle = undefined;
-          clearTimeout(link.timer);
-          resolve();
-        },
-        reject: (error) => {
-          link.settle = undefined;
-          clearTimeout(link.timer);
-          socket.destroy();
-          reject(error);
-        },
+        resolve: () => (done(), resolve()),
+        reject: (error) => (done(), socket.destroy(), reject(error)),
       };
       this.link = link;
-      link.timer = setTimeout(() => {
-        link.settle?.reject(describeConnectError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), this.host, this.port, this.connectTimeoutMs));
-      }, this.connectTimeoutMs);
+      const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+      link.timer = setTimeout(() => link.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)), connectTimeoutMs);
       socket.once('connect', () => {
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 15_000);
         this.setState('handshaking');
         clearTimeout(link.timer);
-        link.timer = setTimeout(() => this.startPlain(link), this.greetingTimeoutMs);
+        // Plain-text servers (ncat, seed 000) often say nothing at all: silence means plain text.
+        link.timer = setTimeout(() => this.startPlain(link), greetingTimeoutMs);
       });
       socket.on('data', (chunk: Buffer) => this.onData(link, chunk));
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        link.lastError = error;
-      });
+      socket.on('error', (error: NodeJS.ErrnoException) => (link.lastError = error));
       socket.on('close', () => this.onClose(link));
     });
   }
@@ -286,30 +250,24 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     if (link.mode === 'native') return this.onFrameBytes(link, chunk);
     if (link.mode === 'plain') return link.plain!.push(chunk);
     link.head = Buffer.concat([link.head, chunk]);
-    const compared = Math.min(link.head.length, GREETING_BYTES.length);
-    if (!link.head.subarray(0, compared).equals(GREETING_BYTES.subarray(0, compared))) return this.startPlain(link);
-    const newline = link.head.indexOf(0x0a);
-    if (newline < 0) {
-      if (link.head.length > MAX_GREETING_BYTES) this.startPlain(link);
-      return;
-    }
-    const greeting = parseGreeting(link.head.subarray(0, newline + 1).toString('utf8'));
-    if (!greeting) return this.startPlain(link);
+    const verdict = classifyGreeting(link.head);
+    if (verdict.kind === 'plain') return this.startPlain(link);
+    if (verdict.kind === 'undecided') return;
     clearTimeout(link.timer);
-    if (greeting.version !== PROTOCOL_VERSION) {
-      link.settle?.reject(new ChatError('version', `The server speaks TCP Chat protocol version ${greeting.version}; this client speaks version ${PROTOCOL_VERSION}. Update the older side.`));
-      return;
+    if (verdict.version !== PROTOCOL_VERSION) {
+      const problem = `The server speaks TCP Chat protocol version ${verdict.version}; this client speaks version ${PROTOCOL_VERSION}. Update the older side.`;
+      return link.settle?.reject(new ChatError('version', problem));
     }
     link.mode = 'native';
-    this.room = greeting.room;
+    link.head = Buffer.alloc(0);
+    this.room = verdict.room;
     link.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
     link.writer.urgent(CLIENT_PREAMBLE);
+    const timeout = this.options.connectTimeoutMs;
     link.timer = setTimeout(() => {
-      link.settle?.reject(new ChatError('handshake-timeout', `${this.where} greeted us but did not finish the handshake within ${formatSeconds(this.connectTimeoutMs)}.`));
-    }, this.connectTimeoutMs);
-    const rest = link.head.subarray(newline + 1);
-    link.head = Buffer.alloc(0);
-    if (rest.length > 0) this.onFrameBytes(link, rest);
+      link.settle?.reject(new ChatError('handshake-timeout', `${this.where} greeted us but did not let us in within ${formatDelay(timeout)}.`));
+    }, timeout);
+    if (verdict.rest.length > 0) this.onFrameBytes(link, verdict.rest);
   }
 
   /** No greeting (in time) or another first line: a plain-text server. What it sent so far becomes messages. */
@@ -319,7 +277,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     link.mode = 'plain';
     this.room = this.where;
     const self: Peer = { id: 1, name: this.name, address: hostPort(link.socket.localAddress ?? '?', link.socket.localPort ?? 0), kind: 'plain' };
-    link.plain = new PlainServerLink(link.socket, this.where, this.plainPauseMs, {
+    link.plain = new PlainServerLink(link.socket, this.where, this.options.plainPauseMs, {
       message: (from, text) => this.emit('message', { id: this.nextId(), at: Date.now(), from, text, own: false }),
       notice: (text) => this.notice('system', text),
     });
@@ -337,7 +295,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
       frames = link.decoder!.push(chunk);
     } catch (error) {
       const detail = error instanceof ProtocolError ? error.message : String(error);
-      const problem = new ChatError('protocol', `The server sent data this client cannot read (${detail}); disconnecting.`);
+      const problem = new ChatError('protocol', `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`);
       if (link.settle) return link.settle.reject(problem);
       this.notice('error', problem.message, problem.code);
       link.socket.destroy();
@@ -345,7 +303,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     }
     for (const frame of frames) {
       if (link !== this.link || link.socket.destroyed) return;
-      if (frame.type !== 'unknown') this.onFrame(link, frame);
+      if (frame.type !== 'unknown') this.onFrame(link, frame); // unknown types: skipped (forward compatible)
     }
   }
 
@@ -353,40 +311,23 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     switch (frame.type) {
       case FrameType.Challenge:
         return this.answerChallenge(link, frame.body);
-      case FrameType.Welcome: {
-        const { you, room, seats, position } = frame.body;
-        this.room = room;
-        if (!link.settle) {
-          this.me = you;
-          this.name = you.name;
-          return;
-        }
-        this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
-        this.startHeartbeat(link);
-        link.settle.resolve();
-        return;
-      }
+      case FrameType.Welcome:
+        return this.onWelcome(link, frame.body.you, frame.body.position, frame.body.seats);
       case FrameType.Error: {
         const error = new ChatError(frame.body.code, frame.body.message);
         if (frame.body.fatal) link.fatal = error;
         if (link.settle && frame.body.fatal) return link.settle.reject(error);
-        this.notice('error', error.message, error.code);
-        return;
+        return this.notice('error', error.message, error.code);
       }
       case FrameType.Message:
-        return this.onMessage(link, frame.body);
-      case FrameType.ImageChunk: {
-        const result = link.images.chunk(frame.ref, frame.bytes);
-        if (result.kind === 'complete') this.emitReceived(result.header, { mime: result.mime, bytes: result.bytes });
-        if (result.kind === 'failed') this.imageFailed(result.header, result.reason);
-        return;
-      }
-      case FrameType.ImageAbort: {
-        const header = link.images.abort(frame.ref);
-        if (header) this.imageFailed(header, 'the sender stopped sending it', 'system');
-        return;
-      }
+        return link.incoming.header(frame.body);
+      case FrameType.ImageChunk:
+        return link.incoming.chunk(frame.ref, frame.bytes);
+      case FrameType.ImageAbort:
+        return link.incoming.abort(frame.ref);
       case FrameType.Notice:
+        // Removed by the host: the server closes next, and coming straight back would undo the host's decision.
+        if (frame.body.code === 'kicked') link.fatal = new ChatError('kicked', frame.body.text);
         return this.notice(frame.body.level, frame.body.text, frame.body.code);
       case FrameType.Roster:
         return this.setRoster(frame.body);
@@ -396,10 +337,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
         link.writer.urgent(encodeFrame({ type: FrameType.Pong, payload: frame.payload }));
         return;
       case FrameType.Bye:
-        link.goodbye = frame.body.reason || 'the server said goodbye';
+        link.goodbye = frame.body.reason || 'goodbye';
         return;
       default:
-        return; // Pong (already counted as a sign of life), and frames only a server should receive.
+        return; // Pong (any frame already counts as a sign of life), and frames only a server should receive.
     }
   }
 
@@ -408,12 +349,24 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     link.challenge = challenge;
     let proof: string | undefined;
     if (challenge.auth === 'hmac-sha256') {
-      if (!this.options.password) {
-        return link.settle.reject(new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`));
-      }
-      proof = authProof(this.options.password, challenge.nonce);
+      const password = this.options.password;
+      if (!password) return link.settle.reject(new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`));
+      proof = authProof(password, challenge.nonce);
     }
     link.writer.urgent(encodeFrame({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof } }));
+  }
+
+  private onWelcome(link: Link, you: Peer, position: number | null, seats: number): void {
+    if (!link.settle) {
+      this.me = you;
+      this.name = you.name;
+      return;
+    }
+    this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
+    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.`);
+    link.heartbeat = setInterval(() => this.beat(link), this.options.heartbeatIntervalMs);
+    link.heartbeat.unref();
+    link.settle.resolve();
   }
 
   private enterRoom(self: Peer, position: number | null, roster: Roster): void {
@@ -423,41 +376,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     this.setQueue(position);
   }
 
-  private startHeartbeat(link: Link): void {
-    link.heartbeat = setInterval(() => {
-      if (link.missedPongs >= 2) {
-        this.notice('error', `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`, 'heartbeat');
-        link.socket.destroy();
-        return;
-      }
-      link.missedPongs++;
-      link.writer.urgent(encodeFrame({ type: FrameType.Ping, payload: Buffer.from(String(Date.now())) }));
-    }, this.heartbeatIntervalMs);
-    link.heartbeat.unref();
-  }
-
-  // ------------------------------------------------------------------------------------------ receiving
-
-  private onMessage(link: Link, body: MessageBody): void {
-    if (!body.image) return this.emitReceived(body);
-    const result = link.images.start(body);
-    if (result.kind === 'failed') this.imageFailed(result.header, result.reason);
-  }
-
-  private emitReceived(body: MessageBody, image?: ChatMessage['image']): void {
-    const from = body.from ?? { id: 0, name: this.room || this.where, address: this.where, kind: 'host' as const };
-    const message: ChatMessage = { id: this.nextId(), at: Date.now(), from, text: body.text, own: false };
-    if (body.code) message.code = body.code;
-    if (typeof body.to === 'object') message.to = body.to;
-    if (image) message.image = image;
-    this.emit('message', message);
-  }
-
-  /** The image is dropped with a notice; any text that came with it is still shown. */
-  private imageFailed(header: MessageBody, reason: string, level: NoticeLevel = 'error'): void {
-    const who = header.from?.name ?? 'The server';
-    this.notice(level, `${who}'s image was not received: ${reason}.`, level === 'error' ? 'image-dropped' : undefined);
-    if (header.text !== '' || header.code) this.emitReceived({ ...header, image: undefined });
+  /** Any bytes from the server count as an answer; 2 intervals of silence after our Pings mean it is gone. */
+  private beat(link: Link): void {
+    if (link.missedPongs >= 2) {
+      this.notice('error', `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`, 'heartbeat');
+      link.socket.destroy();
+      return;
+    }
+    link.missedPongs++;
+    link.writer.urgent(encodeFrame({ type: FrameType.Ping, payload: Buffer.alloc(0) }));
   }
 
   // ------------------------------------------------------------------------------------------ losing the server
@@ -466,55 +393,25 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     clearInterval(link.heartbeat);
     clearTimeout(link.timer);
     link.writer.dispose();
-    link.images.clear();
+    link.incoming.clear();
     link.plain?.finish();
     if (link !== this.link) return;
+    const { host, port, connectTimeoutMs } = this.options;
+    const socketError = link.lastError && describeConnectError(link.lastError, host, port, connectTimeoutMs);
     if (link.settle) {
-      const error = link.fatal
-        ?? (link.lastError ? describeConnectError(link.lastError, this.host, this.port, this.connectTimeoutMs)
-        : new ChatError('closed-early', `${this.where} closed the connection before the chat started${link.goodbye ? ` (${link.goodbye})` : ''}.`));
-      link.settle.reject(error);
-      return;
+      const early = `${this.where} closed the connection before letting us in${link.goodbye ? ` (${link.goodbye})` : ''}.`;
+      return link.settle.reject(link.fatal ?? socketError ?? new ChatError('closed-early', early));
     }
     if (this.closing) return;
     this.position = null;
-    const why = link.goodbye ? `the server said: ${link.goodbye}` : link.lastError ? describeConnectError(link.lastError, this.host, this.port, this.connectTimeoutMs).message : 'the server closed the connection';
-    this.notice(link.fatal || link.lastError ? 'error' : 'system', `Disconnected from ${this.where} — ${why.replace(/\.$/, '')}.`, 'disconnected');
-    if (this.policy && !(link.fatal && NO_RETRY.has(link.fatal.code))) this.scheduleReconnect(1);
+    const why = link.fatal?.message ?? (link.goodbye ? `the server said: ${link.goodbye}` : socketError?.message ?? 'the server closed the connection');
+    this.notice(link.fatal || socketError ? 'error' : 'system', `Disconnected from ${this.where} — ${why.replace(/\.$/, '')}.`, 'disconnected');
+    if (this.reconnector && !(link.fatal && NO_RETRY.has(link.fatal.code))) this.reconnector.start();
     else this.setState('closed');
   }
 
-  private scheduleReconnect(attempt: number, failure?: ChatError): void {
-    const policy = this.policy!;
-    if (attempt > policy.maxAttempts) {
-      this.notice('error', `Gave up reconnecting to ${this.where} after ${policy.maxAttempts} attempt${policy.maxAttempts === 1 ? '' : 's'}.`, 'reconnect-failed');
-      this.setState('closed');
-      return;
-    }
-    const delay = backoffDelay(attempt, policy);
-    this.setState('reconnecting');
-    const lead = failure ? `Reconnect failed (${failure.message.replace(/\.$/, '')})` : 'Connection lost';
-    this.notice('system', `${lead} — reconnecting in ${formatSeconds(delay)} (attempt ${attempt})`);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.attempt().then(
-        () => this.notice('system', `Reconnected to ${this.where} as ${this.me?.name ?? this.name}.`),
-        (error) => {
-          if (this.closing) return;
-          const chatError = asChatError(error);
-          if (NO_RETRY.has(chatError.code)) {
-            this.notice('error', chatError.message, chatError.code);
-            this.setState('closed');
-          } else {
-            this.scheduleReconnect(attempt + 1, chatError);
-          }
-        },
-      );
-    }, delay);
-  }
-
   private async shutdown(reason: string): Promise<void> {
-    clearTimeout(this.reconnectTimer);
+    this.reconnector?.stop();
     const link = this.link;
     if (link?.settle) link.settle.reject(new ChatError('closed', 'The connection was closed before the chat started.'));
     if (link && !link.socket.destroyed) {
@@ -522,18 +419,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
       // Bye goes in the bulk lane, behind image chunks still being sent, so they arrive first.
       if (link.mode === 'native') link.writer.queue(encodeFrame({ type: FrameType.Bye, body: { reason } }));
       await link.writer.flushed(5000);
-      link.socket.end();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          link.socket.destroy();
-          resolve();
-        }, 2000);
-        link.socket.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (link.socket.destroyed) link.socket.emit('close');
-      });
+      await endSocket(link.socket, 2000);
     }
     this.position = null;
     this.setState('closed');
@@ -567,7 +453,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     this.emit('notice', code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text });
   }
 
-  /** The private recipient by name: exact match first, then a unique case-insensitive one. */
+  /** The private recipient by name: exact match first, then a unique case-insensitive one (as the server matches). */
   private findPeer(name: string): Peer {
     const everyone = [...this.currentRoster.active, ...this.currentRoster.waiting];
     const exact = everyone.find((peer) => peer.name === name);
@@ -585,14 +471,32 @@ export class ChatClient extends TypedEmitter<ClientEvents> implements ChatEndpoi
     this.emit('message', message);
   }
 
-  /** Queued outgoing bytes we accept before refusing another image: a few images' worth. */
-  private maxPendingBytes(): number {
-    return 4 * this.maxImageBytes;
+  /** Who a message without a sender is from: the server itself. */
+  private serverPeer(): Peer {
+    return { id: 0, name: this.room || this.where, address: this.where, kind: 'host' };
+  }
+
+  /** Outgoing bytes we queue before refusing another image: a few images' worth. */
+  private maxQueuedBytes(): number {
+    return 4 * this.options.maxImageBytes;
   }
 
   private nextId(): string {
     return `c${++this.counter}`;
   }
+}
+
+/** Half-closes, waits for the server to close its side (bounded), then makes sure the socket is gone. */
+function endSocket(socket: Socket, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.destroyed) return resolve();
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.end();
+  });
 }
 
 function asChatError(error: unknown): ChatError {

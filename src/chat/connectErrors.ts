@@ -1,6 +1,7 @@
 // Turns a failed TCP connect into a sentence a user can act on ("Nobody is listening on …"), keeping the
 // system error code for programs. Used by ChatClient for the first connect and for every reconnect attempt.
 import { ChatError } from './events';
+import { formatDelay } from './reconnect';
 
 /** `host:port`, with IPv6 literals bracketed so the port stays readable. */
 export function hostPort(host: string, port: number): string {
@@ -19,7 +20,7 @@ export function describeConnectError(error: NodeJS.ErrnoException, host: string,
     case 'EAI_FAIL':
       return new ChatError('ENOTFOUND', `Unknown host ${host}: the name could not be resolved.`);
     case 'ETIMEDOUT':
-      return new ChatError(code, `No answer from ${where} within ${formatSeconds(timeoutMs)} (connection timed out).`);
+      return new ChatError(code, `No answer from ${where} within ${formatDelay(timeoutMs)} (connection timed out).`);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new ChatError(code, `Cannot reach ${where}: no route to that host.`);
@@ -33,9 +34,4 @@ export function describeConnectError(error: NodeJS.ErrnoException, host: string,
     default:
       return new ChatError(code, `Could not connect to ${where}: ${error.message}.`);
   }
-}
-
-/** `0.5 s`, `2 s`: short durations for notices. */
-export function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -30,3 +30,66 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random: (
   const jittered = base * (0.8 + 0.4 * random());
   return Math.round(Math.min(policy.maxDelayMs, jittered));
 }
+
+export interface ReconnectHooks {
+  /** One connection attempt; rejects with the reason it failed. */
+  attempt(): Promise<void>;
+  /** True once the user closed: stop quietly. */
+  cancelled(): boolean;
+  /** True for failures that another try cannot fix (wrong password, kicked). */
+  final(error: Error & { code?: string }): boolean;
+  notice(level: 'system' | 'error', text: string, code?: string): void;
+  /** Between attempts ('reconnecting') or done for good ('closed'). */
+  state(state: 'reconnecting' | 'closed'): void;
+}
+
+/** Runs reconnect attempts after a lost connection until one succeeds, a final error, or maxAttempts. */
+export class Reconnector {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly policy: ReconnectPolicy,
+    private readonly where: string,
+    private readonly hooks: ReconnectHooks,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Starts over at attempt 1 (a connection that worked was lost). */
+  start(): void {
+    this.schedule(1);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(attempt: number, failure?: Error): void {
+    const { hooks, policy } = this;
+    if (attempt > policy.maxAttempts) {
+      const tries = `${policy.maxAttempts} attempt${policy.maxAttempts === 1 ? '' : 's'}`;
+      hooks.notice('error', `Gave up reconnecting to ${this.where} after ${tries}.`, 'reconnect-failed');
+      hooks.state('closed');
+      return;
+    }
+    const delay = backoffDelay(attempt, policy, this.random);
+    hooks.state('reconnecting');
+    const lead = failure ? `Reconnect failed (${failure.message.replace(/\.$/, '')})` : 'Connection lost';
+    hooks.notice('system', `${lead} — reconnecting in ${formatDelay(delay)} (attempt ${attempt})`);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      // Success needs no notice of its own: entering the room already says "Connected to …".
+      hooks.attempt().catch((error: Error & { code?: string }) => {
+        if (hooks.cancelled()) return;
+        if (!hooks.final(error)) return this.schedule(attempt + 1, error);
+        hooks.notice('error', error.message, error.code);
+        hooks.state('closed');
+      });
+    }, delay);
+  }
+}
+
+/** `0.5 s`, `2 s`. */
+export function formatDelay(ms: number): string {
+  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}

@@ -164,18 +164,29 @@ export function ncatPath(): string | undefined {
   return found.status === 0 && path ? path : undefined;
 }
 
-/** Runs `ncat --chat` on 127.0.0.1 and waits until it accepts connections. */
+/**
+ * Runs `ncat --chat` on 127.0.0.1 and waits for its "Listening on" line (-v). No probe connection: ncat quits
+ * when a connection is gone before it accepted it ("getpeername … failed … QUITTING").
+ */
 export async function startNcatChat(ncat: string): Promise<{ port: number; process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(ncat, ['--chat', '--listen', '127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(ncat, ['-v', '--chat', '--listen', '127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  try {
-    await untilListening(port);
-  } catch (error) {
+  await within(
+    new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (/Listening on/.test(stderr)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`ncat exited with ${code} before listening: ${stderr}`)));
+      child.once('error', reject);
+    }),
+    5000,
+    'ncat --chat to listen',
+  ).catch((error) => {
     child.kill('SIGKILL');
-    throw new Error(`ncat --chat did not start: ${(error as Error).message}; stderr: ${stderr}`);
-  }
+    throw error;
+  });
   return {
     port,
     process: child,
