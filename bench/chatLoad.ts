@@ -2,6 +2,7 @@
 // processes, driven by the same plain-text load generator.
 import { spawnSync } from 'node:child_process';
 import { freePort, sleep, startServer, type ServerChild } from './lib/children';
+import { nativeDriver } from './lib/nativeDriver';
 import { plainDriver } from './lib/plainDriver';
 import { fmt, printTable, type Cell } from './lib/table';
 import { runWorkload, type Shape, type WorkloadResult, type DriverFactory } from './lib/workload';
@@ -72,6 +73,16 @@ export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResul
     ncat && ncat !== r ? ratio(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
     ncat && ncat !== r ? ratio(r.p99, ncat.p99) : '–',
   ];
+}
+
+export async function nativeBench(): Promise<string> {
+  const rows: Cell[][] = [];
+  for (const shape of selectedShapes()) {
+    const result = await runAgainst(() => startOurs(), shape, (port) => nativeDriver(port));
+    rows.push(resultRow('tcp-chat (native ChatClient)', result));
+    console.log(`  ${shape.name}: done`);
+  }
+  return printTable('Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)', RESULT_HEADER, rows);
 }
 
 export async function plainBench(): Promise<{ markdown: string; results: Map<string, WorkloadResult> }> {

@@ -1,6 +1,6 @@
 // The bench runner: runs the sections asked for, prints tables, optionally writes them to docs/BENCHMARKS.md.
 import { cpus, totalmem } from 'node:os';
-import { plainBench } from './plainBench';
+import { nativeBench, plainBench } from './chatLoad';
 import { corruptSamples } from './lib/probe';
 
 const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     try {
       if (section === 'plain') parts.push((await plainBench()).markdown);
+      if (section === 'native') parts.push(await nativeBench());
     } catch (error) {
       console.log(`\n${section}: FAILED — ${error instanceof Error ? error.stack : String(error)}`);
       parts.push(`### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     maxPendingOutputBytes: flag('--max-pending-output', 64 * 1024 * 1024),
     handshakeTimeoutMs: 30_000,
   });
-  const port = await server.listen();
+  const { port } = await server.listen();
   process.stdout.write(`READY ${port}\n`);
   let stopping = false;
   const stop = async () => {
