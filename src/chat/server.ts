@@ -13,7 +13,7 @@ import { CLIENT_PREAMBLE, encodeFrame, FrameType, greetingLine, MAX_IMAGE_CHUNK,
 import { RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './serverOptions';
-import { connectionRefusal, listenError, socketAddress } from './serverText';
+import { connectionRefusal, formatSeconds, listenError, socketAddress } from './serverText';
 
 export type { ServerOptions } from './serverOptions';
 
@@ -235,14 +235,14 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.conns.set(conn.id, conn);
     conn.write(this.greeting);
     conn.startHandshakeTimer(() => {
-      const seconds = Math.round(this.options.handshakeTimeoutMs / 1000);
+      const seconds = formatSeconds(this.options.handshakeTimeoutMs);
       if (conn.kind === 'native') {
-        conn.sendFrame({ type: FrameType.Error, body: { code: 'handshake-timeout', message: `No Hello within ${seconds} s.`, fatal: true } });
+        conn.sendFrame({ type: FrameType.Error, body: { code: 'handshake-timeout', message: `No Hello within ${seconds}.`, fatal: true } });
         conn.close('handshake timeout');
       } else {
-        conn.close('handshake timeout', plainBytes(`No name received within ${seconds} s; goodbye.`));
+        conn.close('handshake timeout', plainBytes(`No name received within ${seconds}; goodbye.`));
       }
-      this.hostNotice('error', `Disconnected ${address}: it did not identify itself within ${seconds} s.`, 'handshake-timeout');
+      this.hostNotice('error', `Disconnected ${address}: it did not identify itself within ${seconds}.`, 'handshake-timeout');
     });
     this.scheduleRoster();
   }

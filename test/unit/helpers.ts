@@ -78,6 +78,8 @@ export class RawNativeClient {
   private readonly decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
   private pre = Buffer.alloc(0);
   decodeError: Error | undefined;
+  /** Answer heartbeats like a live client; false plays a half-open peer. */
+  autoPong = true;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -172,7 +174,10 @@ export class RawNativeClient {
       chunk = this.pre.subarray(end + 1);
     }
     try {
-      this.frames.push(...this.decoder.push(chunk));
+      for (const frame of this.decoder.push(chunk)) {
+        this.frames.push(frame);
+        if (frame.type === FrameType.Ping && this.autoPong) this.send({ type: FrameType.Pong, payload: frame.payload });
+      }
     } catch (error) {
       this.decodeError = error as Error;
     }

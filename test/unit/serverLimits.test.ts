@@ -1,0 +1,183 @@
+// Hostile or broken peers: every rejection is a clear message to that peer and an error line in the host's log,
+// and the rest of the room keeps chatting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { CLIENT_PREAMBLE, encodeFrame, frameBytes, FrameType } from '../../src/chat/protocol';
+import { delay, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from './helpers';
+
+function hostErrors(events: Recorded, code: string) {
+  return events.notices.filter((n) => n.level === 'error' && n.code === code);
+}
+
+test('password: the right proof joins; a wrong one gets bad-password and is closed; plain peers are told why', async (t) => {
+  const { server, port, events } = await startServer({ password: 'open sesame' });
+  t.after(() => server.close());
+  const good = await RawNativeClient.connect(port);
+  assert.equal(good.challenge?.auth, 'hmac-sha256');
+  assert.match(good.challenge?.nonce ?? '', /^[0-9a-f]{32}$/);
+  good.hello('Alice', 'open sesame');
+  await good.waitFrame(FrameType.Welcome);
+
+  const bad = await RawNativeClient.connect(port);
+  bad.hello('Mallory', 'guess');
+  const error = (await bad.waitFrame(FrameType.Error)).body;
+  assert.deepEqual(error, { code: 'bad-password', message: 'Wrong password for this room.', fatal: true });
+  await bad.waitClosed();
+  assert.equal(bad.of(FrameType.Welcome).length, 0);
+  await waitFor(() => hostErrors(events, 'bad-password').length === 1, 'host log line');
+
+  const none = await RawNativeClient.connect(port);
+  none.hello('NoProof');
+  await none.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-password');
+
+  const nc = await RawPlainClient.connect(port);
+  nc.write('Nina\n');
+  await nc.waitText(/This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`\.\r\n/);
+  await nc.waitClosed();
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Alice']);
+  good.close();
+});
+
+test('handshake timeout: a silent socket, a native peer without Hello and a plain peer without a name are dropped', async (t) => {
+  const { server, port, events } = await startServer({ handshakeTimeoutMs: 200 });
+  t.after(() => server.close());
+  const silent = await RawPlainClient.connect(port);
+  const native = await RawNativeClient.connect(port);
+  const slowloris = await RawPlainClient.connect(port);
+  slowloris.write('T'); // a prefix of the preamble, then nothing
+  await native.waitFrame(FrameType.Error, (f) => f.body.code === 'handshake-timeout');
+  await native.waitClosed();
+  await silent.waitText(/No name received within 0\.2 s; goodbye\./);
+  await silent.waitClosed();
+  await slowloris.waitClosed();
+  await waitFor(() => hostErrors(events, 'handshake-timeout').length === 3, 'three host log lines');
+  await waitFor(() => server.roster.connections === 0, 'no connections left');
+});
+
+test('rate limit: a flood is cut at the burst with ONE notice; other members keep chatting', async (t) => {
+  const { server, port, events } = await startServer({ rateLimit: { burst: 5, perSecond: 2 } });
+  t.after(() => server.close());
+  const flooder = await RawNativeClient.join(port, 'Flood');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  for (let i = 0; i < 30; i++) flooder.say(`spam ${i}`);
+  await flooder.waitNotice(/^Slow down: you are sending more than 2 messages per second; your messages are being dropped for 3 s\.$/);
+  bob.say('still here');
+  await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
+  await delay(50);
+  assert.deepEqual(carol.messages().filter((m) => m.from?.name === 'Flood').map((m) => m.text), ['spam 0', 'spam 1', 'spam 2', 'spam 3', 'spam 4']);
+  assert.equal(flooder.noticeTexts().filter((n) => n.startsWith('Slow down')).length, 1);
+  assert.equal(hostErrors(events, 'rate-limited').length, 1);
+  for (const c of [flooder, bob, carol]) c.close();
+});
+
+test('connection limit: a native peer gets an Error frame, a plain one a line; both are closed', async (t) => {
+  const { server, port, events } = await startServer({ maxConnections: 2 });
+  t.after(() => server.close());
+  const a = await RawNativeClient.join(port, 'A');
+  const b = await RawPlainClient.join(port, 'B');
+  // A native client reads the greeting, sends its preamble, and gets an Error frame instead of a Challenge.
+  const raw = connect({ host: '127.0.0.1', port });
+  const chunks: Buffer[] = [];
+  raw.on('data', (c: Buffer) => {
+    chunks.push(c);
+    if (chunks.length === 1) raw.write(CLIENT_PREAMBLE);
+  });
+  await waitFor(() => raw.readableEnded || raw.destroyed, 'the refused native socket to close');
+  const all = Buffer.concat(chunks);
+  const afterGreeting = all.subarray(all.indexOf(0x0a) + 1);
+  assert.ok(afterGreeting.equals(encodeFrame({ type: FrameType.Error, body: { code: 'server-full', message: 'The server is full (2 connections); try again later.', fatal: true } })));
+  const nc = await RawPlainClient.connect(port);
+  nc.write('Late\n');
+  await nc.waitText(/Sorry: The server is full \(2 connections\); try again later\.\r\n/);
+  await nc.waitClosed();
+  assert.equal(hostErrors(events, 'connection-limit').length, 2);
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'A', 'B']);
+  a.close();
+  b.close();
+});
+
+test('protocol errors: an oversized length, bad JSON, a bad chunk → Error frame + close; the others keep chatting', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const cases: Array<[string, Buffer]> = [
+    ['frame-too-large', Buffer.from([0x7f, 0xff, 0xff, 0xff, 0x10])],
+    ['bad-frame', frameBytes(FrameType.Message, Buffer.from('{not json'))],
+    ['bad-frame', frameBytes(FrameType.ImageChunk, Buffer.from([0, 0, 0, 1]))],
+    ['empty-frame', Buffer.from([0, 0, 0, 0])],
+  ];
+  for (const [code, bytes] of cases) {
+    const evil = await RawNativeClient.join(port, 'Evil');
+    evil.socket.write(bytes);
+    const error = (await evil.waitFrame(FrameType.Error)).body;
+    assert.equal(error.code, code);
+    assert.equal(error.fatal, true);
+    await evil.waitClosed();
+    alice.say(`after ${code}`);
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === `after ${code}`);
+  }
+  // Unknown frame types are skipped, not punished (forward compatibility).
+  const future = await RawNativeClient.join(port, 'Future');
+  future.socket.write(frameBytes(0x7e, Buffer.from('from a newer version')));
+  future.say('still fine');
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still fine');
+  assert.equal(future.closed, false);
+  // A frame before Hello that is not Hello.
+  const rude = await RawNativeClient.connect(port);
+  rude.say('no hello');
+  await rude.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-handshake');
+  await waitFor(() => events.notices.filter((n) => n.level === 'error').length >= 5, 'host log lines');
+  for (const c of [alice, bob, future]) c.close();
+});
+
+test('invalid UTF-8 in a message becomes U+FFFD; text over the length cap is refused with a notice', async (t) => {
+  const { server, port, events } = await startServer({ maxTextChars: 100 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const json = Buffer.concat([Buffer.from('{"ref":1,"text":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('b"}')]);
+  alice.socket.write(frameBytes(FrameType.Message, json));
+  const msg = await waitFor(() => events.messages[0], 'the message');
+  assert.equal(msg.text, 'a\ufffd(b');
+  alice.say('y'.repeat(101));
+  await alice.waitNotice(/^Message not sent: it is 101 characters; the limit is 100\.$/);
+  assert.equal(events.messages.length, 1);
+  alice.close();
+});
+
+test('a stalled reader is cut off at its output cap; the room goes on', async (t) => {
+  const { server, port, events } = await startServer({ maxPendingOutputBytes: 512 * 1024 });
+  t.after(() => server.close());
+  const stalled = await RawNativeClient.join(port, 'Stalled');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  stalled.socket.pause();
+  const line = 'z'.repeat(8000);
+  for (let i = 0; i < 2000 && !hostErrors(events, 'output-cap').length; i++) {
+    await server.send({ text: `${i} ${line}` });
+    if (i % 50 === 0) await delay(1);
+  }
+  await waitFor(() => hostErrors(events, 'output-cap').length === 1, 'the cut-off log line', 5000);
+  assert.match(hostErrors(events, 'output-cap')[0].text, /^Disconnected Stalled \(127\.0\.0\.1:\d+\): .* of output was waiting for it \(limit 512 KB\); it stopped reading\.$/);
+  await waitFor(() => !server.roster.active.some((p) => p.name === 'Stalled'), 'Stalled gone from the roster');
+  await server.send({ text: 'after the stall' });
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after the stall', 10_000);
+  stalled.close();
+  bob.close();
+});
+
+test('heartbeat: a peer that never answers is dropped; one that answers stays', async (t) => {
+  const { server, port, events } = await startServer({ heartbeatIntervalMs: 40 });
+  t.after(() => server.close());
+  const alive = await RawNativeClient.join(port, 'Alive');
+  const dead = await RawNativeClient.join(port, 'Dead');
+  dead.autoPong = false;
+  await dead.waitClosed(2000);
+  await waitFor(() => hostErrors(events, 'heartbeat').length === 1, 'the heartbeat log line');
+  assert.match(hostErrors(events, 'heartbeat')[0].text, /^Disconnected Dead \(127\.0\.0\.1:\d+\): no answer to 2 heartbeats\.$/);
+  await delay(200);
+  assert.equal(alive.closed, false);
+  assert.ok(alive.of(FrameType.Ping).length >= 3);
+  alive.close();
+});
