@@ -3,6 +3,17 @@
 import * as net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { ChatEvents, ChatMessage, EndpointState, Notice } from '../../src/chat/events';
+import {
+  CLIENT_PREAMBLE,
+  encodeFrame,
+  FrameDecoder,
+  FrameType,
+  greetingLine,
+  HARD_MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  type Frame,
+  type HelloBody,
+} from '../../src/chat/protocol';
 
 /** A 1×1 PNG (a complete file a viewer opens). */
 export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -232,5 +243,62 @@ export async function rawPeer(port: number): Promise<{ socket: net.Socket; text(
         ms,
         `${what} (received so far: ${JSON.stringify(text.slice(-300))})`,
       ),
+  };
+}
+
+/**
+ * A scripted native server for one client, speaking protocol.ts directly: greeting, Challenge, reads the Hello,
+ * then Welcome. After that the test drives it (pause reading, send frames, stay silent), which the real
+ * ChatServer cannot be made to do on purpose.
+ */
+export interface ScriptedServer {
+  port: number;
+  /** Resolves with the server side of the connection once the client said Hello (Welcome already sent). */
+  accepted: Promise<{ socket: net.Socket; hello: HelloBody; frames: Frame[]; decoder: FrameDecoder }>;
+  close(): Promise<void>;
+}
+
+export async function startScriptedServer(options: { room?: string; welcome?: boolean } = {}): Promise<ScriptedServer> {
+  const room = options.room ?? 'Scripted';
+  let resolveAccepted!: (value: Awaited<ScriptedServer['accepted']>) => void;
+  const accepted = new Promise<Awaited<ScriptedServer['accepted']>>((resolve) => (resolveAccepted = resolve));
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.write(greetingLine(room, 30_000));
+    const decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
+    const frames: Frame[] = [];
+    let preamble = Buffer.alloc(0);
+    let hello: HelloBody | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      if (preamble.length < CLIENT_PREAMBLE.length) {
+        preamble = Buffer.concat([preamble, chunk]);
+        if (preamble.length < CLIENT_PREAMBLE.length) return;
+        chunk = preamble.subarray(CLIENT_PREAMBLE.length);
+        socket.write(encodeFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room, auth: 'none', nonce: 'n', maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20 } }));
+      }
+      for (const frame of decoder.push(chunk)) {
+        if (frame.type === 'unknown') continue;
+        frames.push(frame);
+        if (frame.type === FrameType.Hello && !hello) {
+          hello = frame.body;
+          const you = { id: 1, name: hello.name, address: `127.0.0.1:${socket.remotePort}`, kind: 'native' as const };
+          if (options.welcome !== false) socket.write(encodeFrame({ type: FrameType.Welcome, body: { you, room, seats: 0, position: null } }));
+          resolveAccepted({ socket, hello, frames, decoder });
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
