@@ -1,0 +1,47 @@
+// The palette: every command the brief names is contributed in package.json under "TCP Chat" and registered at
+// runtime once the extension activates.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, EXTENSION_ID } from './helpers';
+
+const EXPECTED: Record<string, string> = {
+  'tcpChat.startServer': 'Start Server',
+  'tcpChat.connect': 'Connect…',
+  'tcpChat.disconnect': 'Disconnect',
+  'tcpChat.stopServer': 'Stop Server',
+  'tcpChat.showPanel': 'Show Chat Panel',
+  'tcpChat.openLogs': 'Open Chat Logs',
+  'tcpChat.admitNext': 'Admit Next in Queue',
+  'tcpChat.kick': 'Kick…',
+  'tcpChat.sendSelection': 'Send Selection as Message',
+  'tcpChat.sendImage': 'Send Image…',
+};
+
+describe('commands', () => {
+  it('the extension is installed in this editor', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded in this extension host`);
+  });
+
+  it('contributes every command to the palette under the category "TCP Chat"', () => {
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes?.commands ?? [];
+    const byId = new Map<string, { title: string; category?: string }>(contributed.map((c: { command: string; title: string; category?: string }) => [c.command, c]));
+    for (const [id, title] of Object.entries(EXPECTED)) {
+      const command = byId.get(id);
+      assert.ok(command, `${id} is not in package.json contributes.commands`);
+      assert.equal(command.title, title, `${id} title`);
+      assert.equal(command.category, 'TCP Chat', `${id} category`);
+    }
+    // Hidden from the palette would mean a `commandPalette` menu entry with when=false.
+    const hidden = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes?.menus?.commandPalette ?? [])
+      .filter((entry: { command: string; when?: string }) => entry.when === 'false' && entry.command in EXPECTED);
+    assert.deepEqual(hidden, [], 'commands hidden from the palette');
+  });
+
+  it('registers every command once activated', async () => {
+    await activateExtension();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = Object.keys(EXPECTED).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'commands not registered');
+  });
+});

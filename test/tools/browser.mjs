@@ -1,0 +1,103 @@
+// Headless Debian chromium driven by playwright-core (playwright's own browser download cannot reach the internet
+// here). Started through launchServer so we own the browser's PID and can kill its process group.
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+import { chromiumPath, ensureSystemPackages, scratchEnv } from './offlineEditor.mjs';
+import { stopGroup, trackGroup, waitFor, withTimeout } from './processes.mjs';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+/** Launches chromium; returns `{ browser, pid, stop() }`. `stop()` closes it and kills its process group by PID. */
+export async function launchBrowser(scratch) {
+  await ensureSystemPackages(['chromium']);
+  const server = await withTimeout(chromium.launchServer({
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Chromium's singleton socket lives in TMPDIR; a deep checkout would exceed the socket path limit, so then
+    // (only then) it gets the system temp folder.
+    env: scratchEnv(scratch, scratch.tmp.length > 60 ? { TMPDIR: tmpdir() } : {}),
+    timeout: 60_000,
+  }), 70_000, `launching ${chromiumPath}`);
+  const pid = server.process().pid;
+  trackGroup(pid);
+  let browser;
+  const stop = async () => {
+    await withTimeout(server.close(), 10_000, 'closing chromium').catch(() => {});
+    await stopGroup(pid, { graceMs: 1000 });
+  };
+  try {
+    browser = await withTimeout(chromium.connect(server.wsEndpoint()), 30_000, 'connecting to chromium');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { browser, pid, stop };
+}
+
+/** Opens the workbench at `url` in a new page and waits until the status bar shows. */
+export async function openWorkbench(browser, url, { onConsole } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  if (onConsole) page.on('console', (message) => onConsole(message));
+  await page.goto(url, { timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const quickInput = '.quick-input-widget';
+
+/**
+ * Runs a palette command by its full title ("TCP Chat: Start Server"). Commands show only once the extension
+ * host is up, so the palette step is retried until `timeoutMs`.
+ */
+export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
+  await waitFor(async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator(`${quickInput} .quick-input-box input`);
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    await input.fill(`>${title}`);
+    const row = page.locator(`${quickInput} .monaco-list-row`, { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      await page.keyboard.press('Escape');
+      return false;
+    }
+    await page.keyboard.press('Enter');
+    return true;
+  }, { timeoutMs, intervalMs: 1000, what: `palette command "${title}"` });
+}
+
+/** Waits for the open quick input (input box or pick list) and returns its prompt/title text. */
+export async function quickInputText(page) {
+  const widget = page.locator(quickInput);
+  await widget.waitFor({ state: 'visible' });
+  return widget.innerText();
+}
+
+/** Types `value` into the open quick input box and presses Enter. */
+export async function answerInput(page, value) {
+  const input = page.locator(`${quickInput} .quick-input-box input`);
+  await input.waitFor({ state: 'visible' });
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Picks the item whose label contains `label` in the open quick pick. */
+export async function pickItem(page, label) {
+  const row = page.locator(`${quickInput} .monaco-list-row`, { hasText: label }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+}
+
+/** The chat panel's content frame (the webview's inner iframe). */
+export function panelFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
