@@ -25,7 +25,9 @@ export class ChatPanel implements vscode.Disposable {
   private logDir: string | undefined;
 
   static create(extensionUri: vscode.Uri, host: PanelHost, logDir: string | undefined): ChatPanel {
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+    // Beside the code being edited, so "Send Selection" keeps both in view; alone when nothing is open.
+    const viewColumn = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, { viewColumn, preserveFocus: false }, {
       enableScripts: true,
       localResourceRoots: [],
     });

@@ -44,7 +44,7 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
   const meta = el('div', 'meta');
   meta.append(el('span', 'time', `[${msg.time}]`), document.createTextNode(' '), peerLabel(msg.from, options));
   if (options.showAddresses && msg.from.address !== 'host') meta.append(el('span', 'address', ` (${msg.from.address})`));
-  if (msg.from.kind === 'plain') meta.append(el('span', 'tag', 'plain text'));
+  if (msg.from.kind === 'plain' && !msg.own) meta.append(el('span', 'tag', 'plain text'));
   if (msg.own) meta.append(el('span', 'tag', 'you'));
   if (msg.to) {
     meta.append(el('span', 'private', ' → '), peerLabel(msg.to, options), el('span', 'tag', 'private'));
