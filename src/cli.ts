@@ -91,15 +91,20 @@ async function sendImageFile(session: ChatSession, path: string): Promise<void> 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     const notice = localNotice('error', `Cannot read ${path}: ${why}.`, 'image-read');
     printNotice(notice);
-    try {
-      session.transcript?.recordNotice(notice);
-    } catch {
-      // The session reports log failures on its next write; this line is already on screen.
-    }
+    recordQuietly(session, notice);
     return;
   }
   // A refused image (type, size, not admitted, plain-text server) is printed by the session as an error notice.
   await session.send({ image: bytes }).catch(() => undefined);
+}
+
+/** A line the CLI itself shows goes into the log too; a log failure here is reported by the session's next write. */
+function recordQuietly(session: ChatSession, notice: Notice): void {
+  try {
+    session.transcript?.recordNotice(notice);
+  } catch {
+    // Already on screen; the session says so when the log fails again.
+  }
 }
 
 /** SIGINT/SIGTERM: close cleanly once, then exit 0. */
@@ -127,8 +132,10 @@ async function serve(command: ServeCommand): Promise<number> {
   try {
     await server.listen();
   } catch (error) {
+    const message = (error as Error).message;
+    recordQuietly(session, localNotice('error', message, (error as ChatError).code));
     await session.close();
-    process.stderr.write(`tcp-chat: ${(error as Error).message}\n`);
+    process.stderr.write(`tcp-chat: ${message}\n`);
     return EXIT_FAILED;
   }
   if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
