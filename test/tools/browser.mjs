@@ -97,7 +97,10 @@ export async function pickItem(page, label) {
   await row.click();
 }
 
+/** The chat panel's webview element (other webviews, e.g. the image preview, belong to other extensions). */
+export const PANEL_IFRAME = 'iframe.webview.ready[src*="extensionId=tcp-chat.tcp-chat"]';
+
 /** The chat panel's content frame (the webview's inner iframe). */
 export function panelFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator(PANEL_IFRAME).frameLocator('iframe#active-frame');
 }
