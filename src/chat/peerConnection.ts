@@ -43,10 +43,15 @@ export class Outgoing {
   }
 }
 
-/** Sockets corked during this tick; all uncorked together on the next one, so a burst goes out as one write. */
+/**
+ * Sockets written to during this turn of the event loop; all uncorked together right after the I/O phase
+ * (setImmediate). So the messages of every sender read in one poll reach each recipient as ONE writev, not one
+ * syscall per message per recipient — the difference between 2,000 and 200,000 writes/s in a busy room.
+ */
 const corked: PeerConnection[] = [];
 function uncorkAll(): void {
-  for (const conn of corked.splice(0)) conn.uncork();
+  const batch = corked.splice(0);
+  for (const conn of batch) conn.uncork();
 }
 
 /** Longest wait for the rest of a split preamble before deciding the peer speaks plain text. */
@@ -111,19 +116,19 @@ export class PeerConnection {
     this.handshakeTimer = undefined;
   }
 
-  /** Writes now (text, control), corked until the end of this tick. */
+  /** Writes now (text, control), corked until the end of this event-loop turn. */
   write(bytes: Buffer | undefined): void {
     if (!bytes || this.isClosed) return;
     if (!this.isCorked) {
       this.isCorked = true;
       this.socket.cork();
-      if (corked.length === 0) process.nextTick(uncorkAll);
+      if (corked.length === 0) setImmediate(uncorkAll);
       corked.push(this);
     }
     this.writer.urgent(bytes);
   }
 
-  /** Pairs the cork of write(): called once per tick by uncorkAll. */
+  /** Pairs the cork of write(): called once per turn by uncorkAll. */
   uncork(): void {
     this.isCorked = false;
     this.socket.uncork();
