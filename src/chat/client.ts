@@ -122,7 +122,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   /** Resolves once we are in the room (seated or waiting); rejects with a ChatError a user can read. */
   async connect(): Promise<void> {
-    if (this.started) throw new ChatError('already-connected', 'This client was already connected (or closed); make a new one.');
+    if (this.closing) throw new ChatError('closed', 'This client was closed; make a new one to connect again.');
+    if (this.started) throw new ChatError('already-connected', 'This client is already connected; make a new one for another connection.');
     this.started = true;
     try {
       await this.attempt();
@@ -141,10 +142,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (this.currentState === 'waiting') {
       throw new ChatError('not-admitted', `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`);
     }
-    if (!link || this.currentState !== 'active') {
-      const retrying = this.currentState !== 'idle' && this.currentState !== 'closed';
-      throw new ChatError('not-connected', retrying ? 'Not connected right now (reconnecting); try again in a moment.' : 'Not connected to a server.');
-    }
+    if (!link || this.currentState !== 'active') throw this.notConnected();
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
@@ -210,7 +208,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       const socket = netConnect({ host, port });
       const link: Link = {
         socket,
-        writer: new FrameWriter(socket, { maxPendingBytes: this.maxQueuedBytes() + HARD_MAX_FRAME_BYTES, onOverflow: () => socket.destroy() }),
+        writer: new FrameWriter(socket, {
+          maxPendingBytes: this.maxQueuedBytes() + HARD_MAX_FRAME_BYTES,
+          onOverflow: (pending) => {
+            this.notice('error', `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`, 'output-cap');
+            socket.destroy();
+          },
+        }),
         mode: 'detecting',
         head: Buffer.alloc(0),
         incoming: new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
@@ -469,6 +473,18 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (parts.to) message.to = parts.to;
     if (parts.image) message.image = parts.image;
     this.emit('message', message);
+  }
+
+  private notConnected(): ChatError {
+    switch (this.currentState) {
+      case 'reconnecting':
+        return new ChatError('not-connected', `The connection to ${this.where} was lost; reconnecting — try again in a moment.`);
+      case 'connecting':
+      case 'handshaking':
+        return new ChatError('not-connected', `Still connecting to ${this.where}; try again in a moment.`);
+      default:
+        return new ChatError('not-connected', 'Not connected to a server.');
+    }
   }
 
   /** Who a message without a sender is from: the server itself. */

@@ -22,7 +22,17 @@ interface Collecting {
 export class ImageAssembler {
   private readonly partials = new Map<number, Collecting>();
 
-  constructor(private readonly maxImageBytes: number) {}
+  /** Sum of the announced sizes still arriving. */
+  private pendingBytes = 0;
+
+  /**
+   * `maxPendingBytes` caps all images arriving at once (default 8 images at the limit), so a server cannot make
+   * us hold more than that however many images it starts.
+   */
+  constructor(
+    private readonly maxImageBytes: number,
+    private readonly maxPendingBytes = 8 * maxImageBytes,
+  ) {}
 
   /** Images still arriving. */
   get pendingCount(): number {
@@ -40,7 +50,12 @@ export class ImageAssembler {
         reason: `an image of ${formatBytes(image.size)} was refused; the limit is ${formatBytes(this.maxImageBytes)}`,
       };
     }
+    this.forget(header.ref); // a reused ref replaces the old, unfinished image
+    if (this.pendingBytes + image.size > this.maxPendingBytes) {
+      return { kind: 'failed', header, reason: `too many images at once (${formatBytes(this.pendingBytes)} still arriving)` };
+    }
     this.partials.set(header.ref, { header, size: image.size, chunks: [], received: 0 });
+    this.pendingBytes += image.size;
     return { kind: 'pending' };
   }
 
@@ -50,13 +65,13 @@ export class ImageAssembler {
     if (!partial) return { kind: 'pending' };
     partial.received += bytes.length;
     if (partial.received > partial.size) {
-      this.partials.delete(ref);
+      this.forget(ref);
       return { kind: 'failed', header: partial.header, reason: `the image sent more than the ${formatBytes(partial.size)} it announced` };
     }
     // Copy: the decoder's chunk may be a view into a larger receive buffer.
     partial.chunks.push(Buffer.from(bytes));
     if (partial.received < partial.size) return { kind: 'pending' };
-    this.partials.delete(ref);
+    this.forget(ref);
     const all = Buffer.concat(partial.chunks, partial.size);
     try {
       const mime = checkImage(all, this.maxImageBytes);
@@ -68,14 +83,21 @@ export class ImageAssembler {
 
   /** The sender gave up on this image. Returns the header when we were collecting it. */
   abort(ref: number): MessageBody | undefined {
-    const partial = this.partials.get(ref);
-    this.partials.delete(ref);
-    return partial?.header;
+    return this.forget(ref)?.header;
   }
 
   /** Drops everything (connection lost). */
   clear(): void {
     this.partials.clear();
+    this.pendingBytes = 0;
+  }
+
+  private forget(ref: number): Collecting | undefined {
+    const partial = this.partials.get(ref);
+    if (!partial) return undefined;
+    this.partials.delete(ref);
+    this.pendingBytes -= partial.size;
+    return partial;
   }
 }
 

@@ -82,6 +82,21 @@ test('ImageAssembler: completes in order, refuses over the limit up front, catch
   assert.equal(assembler.abort(5), undefined);
 });
 
+test('ImageAssembler: all images arriving at once are capped; finished or aborted ones free their share', () => {
+  const assembler = new ImageAssembler(1000, 2500);
+  const header = (ref: number, size = 1000) => ({ ref, text: '', image: { mime: 'image/png' as const, size } });
+  assert.equal(assembler.start(header(1)).kind, 'pending');
+  assert.equal(assembler.start(header(2)).kind, 'pending');
+  const third = assembler.start(header(3));
+  assert.ok(third.kind === 'failed' && third.reason === 'too many images at once (2 KB still arriving)');
+  assembler.abort(1);
+  assert.equal(assembler.start(header(3)).kind, 'pending', 'the aborted image freed its share');
+  assert.equal(assembler.start(header(3)).kind, 'pending', 'a reused ref replaces its unfinished image instead of counting twice');
+  assembler.clear();
+  assert.equal(assembler.pendingCount, 0);
+  assert.equal(assembler.start(header(4, 1000)).kind, 'pending');
+});
+
 test('resolveClientOptions: defaults and clear refusals', () => {
   const options = resolveClientOptions({ host: '127.0.0.1', port: 65432, name: 'ann' });
   assert.equal(options.connectTimeoutMs, 10_000);
