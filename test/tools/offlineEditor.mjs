@@ -89,8 +89,11 @@ function installNpmrc() {
 /** The environment for npm and node-gyp with Node 24 in charge (the machine's npm config may point nodedir elsewhere). */
 function node24Env(npmrc) {
   const home = ensureDir(join(cacheDir, 'install-home'));
+  // Under `npm test` the parent npm exports npm_config_user_agent (naming Node 20: code-server's postinstall
+  // reads its Node version from there), npm_node_execpath and its config: none of that may leak in.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   return {
-    ...process.env,
+    ...inherited,
     HOME: home, // code-server writes a default config on first start; keep it out of the real home
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_DATA_HOME: join(home, 'data'),
