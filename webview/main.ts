@@ -19,12 +19,29 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** What the panel remembers across hide/show and window reloads. */
 interface PanelMemory {
   draft: string;
+  /** The newest rows of the last session: a window reload ends the session (the extension host restarts), so
+   *  these are shown again, marked as before the reload, when the host has nothing. */
+  recent?: { sessionKey: string; entries: EntryView[] };
 }
+
+const RECENT_ROWS = 200;
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToHost): void => vscode.postMessage(message);
 const saved = vscode.getState() as Partial<PanelMemory> | undefined;
-const memory: PanelMemory = { draft: typeof saved?.draft === 'string' ? saved.draft : '' };
+const memory: PanelMemory = {
+  draft: typeof saved?.draft === 'string' ? saved.draft : '',
+  recent: saved?.recent && Array.isArray(saved.recent.entries) ? saved.recent : undefined,
+};
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** setState is synchronous and copies everything: batch bursts of messages into one save. */
+function remember(): void {
+  if (saveTimer !== undefined) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    vscode.setState(memory);
+  }, 500);
+}
 
 registerToolkit();
 
@@ -49,7 +66,7 @@ const roster = new RosterPanel(rosterRoot, banner, post);
 const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
 const composer = new Composer(composerRoot, post, (draft) => {
   memory.draft = draft;
-  vscode.setState(memory);
+  remember();
 });
 composer.setDraft(memory.draft);
 
@@ -69,16 +86,34 @@ function refreshChrome(): void {
     : 'No messages yet.');
 }
 
+function restoredNotice(): EntryView {
+  const at = Date.now();
+  const time = new Date(at).toTimeString().slice(0, 8);
+  return { entry: 'notice', id: 'restored', at, time, level: 'system', text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.' };
+}
+
 function apply(message: HostToWebview): void {
   switch (message.type) {
-    case 'snapshot':
+    case 'snapshot': {
       currentHeader = message.header;
       currentRoster = message.roster;
       refreshChrome();
-      list.replaceAll(message.entries as EntryView[]);
+      const restored = message.sessionKey === null && message.entries.length === 0 ? memory.recent : undefined;
+      if (restored) {
+        list.replaceAll([...restored.entries, restoredNotice()]);
+      } else {
+        list.replaceAll(message.entries);
+        memory.recent = message.sessionKey ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) } : undefined;
+        remember();
+      }
       break;
+    }
     case 'entries':
       list.append(message.entries);
+      if (memory.recent) {
+        memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
+        remember();
+      }
       break;
     case 'roster':
       currentRoster = message.roster;
