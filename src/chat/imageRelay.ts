@@ -11,6 +11,8 @@ import { encodeFrame, FrameType } from './protocol';
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
 export const MAX_IMAGES_IN_FLIGHT = 4;
+/** Server-wide cap on bytes held for the host's copies of unfinished images (many senders at once). */
+const MIN_HELD_BYTES = 256 * 1024 * 1024;
 
 export interface PendingImage {
   sender: PeerConnection;
@@ -38,15 +40,21 @@ interface Flight extends PendingImage {
   released: boolean;
   held: Buffer[];
   kept: Buffer[];
+  forgotten: boolean;
 }
 
 export class ImageRelay {
   private readonly bySender = new Map<PeerConnection, Map<number, Flight>>();
+  /** Announced bytes of unfinished images the host keeps, and the most we accept at once. */
+  private reserved = 0;
+  private readonly maxReserved: number;
 
   constructor(
     private readonly maxImageBytes: number,
     private readonly callbacks: ImageRelayCallbacks,
-  ) {}
+  ) {
+    this.maxReserved = Math.max(MIN_HELD_BYTES, 4 * maxImageBytes);
+  }
 
   /** Registers an announced image; false (and the sender told) when it cannot be accepted. */
   start(image: PendingImage): boolean {
@@ -57,7 +65,12 @@ export class ImageRelay {
       this.callbacks.reject(image.sender, 'too-many-images', `Image refused: you already have ${MAX_IMAGES_IN_FLIGHT} images on the way; wait for them to finish.`);
       return false;
     }
-    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: [] });
+    if (image.keepForHost && this.reserved + image.size > this.maxReserved) {
+      this.callbacks.reject(image.sender, 'server-busy', 'Image refused: the server is receiving too many images right now; try again in a moment.');
+      return false;
+    }
+    if (image.keepForHost) this.reserved += image.size;
+    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: [], forgotten: false });
     return true;
   }
 
@@ -157,6 +170,8 @@ export class ImageRelay {
   }
 
   private forget(flight: Flight): void {
+    if (!flight.forgotten && flight.keepForHost) this.reserved -= flight.size;
+    flight.forgotten = true;
     flight.held = [];
     flight.kept = [];
     this.bySender.get(flight.sender)?.delete(flight.clientRef);

@@ -49,7 +49,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
   }
 
   listen(): Promise<{ host: string; port: number }> {
-    if (this.tcp || this.closing) return Promise.reject(new ChatError('already-listening', 'This server was already started.'));
+    if (this.closing) return Promise.reject(new ChatError('closed', 'This server was closed; start a new one.'));
+    if (this.tcp) return Promise.reject(new ChatError('already-listening', 'This server was already started.'));
     const { host, port } = this.options;
     return new Promise((resolve, reject) => {
       const tcp = createServer((socket) => this.onConnection(socket));
@@ -67,6 +68,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
         this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
         this.heartbeat.unref();
         this.setState('listening');
+        this.scheduleRoster(); // the first roster: the host alone
         this.hostNotice('system', `Listening on ${host}:${this.bound.port} as ${this.hostPeer.name} (room "${this.options.room}", ${this.seatsText()}).`);
         resolve(this.bound);
       });
@@ -263,13 +265,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     if (position !== null) {
       return this.noticeTo(conn, 'info', `You are #${position} in line; you can chat once you have a seat.`, 'waiting');
     }
-    const verdict = conn.rate?.take();
-    if (verdict && !verdict.ok) {
-      if (!verdict.firstDrop) return;
-      const limit = this.options.rateLimit ? this.options.rateLimit.perSecond : 0;
-      this.noticeTo(conn, 'error', `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${verdict.muteSeconds} s.`, 'rate-limited');
-      return this.hostNotice('error', `${peer.name} (${peer.address}) is sending too fast; their messages are dropped for ${verdict.muteSeconds} s.`, 'rate-limited');
-    }
+    if (!this.withinRate(conn)) return;
     if (said.text.length > this.options.maxTextChars) {
       return this.refuse(conn, 'text-too-long', `Message not sent: it is ${said.text.length} characters; the limit is ${this.options.maxTextChars}.`);
     }
@@ -279,8 +275,10 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     if (said.to !== undefined) {
       toHost = this.names.get(said.to.toLowerCase()) === HOST_ID;
       target = toHost ? undefined : this.findByName(said.to);
-      if (!toHost && (!target || target === conn || this.seatQueue.stateOf(target.id) !== 'active')) {
-        return this.refuse(conn, 'unknown-recipient', `No one named ${said.to} is here.`, false);
+      if (!toHost && !target) return this.refuse(conn, 'unknown-recipient', `No one named ${said.to} is here.`, false);
+      if (target === conn) return this.refuse(conn, 'unknown-recipient', 'That is you: private messages go to someone else.', false);
+      if (target && this.seatQueue.stateOf(target.id) !== 'active') {
+        return this.refuse(conn, 'recipient-waiting', `${target.peer?.name} is waiting in line and cannot receive messages yet.`, false);
       }
     }
     if (said.image && said.image.size > this.options.maxImageBytes) {

@@ -161,6 +161,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
 
   protected renamePeer(conn: PeerConnection, requested: string): void {
     const peer = conn.peer as Peer;
+    if (!this.withinRate(conn)) return; // each rename is announced to everyone: no free amplification
     const clean = sanitizeName(requested);
     if (!clean) return this.noticeTo(conn, 'error', 'Names use letters, digits, spaces and - _ . only; that one has none left.', 'bad-name');
     const name = this.uniqueName(clean, peer.id);
@@ -174,6 +175,19 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     if (this.seatQueue.stateOf(peer.id) === 'active') this.announce('system', text, conn);
     else this.hostNotice('system', text);
     this.scheduleRoster();
+  }
+
+  /** The per-client rate limit for anything others get told about (messages, renames); one notice per mute. */
+  protected withinRate(conn: PeerConnection): boolean {
+    const verdict = conn.rate?.take();
+    if (!verdict || verdict.ok) return true;
+    if (verdict.firstDrop) {
+      const limit = this.options.rateLimit ? this.options.rateLimit.perSecond : 0;
+      const seconds = verdict.muteSeconds;
+      this.noticeTo(conn, 'error', `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`, 'rate-limited');
+      this.hostNotice('error', `${this.who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`, 'rate-limited');
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------ telling people

@@ -81,6 +81,8 @@ test('private messages reach only the named member; unknown names get a clear er
   assert.equal(hostMsg.to?.id, 0);
   alice.say('anyone?', { to: 'Zed' });
   await alice.waitNotice(/^No one named Zed is here\.$/);
+  alice.say('me?', { to: 'alice' });
+  await alice.waitNotice(/^That is you: private messages go to someone else\.$/);
   // A public line after the private ones: Carol sees it and nothing private before it.
   alice.say('public');
   await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'public');
@@ -111,6 +113,8 @@ test('the host speaks: to everyone, and privately; unknown recipient rejects wit
 test('join and leave notices reach the room and the host; connection count follows', async (t) => {
   const { server, port, events } = await startServer();
   t.after(() => server.close());
+  await waitFor(() => events.rosters.length === 1, 'the first roster at listen');
+  assert.deepEqual(events.rosters[0], { seats: 0, active: [server.self], waiting: [], connections: 0 });
   const alice = await RawNativeClient.join(port, 'Alice');
   const bob = await RawNativeClient.join(port, 'Bob');
   await alice.waitNotice(/^Bob \(127\.0\.0\.1:\d+\) joined\.$/);

@@ -68,7 +68,9 @@ test('plain commands: /msg, /name, /who, /help, unknown command, /quit', async (
   alice.say('back at you', { to: 'Nina' });
   await nc.waitText(/Alice → you: back at you\r\n/);
   nc.write('/msg Walt you are waiting\n');
-  await nc.waitText(/! No one named Walt is here\./);
+  await nc.waitText(/! Walt is waiting in line and cannot receive messages yet\./);
+  nc.write('/msg Zed hello\n');
+  await nc.waitText(/! No one named Zed is here\./);
   nc.write('/name Nora\n');
   await nc.waitText(/\* You are now Nora\./);
   await alice.waitNotice(/^Nina is now Nora\.$/);

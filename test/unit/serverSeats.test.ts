@@ -25,6 +25,8 @@ test('seats = 1: #1 and #2 in line; the first leaves → the second is admitted 
   alice.say('only for the seated');
   bob.say('can I talk?');
   await bob.waitNotice(/^You are #1 in line; you can chat once you have a seat\.$/);
+  alice.say('psst', { to: 'Bob' });
+  await alice.waitNotice(/^Bob is waiting in line and cannot receive messages yet\.$/);
   await server.send({ text: 'host line' });
   await waitFor(() => events.messages.find((m) => m.text === 'only for the seated'), 'host has Alice line');
   assert.equal(events.messages.some((m) => m.text === 'can I talk?'), false);
