@@ -181,3 +181,35 @@ test('heartbeat: a peer that never answers is dropped; one that answers stays', 
   assert.ok(alive.of(FrameType.Ping).length >= 3);
   alive.close();
 });
+
+test('a preamble split into single bytes is still recognised as a native client', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const raw = connect({ host: '127.0.0.1', port });
+  const received: Buffer[] = [];
+  raw.on('data', (c: Buffer) => received.push(c));
+  await waitFor(() => Buffer.concat(received).includes(0x0a), 'the greeting');
+  for (const byte of CLIENT_PREAMBLE) {
+    raw.write(Buffer.from([byte]));
+    await delay(5);
+  }
+  await waitFor(() => Buffer.concat(received).includes(Buffer.from('"nonce"')), 'a Challenge frame');
+  raw.destroy();
+});
+
+test('an image that sends more bytes than it announced is refused and aborted for recipients', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100)]);
+  alice.say('', { ref: 5, image: { mime: 'image/png', size: 50 } });
+  alice.send({ type: FrameType.ImageChunk, ref: 5, bytes: bytes.subarray(0, 40) });
+  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.image !== undefined)).body;
+  alice.send({ type: FrameType.ImageChunk, ref: 5, bytes: bytes.subarray(40) });
+  await alice.waitNotice(/^Image refused: it sent more than the 50 bytes it announced\.$/);
+  await bob.waitFrame(FrameType.ImageAbort, (f) => f.ref === header.ref);
+  assert.equal(events.messages.length, 0);
+  alice.close();
+  bob.close();
+});
