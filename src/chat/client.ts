@@ -1,9 +1,8 @@
-// ChatClient: one user's side of a room. Connects, tells a native TCP Chat server (greeting line) from a
-// plain-text one (ncat --chat, seed 000: no greeting, or some other first line), handshakes, sends text and
-// images, keeps the roster and queue position, answers heartbeats and reconnects with backoff when asked.
-import { connect as netConnect, type Socket } from 'node:net';
+// ChatClient: one user's side of a room. It keeps who I am, the roster and my place in line, sends text and
+// images, and reconnects with backoff when asked. Each TCP connection (greeting detection, handshake,
+// heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically.
 import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './clientOptions';
-import { describeConnectError, hostPort } from './connectErrors';
+import { hostPort } from './connectErrors';
 import {
   ChatError,
   TypedEmitter,
@@ -16,68 +15,29 @@ import {
   type Peer,
   type Roster,
 } from './events';
-import { FrameWriter } from './frameWriter';
 import { checkImage, formatBytes } from './images';
 import { IncomingMessages } from './incomingMessages';
-import { PlainServerLink } from './plainServerLink';
-import {
-  authProof,
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
-  FrameType,
-  HARD_MAX_FRAME_BYTES,
-  MAX_IMAGE_CHUNK,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  type ChallengeBody,
-  type Frame,
-  type MessageBody,
-  type UnknownFrame,
-} from './protocol';
-import { formatDelay, Reconnector } from './reconnect';
-import { classifyGreeting } from './serverGreeting';
+import { encodeFrame, FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from './protocol';
+import { Reconnector } from './reconnect';
+import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
 
 export type { ChatClientOptions } from './clientOptions';
 
-/** Errors after which trying again cannot help, so reconnecting stops. */
-const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'bad-version', 'kicked']);
-const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
-
-/** One TCP connection attempt; a reconnect makes a fresh one. */
-interface Link {
-  socket: Socket;
-  writer: FrameWriter;
-  mode: 'detecting' | 'native' | 'plain';
-  /** Bytes received while still deciding native vs plain. */
-  head: Buffer;
-  decoder?: FrameDecoder;
-  plain?: PlainServerLink;
-  challenge?: ChallengeBody;
-  incoming: IncomingMessages;
-  /** Set until we are in the room; settling clears it. */
-  settle?: { resolve: () => void; reject: (error: ChatError) => void };
-  timer?: NodeJS.Timeout;
-  heartbeat?: NodeJS.Timeout;
-  missedPongs: number;
-  lastError?: NodeJS.ErrnoException;
-  /** The server's Bye reason. */
-  goodbye?: string;
-  /** The server refused us for good (fatal Error frame, or removed by the host). */
-  fatal?: ChatError;
-}
+const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
 
 export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint {
   readonly role = 'client' as const;
   readonly options: ResolvedClientOptions;
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
+  private readonly incoming: IncomingMessages;
+  /** The name to ask for: the one we were given last, so a reconnect comes back as the same person. */
   private name: string;
-  private link: Link | undefined;
+  private connection: ServerConnection | undefined;
   private currentState: EndpointState = 'idle';
   private me: Peer | undefined;
   private room = '';
-  private currentRoster: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
+  private currentRoster: Roster = EMPTY_ROSTER;
   private position: number | null = null;
   private started = false;
   private closing: Promise<void> | undefined;
@@ -88,6 +48,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.options = resolveClientOptions(options);
     this.name = this.options.name;
     this.where = hostPort(this.options.host, this.options.port);
+    this.incoming = new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
+      message: (message) => this.emit('message', message),
+      notice: (level, text, code) => this.notice(level, text, code),
+    });
     const policy = this.options.reconnect;
     this.reconnector = policy && new Reconnector(policy, this.where, {
       attempt: () => this.attempt(),
@@ -117,7 +81,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   }
   /** True when the server speaks plain text (no images, no private messages). */
   get plainText(): boolean {
-    return this.link?.mode === 'plain';
+    return this.connection?.mode === 'plain';
   }
 
   /** Resolves once we are in the room (seated or waiting); rejects with a ChatError a user can read. */
@@ -128,7 +92,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     try {
       await this.attempt();
     } catch (error) {
-      const chatError = asChatError(error);
+      const chatError = error instanceof ChatError ? error : new ChatError('internal', String(error));
       if (!this.closing) {
         this.notice('error', chatError.message, chatError.code);
         this.setState('closed');
@@ -138,24 +102,26 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   }
 
   async send(message: OutgoingMessage): Promise<void> {
-    const link = this.link;
+    const connection = this.connection;
     if (this.currentState === 'waiting') {
       throw new ChatError('not-admitted', `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`);
     }
-    if (!link || this.currentState !== 'active') throw this.notConnected();
+    if (!connection?.usable || this.currentState !== 'active') throw this.notConnected();
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
-    if (link.mode === 'plain') {
+    if (connection.mode === 'plain') {
       if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
       if (message.to) throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
-      link.plain!.sendText(text);
+      connection.sendLines(text);
       return this.emitOwn({ text, code: message.code });
     }
     const to = message.to === undefined ? undefined : this.findPeer(message.to);
-    const mime = image ? checkImage(image, Math.min(this.options.maxImageBytes, link.challenge?.maxImageBytes ?? Infinity)) : undefined;
-    if (image && link.writer.pendingBytes + image.length > this.maxQueuedBytes()) {
-      throw new ChatError('busy', `Still sending earlier images (${formatBytes(link.writer.pendingBytes)} queued); try again when they are through.`);
+    const limit = Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity);
+    const mime = image ? checkImage(image, limit) : undefined;
+    const writer = connection.writer;
+    if (image && writer.pendingBytes + image.length > this.maxQueuedBytes()) {
+      throw new ChatError('busy', `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`);
     }
     const ref = ++this.counter;
     const body: MessageBody = { ref, text };
@@ -163,24 +129,24 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (image && mime) body.image = { mime, size: image.length };
     if (to) body.to = to.name;
     const header = encodeFrame({ type: FrameType.Message, body });
-    const maxFrame = link.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES;
+    const maxFrame = connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES;
     if (header.length - 4 > maxFrame) {
       throw new ChatError('too-long', `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`);
     }
-    link.writer.urgent(header);
+    writer.urgent(header);
     // Chunks wait in the bulk lane, so a text sent meanwhile overtakes them.
     for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
-      link.writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
+      writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
     }
     this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
   }
 
   rename(name: string): void {
-    const link = this.link;
-    if (link?.mode === 'native' && !link.settle && !link.socket.destroyed) {
+    const connection = this.connection;
+    if (connection?.usable && connection.mode === 'native') {
       // The server answers with the final (sanitised, unique) name in a notice and the next roster.
-      link.writer.urgent(encodeFrame({ type: FrameType.Rename, body: { name } }));
-    } else if (link?.mode === 'plain' && this.me) {
+      connection.send({ type: FrameType.Rename, body: { name } });
+    } else if (connection?.usable && connection.mode === 'plain' && this.me) {
       this.name = name;
       this.me = { ...this.me, name };
       this.notice('system', `You are now ${name} on this side; a plain-text server does not know names, so others still see the label it gave you.`);
@@ -189,188 +155,87 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     }
   }
 
+  /** Outgoing bytes not yet handed to the kernel (image chunks waiting in the bulk lane, mostly). */
+  get pendingBytes(): number {
+    return this.connection?.writer.pendingBytes ?? 0;
+  }
+
   /** Resolves when everything queued (image chunks included) has been handed to the kernel. */
   async flushed(timeoutMs = 60_000): Promise<void> {
-    await this.link?.writer.flushed(timeoutMs);
+    await this.connection?.writer.flushed(timeoutMs);
   }
 
   close(reason = 'Client left'): Promise<void> {
-    this.closing ??= this.shutdown(reason);
+    this.closing ??= (async () => {
+      this.reconnector?.stop();
+      await this.connection?.end(reason).catch(() => undefined);
+      this.incoming.clear();
+      this.position = null;
+      this.setState('closed');
+    })();
     return this.closing;
   }
 
-  // ------------------------------------------------------------------------------------------ connecting
+  // ------------------------------------------------------------------------------------------ one connection
 
   private attempt(): Promise<void> {
-    const { host, port, connectTimeoutMs, greetingTimeoutMs } = this.options;
-    return new Promise<void>((resolve, reject) => {
-      this.setState('connecting');
-      const socket = netConnect({ host, port });
-      const link: Link = {
-        socket,
-        writer: new FrameWriter(socket, {
-          maxPendingBytes: this.maxQueuedBytes() + HARD_MAX_FRAME_BYTES,
-          onOverflow: (pending) => {
-            this.notice('error', `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`, 'output-cap');
-            socket.destroy();
-          },
-        }),
-        mode: 'detecting',
-        head: Buffer.alloc(0),
-        incoming: new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
-          message: (message) => this.emit('message', message),
-          notice: (level, text, code) => this.notice(level, text, code),
-        }),
-        missedPongs: 0,
-      };
-      const done = () => {
-        link.settle = undefined;
-        clearTimeout(link.timer);
-      };
-      link.settle = {
-        resolve: () => (done(), resolve()),
-        reject: (error) => (done(), socket.destroy(), reject(error)),
-      };
-      this.link = link;
-      const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-      link.timer = setTimeout(() => link.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)), connectTimeoutMs);
-      socket.once('connect', () => {
-        socket.setNoDelay(true);
-        socket.setKeepAlive(true, 15_000);
-        this.setState('handshaking');
-        clearTimeout(link.timer);
-        // Plain-text servers (ncat, seed 000) often say nothing at all: silence means plain text.
-        link.timer = setTimeout(() => this.startPlain(link), greetingTimeoutMs);
-      });
-      socket.on('data', (chunk: Buffer) => this.onData(link, chunk));
-      socket.on('error', (error: NodeJS.ErrnoException) => (link.lastError = error));
-      socket.on('close', () => this.onClose(link));
+    this.setState('connecting');
+    this.incoming.clear();
+    const connection: ServerConnection = new ServerConnection(this.options, this.name, this.maxQueuedBytes(), {
+      handshaking: () => this.setState('handshaking'),
+      joined: (joined) => this.onJoined(joined),
+      frame: (frame) => this.onFrame(frame),
+      line: (from, text) => this.emit('message', { id: this.nextId(), at: Date.now(), from, text, own: false }),
+      notice: (level, text, code) => this.notice(level, text, code),
+      lost: (lost) => this.onLost(connection, lost),
     });
+    this.connection = connection;
+    return connection.joinedRoom();
   }
 
-  private onData(link: Link, chunk: Buffer): void {
-    if (link !== this.link) return;
-    link.missedPongs = 0;
-    if (link.mode === 'native') return this.onFrameBytes(link, chunk);
-    if (link.mode === 'plain') return link.plain!.push(chunk);
-    link.head = Buffer.concat([link.head, chunk]);
-    const verdict = classifyGreeting(link.head);
-    if (verdict.kind === 'plain') return this.startPlain(link);
-    if (verdict.kind === 'undecided') return;
-    clearTimeout(link.timer);
-    if (verdict.version !== PROTOCOL_VERSION) {
-      const problem = `The server speaks TCP Chat protocol version ${verdict.version}; this client speaks version ${PROTOCOL_VERSION}. Update the older side.`;
-      return link.settle?.reject(new ChatError('version', problem));
-    }
-    link.mode = 'native';
-    link.head = Buffer.alloc(0);
-    this.room = verdict.room;
-    link.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
-    link.writer.urgent(CLIENT_PREAMBLE);
-    const timeout = this.options.connectTimeoutMs;
-    link.timer = setTimeout(() => {
-      link.settle?.reject(new ChatError('handshake-timeout', `${this.where} greeted us but did not let us in within ${formatDelay(timeout)}.`));
-    }, timeout);
-    if (verdict.rest.length > 0) this.onFrameBytes(link, verdict.rest);
-  }
-
-  /** No greeting (in time) or another first line: a plain-text server. What it sent so far becomes messages. */
-  private startPlain(link: Link): void {
-    if (link !== this.link || link.mode !== 'detecting' || !link.settle) return;
-    clearTimeout(link.timer);
-    link.mode = 'plain';
-    this.room = this.where;
-    const self: Peer = { id: 1, name: this.name, address: hostPort(link.socket.localAddress ?? '?', link.socket.localPort ?? 0), kind: 'plain' };
-    link.plain = new PlainServerLink(link.socket, this.where, this.options.plainPauseMs, {
-      message: (from, text) => this.emit('message', { id: this.nextId(), at: Date.now(), from, text, own: false }),
-      notice: (text) => this.notice('system', text),
-    });
-    this.enterRoom(self, null, { seats: 0, active: [self], waiting: [], connections: 1 });
-    this.notice('system', `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`);
-    link.settle.resolve();
-    const head = link.head;
-    link.head = Buffer.alloc(0);
-    if (head.length > 0) link.plain.push(head);
-  }
-
-  private onFrameBytes(link: Link, chunk: Buffer): void {
-    let frames: Array<Frame | UnknownFrame>;
-    try {
-      frames = link.decoder!.push(chunk);
-    } catch (error) {
-      const detail = error instanceof ProtocolError ? error.message : String(error);
-      const problem = new ChatError('protocol', `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`);
-      if (link.settle) return link.settle.reject(problem);
-      this.notice('error', problem.message, problem.code);
-      link.socket.destroy();
+  private onJoined(joined: Joined): void {
+    if (joined.kind === 'plain') {
+      this.room = this.where;
+      this.enterRoom(joined.self, null, { seats: 0, active: [joined.self], waiting: [], connections: 1 });
+      this.notice('system', `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`);
       return;
     }
-    for (const frame of frames) {
-      if (link !== this.link || link.socket.destroyed) return;
-      if (frame.type !== 'unknown') this.onFrame(link, frame); // unknown types: skipped (forward compatible)
-    }
+    const { you, seats, position } = joined.welcome;
+    this.room = joined.welcome.room || joined.room;
+    this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
+    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.`);
   }
 
-  private onFrame(link: Link, frame: Frame): void {
+  private onFrame(frame: Frame): void {
     switch (frame.type) {
-      case FrameType.Challenge:
-        return this.answerChallenge(link, frame.body);
-      case FrameType.Welcome:
-        return this.onWelcome(link, frame.body.you, frame.body.position, frame.body.seats);
-      case FrameType.Error: {
-        const error = new ChatError(frame.body.code, frame.body.message);
-        if (frame.body.fatal) link.fatal = error;
-        if (link.settle && frame.body.fatal) return link.settle.reject(error);
-        return this.notice('error', error.message, error.code);
-      }
       case FrameType.Message:
-        return link.incoming.header(frame.body);
+        return this.incoming.header(frame.body);
       case FrameType.ImageChunk:
-        return link.incoming.chunk(frame.ref, frame.bytes);
+        return this.incoming.chunk(frame.ref, frame.bytes);
       case FrameType.ImageAbort:
-        return link.incoming.abort(frame.ref);
+        return this.incoming.abort(frame.ref);
       case FrameType.Notice:
-        // Removed by the host: the server closes next, and coming straight back would undo the host's decision.
-        if (frame.body.code === 'kicked') link.fatal = new ChatError('kicked', frame.body.text);
         return this.notice(frame.body.level, frame.body.text, frame.body.code);
+      case FrameType.Error:
+        return this.notice('error', frame.body.message, frame.body.code);
       case FrameType.Roster:
         return this.setRoster(frame.body);
       case FrameType.Queue:
         return this.setQueue(frame.body.position);
-      case FrameType.Ping:
-        link.writer.urgent(encodeFrame({ type: FrameType.Pong, payload: frame.payload }));
+      case FrameType.Welcome: // a later Welcome (not sent by today's server) only updates who I am
+        this.me = frame.body.you;
+        this.name = frame.body.you.name;
         return;
-      case FrameType.Bye:
-        link.goodbye = frame.body.reason || 'goodbye';
-        return;
-      default:
-        return; // Pong (any frame already counts as a sign of life), and frames only a server should receive.
     }
   }
 
-  private answerChallenge(link: Link, challenge: ChallengeBody): void {
-    if (link.challenge || !link.settle) return;
-    link.challenge = challenge;
-    let proof: string | undefined;
-    if (challenge.auth === 'hmac-sha256') {
-      const password = this.options.password;
-      if (!password) return link.settle.reject(new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`));
-      proof = authProof(password, challenge.nonce);
-    }
-    link.writer.urgent(encodeFrame({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof } }));
-  }
-
-  private onWelcome(link: Link, you: Peer, position: number | null, seats: number): void {
-    if (!link.settle) {
-      this.me = you;
-      this.name = you.name;
-      return;
-    }
-    this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
-    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.`);
-    link.heartbeat = setInterval(() => this.beat(link), this.options.heartbeatIntervalMs);
-    link.heartbeat.unref();
-    link.settle.resolve();
+  private onLost(connection: ServerConnection, lost: Lost): void {
+    if (connection !== this.connection || this.closing) return;
+    this.incoming.clear();
+    this.position = null;
+    this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
+    if (this.reconnector && !lost.final) this.reconnector.start();
+    else this.setState('closed');
   }
 
   private enterRoom(self: Peer, position: number | null, roster: Roster): void {
@@ -378,55 +243,6 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.name = self.name;
     this.currentRoster = roster;
     this.setQueue(position);
-  }
-
-  /** Any bytes from the server count as an answer; 2 intervals of silence after our Pings mean it is gone. */
-  private beat(link: Link): void {
-    if (link.missedPongs >= 2) {
-      this.notice('error', `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`, 'heartbeat');
-      link.socket.destroy();
-      return;
-    }
-    link.missedPongs++;
-    link.writer.urgent(encodeFrame({ type: FrameType.Ping, payload: Buffer.alloc(0) }));
-  }
-
-  // ------------------------------------------------------------------------------------------ losing the server
-
-  private onClose(link: Link): void {
-    clearInterval(link.heartbeat);
-    clearTimeout(link.timer);
-    link.writer.dispose();
-    link.incoming.clear();
-    link.plain?.finish();
-    if (link !== this.link) return;
-    const { host, port, connectTimeoutMs } = this.options;
-    const socketError = link.lastError && describeConnectError(link.lastError, host, port, connectTimeoutMs);
-    if (link.settle) {
-      const early = `${this.where} closed the connection before letting us in${link.goodbye ? ` (${link.goodbye})` : ''}.`;
-      return link.settle.reject(link.fatal ?? socketError ?? new ChatError('closed-early', early));
-    }
-    if (this.closing) return;
-    this.position = null;
-    const why = link.fatal?.message ?? (link.goodbye ? `the server said: ${link.goodbye}` : socketError?.message ?? 'the server closed the connection');
-    this.notice(link.fatal || socketError ? 'error' : 'system', `Disconnected from ${this.where} — ${why.replace(/\.$/, '')}.`, 'disconnected');
-    if (this.reconnector && !(link.fatal && NO_RETRY.has(link.fatal.code))) this.reconnector.start();
-    else this.setState('closed');
-  }
-
-  private async shutdown(reason: string): Promise<void> {
-    this.reconnector?.stop();
-    const link = this.link;
-    if (link?.settle) link.settle.reject(new ChatError('closed', 'The connection was closed before the chat started.'));
-    if (link && !link.socket.destroyed) {
-      clearInterval(link.heartbeat);
-      // Bye goes in the bulk lane, behind image chunks still being sent, so they arrive first.
-      if (link.mode === 'native') link.writer.queue(encodeFrame({ type: FrameType.Bye, body: { reason } }));
-      await link.writer.flushed(5000);
-      await endSocket(link.socket, 2000);
-    }
-    this.position = null;
-    this.setState('closed');
   }
 
   // ------------------------------------------------------------------------------------------ small helpers
@@ -500,22 +316,4 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private nextId(): string {
     return `c${++this.counter}`;
   }
-}
-
-/** Half-closes, waits for the server to close its side (bounded), then makes sure the socket is gone. */
-function endSocket(socket: Socket, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (socket.destroyed) return resolve();
-    const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.end();
-  });
-}
-
-function asChatError(error: unknown): ChatError {
-  if (error instanceof ChatError) return error;
-  return new ChatError('internal', error instanceof Error ? error.message : String(error));
 }
