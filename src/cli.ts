@@ -107,12 +107,15 @@ function recordQuietly(session: ChatSession, notice: Notice): void {
   }
 }
 
-/** SIGINT/SIGTERM: close cleanly once, then exit 0. */
+/** SIGINT/SIGTERM: close cleanly, then exit 0. A second one (impatient Ctrl+C during a long flush) quits at once. */
 function onSignals(stop: (signal: string) => Promise<void>): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (stopping) {
+        process.stderr.write('tcp-chat: stopped without finishing.\n');
+        process.exit(130);
+      }
       stopping = true;
       void stop(signal).finally(() => process.exit(0));
     });

@@ -128,3 +128,27 @@ test('a greeting with another protocol version is refused with a sentence saying
     (e: unknown) => e instanceof ChatError && e.code === 'version' && /version 2; this client speaks version 1\. Update the older side\./.test(e.message),
   );
 });
+
+test('a server that greets but never lets us in times out with a clear error', async (t) => {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.write('TCPCHAT/1 Stuck — welcome!\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  const client = new ChatClient({ host: '127.0.0.1', port, name: 'ann', connectTimeoutMs: 300 });
+  const events = new EventRecorder(client);
+  await assert.rejects(
+    within(client.connect(), 5000, 'the handshake timeout'),
+    (e: unknown) => e instanceof ChatError && e.code === 'handshake-timeout' && e.message === `127.0.0.1:${port} greeted us but did not let us in within 0.3 s.`,
+  );
+  await events.state('closed');
+  assert.deepEqual(events.states, ['connecting', 'handshaking', 'closed']);
+});
+
