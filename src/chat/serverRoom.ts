@@ -12,6 +12,9 @@ import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './serverOptions';
 
 export const HOST_ID = 0;
+const MIN_ROSTER_GAP_MS = 20;
+const MAX_ROSTER_GAP_MS = 10_000;
+const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
 
 export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   protected hostPeer: Peer;
@@ -25,6 +28,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   private activeCache: PeerConnection[] | undefined;
   private rosterTimer: NodeJS.Timeout | undefined;
   private lastRosterAt = 0;
+  private lastRosterBytes = 0;
   private nextMessageId = 1;
 
   constructor(readonly options: ResolvedServerOptions) {
@@ -104,8 +108,8 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     this.activeCache = undefined;
     const position = seat.state === 'waiting' ? seat.position : null;
     if (conn.kind === 'native') {
+      // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
       conn.sendFrame({ type: FrameType.Welcome, body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position } });
-      conn.sendFrame({ type: FrameType.Roster, body: this.roster });
     } else {
       const here = this.roster.active.map((p) => p.name).join(', ');
       this.noticeTo(conn, 'info', `Welcome to ${this.options.room}, ${name} (${conn.address})! Here now: ${here}. Type /help for commands.`);
@@ -230,17 +234,28 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     this.rosterTimer = undefined;
   }
 
+  /**
+   * Rosters are coalesced: a change schedules one broadcast, sent after a gap that grows with what the last one
+   * cost (size × recipients), so roster traffic stays under ROSTER_BYTES_PER_SECOND however big the room gets —
+   * a full roster to everyone on every one of 1,000 joins would be 1,000² peers on the wire.
+   */
   protected scheduleRoster(): void {
     if (this.rosterTimer || this.currentState !== 'listening') return;
-    // Each roster goes to everyone, so a big room gets them less often (500 joins must not cost 500² frames).
-    const interval = Math.min(1000, Math.max(20, this.conns.size * 2));
-    const wait = Math.max(0, this.lastRosterAt + interval - Date.now());
+    const gap = Math.min(MAX_ROSTER_GAP_MS, Math.max(MIN_ROSTER_GAP_MS, (this.lastRosterBytes / ROSTER_BYTES_PER_SECOND) * 1000));
+    const wait = Math.max(0, this.lastRosterAt + gap - Date.now());
     this.rosterTimer = setTimeout(() => {
       this.rosterTimer = undefined;
       this.lastRosterAt = Date.now();
       const roster = this.roster;
       const out = new Outgoing(() => ({ type: FrameType.Roster, body: roster }), undefined);
-      for (const conn of this.conns.values()) if (conn.peer && conn.kind === 'native' && !conn.departed) conn.deliver(out);
+      let sent = 0;
+      for (const conn of this.conns.values()) {
+        if (conn.peer && conn.kind === 'native' && !conn.departed) {
+          conn.deliver(out);
+          sent++;
+        }
+      }
+      this.lastRosterBytes = sent * (sent > 0 ? out.forNative().length : 0);
       this.emit('roster', roster);
     }, wait);
   }
