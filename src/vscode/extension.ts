@@ -6,8 +6,11 @@ import { ChatController } from './chatController';
 import { PANEL_VIEW_TYPE } from './chatPanel';
 import { registerCommands } from './commands';
 
+let active: ChatController | undefined;
+
 export function activate(context: vscode.ExtensionContext): TcpChatApi {
   const controller = new ChatController(context);
+  active = controller;
   context.subscriptions.push(controller);
   registerCommands(context, controller);
   // A panel left open survives a window reload: VS Code hands it back here and the webview asks for a snapshot.
@@ -23,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): TcpChatApi {
   };
 }
 
-export function deactivate(): void {
-  // The controller is in context.subscriptions: disposing it closes the session (peers told, log closed).
+/** VS Code waits for this promise: peers are told goodbye and the log is closed before the host exits. */
+export async function deactivate(): Promise<void> {
+  await active?.stop('VS Code is closing');
+  active = undefined;
 }

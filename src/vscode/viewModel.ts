@@ -28,7 +28,11 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
     own: message.own,
     kind: message.image ? 'image' : message.code ? 'code' : 'text',
   };
-  if (message.code) view.code = { language: message.code.language, file: message.code.file, line: message.code.line };
+  if (message.code) {
+    view.code = { language: message.code.language };
+    if (message.code.file !== undefined) view.code.file = message.code.file;
+    if (message.code.line !== undefined) view.code.line = message.code.line;
+  }
   if (message.to) view.to = toPeerView(message.to);
   if (message.image) {
     const size = (message.image as { size?: number }).size ?? message.image.bytes.length;
