@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatClient } from '../../src/chat/client';
 import { parseCli, parseHostPort, UsageError } from '../../src/cliArgs';
-import { bigPng, EventRecorder, freePort, within } from './clientHelpers';
+import { bigPng, EventRecorder, freePort, ncatPath, rawPeer, startNcatChat, within } from './clientHelpers';
 
 // ------------------------------------------------------------------------------------------ parsing
 
@@ -227,3 +227,25 @@ test('serve --seats 1: a second connect waits, is told its place, cannot chat un
   server.child.kill('SIGINT');
   assert.equal(await server.exited(), 0);
 });
+
+test('connect to real ncat --chat: detected as plain text, lines both ways, /image refused with a clear line', async (t) => {
+  const ncat = ncatPath();
+  assert.ok(ncat, 'ncat must be installed for this test (apt-get install ncat)');
+  const chat = await startNcatChat(ncat);
+  t.after(() => chat.stop());
+  const cwd = tempDir(t);
+  fs.writeFileSync(path.join(cwd, 'dot.png'), bigPng(100));
+  const other = await rawPeer(chat.port);
+  t.after(() => other.socket.destroy());
+  const cli = run(t, ['connect', `127.0.0.1:${chat.port}`, '--name', 'ann', '--no-log'], cwd);
+  await cli.until(/\* Connected to 127\.0\.0\.1:\d+, a plain-text chat server/, 'the plain-text notice');
+  other.socket.write('hello from nc\n');
+  await cli.until(/^\[\d\d:\d\d:\d\d\] user\d+: hello from nc$/m, 'the nc line with its ncat sender');
+  cli.child.stdin.write('/image dot.png\nhi nc\n');
+  await other.until(/<user\d+> hi nc\n/, 'our line at the nc user');
+  cli.child.stdin.end();
+  assert.equal(await cli.exited(), 0);
+  assert.match(cli.stdout(), /! This server speaks plain text: images can't be sent\./);
+  assert.doesNotMatch(other.text(), /PNG|dot\.png/, 'no image bytes or names went to the plain-text server');
+});
+
