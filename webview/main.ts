@@ -80,6 +80,12 @@ function refreshChrome(): void {
     list.rerender();
   }
   header.update(currentHeader, currentRoster);
+  const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
+  composer.setPlaceholder(
+    !live ? 'Not connected — start a server or connect first.'
+      : currentHeader.queuePosition !== null ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
+        : null,
+  );
   roster.update(currentHeader, currentRoster);
   list.setEmptyHint(currentHeader.role === 'none'
     ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'

@@ -50,7 +50,7 @@ export class Composer {
   ) {
     this.textarea.dataset.testid = 'composer';
     this.textarea.rows = 3;
-    this.textarea.placeholder = 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
+    this.setPlaceholder(null);
     this.textarea.setAttribute('aria-label', 'Message');
     this.hint.dataset.testid = 'drop-hint';
     this.hint.textContent = 'Attach, paste, or drop an image (hold Shift to drop into the panel).';
@@ -78,6 +78,11 @@ export class Composer {
       }
     });
     this.listenForDrops(document.body);
+  }
+
+  /** Says why sending would fail right now (waiting in line, not connected), or how to use the box. */
+  setPlaceholder(reason: string | null): void {
+    this.textarea.placeholder = reason ?? 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
   }
 
   setDraft(text: string): void {

@@ -70,6 +70,8 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
       img.dataset.id = msg.id;
       img.alt = `image from ${msg.from.name} (${formatBytes(msg.image.size)}) — click to open`;
       img.title = 'Open the full image in an editor tab';
+      img.tabIndex = 0;
+      img.setAttribute('role', 'button');
       img.loading = 'lazy';
       img.decoding = 'async';
       img.src = msg.image.uri;

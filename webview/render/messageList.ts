@@ -34,9 +34,14 @@ export class MessageList {
     scroller.append(this.earlierButton, this.rows, this.emptyHint);
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     jumpButton.addEventListener('click', () => this.jumpToEnd());
-    this.rows.addEventListener('click', (event) => {
-      const target = event.target as HTMLElement;
-      if (target.dataset.testid === 'thumbnail' && target.dataset.id) this.onOpenImage(target.dataset.id);
+    const openThumbnail = (target: HTMLElement): boolean => {
+      if (target.dataset.testid !== 'thumbnail' || !target.dataset.id) return false;
+      this.onOpenImage(target.dataset.id);
+      return true;
+    };
+    this.rows.addEventListener('click', (event) => openThumbnail(event.target as HTMLElement));
+    this.rows.addEventListener('keydown', (event) => {
+      if ((event.key === 'Enter' || event.key === ' ') && openThumbnail(event.target as HTMLElement)) event.preventDefault();
     });
     // A thumbnail finishing loading grows the list: stay pinned to the bottom when following.
     this.rows.addEventListener('load', () => { if (this.window.following) this.scrollToBottom(); }, true);
