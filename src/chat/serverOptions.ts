@@ -70,7 +70,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     port: options.port ?? d.port,
     seats: options.seats ?? d.seats,
     name,
-    room: options.room ?? name,
+    room: cleanRoomName(options.room ?? name),
     password: options.password === '' ? undefined : options.password,
     maxImageBytes: options.maxImageBytes ?? d.maxImageBytes,
     maxFrameBytes: Math.min(options.maxFrameBytes ?? d.maxFrameBytes, HARD_MAX_FRAME_BYTES),
@@ -107,4 +107,10 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     throw new RangeError('Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
   }
   return resolved;
+}
+
+/** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */
+function cleanRoomName(room: string): string {
+  const cleaned = Array.from(room.replace(/[\p{C}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim()).slice(0, 64).join('').trim();
+  return cleaned === '' ? 'TCP Chat' : cleaned;
 }

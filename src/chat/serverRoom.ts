@@ -42,6 +42,20 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     });
   }
 
+  /**
+   * Events go to the host's code (session, transcript, UI). A bug there must not look like a peer's fault — the
+   * peer whose bytes we were handling would be disconnected — so a throwing listener becomes an error notice.
+   */
+  protected override emit<K extends keyof ChatEvents & string>(event: K, ...args: ChatEvents[K]): void {
+    try {
+      super.emit(event, ...args);
+    } catch (error) {
+      if (event === 'notice') return; // reporting it would throw again
+      const text = error instanceof Error ? error.message : String(error);
+      this.emit('notice', { at: Date.now(), level: 'error', text: `A '${event}' listener failed: ${text}`, code: 'listener-failed' });
+    }
+  }
+
   get self(): Peer {
     return this.hostPeer;
   }

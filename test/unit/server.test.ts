@@ -172,3 +172,30 @@ test('listen on a port in use rejects with a clear EADDRINUSE ChatError', async 
   });
   await second.close();
 });
+
+test('a throwing host listener becomes an error notice; the peer stays connected', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  server.on('message', () => {
+    throw new Error('UI bug');
+  });
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  alice.say('first');
+  await waitFor(() => events.notices.find((n) => n.code === 'listener-failed'), 'the listener error notice');
+  assert.equal(events.notices.find((n) => n.code === 'listener-failed')?.text, "A 'message' listener failed: UI bug");
+  alice.say('second');
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'second');
+  assert.equal(alice.closed, false);
+  alice.close();
+  bob.close();
+});
+
+test('a room name with control characters cannot break the greeting line', async (t) => {
+  const { server, port } = await startServer({ room: 'Lab\r\nFAKE LINE\u001b[31m' });
+  t.after(() => server.close());
+  const nc = await RawPlainClient.connect(port);
+  assert.match(nc.text, /^TCPCHAT\/1 Lab FAKE LINE \[31m — welcome!/);
+  assert.equal(nc.lines().length, 2, 'one greeting line (and the empty rest after its CRLF)');
+  nc.close();
+});
