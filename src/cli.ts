@@ -185,7 +185,7 @@ async function connect(command: ConnectCommand): Promise<number> {
   onSignals(leave);
   let serverGone = false;
   const ended = new Promise<void>((resolve) =>
-    client.on('state', (state) => {
+    session.on('state', (state) => {
       if (state !== 'closed' || leaving) return;
       serverGone = true;
       resolve();
