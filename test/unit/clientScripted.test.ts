@@ -58,7 +58,7 @@ test('image chunks wait in the bulk lane: a text sent while the server is not re
   assert.ok(chunks.every((c) => c.ref === header.body.ref && c.bytes.length <= MAX_IMAGE_CHUNK), 'chunks carry the header’s ref and ≤ 64 KiB');
   assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(photo), 'chunks reassemble to the image');
   const lastChunk = frames.lastIndexOf(chunks.at(-1)!);
-  assert.ok(quick > frames.indexOf(header) && quick < lastChunk, `the text went out before the last chunk (text at ${quick}, last chunk at ${lastChunk})`);
+  assert.ok(quick > frames.indexOf(header) && quick < lastChunk, `the text must go out before the last chunk (text at frame ${quick}, last chunk at frame ${lastChunk})`);
 });
 
 test('answers Ping with the same payload; drops a server that stops answering after 2 missed heartbeats', async (t) => {
