@@ -54,8 +54,6 @@ function uncorkAll(): void {
   for (const conn of batch) conn.uncork();
 }
 
-/** Longest wait for the rest of a split preamble before deciding the peer speaks plain text. */
-const PREAMBLE_PAUSE_MS = 1000;
 
 export class PeerConnection {
   kind: 'unknown' | 'native' | 'plain' = 'unknown';
@@ -77,7 +75,6 @@ export class PeerConnection {
   private decoder: FrameDecoder | undefined;
   private splitter: LineSplitter | undefined;
   private detectBytes: Buffer | undefined;
-  private detectTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private isCorked = false;
   private closed = false;
@@ -179,8 +176,6 @@ export class PeerConnection {
   private detect(chunk: Buffer): void {
     const bytes = this.detectBytes ? Buffer.concat([this.detectBytes, chunk]) : chunk;
     this.detectBytes = undefined;
-    if (this.detectTimer) clearTimeout(this.detectTimer);
-    this.detectTimer = undefined;
     const n = Math.min(bytes.length, CLIENT_PREAMBLE.length);
     if (bytes.subarray(0, n).equals(CLIENT_PREAMBLE.subarray(0, n))) {
       if (n === CLIENT_PREAMBLE.length) {
@@ -191,10 +186,9 @@ export class PeerConnection {
         if (rest.length > 0 && !this.closed) this.onNativeBytes(rest);
         return;
       }
-      // Only a piece of the preamble so far: wait for the rest, but a person typing "TCP" and stopping is plain.
+      // Only a piece of the preamble so far: wait for the rest. A peer that never completes it (slowloris
+      // dribbling "TCP…") is dropped by the handshake timeout like any peer that never identifies itself.
       this.detectBytes = Buffer.from(bytes);
-      this.detectTimer = setTimeout(() => this.guard(() => this.becomePlain(this.detectBytes)), PREAMBLE_PAUSE_MS);
-      this.detectTimer.unref();
       return;
     }
     this.becomePlain(bytes);
@@ -250,8 +244,7 @@ export class PeerConnection {
 
   private stopTimers(): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    if (this.detectTimer) clearTimeout(this.detectTimer);
-    this.handshakeTimer = this.detectTimer = undefined;
+    this.handshakeTimer = undefined;
   }
 
   /** No exception from handling one peer's bytes may escape into the event loop (it would kill the server). */
