@@ -167,10 +167,12 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   close(reason = 'Client left'): Promise<void> {
     this.closing ??= (async () => {
+      const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
       this.position = null;
+      if (wasIn) this.notice('system', `You left ${this.room && this.room !== this.where ? `"${this.room}" at ` : ''}${this.where}.`);
       this.setState('closed');
     })();
     return this.closing;

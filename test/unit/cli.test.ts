@@ -174,6 +174,7 @@ test('serve + connect: lines both ways, /msg, /image from a file, /who; stdin en
   const annLog = fs.readFileSync(path.join(cwd, 'ann-logs', annLogs.find((f) => f.endsWith('.txt'))!), 'utf8');
   assert.match(annLog, /Hub \(host\): hello ann/);
   assert.match(annLog, /\[ERROR\] Cannot read missing\.png: no such file\./);
+  assert.match(annLog.trimEnd().split('\n').at(-1)!, /\[SYSTEM\] You left "Hub" at 127\.0\.0\.1:\d+\.$/, 'the client log ends with leaving');
   assert.ok(annLogs.some((f) => f.endsWith('.png')), 'the sent image is saved beside the client log too');
 
   server.child.kill('SIGTERM');

@@ -144,6 +144,7 @@ test('seats = 1: the waiting user sees its place live, cannot chat, and is admit
   await assert.rejects(cy.client.send({ text: 'let me in' }), isChatError('not-admitted', /^You are #2 in line; you can chat once you're admitted\.$/));
 
   await ann.client.close();
+  await ann.events.notice((n) => /^You left "Server" at 127\.0\.0\.1:\d+\.$/.test(n.text), 'ann’s own leaving notice');
   await bob.events.position(null);
   await bob.events.state('active');
   await cy.events.position(1);
