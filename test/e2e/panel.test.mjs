@@ -107,6 +107,8 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
   });
 
   it('a pasted image shows as a thumbnail; clicking it opens the image in an editor tab', STEP, async () => {
+    // VS Code only delivers drops into a webview while Shift is held: the hint must say so.
+    assert.match(await panel.locator('[data-testid=drop-hint]').innerText(), /Shift/);
     const composer = panel.locator('[data-testid=composer]');
     // Paste like a user pasting a screenshot: a PNG File on the clipboard event.
     await composer.evaluate(async (textarea) => {

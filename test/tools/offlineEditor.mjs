@@ -167,7 +167,7 @@ export async function ensureCodeServer() {
   return withInstallLock(async () => {
     if (installed()) return result; // another run finished it while we waited
     const started = Date.now();
-    console.error(`[offline-editor] installing code-server ${CODE_SERVER_VERSION} + Node ${NODE24_VERSION} into ${installDir} (first run only, ≈ 2 min, ≈ 620 MB)…`);
+    console.error(`[offline-editor] installing code-server ${CODE_SERVER_VERSION} + Node ${NODE24_VERSION} into ${installDir} (first run only, ≈ 3 min, ≈ 620 MB)…`);
     rmSync(installDir, { recursive: true, force: true });
     ensureDir(installDir);
     const env = node24Env(installNpmrc());

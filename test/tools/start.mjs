@@ -26,10 +26,5 @@ const port = process.env.TCP_CHAT_EDITOR_PORT ? Number(process.env.TCP_CHAT_EDIT
 const editor = await launchCodeServer({ folder, port, extensionDevelopmentPath: repoRoot, readyTimeoutMs: 120_000 });
 console.log(`\nVS Code (code-server) is running with TCP Chat loaded. Open this URL in a browser on this machine:\n\n  ${editor.url}\n`);
 console.log('Then press F1 and type "TCP Chat". Press Ctrl+C here to stop the editor.');
-const stop = async () => {
-  await editor.stop();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Ctrl+C / SIGTERM: processes.mjs kills the editor's process group by PID and exits.
 setInterval(() => {}, 60_000); // keep running until a signal
