@@ -130,7 +130,7 @@ export class ImageRelay {
     for (const to of flight.recipients) {
       if (to.kind !== 'native') continue;
       frame ??= encodeFrame({ type: FrameType.ImageChunk, ref: flight.serverRef, bytes });
-      to.queueBulk(frame);
+      to.queueBulk(frame, flight.sender);
     }
   }
 

@@ -55,6 +55,11 @@ function uncorkAll(): void {
 }
 
 
+/** Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes. */
+const BULK_HIGH_WATER = 8 * 1024 * 1024;
+const BULK_LOW_WATER = 2 * 1024 * 1024;
+const MAX_SENDER_PAUSE_MS = 5000;
+
 export class PeerConnection {
   kind: 'unknown' | 'native' | 'plain' = 'unknown';
   /** Set once the peer identified itself (Hello or name line) and joined the room or the queue. */
@@ -77,6 +82,10 @@ export class PeerConnection {
   private detectBytes: Buffer | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private isCorked = false;
+  /** Senders not being read until my image backlog drains, and the recipients I (as a sender) wait for. */
+  private readonly heldSenders = new Set<PeerConnection>();
+  private readonly holders = new Set<PeerConnection>();
+  private holdTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -140,9 +149,49 @@ export class PeerConnection {
     this.write(this.kind === 'native' ? out.forNative() : out.forPlain());
   }
 
-  /** Image bytes: queued behind urgent traffic, sent as the socket drains. */
-  queueBulk(bytes: Buffer): void {
-    if (!this.isClosed) this.writer.queue(bytes);
+  /**
+   * Image bytes: queued behind urgent traffic, sent as the socket drains. When this peer's queue is backed up,
+   * the `sender` of those bytes is not read until it drains (so an honest slow reader is not cut off at its output
+   * cap by a few large images) — but only for MAX_SENDER_PAUSE_MS: a reader that stopped must not freeze senders.
+   */
+  queueBulk(bytes: Buffer, sender?: PeerConnection): void {
+    if (this.isClosed) return;
+    this.writer.queue(bytes);
+    if (!sender || sender === this || this.heldSenders.has(sender) || this.writer.pendingBytes <= BULK_HIGH_WATER) return;
+    if (this.heldSenders.size === 0) this.socket.on('drain', this.releaseIfDrained);
+    this.heldSenders.add(sender);
+    sender.holdFor(this);
+  }
+
+  private readonly releaseIfDrained = () => {
+    if (this.writer.pendingBytes <= BULK_LOW_WATER) this.releaseSenders();
+  };
+
+  private releaseSenders(): void {
+    this.socket.off('drain', this.releaseIfDrained);
+    for (const sender of this.heldSenders) sender.letGo(this);
+    this.heldSenders.clear();
+  }
+
+  /** Stop reading this (sending) peer until `recipient` catches up. */
+  private holdFor(recipient: PeerConnection): void {
+    if (this.holders.size === 0) {
+      this.socket.pause();
+      this.holdTimer = setTimeout(() => this.resumeReading(), MAX_SENDER_PAUSE_MS);
+      this.holdTimer.unref();
+    }
+    this.holders.add(recipient);
+  }
+
+  private letGo(recipient: PeerConnection): void {
+    if (this.holders.delete(recipient) && this.holders.size === 0) this.resumeReading();
+  }
+
+  private resumeReading(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.holders.clear();
+    if (!this.socket.destroyed) this.socket.resume();
   }
 
   /** Says a last thing (if any), then closes; a peer that does not close its side in time is cut off. */
@@ -236,6 +285,8 @@ export class PeerConnection {
 
   private onSocketClose(): void {
     this.closed = true;
+    this.releaseSenders();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     this.stopTimers();
     this.splitter?.dispose();
     this.writer.dispose();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../../src/chat/protocol';
-import { pngLike, RawNativeClient, RawPlainClient, startServer, TINY_PNG, waitFor } from './helpers';
+import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, TINY_PNG, waitFor } from './helpers';
 
 test('text + image: one header, chunks arrive byte-identical to every member and the host', async (t) => {
   const { server, port, events } = await startServer();
@@ -132,4 +132,26 @@ test('the host sends an image: natives get the header and the bytes, plain peers
   await assert.rejects(server.send({ image: Buffer.from('GIF00 not really') }), { code: 'image-type' });
   alice.close();
   nina.close();
+});
+
+test('a slow (paused) reader is not cut off by images bigger than its output cap: the sender waits for it', async (t) => {
+  const { server, port, events } = await startServer({ maxPendingOutputBytes: 12 * 1024 * 1024 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  bob.socket.pause();
+  const images = [pngLike(8 * 1024 * 1024), pngLike(8 * 1024 * 1024), pngLike(8 * 1024 * 1024)];
+  images.forEach((image, i) => alice.sendImage(image, { ref: 20 + i, text: `image ${i}` }));
+  await delay(1000);
+  bob.socket.resume();
+  await waitFor(() => events.messages.filter((m) => m.image).length === 3, 'the host copies', 20_000);
+  for (const [i, image] of images.entries()) {
+    const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === `image ${i}`, 20_000)).body;
+    await waitFor(() => bob.imageBytes(header.ref).length === image.length, `image ${i} at Bob`, 20_000);
+    assert.ok(bob.imageBytes(header.ref).equals(image));
+  }
+  assert.equal(events.notices.filter((n) => n.code === 'output-cap').length, 0, 'nobody was cut off');
+  assert.equal(bob.closed, false);
+  alice.close();
+  bob.close();
 });
