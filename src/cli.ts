@@ -168,7 +168,10 @@ async function connect(command: ConnectCommand): Promise<number> {
     await client.connect();
   } catch (error) {
     await session.close();
-    const message = error instanceof ChatError || error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ChatError && (error.code === 'password-required' || error.code === 'bad-password')) {
+      message = `${message.replace(/\.$/, '')} (give it with --password P or the TCP_CHAT_PASSWORD environment variable).`;
+    }
     process.stderr.write(`tcp-chat: ${message}\n`);
     return EXIT_FAILED;
   }

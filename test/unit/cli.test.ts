@@ -184,6 +184,22 @@ test('serve + connect: lines both ways, /msg, /image from a file, /who; stdin en
   assert.ok(log.some((l) => /ann \(127\.0\.0\.1:\d+\): hi Hub$/.test(l)));
 });
 
+test('a room with a password: connect without it or with a wrong one fails with a hint; the right one joins', async (t) => {
+  const cwd = tempDir(t);
+  const { server, port } = await serve(t, cwd, ['--no-log', '--password', 'open sesame']);
+  const none = run(t, ['connect', `127.0.0.1:${port}`, '--no-log'], cwd);
+  assert.equal(await none.exited(), 1);
+  assert.equal(none.stderr(), 'tcp-chat: The room "Server" needs a password; connect again with one (give it with --password P or the TCP_CHAT_PASSWORD environment variable).\n');
+  const wrong = run(t, ['connect', `127.0.0.1:${port}`, '--no-log', '--password', 'guess'], cwd);
+  assert.equal(await wrong.exited(), 1);
+  assert.match(wrong.stderr(), /^tcp-chat: Wrong password for this room \(give it with --password P/);
+  await server.until(/Turned away 127\.0\.0\.1:\d+: wrong password\./, 'the refusal in the host’s output');
+  const right = run(t, ['connect', `127.0.0.1:${port}`, '--no-log', '--password', 'open sesame', '--name', 'ok'], cwd);
+  await right.until(/Connected to "Server"/, 'the right password joins');
+  right.child.stdin.end();
+  assert.equal(await right.exited(), 0);
+});
+
 test('serve keeps running after its stdin ends; SIGTERM tells connected clients and exits 0', async (t) => {
   const cwd = tempDir(t);
   const { server, port } = await serve(t, cwd, ['--no-log']);
