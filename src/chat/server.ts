@@ -341,7 +341,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
 
   private async shutdown(reason: string): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    this.stopRosterUpdates();
+    this.stopBackgroundWork();
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

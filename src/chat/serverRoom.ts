@@ -4,6 +4,7 @@
 import { ChatError, TypedEmitter, type ChatEvents, type EndpointState, type NoticeLevel, type Peer, type Roster } from './events';
 import { sanitizeName } from './format';
 import { ImageRelay } from './imageRelay';
+import { NoticeThrottle } from './noticeThrottle';
 import { Outgoing, type PeerConnection } from './peerConnection';
 import { plainNotice } from './plainText';
 import { FrameType } from './protocol';
@@ -15,6 +16,8 @@ export const HOST_ID = 0;
 const MIN_ROSTER_GAP_MS = 20;
 const MAX_ROSTER_GAP_MS = 10_000;
 const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
+/** Error lines of one kind (code) per second in the host's log before they are summed up. */
+const HOST_ERRORS_PER_SECOND = 5;
 
 export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   protected hostPeer: Peer;
@@ -30,6 +33,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   private lastRosterAt = 0;
   private lastRosterBytes = 0;
   private nextMessageId = 1;
+  private readonly throttle = new NoticeThrottle(HOST_ERRORS_PER_SECOND, (notice) => this.emit('notice', notice));
 
   constructor(readonly options: ResolvedServerOptions) {
     super();
@@ -232,8 +236,9 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     if (log) this.hostNotice('error', `${this.who(conn)}: ${text}`, code);
   }
 
+  /** A line in the host's log; repeated errors of one kind are throttled (NoticeThrottle). */
   protected hostNotice(level: NoticeLevel, text: string, code?: string): void {
-    this.emit('notice', { at: Date.now(), level, text, code });
+    this.throttle.notice({ at: Date.now(), level, text, code });
   }
 
   /** A broken rule of the protocol: Error frame (fatal), a line in the host's log, then close. */
@@ -243,9 +248,11 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     this.hostNotice('error', `Disconnected ${this.who(conn)}: ${message}`, code);
   }
 
-  protected stopRosterUpdates(): void {
+  /** Shutdown: no more roster broadcasts or throttled-notice summaries. */
+  protected stopBackgroundWork(): void {
     if (this.rosterTimer) clearTimeout(this.rosterTimer);
     this.rosterTimer = undefined;
+    this.throttle.dispose();
   }
 
   /**

@@ -213,3 +213,21 @@ test('an image that sends more bytes than it announced is refused and aborted fo
   alice.close();
   bob.close();
 });
+
+test('a burst of the same error (wrong passwords) is throttled in the host log and summed up, not dropped silently', async (t) => {
+  const { server, port, events } = await startServer({ password: 'right' });
+  t.after(() => server.close());
+  const attempts = await Promise.all(Array.from({ length: 12 }, () => RawNativeClient.connect(port)));
+  for (const a of attempts) a.hello('guesser', 'wrong');
+  await Promise.all(attempts.map((a) => a.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-password')));
+  // Every attempt is accounted for: shown as a line, or counted in a summary line.
+  const accounted = () => {
+    const lines = hostErrors(events, 'bad-password');
+    const hidden = lines.map((n) => /^…and (\d+) more like that \(bad-password\) in the last second\.$/.exec(n.text)?.[1]).filter(Boolean);
+    return lines.length - hidden.length + hidden.reduce((sum, n) => sum + Number(n), 0);
+  };
+  await waitFor(() => accounted() === 12, () => `12 attempts accounted for (got ${accounted()})`, 3000);
+  const shown = hostErrors(events, 'bad-password').filter((n) => n.text.startsWith('Turned away'));
+  assert.ok(shown.length < 12 && shown.length <= 10, `at most 5 per second shown (got ${shown.length})`);
+  assert.equal(server.roster.active.length, 1, 'nobody got in');
+});
