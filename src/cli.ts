@@ -11,6 +11,7 @@ import { ChatServer } from './chat/server';
 import { ChatSession } from './chat/session';
 import { Transcript } from './chat/transcript';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './cliArgs';
+import { parseHostCommand } from './cliHost';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
@@ -72,10 +73,14 @@ function printEvents(session: ChatSession, options: { printNotices: () => boolea
   });
 }
 
-/** Acts on each stdin line in order (an /image read finishes before the next line is sent). */
-async function readInput(session: ChatSession, onQuit: () => Promise<void>): Promise<void> {
+/**
+ * Acts on each stdin line in order (an /image read finishes before the next line is sent). `before` may take a
+ * line first (the host's /admit and /kick) and return true when it did.
+ */
+async function readInput(session: ChatSession, onQuit: () => Promise<void>, before?: (line: string) => boolean): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   for await (const line of lines) {
+    if (before?.(line)) continue;
     const parsed = await session.input(line);
     if (parsed.kind === 'quit') return onQuit();
     if (parsed.kind === 'image') await sendImageFile(session, parsed.path);
@@ -145,11 +150,34 @@ async function serve(command: ServeCommand): Promise<number> {
   const stop = () => session.close('Server shutting down');
   onSignals(stop);
   // The room keeps running after stdin ends (e.g. started with </dev/null); /quit stops it.
-  void readInput(session, async () => {
-    await stop();
-    process.exit(0);
-  });
+  void readInput(
+    session,
+    async () => {
+      await stop();
+      process.exit(0);
+    },
+    (line) => hostCommand(server, session, line),
+  );
   return new Promise<number>(() => undefined);
+}
+
+/** `/admit [NAME]`, `/kick NAME [reason]`: true when the line was one of them. The server announces the result. */
+function hostCommand(server: ChatServer, session: ChatSession, line: string): boolean {
+  const command = parseHostCommand(line, server.roster);
+  if (!command) return false;
+  let problem = command.kind === 'error' ? command.message : undefined;
+  try {
+    if (command.kind === 'admit') server.admit(command.peer?.id);
+    if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
+  } catch (error) {
+    problem = (error as Error).message; // e.g. they left a moment ago
+  }
+  if (problem !== undefined) {
+    const notice = localNotice('error', problem, 'bad-command');
+    printNotice(notice);
+    recordQuietly(session, notice);
+  }
+  return true;
 }
 
 async function connect(command: ConnectCommand): Promise<number> {

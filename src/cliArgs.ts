@@ -15,6 +15,7 @@ export const USAGE = `Usage:
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
          --seats 0 lets everyone chat; --seats N lets N chat and queues the rest.
          --port 0 picks a free port. Ctrl+C stops the room (clients are told).
+         Host commands: /admit [NAME]  /kick NAME [reason]  /msg NAME text  /who  /quit
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
          /msg NAME text   /image PATH   /name NAME   /who   /help   /quit

@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatClient } from '../../src/chat/client';
 import { parseCli, parseHostPort, UsageError } from '../../src/cliArgs';
+import { parseHostCommand } from '../../src/cliHost';
+import type { Peer } from '../../src/chat/events';
 import { bigPng, EventRecorder, freePort, ncatPath, rawPeer, startNcatChat, within } from './clientHelpers';
 
 // ------------------------------------------------------------------------------------------ parsing
@@ -47,6 +49,21 @@ test('parseCli: bad arguments become one clear sentence', () => {
   assert.throws(() => parseCli(['connect', 'h:1', 'h:2']), usageError(/^Unexpected argument "h:2"/));
   assert.throws(() => parseCli(['connect', 'h:1', '--seats', '2']), usageError(/^Option --seats does not apply to "tcp-chat connect"\.$/));
   assert.throws(() => parseCli(['serve', '--no-log', '--log-dir', 'x']), usageError(/either --log-dir or --no-log/));
+});
+
+test('parseHostCommand: /admit and /kick find people by name (case-insensitive, names with spaces too)', () => {
+  const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
+  const host: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
+  const roster = { seats: 1, active: [host, peer(1, 'ann')], waiting: [peer(2, 'bob'), peer(3, 'ann (2)')], connections: 3 };
+  assert.equal(parseHostCommand('hello', roster), undefined);
+  assert.equal(parseHostCommand('/msg ann hi', roster), undefined);
+  assert.deepEqual(parseHostCommand('/admit', roster), { kind: 'admit' });
+  assert.deepEqual(parseHostCommand('/ADMIT Bob', roster), { kind: 'admit', peer: roster.waiting[0] });
+  assert.deepEqual(parseHostCommand('/admit ann', roster), { kind: 'error', message: 'Nobody called "ann" is waiting in line.' });
+  assert.deepEqual(parseHostCommand('/kick ann (2)', roster), { kind: 'kick', peer: roster.waiting[1] });
+  assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), { kind: 'kick', peer: roster.active[1], reason: 'spamming links' });
+  assert.deepEqual(parseHostCommand('/kick Server', roster), { kind: 'error', message: 'Nobody called "Server" is in the room.' });
+  assert.deepEqual(parseHostCommand('/kick', roster), { kind: 'error', message: '/kick needs a name: /kick NAME [reason]' });
 });
 
 // ------------------------------------------------------------------------------------------ end to end
@@ -94,9 +111,9 @@ function run(t: { after(fn: () => unknown): void }, args: string[], cwd: string)
           check();
         }),
         ms,
-        `${what} in the output of tcp-chat ${args.join(' ')}; stdout so far:\n${out}\nstderr:\n${err}`,
+        () => `${what} in the output of tcp-chat ${args.join(' ')}; stdout so far:\n${out}\nstderr:\n${err}`,
       ).finally(() => wake.clear()),
-    exited: (ms = 8000) => within(exit, ms, `tcp-chat ${args.join(' ')} to exit; stdout:\n${out}\nstderr:\n${err}`),
+    exited: (ms = 8000) => within(exit, ms, () => `tcp-chat ${args.join(' ')} to exit; stdout:\n${out}\nstderr:\n${err}`),
   };
 }
 
@@ -264,5 +281,33 @@ test('connect to real ncat --chat: detected as plain text, lines both ways, /ima
   assert.equal(await cli.exited(), 0);
   assert.match(cli.stdout(), /! This server speaks plain text: images can't be sent\./);
   assert.doesNotMatch(other.text(), /PNG|dot\.png/, 'no image bytes or names went to the plain-text server');
+});
+
+test('serve host commands: /admit NAME seats a chosen waiter, /kick NAME reason removes someone (who is told why)', async (t) => {
+  const cwd = tempDir(t);
+  const { server, port } = await serve(t, cwd, ['--seats', '1', '--no-log']);
+  const ann = run(t, ['connect', `127.0.0.1:${port}`, '--name', 'ann', '--no-log'], cwd);
+  await ann.until(/Connected to/, 'ann connected');
+  const bob = run(t, ['connect', `127.0.0.1:${port}`, '--name', 'bob', '--no-log'], cwd);
+  await bob.until(/You are #1 in line\./, 'bob waiting');
+  const cy = run(t, ['connect', `127.0.0.1:${port}`, '--name', 'cy', '--no-log'], cwd);
+  await cy.until(/You are #2 in line\./, 'cy waiting');
+
+  server.child.stdin.write('/admit zed\n/admit CY\n');
+  await server.until(/! Nobody called "zed" is waiting in line\./, 'the unknown-waiter error');
+  await cy.until(/You have a seat now: you can chat\./, 'cy admitted out of order');
+  await server.until(/\* cy was admitted\./, 'the admit line at the host');
+  await bob.until(/You are #1 in line\./, 'bob still first in line');
+
+  server.child.stdin.write('/kick ann spamming links\n');
+  await ann.until(/! You were removed from the room by the host: spamming links/, 'ann told why');
+  assert.equal(await ann.exited(), 1, 'removed by the host: the chat ended from the server side');
+  await server.until(/ann was removed by the host: spamming links/, 'the kick line at the host');
+  // cy was admitted over the limit, so ann's seat was the extra one: one seat, cy in it, bob still waiting.
+  await server.until(/2 chatting, 1 waiting: Server, cy \| #1 bob \(2 connections\)/, 'the roster after the kick');
+  assert.doesNotMatch(bob.stdout(), /You have a seat now/);
+  for (const cli of [bob, cy]) cli.child.stdin.end();
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited(), 0);
 });
 

@@ -25,10 +25,11 @@ export function bigPng(size: number): Buffer {
   return Buffer.concat([PNG_1X1, tail]);
 }
 
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Resolves like `promise`, or fails after `ms` saying what it waited for (`what` may be computed at that moment). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -223,7 +224,7 @@ export async function rawPeer(port: number): Promise<{ socket: net.Socket; text(
           check();
         }),
         ms,
-        `${what} (received so far: ${JSON.stringify(text.slice(-300))})`,
+        () => `${what} (received so far: ${JSON.stringify(text.slice(-300))})`,
       ),
   };
 }
