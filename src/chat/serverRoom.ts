@@ -130,7 +130,9 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
       conn.sendFrame({ type: FrameType.Welcome, body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position } });
     } else {
       const here = this.roster.active.map((p) => p.name).join(', ');
-      this.noticeTo(conn, 'info', `Welcome to ${this.options.room}, ${name} (${conn.address})! Here now: ${here}. Type /help for commands.`);
+      const seats = this.seatQueue.seats;
+      const room = position === null ? `Here now: ${here}.` : `All ${seats} seat${seats === 1 ? ' is' : 's are'} taken (chatting: ${here}); you will be let in when one frees up.`;
+      this.noticeTo(conn, 'info', `Welcome to ${this.options.room}, ${name} (${conn.address})! ${room} Type /help for commands.`);
     }
     if (position !== null) {
       this.tellPosition(conn, position);
@@ -244,7 +246,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   /** A broken rule of the protocol: Error frame (fatal), a line in the host's log, then close. */
   protected fatal(conn: PeerConnection, code: string, message: string): void {
     conn.sendFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
-    conn.close(code);
+    conn.close('protocol error');
     this.hostNotice('error', `Disconnected ${this.who(conn)}: ${message}`, code);
   }
 

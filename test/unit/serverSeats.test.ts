@@ -109,3 +109,13 @@ test('plain-text waiters see their place in line as text', async (t) => {
   await bob.waitText(/You have a seat now: you can chat\./);
   bob.close();
 });
+
+test('a plain-text newcomer who has to wait is told why in its welcome', async (t) => {
+  const { server, port } = await startServer({ seats: 1 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const walt = await RawPlainClient.join(port, 'Walt');
+  await walt.waitText(/Welcome to Server, Walt \(127\.0\.0\.1:\d+\)! All 1 seat is taken \(chatting: Server, Alice\); you will be let in when one frees up\. Type \/help for commands\.\r\n/);
+  alice.close();
+  walt.close();
+});
