@@ -275,7 +275,9 @@ export async function launchCodeServer({ folder, port, extensionDevelopmentPath,
     folder,
   ];
   const logFile = join(scratch.root, 'code-server.log');
-  const child = spawnTracked(node, args, { env: scratchEnv(scratch, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // No extension gallery: tests talk to 127.0.0.1 only (by default code-server asks open-vsx.org for updates).
+  const editorEnv = scratchEnv(scratch, { EXTENSIONS_GALLERY: '{}', ...env });
+  const child = spawnTracked(node, args, { env: editorEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const onOutput = (chunk) => {
     log += chunk;

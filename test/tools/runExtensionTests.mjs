@@ -9,6 +9,9 @@ import { launchBrowser } from './browser.mjs';
 import { launchCodeServer, makeScratch, repoRoot } from './offlineEditor.mjs';
 import { withTimeout } from './processes.mjs';
 
+// The workbench's own routine console lines arrive through the same hook as the suite's output; these known,
+// harmless ones are dropped (TCP_CHAT_EDITOR_LOG=1 shows everything).
+const WORKBENCH_CHATTER = /^(Ignoring fetching additional builtin|Updating additional builtin|\[AccountPolicyGate\]|Creating a socket|Resolv(ing|ed) connection token|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost)/;
 const SUITE_TIMEOUT_MS = Number(process.env.TCP_CHAT_SUITE_TIMEOUT_MS ?? 10 * 60_000);
 
 async function main() {
@@ -36,6 +39,7 @@ async function main() {
     // Must exist before the workbench loads: it looks them up when the test run starts and ends.
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
+      if (WORKBENCH_CHATTER.test(line) && !process.env.TCP_CHAT_EDITOR_LOG) return;
       (type === 'error' ? process.stderr : process.stdout).write(line.endsWith('\n') ? line : `${line}\n`);
     });
     await page.exposeFunction('codeAutomationExit', (code) => finish(Number(code)));
