@@ -311,3 +311,22 @@ test('serve host commands: /admit NAME seats a chosen waiter, /kick NAME reason 
   assert.equal(await server.exited(), 0);
 });
 
+
+test('connect --reconnect: the server restarts on the same port; the CLI says it is reconnecting and comes back', async (t) => {
+  const cwd = tempDir(t);
+  const first = await serve(t, cwd, ['--no-log', '--name', 'Hub']);
+  const cli = run(t, ['connect', `127.0.0.1:${first.port}`, '--name', 'ann', '--reconnect', '--no-log'], cwd);
+  await cli.until(/Connected to "Hub"/, 'first connection');
+  first.server.child.kill('SIGTERM');
+  assert.equal(await first.server.exited(), 0);
+  await cli.until(/\* Connection lost — reconnecting in \d(\.\d)? s \(attempt 1\)/, 'the reconnecting line');
+  const second = run(t, ['serve', '--port', String(first.port), '--no-log', '--name', 'Hub'], cwd);
+  await second.until(/Listening on 127\.0\.0\.1:\d+/, 'the restarted server');
+  await cli.until(/Connected to "Hub"[^\n]*\n[\s\S]*Connected to "Hub" at 127\.0\.0\.1:\d+ as ann\./, 'the second connection', 15_000);
+  cli.child.stdin.write('back\n');
+  await second.until(/\] ann: back$/m, 'a line after reconnecting');
+  cli.child.stdin.end();
+  assert.equal(await cli.exited(), 0);
+  second.child.kill('SIGTERM');
+  assert.equal(await second.exited(), 0);
+});
