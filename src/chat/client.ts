@@ -31,7 +31,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
   private readonly incoming: IncomingMessages;
-  /** The name to ask for: the one we were given last, so a reconnect comes back as the same person. */
+  /**
+   * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
+   * so a reconnect comes back as "ann" when that name is free again.
+   */
   private name: string;
   private connection: ServerConnection | undefined;
   private currentState: EndpointState = 'idle';
@@ -145,6 +148,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const connection = this.connection;
     if (connection?.usable && connection.mode === 'native') {
       // The server answers with the final (sanitised, unique) name in a notice and the next roster.
+      this.name = name;
       connection.send({ type: FrameType.Rename, body: { name } });
     } else if (connection?.usable && connection.mode === 'plain' && this.me) {
       this.name = name;
@@ -226,7 +230,6 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         return this.setQueue(frame.body.position);
       case FrameType.Welcome: // a later Welcome (not sent by today's server) only updates who I am
         this.me = frame.body.you;
-        this.name = frame.body.you.name;
         return;
     }
   }
@@ -242,7 +245,6 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   private enterRoom(self: Peer, position: number | null, roster: Roster): void {
     this.me = self;
-    this.name = self.name;
     this.currentRoster = roster;
     this.setQueue(position);
   }
@@ -252,10 +254,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private setRoster(roster: Roster): void {
     this.currentRoster = roster;
     const me = this.me && [...roster.active, ...roster.waiting].find((peer) => peer.id === this.me!.id);
-    if (me) {
-      this.me = me;
-      this.name = me.name;
-    }
+    if (me) this.me = me;
     this.emit('roster', roster);
   }
 

@@ -107,3 +107,21 @@ test('a kicked client does not come back, and a wrong password after a restart s
   assert.match(refused.text, /needs a password/);
   await lockedEvents.state('closed');
 });
+
+test('after a reconnect the client asks for the name the user chose, not the suffixed copy it had', async (t) => {
+  const first = await serverOn(t, 0);
+  const port = first.port;
+  const original = new ChatClient({ host: '127.0.0.1', port, name: 'ann' });
+  const second = new ChatClient({ host: '127.0.0.1', port, name: 'ann', reconnect: FAST });
+  const events = new EventRecorder(second);
+  t.after(() => Promise.all([original.close(), second.close()]));
+  await within(original.connect(), 5000, 'the first ann');
+  await within(second.connect(), 5000, 'the second ann');
+  assert.equal(second.self?.name, 'ann (2)');
+
+  await first.server.close('restarting');
+  await events.state('reconnecting');
+  await serverOn(t, port);
+  await events.notice((n) => / as ann\.$/.test(n.text), 'the re-join as plain "ann"', 5000);
+  assert.equal(second.self?.name, 'ann', 'the first ann did not come back (no reconnect), so the chosen name is free');
+});
