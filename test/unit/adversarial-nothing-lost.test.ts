@@ -1,0 +1,125 @@
+// Nothing lost: a long mixed run — native and plain-text members, the host, text and images, people coming and
+// going — after which every message from every member is in every other member's stream and in the server's
+// log, exactly once, in the order the server relayed it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ChatSession } from '../../src/chat/session';
+import { Transcript } from '../../src/chat/transcript';
+import { bigPng } from './clientHelpers';
+import { RawPlainClient, delay, startServer, waitFor } from './helpers';
+import { honestClient, seededRandom, tempDir } from './adversarialHelpers';
+
+const NATIVE = ['ana', 'bo', 'cy', 'di'];
+const PLAIN = ['pa', 'pe'];
+const ROUNDS = 80;
+const TOKEN = /(?:m|img):([a-z0-9]+):(\d+)/g;
+
+/** Message tokens in the order they appear in some text (a stream, a log). */
+function tokens(text: string): string[] {
+  return [...text.matchAll(TOKEN)].map((m) => m[0]);
+}
+
+function duplicates(list: string[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((x) => (seen.has(x) ? true : (seen.add(x), false)));
+}
+
+test('nothing lost: every member gets every other member’s messages exactly once, in relay order, and so does the log', { timeout: 60_000 }, async (t) => {
+  const r = seededRandom(t, 'adversarial-nothing-lost');
+  const dir = tempDir(t, 'nothinglost');
+  // The default limits stay on (rate limit included): members send at a human-ish pace below them.
+  const { server, port } = await startServer({ name: 'host' });
+  const session = new ChatSession(server, { transcript: Transcript.open(path.join(dir, 'logs')) });
+  t.after(() => session.close());
+  const natives = await Promise.all(NATIVE.map((name) => honestClient(port, name)));
+  t.after(() => Promise.all(natives.map((n) => n.client.close())));
+  const plains = await Promise.all(PLAIN.map((name) => RawPlainClient.join(port, name)));
+  t.after(() => plains.forEach((p) => p.close()));
+  await waitFor(() => server.roster.active.length === 1 + NATIVE.length + PLAIN.length, 'everyone seated');
+
+  const image = bigPng(200 * 1024);
+  const sent = new Map<string, string[]>(); // sender → tokens in send order
+  const say = (who: string, token: string) => (sent.get(who) ?? sent.set(who, []).get(who)!).push(token);
+  const transients: string[] = [];
+
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [...NATIVE.map((n, i) => ['native', i] as const), ...PLAIN.map((n, i) => ['plain', i] as const), ['host', 0] as const];
+    for (const [kind, i] of order.sort(() => r.next() - 0.5)) {
+      if (kind === 'native') {
+        const name = NATIVE[i];
+        if (round % 10 === 3 && i < 2) {
+          const token = `img:${name}:${round}`;
+          await natives[i].client.send({ text: token, image });
+          say(name, token);
+        } else {
+          const token = `m:${name}:${round}`;
+          await natives[i].client.send({ text: `${token} é🙂 <b>${'x'.repeat(r.int(200))}</b>` });
+          say(name, token);
+        }
+      } else if (kind === 'plain') {
+        const token = `m:${PLAIN[i]}:${round}`;
+        plains[i].write(`${token} from nc\n`);
+        say(PLAIN[i], token);
+      } else {
+        const token = `m:host:${round}`;
+        await session.send({ text: token });
+        say('host', token);
+      }
+    }
+    // Now and then someone drops in, says three things and leaves (some politely, some by vanishing).
+    if (round % 8 === 5) {
+      const name = `tr${round}`;
+      transients.push(name);
+      const visitor = await honestClient(port, name);
+      for (let k = 0; k < 3; k++) {
+        const token = `m:${name}:${k}`;
+        await visitor.client.send({ text: token });
+        say(name, token);
+      }
+      await visitor.client.flushed(5000);
+      await visitor.client.close();
+    }
+    await delay(60 + r.int(40));
+  }
+
+  const everyone = [...NATIVE, ...PLAIN, 'host'];
+  const totalSent = [...sent.values()].reduce((n, list) => n + list.length, 0);
+  const streams = new Map<string, () => string[]>([
+    ...natives.map((n, i) => [NATIVE[i], () => n.seen.messages.filter((m) => !m.own).flatMap((m) => tokens(m.text))] as const),
+    ...plains.map((p, i) => [PLAIN[i], () => tokens(p.text)] as const),
+    ['host', () => session.history.flatMap((e) => (e.kind === 'message' && !e.message.own ? tokens(e.message.text) : []))] as const,
+  ]);
+  const expectedCount = (member: string) => totalSent - (sent.get(member)?.length ?? 0);
+  for (const member of everyone) {
+    await waitFor(() => streams.get(member)!().length >= expectedCount(member), () => `${member} to receive ${expectedCount(member)} messages (has ${streams.get(member)!().length})`, 20_000);
+  }
+
+  // The server's relay order is what the host saw; the log must say the same.
+  const hostOrder = session.history.flatMap((e) => (e.kind === 'message' ? tokens(e.message.text) : []));
+  assert.equal(hostOrder.length, totalSent, 'the host saw every message (its own included)');
+  const logTokens = fs.readFileSync(session.transcript!.logFile, 'utf8').split('\n').flatMap((line) => tokens(line).slice(0, 1));
+  assert.deepEqual(logTokens, hostOrder, 'the log has every message once, in order');
+
+  for (const member of everyone) {
+    const stream = streams.get(member)!();
+    assert.deepEqual(duplicates(stream), [], `${member} got no duplicates`);
+    // Per sender: exactly what was sent, in send order.
+    for (const [sender, list] of sent) {
+      if (sender === member) continue;
+      assert.deepEqual(stream.filter((x) => x.split(':')[1] === sender), list, `${member}'s stream from ${sender}`);
+    }
+    // Across senders: text messages in the server's relay order (images may be overtaken by text, by design).
+    const textOrder = hostOrder.filter((x) => x.startsWith('m:') && !x.startsWith(`m:${member}:`));
+    assert.deepEqual(stream.filter((x) => x.startsWith('m:')), textOrder, `${member}'s text messages in relay order`);
+  }
+  // Images arrived whole at every native member.
+  for (const [i, n] of natives.entries()) {
+    const images = n.seen.messages.filter((m) => m.image && !m.own);
+    const expected = [...sent].filter(([s]) => s !== NATIVE[i]).flatMap(([, list]) => list.filter((x) => x.startsWith('img:'))).length;
+    assert.equal(images.length, expected, `${NATIVE[i]} got every image`);
+    assert.ok(images.every((m) => m.image!.bytes.equals(image)), 'byte-identical images');
+  }
+  t.diagnostic(`${totalSent} messages from ${sent.size} senders (${transients.length} passers-by) checked in ${everyone.length} streams and the log`);
+});
