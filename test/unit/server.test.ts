@@ -199,3 +199,31 @@ test('a room name with control characters cannot break the greeting line', async
   assert.equal(nc.lines().length, 2, 'one greeting line (and the empty rest after its CRLF)');
   nc.close();
 });
+
+test('a client Ping gets a Pong with the same payload; a Bye makes a clean leave with its reason', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  alice.send({ type: FrameType.Ping, payload: Buffer.from('12345678') });
+  const pong = await alice.waitFrame(FrameType.Pong);
+  assert.equal(pong.payload.toString(), '12345678');
+  alice.send({ type: FrameType.Bye, body: { reason: 'see you' } });
+  await alice.waitClosed();
+  await bob.waitNotice(/^Alice left \(said: see you\)\.$/);
+  await waitFor(() => events.notices.find((n) => n.text === 'Alice left (said: see you).'), 'host told');
+  bob.close();
+});
+
+test('close() while peers are still handshaking or half-way through the preamble finishes promptly', async () => {
+  const { server, port } = await startServer();
+  const silent = await RawPlainClient.connect(port);
+  const half = await RawPlainClient.connect(port);
+  half.write('TCP');
+  const native = await RawNativeClient.connect(port);
+  const started = Date.now();
+  await server.close();
+  assert.ok(Date.now() - started < 2500, 'no peer can hold the shutdown beyond the 2 s grace');
+  await Promise.all([silent.waitClosed(), half.waitClosed(), native.waitClosed()]);
+  assert.equal(server.roster.connections, 0);
+});
