@@ -227,3 +227,11 @@ test('close() while peers are still handshaking or half-way through the preamble
   await Promise.all([silent.waitClosed(), half.waitClosed(), native.waitClosed()]);
   assert.equal(server.roster.connections, 0);
 });
+
+test('addresses: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets', async () => {
+  const { socketAddress } = await import('../../src/chat/serverText');
+  const at = (remoteAddress: string, remotePort: number) => socketAddress({ remoteAddress, remotePort } as import('node:net').Socket);
+  assert.equal(at('::ffff:192.168.1.20', 50123), '192.168.1.20:50123');
+  assert.equal(at('10.0.0.5', 1), '10.0.0.5:1');
+  assert.equal(at('fe80::1', 65432), '[fe80::1]:65432');
+});
