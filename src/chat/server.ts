@@ -230,11 +230,13 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
   }
 
   private onLine(conn: PeerConnection, line: string): void {
+    const input = parseInput(line);
     if (!conn.peer) {
-      const input = parseInput(line);
+      // The first line is the name ("/name Bob" works too); /quit and /help are understood before joining.
+      if (input.kind === 'quit') return conn.close('left', plainBytes('Goodbye!'));
+      if (input.kind === 'help') return void conn.write(plainBytes('Type your name and press Enter to join; then /help lists the commands.'));
       return this.join(conn, input.kind === 'name' ? input.name : line);
     }
-    const input = parseInput(line);
     switch (input.kind) {
       case 'text':
         return this.onSaid(conn, { text: input.text, clientRef: 0 });

@@ -108,3 +108,14 @@ test('a peer that half-closes after its last line without newline still gets it 
   await waitFor(() => events.messages.find((m) => m.text === 'bye without newline'), 'the last line', 2000);
   await waitFor(() => events.notices.find((n) => n.text === 'Nina left.'), 'leave notice');
 });
+
+test('before joining, /help explains what to do and /name NAME is accepted as the name line', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const nc = await RawPlainClient.connect(port);
+  nc.write('/help\n');
+  await nc.waitText(/Type your name and press Enter to join; then \/help lists the commands\.\r\n/);
+  nc.write('/name Zoe\n');
+  await nc.waitText(/Welcome to Server, Zoe \(/);
+  nc.close();
+});
