@@ -32,7 +32,7 @@ export async function startNcat(): Promise<ServerChild> {
 
 export async function startOurs(extra: string[] = []): Promise<ServerChild> {
   const port = await freePort();
-  return startServer('tcp-chat', process.execPath, ['out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
+  return startServer('tcp-chat', process.execPath, ['--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
     waitForLine: /READY \d+/,
   });
 }

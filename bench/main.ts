@@ -1,6 +1,8 @@
 // The bench runner: runs the sections asked for, prints tables, optionally writes them to docs/BENCHMARKS.md.
 import { cpus, totalmem } from 'node:os';
 import { nativeBench, plainBench } from './chatLoad';
+import { idleBench } from './idleBench';
+import { imageBench } from './imageBench';
 import { corruptSamples } from './lib/probe';
 
 const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
     try {
       if (section === 'plain') parts.push((await plainBench()).markdown);
       if (section === 'native') parts.push(await nativeBench());
+      if (section === 'image') parts.push(await imageBench());
+      if (section === 'idle') parts.push(await idleBench());
     } catch (error) {
       console.log(`\n${section}: FAILED — ${error instanceof Error ? error.stack : String(error)}`);
       parts.push(`### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);

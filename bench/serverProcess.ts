@@ -30,7 +30,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.stdin.on('end', () => void stop());
-  process.stdin.resume();
+  // `mem` on stdin: a full GC (when started with --expose-gc), then `MEM <rss> <heapUsed> <connections>`.
+  let pending = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    for (let cut = pending.indexOf('\n'); cut !== -1; cut = pending.indexOf('\n')) {
+      const command = pending.slice(0, cut).trim();
+      pending = pending.slice(cut + 1);
+      if (command !== 'mem') continue;
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.stdout.write(`MEM ${rss} ${heapUsed} ${server.roster.connections}\n`);
+    }
+  });
 }
 
 main().catch((error) => {

@@ -35,6 +35,8 @@ export interface ServerChild {
   rssBytes(): number;
   /** Everything the child printed (bounded tail), for error messages. */
   output(): string;
+  /** Writes a line to the child's stdin and resolves with the first new output line matching `answer`. */
+  ask(line: string, answer: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   stop(): Promise<void>;
 }
 
@@ -79,9 +81,21 @@ export async function startServer(
   if (!pid) throw new Error(`${name}: could not start ${command}`);
   live.add(pid);
   let output = '';
+  // Complete lines, numbered, so ask() can wait for an answer that came after its question.
+  let partial = '';
+  let linesSeen = 0;
+  const recent: string[] = [];
   const collect = (chunk: Buffer) => {
-    output += chunk.toString();
+    const text = chunk.toString();
+    output += text;
     if (output.length > 64_000) output = output.slice(-32_000);
+    const parts = (partial + text).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      recent.push(line);
+      linesSeen++;
+      if (recent.length > 200) recent.shift();
+    }
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
@@ -116,6 +130,20 @@ export async function startServer(
       return match ? Number(match[1]) * 1024 : NaN;
     },
     output: () => output,
+    ask: async (line, answer, askTimeoutMs = 10_000) => {
+      const from = linesSeen;
+      child.stdin?.write(`${line}\n`);
+      const until = Date.now() + askTimeoutMs;
+      for (;;) {
+        const fresh = recent.slice(Math.max(0, recent.length - (linesSeen - from)));
+        for (const candidate of fresh) {
+          const match = answer.exec(candidate);
+          if (match) return match;
+        }
+        if (Date.now() > until) throw new Error(`${name} did not answer "${line}" within ${askTimeoutMs} ms`);
+        await sleep(20);
+      }
+    },
     stop,
   };
 }

@@ -1,0 +1,152 @@
+// Images through the server: a 20 MiB PNG from one ChatClient to one, then to ten, while other members chat;
+// compared with the raw loopback throughput of one Node socket pair measured in the same run.
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ChatClient } from '../src/chat/client';
+import { startOurs } from './chatLoad';
+import { sleep } from './lib/children';
+import { LatencySample, Receiver, makeProbe } from './lib/probe';
+import { fmt, printTable, type Cell } from './lib/table';
+
+const IMAGE_BYTES = 20 * 1024 * 1024;
+const RAW_BYTES = 512 * 1024 * 1024;
+const REPEATS = 3;
+/** Text during the transfer: each chatter says a line this often. */
+const TEXT_INTERVAL_MS = 20;
+const TRANSFER_TIMEOUT_MS = 60_000;
+
+/** A PNG signature followed by pseudo-random bytes (incompressible, like a real photo). */
+function bigImage(size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let x = 0x12345678;
+  for (let i = 0; i < size; i += 4) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    bytes.writeInt32LE(x | 0, Math.min(i, size - 4));
+  }
+  Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(bytes, 0);
+  return bytes;
+}
+
+/** Bytes/s of one loopback socket pair in this process: 64 KiB writes with backpressure, one reader. */
+export async function rawSocketPair(bytes = RAW_BYTES): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const accepted = new Promise<import('node:net').Socket>((resolve) => server.once('connection', resolve));
+  const writer = connect(port, '127.0.0.1');
+  const reader = await accepted;
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  let received = 0;
+  const start = performance.now();
+  const done = new Promise<void>((resolve) => reader.on('data', (d: Buffer) => { received += d.length; if (received >= bytes) resolve(); }));
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    if (!writer.write(chunk)) await new Promise((resolve) => writer.once('drain', resolve));
+  }
+  await done;
+  const rate = bytes / ((performance.now() - start) / 1000);
+  writer.destroy();
+  reader.destroy();
+  server.close();
+  return rate;
+}
+
+async function join(port: number, name: string): Promise<ChatClient> {
+  const client = new ChatClient({ host: '127.0.0.1', port, name, heartbeatIntervalMs: 60_000 });
+  await client.connect();
+  return client;
+}
+
+interface Transfer {
+  seconds: number;
+  textP50: number;
+  textP99: number;
+  textMax: number;
+  textLost: number;
+  intact: boolean;
+}
+
+/** One 20 MiB image from `sender` to every receiver, with two chatters talking throughout. */
+async function transfer(sender: ChatClient, receivers: ChatClient[], chatters: ChatClient[], image: Buffer): Promise<Transfer> {
+  const latencies = new LatencySample(100_000);
+  // Text latency is measured where it matters most: at the image receivers (text must overtake the chunks).
+  const textReceivers = receivers.map(() => new Receiver(chatters.length, latencies));
+  let got = 0;
+  let intact = true;
+  const arrived = new Promise<void>((resolve) => {
+    receivers.forEach((r, i) => {
+      r.on('message', (m) => {
+        if (m.image) {
+          intact &&= m.image.bytes.equals(image);
+          if (++got === receivers.length) resolve();
+        } else textReceivers[i].scan(`${m.text}\n`);
+      });
+    });
+  });
+  let seq = 0;
+  const texts = setInterval(() => {
+    chatters.forEach((c, i) => void c.send({ text: makeProbe(i, seq) }).catch(() => undefined));
+    seq++;
+  }, TEXT_INTERVAL_MS);
+  const start = performance.now();
+  await sender.send({ image, text: 'a 20 MiB picture' });
+  const timeout = sleep(TRANSFER_TIMEOUT_MS).then(() => { throw new Error('image transfer timed out'); });
+  try {
+    await Promise.race([arrived, timeout]);
+  } finally {
+    clearInterval(texts);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await sleep(200); // the last text lines in flight
+  const [p50, p99, max] = latencies.percentiles(50, 99, 100);
+  const expected = seq * chatters.length * receivers.length;
+  const delivered = textReceivers.reduce((n, r) => n + r.stats.delivered, 0);
+  for (const r of receivers) r.removeAllListeners();
+  return { seconds, textP50: p50, textP99: p99, textMax: max, textLost: expected - delivered, intact };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export async function imageBench(): Promise<string> {
+  const raw = median([await rawSocketPair(), await rawSocketPair(), await rawSocketPair()]);
+  console.log(`  raw loopback socket pair: ${fmt(raw / 1e6)} MB/s`);
+  const image = bigImage(IMAGE_BYTES);
+  const rows: Cell[][] = [['raw Node socket pair (same process)', fmt(raw / 1e6, 0), '1.00', '–', '–', '–', '–', '–']];
+  for (const fanout of [1, 10]) {
+    const server = await startOurs();
+    const clients: ChatClient[] = [];
+    try {
+      const sender = await join(server.port, 'sender');
+      const receivers: ChatClient[] = [];
+      for (let i = 0; i < fanout; i++) receivers.push(await join(server.port, `recv${i}`));
+      const chatters = [await join(server.port, 'chat0'), await join(server.port, 'chat1')];
+      clients.push(sender, ...receivers, ...chatters);
+      await sleep(300);
+      const runs: Transfer[] = [];
+      for (let i = 0; i < REPEATS; i++) runs.push(await transfer(sender, receivers, chatters, image));
+      const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+      const perReceiver = IMAGE_BYTES / median(runs.map((r) => r.seconds));
+      rows.push([
+        `20 MiB image 1 → ${fanout} through tcp-chat (median of ${REPEATS})`,
+        fmt(perReceiver / 1e6, 0),
+        fmt(perReceiver / raw, 2),
+        fmt((perReceiver * fanout) / 1e6, 0),
+        runs.every((r) => r.intact) ? 'yes' : 'NO',
+        `${fmt(median(runs.map((r) => r.textP50)))} / ${fmt(median(runs.map((r) => r.textP99)))} / ${fmt(Math.max(...runs.map((r) => r.textMax)))}`,
+        runs.reduce((n, r) => n + r.textLost, 0),
+        fmt(best.seconds, 2),
+      ]);
+      console.log(`  1 → ${fanout}: done`);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.stop();
+    }
+  }
+  return printTable(
+    'Images: 20 MiB PNG relayed by the server (child process) while 2 members chat every 20 ms',
+    ['path', 'MB/s per receiver', '× raw pair', 'MB/s total', 'byte-identical', 'text p50 / p99 / max ms (at image receivers)', 'text lost', 'best s'],
+    rows,
+  );
+}
