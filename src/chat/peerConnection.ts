@@ -249,6 +249,7 @@ export class PeerConnection {
     this.socket.setKeepAlive(true, this.options.heartbeatIntervalMs);
     this.splitter = new LineSplitter({
       pauseMs: this.options.plainPauseMs,
+      pauseOnlyUntilNewline: true,
       maxLineBytes: this.options.maxLineBytes,
       onLine: (line) => this.guard(() => this.handlers.onLine(this, line)),
       onOverlong: (max) => this.guard(() => this.handlers.onOverlongLine(this, max)),

@@ -14,6 +14,13 @@ export interface LineSplitterOptions {
    * 0 = only line endings end lines.
    */
   pauseMs?: number;
+  /**
+   * With `pauseMs`: stop ending lines on pauses once the peer has shown it ends its lines itself (a newline, or a
+   * telnet command — telnet always sends CRLF). So a character-at-a-time terminal (Windows telnet, PuTTY) is
+   * not split into one-letter lines while its user types, and the seed 000 client (never a newline) still works.
+   * Off by default: a plain-text SERVER may mix newline-ended notices with newline-less chat (seed 000's does).
+   */
+  pauseOnlyUntilNewline?: boolean;
   /** Longest line in bytes; a longer one is cut there (the first part is delivered, the rest dropped). */
   maxLineBytes?: number;
   /** Called when a line was cut, with the limit, so the caller can tell the sender. */
@@ -47,7 +54,7 @@ export class LineSplitter {
   private pauseTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private readonly maxLineBytes: number;
-  private readonly pauseMs: number;
+  private pauseMs: number;
   private readonly onPause = () => {
     this.pauseTimer = undefined;
     if (this.length > 0 || this.discarding) this.endLine();
@@ -82,11 +89,13 @@ export class LineSplitter {
         }
       }
       if (byte === LF || byte === CR) {
+        if (this.options.pauseOnlyUntilNewline) this.pauseMs = 0;
         this.append(chunk, start, i);
         this.afterCR = byte === CR;
         start = i + 1;
         this.endLine();
       } else if (byte === IAC) {
+        if (this.options.pauseOnlyUntilNewline) this.pauseMs = 0;
         this.append(chunk, start, i);
         this.telnet = 'iac';
         start = i + 1;

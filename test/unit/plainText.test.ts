@@ -100,3 +100,26 @@ test('output lines end with CRLF; message and image lines are formatted and esca
     '[09:05:07] Al: cap\r\n[09:05:07] Al sent an image (2 KB PNG) — open TCP Chat to see it\r\n',
   );
 });
+
+test('pauseOnlyUntilNewline: after a newline (or a telnet command) pauses no longer end lines', async () => {
+  const lines: string[] = [];
+  const s = new LineSplitter({ pauseMs: 20, pauseOnlyUntilNewline: true, onLine: (l) => lines.push(l) });
+  s.push(Buffer.from('seed style'));
+  await waitFor(() => lines.length === 1, 'the pause-ended line', 1000);
+  s.push(Buffer.from('now with newline\n'));
+  s.push(Buffer.from('typed slo'));
+  await delay(60);
+  s.push(Buffer.from('wly\r\n'));
+  assert.deepEqual(lines, ['seed style', 'now with newline', 'typed slowly']);
+  const telnet: string[] = [];
+  const t = new LineSplitter({ pauseMs: 20, pauseOnlyUntilNewline: true, onLine: (l) => telnet.push(l) });
+  t.push(Buffer.from([0xff, 0xfb, 0x1f])); // IAC WILL NAWS: a telnet client
+  for (const c of 'Bob') {
+    t.push(Buffer.from(c));
+    await delay(40);
+  }
+  t.push(Buffer.from('\r\n'));
+  assert.deepEqual(telnet, ['Bob']);
+  s.dispose();
+  t.dispose();
+});

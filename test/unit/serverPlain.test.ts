@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../../src/chat/protocol';
-import { RawNativeClient, RawPlainClient, startServer, waitFor } from './helpers';
+import { delay, RawNativeClient, RawPlainClient, startServer, waitFor } from './helpers';
 
 test('nc style (lines with newlines): greeting, name line, welcome, messages both ways', async (t) => {
   const { server, port, events } = await startServer({ room: 'Lab' });
@@ -118,4 +118,19 @@ test('before joining, /help explains what to do and /name NAME is accepted as th
   nc.write('/name Zoe\n');
   await nc.waitText(/Welcome to Server, Zoe \(/);
   nc.close();
+});
+
+test('a character-at-a-time telnet client (IAC negotiation, one key per packet) is not split into one-letter lines', async (t) => {
+  const { server, port, events } = await startServer({ plainPauseMs: 30 });
+  t.after(() => server.close());
+  const telnet = await RawPlainClient.connect(port);
+  telnet.write(Buffer.from([0xff, 0xfd, 0x03, 0xff, 0xfb, 0x18])); // IAC DO SUPPRESS-GO-AHEAD, IAC WILL TERMINAL-TYPE
+  for (const key of ['B', 'o', 'b', '\r\n', 'h', 'i', '!', '\r\n']) {
+    telnet.write(key);
+    await delay(60);
+  }
+  await waitFor(() => events.messages.find((m) => m.text === 'hi!'), 'the typed line');
+  assert.equal(events.messages[0].from.name, 'Bob');
+  assert.equal(events.messages.length, 1);
+  telnet.close();
 });
