@@ -6,6 +6,7 @@ import { ChatError, type ImageMime } from './events';
 import { checkImage, imageLabel, sniffImage } from './images';
 import type { Outgoing, PeerConnection } from './peerConnection';
 import { encodeFrame, FrameType } from './protocol';
+import { formatSeconds } from './serverText';
 
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
 const SNIFF_BYTES = 32;
@@ -13,6 +14,8 @@ const SNIFF_BYTES = 32;
 export const MAX_IMAGES_IN_FLIGHT = 4;
 /** Server-wide cap on bytes held for the host's copies of unfinished images (many senders at once). */
 const MIN_HELD_BYTES = 256 * 1024 * 1024;
+/** An announced image with no bytes for this long is given up (it would hold its reservation forever). */
+export const IMAGE_IDLE_MS = 30_000;
 
 export interface PendingImage {
   sender: PeerConnection;
@@ -41,6 +44,7 @@ interface Flight extends PendingImage {
   held: Buffer[];
   kept: Buffer[];
   forgotten: boolean;
+  lastActivity: number;
 }
 
 export class ImageRelay {
@@ -70,13 +74,14 @@ export class ImageRelay {
       return false;
     }
     if (image.keepForHost) this.reserved += image.size;
-    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: [], forgotten: false });
+    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: [], forgotten: false, lastActivity: Date.now() });
     return true;
   }
 
   chunk(sender: PeerConnection, ref: number, bytes: Buffer): void {
     const flight = this.bySender.get(sender)?.get(ref);
     if (!flight) return; // a refused or unknown image: its chunks are dropped
+    flight.lastActivity = Date.now();
     flight.received += bytes.length;
     if (flight.received > flight.size) {
       return this.fail(flight, 'image-size', `Image refused: it sent more than the ${flight.size} bytes it announced.`);
@@ -112,6 +117,16 @@ export class ImageRelay {
     if (!flights) return;
     for (const flight of [...flights.values()]) this.drop(flight);
     this.bySender.delete(sender);
+  }
+
+  /** Gives up images whose sender stopped sending bytes (called now and then, e.g. on each heartbeat). */
+  sweep(now = Date.now(), idleMs = IMAGE_IDLE_MS): void {
+    for (const flights of this.bySender.values()) {
+      for (const flight of [...flights.values()]) {
+        if (now - flight.lastActivity < idleMs) continue;
+        this.fail(flight, 'image-stalled', `Image given up: no bytes of it arrived for ${formatSeconds(idleMs)}.`);
+      }
+    }
   }
 
   /** A recipient left: stop sending it anything. */

@@ -326,6 +326,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
   }
 
   private beat(): void {
+    // An image with no bytes for two heartbeats is given up (30 s by default), releasing what it reserved.
+    this.relay.sweep(Date.now(), 2 * this.options.heartbeatIntervalMs);
     let ping: Buffer | undefined;
     for (const conn of this.conns.values()) {
       if (conn.kind !== 'native' || !conn.peer || conn.isClosed) continue;

@@ -155,3 +155,20 @@ test('a slow (paused) reader is not cut off by images bigger than its output cap
   alice.close();
   bob.close();
 });
+
+test('an image whose bytes stop coming is given up: the sender is told, recipients get ImageAbort', async (t) => {
+  const { server, port, events } = await startServer({ heartbeatIntervalMs: 50 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const image = pngLike(100_000);
+  alice.say('', { ref: 4, image: { mime: 'image/png', size: image.length } });
+  alice.send({ type: FrameType.ImageChunk, ref: 4, bytes: image.subarray(0, 1000) });
+  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.image !== undefined)).body;
+  await alice.waitNotice(/^Image given up: no bytes of it arrived for 0\.1 s\.$/);
+  await bob.waitFrame(FrameType.ImageAbort, (f) => f.ref === header.ref);
+  assert.ok(events.notices.some((n) => n.code === 'image-stalled' && n.level === 'error'));
+  assert.equal(alice.closed, false, 'the sender itself is still connected (it answers heartbeats)');
+  alice.close();
+  bob.close();
+});
