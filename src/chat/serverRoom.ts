@@ -32,6 +32,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   private rosterTimer: NodeJS.Timeout | undefined;
   private lastRosterAt = 0;
   private lastRosterBytes = 0;
+  private stopped = false;
   private nextMessageId = 1;
   private readonly throttle = new NoticeThrottle(HOST_ERRORS_PER_SECOND, (notice) => this.emit('notice', notice));
 
@@ -252,6 +253,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
 
   /** Shutdown: no more roster broadcasts or throttled-notice summaries. */
   protected stopBackgroundWork(): void {
+    this.stopped = true;
     if (this.rosterTimer) clearTimeout(this.rosterTimer);
     this.rosterTimer = undefined;
     this.throttle.dispose();
@@ -263,7 +265,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
    * a full roster to everyone on every one of 1,000 joins would be 1,000² peers on the wire.
    */
   protected scheduleRoster(): void {
-    if (this.rosterTimer || this.currentState !== 'listening') return;
+    if (this.rosterTimer || this.stopped || this.currentState !== 'listening') return;
     const gap = Math.min(MAX_ROSTER_GAP_MS, Math.max(MIN_ROSTER_GAP_MS, (this.lastRosterBytes / ROSTER_BYTES_PER_SECOND) * 1000));
     const wait = Math.max(0, this.lastRosterAt + gap - Date.now());
     this.rosterTimer = setTimeout(() => {
