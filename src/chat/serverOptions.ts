@@ -1,4 +1,5 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
+import { ChatError } from './events';
 import { DEFAULT_MAX_IMAGE_BYTES } from './images';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK } from './protocol';
 
@@ -61,7 +62,7 @@ export const SERVER_DEFAULTS = {
   maxLineBytes: 16 * 1024,
 } as const;
 
-/** Fills in defaults and rejects nonsense early with a sentence a user can act on. */
+/** Fills in defaults and rejects nonsense early: ChatError('bad-option') with a sentence a user can act on. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
   const d = SERVER_DEFAULTS;
   const name = options.name ?? d.name;
@@ -86,7 +87,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      throw new RangeError(`Server option ${key} must be a whole number ≥ ${min}, not ${String(value)}.`);
+      throw new ChatError('bad-option', `Server option ${key} must be a whole number ≥ ${min}, not ${String(value)}.`);
     }
   };
   wholeAtLeast('seats', 0);
@@ -101,10 +102,10 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   // A frame must at least hold one full image chunk, or images could never be sent.
   wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
-    throw new RangeError(`Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
+    throw new ChatError('bad-option', `Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
   }
   if (resolved.rateLimit && !(resolved.rateLimit.burst >= 1 && resolved.rateLimit.perSecond > 0)) {
-    throw new RangeError('Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
+    throw new ChatError('bad-option', 'Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
   }
   return resolved;
 }

@@ -235,3 +235,16 @@ test('addresses: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets', 
   assert.equal(at('10.0.0.5', 1), '10.0.0.5:1');
   assert.equal(at('fe80::1', 65432), '[fe80::1]:65432');
 });
+
+test('bad options are refused up front with a ChatError a user can read', async () => {
+  const { ChatServer } = await import('../../src/chat/server');
+  assert.throws(() => new ChatServer({ port: 70000 }), { name: 'ChatError', code: 'bad-option', message: 'Port must be a whole number from 0 to 65535, not 70000.' });
+  assert.throws(() => new ChatServer({ seats: -1 }), { code: 'bad-option', message: 'Server option seats must be a whole number ≥ 0, not -1.' });
+  assert.throws(() => new ChatServer({ rateLimit: { burst: 0, perSecond: 1 } }), { code: 'bad-option' });
+  const defaults = new ChatServer();
+  assert.equal(defaults.options.host, '127.0.0.1');
+  assert.equal(defaults.options.room, 'Server');
+  assert.deepEqual(defaults.options.rateLimit, { burst: 20, perSecond: 10 });
+  assert.equal(defaults.options.maxConnections, 512);
+  assert.equal(defaults.options.handshakeTimeoutMs, 30_000);
+});
