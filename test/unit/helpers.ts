@@ -54,7 +54,11 @@ export interface Recorded {
 export function record(endpoint: { on: ChatServer['on'] }): Recorded {
   const recorded: Recorded = { messages: [], notices: [], rosters: [] };
   endpoint.on('message', (m) => recorded.messages.push(m));
-  endpoint.on('notice', (n) => recorded.notices.push(n));
+  endpoint.on('notice', (n) => {
+    recorded.notices.push(n);
+    // A bug in the server's own handling is never expected in any test: make it loud.
+    if (n.code === 'internal') console.error(`SERVER INTERNAL ERROR NOTICE: ${n.text}`);
+  });
   endpoint.on('roster', (r) => recorded.rosters.push(r));
   return recorded;
 }
