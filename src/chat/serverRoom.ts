@@ -91,6 +91,16 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     return this.conns.get(change.admitted[0])?.peer;
   }
 
+  /** Changes the number of seats while running: more seats admit waiters in order; fewer evict nobody. */
+  setSeats(seats: number): void {
+    if (!Number.isInteger(seats) || seats < 0) throw new ChatError('bad-option', `Seats must be a whole number ≥ 0 (0 = everyone chats), not ${seats}.`);
+    const change = this.seatQueue.setSeats(seats);
+    this.activeCache = undefined;
+    this.hostNotice('system', seats === 0 ? 'Seats: unlimited, everyone chats.' : `Seats: ${seats}.`);
+    this.applySeatChange(change);
+    this.scheduleRoster();
+  }
+
   /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
   kick(peerId: number, reason?: string): void {
     const conn = this.conns.get(peerId);

@@ -119,3 +119,18 @@ test('a plain-text newcomer who has to wait is told why in its welcome', async (
   alice.close();
   walt.close();
 });
+
+test('setSeats while running: more seats admit waiters in order', async (t) => {
+  const { server, port } = await startServer({ seats: 1 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  await carol.waitNotice(/^You are #2 in line\.$/);
+  server.setSeats(0);
+  await bob.waitFrame(FrameType.Queue, (f) => f.body.position === null);
+  await carol.waitFrame(FrameType.Queue, (f) => f.body.position === null);
+  await waitFor(() => server.roster.waiting.length === 0 && server.roster.seats === 0, 'everyone seated');
+  assert.throws(() => server.setSeats(-2), { code: 'bad-option' });
+  for (const c of [alice, bob, carol]) c.close();
+});
