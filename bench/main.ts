@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { nativeBench, plainBench } from './chatLoad';
 import { idleBench } from './idleBench';
 import { imageBench } from './imageBench';
+import { webviewBench } from './webviewBench';
 import { corruptSamples } from './lib/probe';
 
 const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       if (section === 'native') parts.push(await nativeBench());
       if (section === 'image') parts.push(await imageBench());
       if (section === 'idle') parts.push(await idleBench());
+      if (section === 'webview') parts.push(await webviewBench());
     } catch (error) {
       console.log(`\n${section}: FAILED — ${error instanceof Error ? error.stack : String(error)}`);
       parts.push(`### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);

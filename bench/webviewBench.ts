@@ -1,0 +1,153 @@
+// The chat panel under load: dist/webview.js in headless chromium on a test page with a stand-in
+// acquireVsCodeApi; 10,000 messages (300 with thumbnails) pushed the way the host pushes them.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fmt, printTable, type Cell } from './lib/table';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const MESSAGES = 10_000;
+const THUMBNAILS = 300;
+const PAGE_TIMEOUT_MS = 120_000;
+
+/** A real 1×1 PNG (a thumbnail needs something to decode). */
+const THUMB_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+// pushInPage runs in the browser; the bench's tsconfig has no DOM library, so these are declared loosely here.
+declare const window: { postMessage(data: unknown, origin: string): void };
+declare const document: { querySelector(s: string): unknown; querySelectorAll(s: string): { length: number }; getElementsByTagName(s: string): { length: number } };
+declare function requestAnimationFrame(callback: () => void): number;
+
+function testPage(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, 'thumb.png'), THUMB_PNG);
+  const dist = pathToFileURL(resolve(process.env.BENCH_WEBVIEW_DIST ?? 'dist')).href;
+  // The stand-in API records what the panel posts, like the extension host would receive it.
+  writeFileSync(
+    resolve(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${dist}/webview.css"></head><body>
+<script>
+window.__posted = [];
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
+</script>
+<script src="${dist}/webview.js"></script></body></html>`,
+  );
+  return pathToFileURL(resolve(dir, 'index.html')).href;
+}
+
+interface PageResult {
+  ms: number;
+  rowsInDom: number;
+  domNodes: number;
+  longestFrameMs: number;
+}
+
+/** Runs in the page: pushes the messages (one 'entries' post each, or one snapshot) and waits until the last is drawn. */
+function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string; mode: 'live' | 'snapshot' }): Promise<PageResult> {
+  const peers = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `user${i}`, address: `127.0.0.1:${40000 + i}`, kind: i % 5 === 0 ? 'plain' : 'native' }));
+  const header = { role: 'server', address: '127.0.0.1:65432', lanAddresses: [], state: 'listening', queuePosition: null };
+  const roster = { seats: 0, active: peers, waiting: [], connections: peers.length };
+  const every = Math.floor(args.count / args.thumbnails);
+  const entry = (i: number) => {
+    const time = '12:34:56';
+    if (i % 97 === 13) return { entry: 'notice', id: `n${i}`, at: i, time, level: 'system', text: `user${i % 20} joined.` };
+    const image = i % every === 0 ? { uri: `${args.thumbUrl}?n=${i}`, mime: 'image/png', size: 1234 } : undefined;
+    return {
+      entry: 'message', id: `m${i}`, at: i, time, from: peers[i % peers.length], own: i % 7 === 0, kind: image ? 'image' : 'text',
+      text: `message ${i}: the quick brown fox jumps over the lazy dog ${'…'.repeat(i % 5)}`, image,
+    };
+  };
+  const post = (data: unknown) => window.postMessage(data, '*');
+  return new Promise((done) => {
+    post({ type: 'snapshot', header, roster, entries: [], sessionKey: 'bench' });
+    let longest = 0;
+    let last = performance.now();
+    let finished = false;
+    const frame = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      if (!finished) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    const start = performance.now();
+    if (args.mode === 'snapshot') {
+      post({ type: 'snapshot', header, roster, entries: Array.from({ length: args.count }, (_, i) => entry(i)), sessionKey: 'bench' });
+    } else {
+      for (let i = 0; i < args.count; i++) post({ type: 'entries', entries: [entry(i)] });
+    }
+    const lastId = `m${args.count - 1}`;
+    const check = () => {
+      if (document.querySelector(`[data-id="${lastId}"]`)) {
+        // Two frames: the row is laid out and painted.
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          finished = true;
+          done({
+            ms: performance.now() - start,
+            rowsInDom: document.querySelectorAll('[data-testid="message"]').length,
+            domNodes: document.getElementsByTagName('*').length,
+            longestFrameMs: longest,
+          });
+        }));
+      } else setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
+export async function webviewBench(): Promise<string> {
+  if (!existsSync('dist/webview.js')) return '### Webview\n\ndist/webview.js is missing (build first).\n';
+  if (!existsSync(CHROMIUM)) {
+    console.log(`\n${CHROMIUM} not found: webview section skipped (set CHROMIUM_PATH).`);
+    return `### Webview\n\nSkipped: ${CHROMIUM} not found.\n`;
+  }
+  const { chromium } = await import('playwright-core');
+  const url = testPage(resolve('out/bench/webview'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
+  const rows: Cell[][] = [];
+  try {
+    for (const mode of ['live', 'snapshot'] as const) {
+      const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      const thumbUrl = url.replace(/index\.html$/, 'thumb.png');
+      const cdp = await page.context().newCDPSession(page);
+      // BENCH_PROFILE=1 records a CPU profile of the page (open it in Chrome DevTools or bench/profileSummary.mjs).
+      if (process.env.BENCH_PROFILE) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+      const result = await page.evaluate(pushInPage, { count: MESSAGES, thumbnails: THUMBNAILS, thumbUrl, mode });
+      if (process.env.BENCH_PROFILE) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(resolve(`out/bench/webview-${mode}.cpuprofile`), JSON.stringify(profile));
+      }
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('Performance.enable');
+      const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+      const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+      const thumbs = await page.locator('[data-testid="thumbnail"]').count();
+      rows.push([
+        mode === 'live' ? `${MESSAGES.toLocaleString('en-US')} messages, one post each (live traffic)` : `${MESSAGES.toLocaleString('en-US')} messages in one snapshot (panel reopened)`,
+        fmt(result.ms, 0),
+        Math.round(MESSAGES / (result.ms / 1000)),
+        result.rowsInDom,
+        thumbs,
+        result.domNodes,
+        fmt(heap / 2 ** 20),
+        fmt(result.longestFrameMs, 0),
+        errors.length ? errors.join('; ').slice(0, 120) : 'none',
+      ]);
+      await page.close();
+      console.log(`  webview ${mode}: done`);
+    }
+  } finally {
+    await browser.close();
+  }
+  return printTable(
+    `Webview: dist/webview.js in headless chromium, ${MESSAGES.toLocaleString('en-US')} messages incl. ${THUMBNAILS} thumbnails`,
+    ['workload', 'time to render ms', 'messages/s', 'rows in DOM', 'thumbnails in DOM', 'DOM nodes', 'JS heap MiB (after GC)', 'longest frame ms', 'page errors'],
+    rows,
+  );
+}
