@@ -1,9 +1,11 @@
 // The bench runner: runs the sections asked for, prints tables, optionally writes them to docs/BENCHMARKS.md.
-import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { nativeBench, plainBench } from './chatLoad';
 import { idleBench } from './idleBench';
 import { imageBench } from './imageBench';
 import { webviewBench } from './webviewBench';
+import { extensionBench } from './extensionBench';
 import { corruptSamples } from './lib/probe';
 
 const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
@@ -22,25 +24,48 @@ function selected(): Section[] {
 }
 
 export function machine(): string {
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}; ${new Date().toISOString().slice(0, 16)} UTC`;
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}; load average ${load}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const DOC = 'docs/BENCHMARKS.md';
+
+/** Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in the doc (sections not run keep theirs). */
+function writeSection(doc: string, name: string, body: string): string {
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from === -1 || to === -1) return `${doc.trimEnd()}\n\n${start}\n${body}\n${end}\n`;
+  return `${doc.slice(0, from + start.length)}\n${body}\n${doc.slice(to)}`;
 }
 
 async function main(): Promise<void> {
   console.log(`tcp-chat bench — ${machine()}`);
-  const parts: string[] = [];
+  const parts = new Map<Section, string>();
+  const runners: Record<Section, () => Promise<string>> = {
+    plain: async () => (await plainBench()).markdown,
+    native: nativeBench,
+    image: imageBench,
+    idle: idleBench,
+    webview: webviewBench,
+    extension: extensionBench,
+  };
   for (const section of selected()) {
     const started = Date.now();
     try {
-      if (section === 'plain') parts.push((await plainBench()).markdown);
-      if (section === 'native') parts.push(await nativeBench());
-      if (section === 'image') parts.push(await imageBench());
-      if (section === 'idle') parts.push(await idleBench());
-      if (section === 'webview') parts.push(await webviewBench());
+      parts.set(section, await runners[section]());
     } catch (error) {
       console.log(`\n${section}: FAILED — ${error instanceof Error ? error.stack : String(error)}`);
-      parts.push(`### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);
+      parts.set(section, `### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);
     }
     console.log(`  (${section} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  if (process.argv.includes('--write')) {
+    let doc = readFileSync(DOC, 'utf8');
+    for (const [section, markdown] of parts) doc = writeSection(doc, section, `_Measured ${machine()}._\n\n${markdown}`);
+    writeFileSync(DOC, doc);
+    console.log(`\nWrote ${[...parts.keys()].join(', ')} to ${DOC}.`);
   }
   if (corruptSamples.length) console.log(`\nFirst corrupted probes received: ${corruptSamples.join('  ')}`);
 }

@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 
-const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
+// The same build as `npm run build` (dist/ is what the CLI and the webview bench load); the extension section
+// makes its own minified copies under out/bench/prod for the shipped sizes.
+const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 await esbuild.build({
@@ -16,7 +18,7 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
-  external: ['playwright-core', 'vscode'],
+  external: ['playwright-core', 'esbuild', 'vscode'],
   logLevel: 'warning',
 });
 
