@@ -1,5 +1,5 @@
 // One socket on the server: tells native from plain-text peers by their first bytes, turns bytes into frames or
-// lines, and owns the peer's outgoing side (a FrameWriter, corked per burst). Room logic lives in ChatServer;
+// lines, and owns the peer's outgoing side (a FrameWriter, one write per event-loop turn). Room logic lives in ChatServer;
 // this file only moves bytes and reports what arrived through PeerHandlers.
 import type { Socket } from 'node:net';
 import type { Peer } from './events';
@@ -44,15 +44,18 @@ export class Outgoing {
 }
 
 /**
- * Sockets written to during this turn of the event loop; all uncorked together right after the I/O phase
- * (setImmediate). So the messages of every sender read in one poll reach each recipient as ONE writev, not one
- * syscall per message per recipient — the difference between 2,000 and 200,000 writes/s in a busy room.
+ * Peers with output collected during this turn of the event loop; all flushed right after the I/O phase
+ * (setImmediate), each as ONE socket write of everything it got this turn. So the messages of every sender read
+ * in one poll reach each recipient in one syscall — not one write (with its allocations) per message per
+ * recipient, which is what dominates a busy room's CPU.
  */
-const corked: PeerConnection[] = [];
-function uncorkAll(): void {
-  const batch = corked.splice(0);
-  for (const conn of batch) conn.uncork();
+const pendingFlush: PeerConnection[] = [];
+function flushAll(): void {
+  const batch = pendingFlush.splice(0);
+  for (const conn of batch) conn.flushOutbox();
 }
+/** An outbox this big is written at once instead of at the end of the turn (bounds memory, lets the cap act). */
+const OUTBOX_FLUSH_BYTES = 256 * 1024;
 
 
 /** Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes. */
@@ -81,7 +84,8 @@ export class PeerConnection {
   private splitter: LineSplitter | undefined;
   private detectBytes: Buffer | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private isCorked = false;
+  private outbox: Buffer[] = [];
+  private outboxBytes = 0;
   /** Senders not being read until my image backlog drains, and the recipients I (as a sender) wait for. */
   private readonly heldSenders = new Set<PeerConnection>();
   private readonly holders = new Set<PeerConnection>();
@@ -122,22 +126,25 @@ export class PeerConnection {
     this.handshakeTimer = undefined;
   }
 
-  /** Writes now (text, control), corked until the end of this event-loop turn. */
+  /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
   write(bytes: Buffer | undefined): void {
     if (!bytes || this.isClosed) return;
-    if (!this.isCorked) {
-      this.isCorked = true;
-      this.socket.cork();
-      if (corked.length === 0) setImmediate(uncorkAll);
-      corked.push(this);
+    if (this.outbox.length === 0) {
+      if (pendingFlush.length === 0) setImmediate(flushAll);
+      pendingFlush.push(this);
     }
-    this.writer.urgent(bytes);
+    this.outbox.push(bytes);
+    this.outboxBytes += bytes.length;
+    if (this.outboxBytes >= OUTBOX_FLUSH_BYTES) this.flushOutbox();
   }
 
-  /** Pairs the cork of write(): called once per turn by uncorkAll. */
-  uncork(): void {
-    this.isCorked = false;
-    this.socket.uncork();
+  /** Hands this turn's urgent output to the socket as one write (called by flushAll, or before bulk/close). */
+  flushOutbox(): void {
+    if (this.outbox.length === 0) return;
+    const bytes = this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox, this.outboxBytes);
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (!this.socket.destroyed) this.writer.urgent(bytes);
   }
 
   sendFrame(frame: Frame): void {
@@ -156,6 +163,7 @@ export class PeerConnection {
    */
   queueBulk(bytes: Buffer, sender?: PeerConnection): void {
     if (this.isClosed) return;
+    this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
     this.writer.queue(bytes);
     if (!sender || sender === this || this.heldSenders.has(sender) || this.writer.pendingBytes <= BULK_HIGH_WATER) return;
     if (this.heldSenders.size === 0) this.socket.on('drain', this.releaseIfDrained);
@@ -199,6 +207,7 @@ export class PeerConnection {
     if (this.closed) return;
     this.closeReason ??= reason;
     this.write(last);
+    this.flushOutbox();
     this.closed = true;
     this.stopTimers();
     this.splitter?.dispose();
@@ -209,6 +218,8 @@ export class PeerConnection {
   /** Closes at once (stalled reader, server shutdown timeout). */
   destroy(reason: string): void {
     this.closeReason ??= reason;
+    this.outbox = [];
+    this.outboxBytes = 0;
     this.closed = true;
     this.stopTimers();
     this.socket.destroy();
@@ -278,6 +289,7 @@ export class PeerConnection {
     if (this.kind === 'plain' && !this.closed) this.splitter?.flush();
     if (!this.closed) {
       this.closeReason ??= 'left';
+      this.flushOutbox();
       this.closed = true;
       this.stopTimers();
       this.socket.end();
