@@ -1,6 +1,6 @@
 // One socket on the server: tells native from plain-text peers by their first bytes, turns bytes into frames or
-// lines, and owns the peer's outgoing side (a FrameWriter, one write per event-loop turn). Room logic lives in ChatServer;
-// this file only moves bytes and reports what arrived through PeerHandlers.
+// lines, and owns the peer's outgoing side (a FrameWriter; one write per event-loop turn; image backpressure).
+// Room logic lives in ChatServer; this file only moves bytes and reports what arrived through PeerHandlers.
 import type { Socket } from 'node:net';
 import type { Peer } from './events';
 import { FrameWriter } from './frameWriter';
