@@ -172,3 +172,29 @@ test('an image whose bytes stop coming is given up: the sender is told, recipien
   alice.close();
   bob.close();
 });
+
+test('relayed chunk framing: header + untouched bytes is exactly the codec’s ImageChunk frame', async () => {
+  const { imageChunkHeader } = await import('../../src/chat/imageRelay');
+  const { encodeFrame } = await import('../../src/chat/protocol');
+  const bytes = pngLike(65536);
+  assert.ok(Buffer.concat([imageChunkHeader(0xdeadbeef, bytes.length), bytes]).equals(encodeFrame({ type: FrameType.ImageChunk, ref: 0xdeadbeef, bytes })));
+});
+
+test('a tiny first chunk followed by a full one is relayed without ever exceeding the chunk limit', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const image = pngLike(10 + 65536);
+  alice.say('', { ref: 6, image: { mime: 'image/png', size: image.length } });
+  alice.send({ type: FrameType.ImageChunk, ref: 6, bytes: image.subarray(0, 10) });
+  await delay(20);
+  alice.send({ type: FrameType.ImageChunk, ref: 6, bytes: image.subarray(10) });
+  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.image !== undefined)).body;
+  await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'all bytes');
+  assert.ok(bob.imageBytes(header.ref).equals(image));
+  assert.equal(bob.decodeError, undefined);
+  assert.equal(bob.closed, false);
+  alice.close();
+  bob.close();
+});
