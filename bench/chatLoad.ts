@@ -32,7 +32,10 @@ export async function startNcat(): Promise<ServerChild> {
 
 export async function startOurs(extra: string[] = []): Promise<ServerChild> {
   const port = await freePort();
-  return startServer('tcp-chat', process.execPath, ['--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
+  // BENCH_SERVER_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (summarise with
+  // node bench/profileSummary.mjs DIR/*.cpuprofile).
+  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
+  return startServer('tcp-chat', process.execPath, [...profile, '--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
     waitForLine: /READY \d+/,
   });
 }
@@ -85,22 +88,29 @@ export async function nativeBench(): Promise<string> {
   return printTable('Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)', RESULT_HEADER, rows);
 }
 
-export async function plainBench(): Promise<{ markdown: string; results: Map<string, WorkloadResult> }> {
+/** Passes of the side-by-side comparison (BENCH_PASSES): on a shared 2-core machine one pass can be noisy. */
+const PASSES = Math.max(1, Number(process.env.BENCH_PASSES ?? 2));
+
+export async function plainBench(): Promise<string> {
   const haveNcat = ncatAvailable();
   if (!haveNcat) console.log('\nncat not found: the ncat column is skipped (apt-get install ncat to compare).');
   const rows: Cell[][] = [];
-  const ncatResults = new Map<string, WorkloadResult>();
   for (const shape of selectedShapes()) {
-    let ncat: WorkloadResult | undefined;
-    if (haveNcat) {
-      ncat = await runAgainst(startNcat, shape, (port) => plainDriver(port, 'ncat'));
-      ncatResults.set(shape.name, ncat);
-      rows.push(resultRow('ncat --chat', ncat));
+    for (let pass = 1; pass <= PASSES; pass++) {
+      const label = PASSES > 1 ? ` #${pass}` : '';
+      let ncat: WorkloadResult | undefined;
+      if (haveNcat) {
+        ncat = await runAgainst(startNcat, shape, (port) => plainDriver(port, 'ncat'));
+        rows.push(resultRow(`ncat --chat${label}`, ncat));
+      }
+      const ours = await runAgainst(() => startOurs(), shape, (port) => plainDriver(port, 'ours'));
+      rows.push(resultRow(`tcp-chat (plain peers)${label}`, ours, ncat));
     }
-    const ours = await runAgainst(() => startOurs(), shape, (port) => plainDriver(port, 'ours'));
-    rows.push(resultRow('tcp-chat (plain peers)', ours, ncat));
     console.log(`  ${shape.name}: done`);
   }
-  const markdown = printTable('Plain-text peers: ncat --chat vs tcp-chat (same load generator, server in a child process)', RESULT_HEADER, rows);
-  return { markdown, results: ncatResults };
+  return printTable(
+    `Plain-text peers: ncat --chat vs tcp-chat, side by side (${PASSES} pass${PASSES > 1 ? 'es' : ''}; same load generator; server in a child process)`,
+    RESULT_HEADER,
+    rows,
+  );
 }

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   console.log(`tcp-chat bench — ${machine()}`);
   const parts = new Map<Section, string>();
   const runners: Record<Section, () => Promise<string>> = {
-    plain: async () => (await plainBench()).markdown,
+    plain: plainBench,
     native: nativeBench,
     image: imageBench,
     idle: idleBench,

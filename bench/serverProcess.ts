@@ -2,6 +2,7 @@
 // loop). Limits meant for hostile peers (rate limit, connection cap) are raised so the bench measures
 // throughput, not the limiter. Prints `READY <port>` once listening; stops on SIGTERM or stdin end.
 //   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES]
+import { createServer, type Socket } from 'node:net';
 import { ChatServer } from '../src/chat/server';
 
 function flag(name: string, fallback: number): number {
@@ -9,7 +10,23 @@ function flag(name: string, fallback: number): number {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
+/** `--pipe-relay`: no chat at all — the first connection's bytes are piped to the second. The upper bound for
+ *  any relay written in Node with this process layout, for the image table. */
+function pipeRelay(port: number): void {
+  let first: Socket | undefined;
+  const relay = createServer((socket) => {
+    socket.on('error', () => undefined);
+    if (!first) first = socket;
+    else first.pipe(socket);
+  });
+  relay.listen(port, '127.0.0.1', () => process.stdout.write(`READY ${port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--pipe-relay')) return pipeRelay(flag('--port', 0));
   const server = new ChatServer({
     host: '127.0.0.1',
     port: flag('--port', 0),
