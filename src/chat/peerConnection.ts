@@ -61,6 +61,7 @@ const OUTBOX_FLUSH_BYTES = 256 * 1024;
 /** Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes. */
 const BULK_HIGH_WATER = 8 * 1024 * 1024;
 const BULK_LOW_WATER = 2 * 1024 * 1024;
+/** A sender waits at most this long (or a third of a heartbeat, so a waiting sender never looks dead). */
 const MAX_SENDER_PAUSE_MS = 5000;
 
 export class PeerConnection {
@@ -159,7 +160,7 @@ export class PeerConnection {
   /**
    * Image bytes: queued behind urgent traffic, sent as the socket drains. When this peer's queue is backed up,
    * the `sender` of those bytes is not read until it drains (so an honest slow reader is not cut off at its output
-   * cap by a few large images) — but only for MAX_SENDER_PAUSE_MS: a reader that stopped must not freeze senders.
+   * cap by a few large images) — but only briefly (senderPauseMs): a reader that stopped must not freeze senders.
    */
   queueBulk(bytes: Buffer, sender?: PeerConnection): void {
     if (this.isClosed) return;
@@ -185,7 +186,8 @@ export class PeerConnection {
   private holdFor(recipient: PeerConnection): void {
     if (this.holders.size === 0) {
       this.socket.pause();
-      this.holdTimer = setTimeout(() => this.resumeReading(), MAX_SENDER_PAUSE_MS);
+      const pauseMs = Math.min(MAX_SENDER_PAUSE_MS, this.options.heartbeatIntervalMs / 3);
+      this.holdTimer = setTimeout(() => this.resumeReading(), pauseMs);
       this.holdTimer.unref();
     }
     this.holders.add(recipient);

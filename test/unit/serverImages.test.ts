@@ -198,3 +198,25 @@ test('a tiny first chunk followed by a full one is relayed without ever exceedin
   alice.close();
   bob.close();
 });
+
+test('a reader that stopped for good does not freeze an image sender: the others get every byte, it is dropped', async (t) => {
+  const { server, port, events } = await startServer({ maxPendingOutputBytes: 12 * 1024 * 1024, heartbeatIntervalMs: 300 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  const stalled = await RawNativeClient.join(port, 'Stalled');
+  stalled.socket.pause(); // never resumed
+  const images = [pngLike(8 * 1024 * 1024), pngLike(8 * 1024 * 1024), pngLike(8 * 1024 * 1024)];
+  images.forEach((image, i) => alice.sendImage(image, { ref: 30 + i, text: `big ${i}` }));
+  for (const [i, image] of images.entries()) {
+    const header = (await carol.waitFrame(FrameType.Message, (f) => f.body.text === `big ${i}`, 20_000)).body;
+    await waitFor(() => carol.imageBytes(header.ref).length === image.length, `image ${i} at Carol`, 20_000);
+    assert.ok(carol.imageBytes(header.ref).equals(image));
+  }
+  await waitFor(() => !server.roster.active.some((p) => p.name === 'Stalled'), 'Stalled dropped', 10_000);
+  assert.ok(events.notices.some((n) => n.level === 'error' && (n.code === 'output-cap' || n.code === 'heartbeat') && n.text.includes('Stalled')));
+  assert.equal(events.messages.filter((m) => m.image).length, 3);
+  alice.close();
+  carol.close();
+  stalled.close();
+});
