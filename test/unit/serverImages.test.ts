@@ -34,13 +34,17 @@ test('text keeps flowing while an image is relayed (a line sent after the header
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
   const bob = await RawNativeClient.join(port, 'Bob');
-  const image = pngLike(4 * 1024 * 1024);
+  const image = pngLike(16 * 1024 * 1024);
   alice.sendImage(image);
-  await server.send({ text: 'host line during the image' });
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'host line during the image');
   const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.image !== undefined)).body;
+  await bob.waitFrame(FrameType.ImageChunk); // the image is on its way…
+  await server.send({ text: 'host line during the image' }); // …and a line is said meanwhile
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'host line during the image');
   await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'all image bytes', 10_000);
   assert.ok(bob.imageBytes(header.ref).equals(image));
+  const lineAt = bob.frames.findIndex((f) => f.type === FrameType.Message && f.body.text === 'host line during the image');
+  const lastChunkAt = bob.frames.findLastIndex((f) => f.type === FrameType.ImageChunk);
+  assert.ok(lineAt < lastChunkAt, 'the text did not wait behind the image');
   alice.close();
   bob.close();
 });
