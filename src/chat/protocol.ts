@@ -120,6 +120,8 @@ export class ProtocolError extends Error {
 }
 
 const MAX_PING_PAYLOAD = 64;
+/** Names on the wire may be long (the server sanitises and shortens them); only the frame limit bounds them. */
+const MAX_NAME_FIELD_CHARS = 64 * 1024;
 
 // ---------------------------------------------------------------------------------------------- encoding
 
@@ -307,7 +309,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     : undefined,
   [FrameType.Hello]: (b) =>
     !isObj(b) ? 'not an object'
-    : !isUint(b.v) || !isStr(b.name, 1024) ? 'needs v and name'
+    : !isUint(b.v) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs v and name'
     : b.client !== undefined && !isStr(b.client, 256) ? 'client must be text'
     : b.proof !== undefined && !isStr(b.proof, 256) ? 'proof must be text'
     : undefined,
@@ -345,7 +347,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     : checkPeers(b.active) ?? checkPeers(b.waiting),
   [FrameType.Queue]: (b) =>
     !isObj(b) ? 'not an object' : b.position !== null && !isUint(b.position) ? 'position must be a number or null' : undefined,
-  [FrameType.Rename]: (b) => (!isObj(b) || !isStr(b.name, 1024) ? 'needs a name' : undefined),
+  [FrameType.Rename]: (b) => (!isObj(b) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs a name' : undefined),
   [FrameType.Bye]: (b) => (!isObj(b) || (b.reason !== undefined && !isStr(b.reason, 4096)) ? 'reason must be text' : undefined),
 };
 
