@@ -140,6 +140,56 @@ test('faults: a reader that stops reading is cut off at its output cap while the
   assert.deepEqual(cut, ['sloth'], 'only the reader that stopped was cut off');
 });
 
+test('faults: a slow but steady reader is throttled, not cut off, even when the output cap is small', { timeout: 60_000 }, async (t) => {
+  // The output cap is settable; image backpressure must engage below it, or a reader that is merely slower than
+  // the sender is disconnected as if it had stalled.
+  const cap = 2 * 1024 * 1024;
+  const { server, port, events } = await startServer({ name: 'Host', maxPendingOutputBytes: cap, rateLimit: false });
+  t.after(() => server.close());
+  const alice = await honestClient(port, 'alice');
+  t.after(() => alice.client.close());
+  const turtle = await RawNativeClient.join(port, 'turtle');
+  // Reads in short bursts: about 64 KiB every 10 ms (a few MB/s), never stopping.
+  turtle.socket.pause();
+  const pacer = setInterval(() => {
+    turtle.socket.resume();
+    setImmediate(() => turtle.socket.pause());
+  }, 10);
+  t.after(() => clearInterval(pacer));
+
+  const image = bigPng(1024 * 1024);
+  for (let i = 0; i < 16; i++) {
+    await alice.client.send({ image, text: `slow ${i}` });
+    await alice.client.flushed(30_000); // one image at a time: only the cap is under test here
+  }
+  const cutOff = () => events.notices.some((n) => n.code === 'output-cap');
+  await waitFor(
+    () => cutOff() || (turtle.of(FrameType.Message).filter((f) => f.body.image).length === 16 && turtle.of(FrameType.ImageChunk).length >= 16 * 16),
+    () => `turtle to get all 16 images (has ${turtle.of(FrameType.ImageChunk).length} chunks)`,
+    25_000,
+  );
+  assert.deepEqual(events.notices.filter((n) => n.code === 'output-cap').map((n) => n.text), [], 'nobody was cut off');
+  assert.ok(server.roster.active.some((p) => p.name === 'turtle'));
+  clearInterval(pacer);
+  turtle.close();
+});
+
+test('faults: six images sent at once by one member all arrive (a burst is queued, not refused)', async (t) => {
+  // Someone drops six screenshots into the panel at once: the client sends them back to back.
+  const { server, port, events } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const alice = await honestClient(port, 'alice');
+  const bob = await honestClient(port, 'bob');
+  t.after(() => Promise.all([alice.client.close(), bob.client.close()]));
+  const image = bigPng(2 * 1024 * 1024);
+  await Promise.all(Array.from({ length: 6 }, (_, i) => alice.client.send({ image, text: `shot ${i}` })));
+  const refused = () => alice.seen.notices.filter((n) => n.code === 'too-many-images').map((n) => n.text);
+  await waitFor(() => refused().length > 0 || bob.seen.messages.filter((m) => m.image).length === 6, 'bob to get 6 images', 10_000);
+  assert.deepEqual(refused(), [], 'alice was not told to wait');
+  assert.deepEqual(bob.seen.messages.filter((m) => m.image).map((m) => m.text), ['shot 0', 'shot 1', 'shot 2', 'shot 3', 'shot 4', 'shot 5']);
+  assert.deepEqual(events.notices.filter((n) => n.code === 'too-many-images').map((n) => n.text), []);
+});
+
 test('faults: a waiting client that vanishes leaves the queue at once; the next one moves up', async (t) => {
   // A long heartbeat: only the socket closing can explain a prompt update.
   const { server, port } = await startServer({ name: 'Host', seats: 1, heartbeatIntervalMs: 60_000 });
