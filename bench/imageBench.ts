@@ -1,8 +1,9 @@
 // Images through the server: a 20 MiB PNG from one ChatClient to one, then to ten, while other members chat;
 // compared with the raw loopback throughput of one Node socket pair measured in the same run.
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ChatClient } from '../src/chat/client';
+import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from '../src/chat/protocol';
 import { startOurs } from './chatLoad';
 import { sleep } from './lib/children';
 import { LatencySample, Receiver, makeProbe } from './lib/probe';
@@ -151,6 +152,29 @@ async function transfer(sender: ChatClient, receivers: ChatClient[], chatters: C
   return { seconds, textP50: p50, textP99: p99, textMax: max, textLost: expected - delivered, textSamples: latencies.size, intact };
 }
 
+/** Joins with the native handshake, then never reads again (its kernel buffers fill, then the server's queue). */
+async function stalledMember(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  let seen = Buffer.alloc(0);
+  const waitFor = async (what: (b: Buffer) => boolean) => {
+    for (const end = Date.now() + 5000; !what(seen); ) {
+      if (Date.now() > end) throw new Error('stalled member: handshake timed out');
+      await sleep(10);
+    }
+  };
+  socket.on('data', (d: Buffer) => { seen = Buffer.concat([seen, d]); });
+  await waitFor((b) => b.includes(0x0a));
+  socket.write(CLIENT_PREAMBLE);
+  const afterGreeting = seen.length;
+  await waitFor((b) => b.length > afterGreeting + FRAME_HEADER_BYTES); // the Challenge
+  socket.write(encodeFrame({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: 'sloth' } }));
+  await sleep(200);
+  socket.pause();
+  socket.removeAllListeners('data');
+  return socket;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -165,25 +189,33 @@ export async function imageBench(): Promise<string> {
     ['raw Node socket pair (same process)', fmt(raw / 1e6, 0), '1.00', '–', '–', '–', '–', '–'],
     ['socket.pipe relay in a child process (no chat: upper bound)', fmt(piped / 1e6, 0), fmt(piped / raw, 2), '–', '–', '–', '–', '–'],
   ];
-  for (const fanout of [1, 10]) {
+  const scenarios = [
+    { fanout: 1, stalled: false, repeats: REPEATS },
+    { fanout: 10, stalled: false, repeats: REPEATS },
+    // A member that stopped reading is also in the room: the others should not notice.
+    { fanout: 1, stalled: true, repeats: 1 },
+  ];
+  for (const { fanout, stalled, repeats } of scenarios) {
     const server = await startOurs();
     const clients: ChatClient[] = [];
+    let sloth: Socket | undefined;
     try {
       const sender = await join(server.port, 'sender');
       const receivers: ChatClient[] = [];
       for (let i = 0; i < fanout; i++) receivers.push(await join(server.port, `recv${i}`));
+      if (stalled) sloth = await stalledMember(server.port);
       // Text flows from the sender itself (its lines must overtake its own image's chunks) and from a receiver;
       // nobody else is in the room, so the image goes to exactly `fanout` members.
       const chatters = [sender, receivers[0]];
       clients.push(sender, ...receivers);
       await sleep(300);
       const runs: Transfer[] = [];
-      for (let i = 0; i < REPEATS; i++) runs.push(await transfer(sender, receivers, chatters, image));
+      for (let i = 0; i < repeats; i++) runs.push(await transfer(sender, receivers, chatters, image));
       const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
       const perReceiver = IMAGE_BYTES / median(runs.map((r) => r.seconds));
       const samples = runs.reduce((n, r) => n + r.textSamples, 0);
       rows.push([
-        `20 MiB image 1 → ${fanout} through tcp-chat (median of ${REPEATS}; ${samples} text samples)`,
+        `20 MiB image 1 → ${fanout}${stalled ? ' + 1 member that stopped reading' : ''} (${repeats === 1 ? '1 run' : `median of ${repeats}`}; ${samples} text samples)`,
         fmt(perReceiver / 1e6, 0),
         fmt(perReceiver / raw, 2),
         fmt((perReceiver * fanout) / 1e6, 0),
@@ -192,8 +224,9 @@ export async function imageBench(): Promise<string> {
         runs.reduce((n, r) => n + r.textLost, 0),
         fmt(best.seconds, 2),
       ]);
-      console.log(`  1 → ${fanout}: done`);
+      console.log(`  1 → ${fanout}${stalled ? ' + stalled member' : ''}: done`);
     } finally {
+      sloth?.destroy();
       await Promise.all(clients.map((c) => c.close()));
       await server.stop();
     }
