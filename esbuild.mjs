@@ -56,14 +56,9 @@ if (tests) {
   }
 }
 
-const existing = configs.filter((c) => {
-  const entries = Array.isArray(c.entryPoints) ? c.entryPoints : Object.values(c.entryPoints);
-  return entries.every((e) => existsSync(e));
-});
-
 if (watch) {
-  const contexts = await Promise.all(existing.map((c) => esbuild.context(c)));
+  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   await Promise.all(contexts.map((ctx) => ctx.watch()));
 } else {
-  await Promise.all(existing.map((c) => esbuild.build(c)));
+  await Promise.all(configs.map((c) => esbuild.build(c)));
 }
