@@ -28,16 +28,10 @@ export interface ChatSessionOptions {
   historyLimit?: number;
 }
 
-/**
- * ChatEvents as a type alias: events.ts declares it as an interface, which has no index signature and so does
- * not satisfy TypedEmitter's `Record<string, unknown[]>` constraint; a mapped type does, with identical members.
- */
-type SessionEvents = { [K in keyof ChatEvents]: ChatEvents[K] };
-
 export const DEFAULT_HISTORY_LIMIT = 10000;
 const NO_BYTES = Buffer.alloc(0);
 
-export class ChatSession extends TypedEmitter<SessionEvents> {
+export class ChatSession extends TypedEmitter<ChatEvents> {
   readonly endpoint: ChatEndpoint;
   readonly transcript: Transcript | undefined;
   private readonly historyLimit: number;
