@@ -4,6 +4,7 @@ export type Cell = string | number | undefined;
 
 export function fmt(value: number | undefined, digits = 1): string {
   if (value === undefined || Number.isNaN(value)) return '–';
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(digits);
 }
