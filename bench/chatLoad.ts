@@ -89,7 +89,7 @@ export async function nativeBench(): Promise<string> {
 }
 
 /** Passes of the side-by-side comparison (BENCH_PASSES): on a shared 2-core machine one pass can be noisy. */
-const PASSES = Math.max(1, Number(process.env.BENCH_PASSES ?? 2));
+const PASSES = Math.max(1, Number(process.env.BENCH_PASSES ?? 3));
 
 export async function plainBench(): Promise<string> {
   const haveNcat = ncatAvailable();

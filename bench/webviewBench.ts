@@ -46,7 +46,7 @@ interface PageResult {
 /** Runs in the page: pushes the messages (one 'entries' post each, or one snapshot) and waits until the last is drawn. */
 function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string; mode: 'live' | 'snapshot' }): Promise<PageResult> {
   const peers = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `user${i}`, address: `127.0.0.1:${40000 + i}`, kind: i % 5 === 0 ? 'plain' : 'native' }));
-  const header = { role: 'server', address: '127.0.0.1:65432', lanAddresses: [], state: 'listening', queuePosition: null };
+  const header = { role: 'server', address: '127.0.0.1:65432', lanAddresses: [], state: 'listening', queuePosition: null, status: 'serving :65432' };
   const roster = { seats: 0, active: peers, waiting: [], connections: peers.length };
   const every = Math.floor(args.count / args.thumbnails);
   const entry = (i: number) => {
