@@ -86,6 +86,8 @@ export interface HeaderView {
   self?: PeerView;
   /** Client: my place in line (1 = next), null when seated. */
   queuePosition: number | null;
+  /** The one-line state, the same text as the status bar (`serving :65432 · 2 chatting · 1 waiting`, `#2 in line`). */
+  status: string;
   /** Where logs go; shown when it is not the workspace (no folder open). */
   logDir?: string;
   logNote?: string;

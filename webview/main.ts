@@ -70,7 +70,7 @@ const composer = new Composer(composerRoot, post, (draft) => {
 });
 composer.setDraft(memory.draft);
 
-let currentHeader: HeaderView = { role: 'none', address: '', lanAddresses: [], state: 'idle', queuePosition: null };
+let currentHeader: HeaderView = { role: 'none', address: '', lanAddresses: [], state: 'idle', queuePosition: null, status: '' };
 let currentRoster: RosterView = { seats: 0, active: [], waiting: [], connections: 0 };
 
 function refreshChrome(): void {
@@ -79,7 +79,7 @@ function refreshChrome(): void {
     list.options = { showAddresses };
     list.rerender();
   }
-  header.update(currentHeader, currentRoster);
+  header.update(currentHeader);
   const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
   composer.setPlaceholder(
     !live ? 'Not connected — start a server or connect first.'

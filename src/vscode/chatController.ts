@@ -85,7 +85,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
     const onNotice = (notice: Notice): void => this.postEntries([toNoticeView(notice, this.noticeIds.idOf(notice))]);
     const onRoster = (roster: Roster): void => {
       this.post({ type: 'roster', roster: toRosterView(roster) });
-      this.refreshStatus();
+      this.refreshHeader(); // the header's state line counts who is chatting and waiting
     };
     const onQueue = (): void => this.refreshHeader();
     const onState = (state: EndpointState): void => {
@@ -321,18 +321,23 @@ export class ChatController implements PanelHost, vscode.Disposable {
       state: endpoint?.state ?? 'idle',
       self: endpoint?.self,
       queuePosition: info?.queuePosition?.() ?? null,
+      status: this.statusLine(),
       logDir: location.dir,
       logNote: location.note ?? (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
     });
   }
 
   private refreshStatus(): void {
+    const role: Role = this.current?.role ?? 'none';
+    const state = this.current?.session.endpoint.state ?? 'idle';
+    this.statusBar.update(this.statusLine(), this.unread, role !== 'none' && (state === 'closed' || state === 'reconnecting'));
+  }
+
+  /** One wording for the status bar and the panel header. */
+  private statusLine(): string {
     const info = this.current;
     const endpoint = info?.session.endpoint;
-    const role: Role = info?.role ?? 'none';
-    const state = endpoint?.state ?? 'idle';
-    const text = statusText(role, state, info?.port, endpoint?.roster ?? EMPTY_ROSTER, info?.queuePosition?.() ?? null);
-    this.statusBar.update(text, this.unread, role !== 'none' && (state === 'closed' || state === 'reconnecting'));
+    return statusText(info?.role ?? 'none', endpoint?.state ?? 'idle', info?.port, endpoint?.roster ?? EMPTY_ROSTER, info?.queuePosition?.() ?? null);
   }
 
   private imageUri(savedPath: string): string {

@@ -88,6 +88,7 @@ export interface HeaderFacts {
   state: EndpointState;
   self?: Peer;
   queuePosition: number | null;
+  status: string;
   logDir?: string;
   logNote?: string;
 }
@@ -99,6 +100,7 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
     lanAddresses: facts.lanAddresses,
     state: facts.state,
     queuePosition: facts.queuePosition,
+    status: facts.status,
   };
   if (facts.self) view.self = toPeerView(facts.self);
   if (facts.logDir) view.logDir = facts.logDir;

@@ -1,27 +1,9 @@
 // The header bar: role, address, state, Disconnect/Stop and Open Logs; Start/Connect buttons when idle.
-import type { HeaderView, RosterView, WebviewToHost } from '../../src/webviewApi';
+import type { HeaderView, WebviewToHost } from '../../src/webviewApi';
 import { button } from '../ui';
 import { el } from './entryRow';
 
 type Post = (message: WebviewToHost) => void;
-
-export function stateText(header: HeaderView, roster: RosterView): string {
-  if (header.role === 'none') return 'not connected';
-  switch (header.state) {
-    case 'listening': {
-      const waiting = roster.waiting.length;
-      const chatting = Math.max(0, roster.active.length - 1); // the host is listed first
-      return `serving · ${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}`;
-    }
-    case 'waiting': return header.queuePosition ? `#${header.queuePosition} in line` : 'waiting in line';
-    case 'active': return 'connected';
-    case 'connecting': return 'connecting…';
-    case 'handshaking': return 'joining…';
-    case 'reconnecting': return 'reconnecting…';
-    case 'closed': return header.role === 'server' ? 'stopped' : 'disconnected';
-    default: return header.state;
-  }
-}
 
 export class Header {
   private readonly role = el('span', 'role');
@@ -37,12 +19,12 @@ export class Header {
     root.append(info, this.actions, this.logNote);
   }
 
-  update(header: HeaderView, roster: RosterView): void {
+  update(header: HeaderView): void {
     this.role.textContent = header.role === 'server' ? 'Server' : header.role === 'client' ? 'Client' : 'TCP Chat';
     const me = header.self ? ` as ${header.self.name}` : '';
     const lan = header.role === 'server' && header.lanAddresses.length ? ` — LAN: ${header.lanAddresses.join(', ')}` : '';
     this.address.textContent = header.address ? `${header.address}${me}${lan}` : '';
-    this.state.textContent = stateText(header, roster);
+    this.state.textContent = header.role === 'none' ? 'not connected' : header.status;
     this.state.dataset.state = header.state;
     this.logNote.textContent = header.logNote ?? '';
     this.logNote.hidden = !header.logNote;
