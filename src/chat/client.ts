@@ -136,8 +136,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (header.length - 4 > maxFrame) {
       throw new ChatError('too-long', `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`);
     }
-    writer.urgent(header);
-    // Chunks wait in the bulk lane, so a text sent meanwhile overtakes them.
+    // A text goes out at once. An image message (header + chunks) waits in the bulk lane behind earlier images,
+    // so the server sees one image after another from us, and a text sent meanwhile overtakes them.
+    if (image) writer.queue(header);
+    else writer.urgent(header);
     for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
       writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
     }

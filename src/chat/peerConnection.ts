@@ -58,9 +58,18 @@ function flushAll(): void {
 const OUTBOX_FLUSH_BYTES = 256 * 1024;
 
 
-/** Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes. */
+/**
+ * Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes.
+ * Never more than half the output cap: backpressure must engage well before a slow reader is cut off as stalled.
+ */
 const BULK_HIGH_WATER = 8 * 1024 * 1024;
 const BULK_LOW_WATER = 2 * 1024 * 1024;
+function bulkWaterMarks(maxPendingOutputBytes: number): { high: number; low: number } {
+  return {
+    high: Math.min(BULK_HIGH_WATER, Math.floor(maxPendingOutputBytes / 2)),
+    low: Math.min(BULK_LOW_WATER, Math.floor(maxPendingOutputBytes / 8)),
+  };
+}
 /** A sender waits at most this long (or a third of a heartbeat, so a waiting sender never looks dead). */
 const MAX_SENDER_PAUSE_MS = 5000;
 
@@ -92,6 +101,7 @@ export class PeerConnection {
   private readonly holders = new Set<PeerConnection>();
   private holdTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly bulkWater: { high: number; low: number };
 
   constructor(
     readonly id: number,
@@ -100,6 +110,7 @@ export class PeerConnection {
     private readonly options: ResolvedServerOptions,
     private readonly handlers: PeerHandlers,
   ) {
+    this.bulkWater = bulkWaterMarks(options.maxPendingOutputBytes);
     this.writer = new FrameWriter(socket, {
       maxPendingBytes: options.maxPendingOutputBytes,
       onOverflow: (pending) => this.guard(() => handlers.onOverflow(this, pending)),
@@ -166,14 +177,14 @@ export class PeerConnection {
     if (this.isClosed) return;
     this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
     this.writer.queue(bytes);
-    if (!sender || sender === this || this.heldSenders.has(sender) || this.writer.pendingBytes <= BULK_HIGH_WATER) return;
+    if (!sender || sender === this || this.heldSenders.has(sender) || this.writer.pendingBytes <= this.bulkWater.high) return;
     if (this.heldSenders.size === 0) this.socket.on('drain', this.releaseIfDrained);
     this.heldSenders.add(sender);
     sender.holdFor(this);
   }
 
   private readonly releaseIfDrained = () => {
-    if (this.writer.pendingBytes <= BULK_LOW_WATER) this.releaseSenders();
+    if (this.writer.pendingBytes <= this.bulkWater.low) this.releaseSenders();
   };
 
   private releaseSenders(): void {
