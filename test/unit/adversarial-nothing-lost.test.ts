@@ -14,6 +14,8 @@ import { honestClient, seededRandom, tempDir } from './adversarialHelpers';
 const NATIVE = ['ana', 'bo', 'cy', 'di'];
 const PLAIN = ['pa', 'pe'];
 const ROUNDS = 80;
+/** Operations in the seats run (join, leave, kick, admit, speak, a waiter trying to speak). */
+const STEPS = 200;
 const TOKEN = /(?:m|img):([a-z0-9]+):(\d+)/g;
 
 /** Message tokens in the order they appear in some text (a stream, a log). */
@@ -122,4 +124,80 @@ test('nothing lost: every member gets every other member’s messages exactly on
     assert.ok(images.every((m) => m.image!.bytes.equals(image)), 'byte-identical images');
   }
   t.diagnostic(`${totalSent} messages from ${sent.size} senders (${transients.length} passers-by) checked in ${everyone.length} streams and the log`);
+});
+
+test('nothing lost with seats: under joins, leaves, kicks and admits, members get exactly what was said while they sat, waiters nothing, positions always right', { timeout: 60_000 }, async (t) => {
+  const r = seededRandom(t, 'adversarial-nothing-lost seats');
+  const { server, port } = await startServer({ name: 'host', seats: 2, rateLimit: false });
+  t.after(() => server.close());
+  type Member = Awaited<ReturnType<typeof honestClient>> & { name: string; gone: boolean };
+  const members: Member[] = [];
+  t.after(() => Promise.all(members.filter((m) => !m.gone).map((m) => m.client.close())));
+  let joined = 0;
+  const join = async () => {
+    const name = `u${joined++}`;
+    const member = { ...(await honestClient(port, name)), name, gone: false };
+    members.push(member);
+  };
+  const here = () => members.filter((m) => !m.gone);
+  /** Waits until every client agrees with the server: seated ones are active, waiters know their place. */
+  const settled = async (step: number) => {
+    await waitFor(() => {
+      const roster = server.roster;
+      const active = new Set(roster.active.map((p) => p.name));
+      const waiting = roster.waiting.map((p) => p.name);
+      return here().every((m) => {
+        if (active.has(m.name)) return m.client.state === 'active' && m.client.roster.waiting.length === waiting.length;
+        const place = waiting.indexOf(m.name) + 1;
+        return place > 0 && m.client.state === 'waiting' && m.seen.queue.at(-1) === place;
+      }) && here().length === roster.active.length - 1 + roster.waiting.length;
+    }, () => `step ${step}: clients to agree with the server (server active ${server.roster.active.map((p) => p.name)}, waiting ${server.roster.waiting.map((p) => p.name)}; clients ${here().map((m) => `${m.name}:${m.client.state}#${m.seen.queue.at(-1)}`).join(' ')})`, 5000);
+  };
+
+  for (let i = 0; i < 6; i++) await join();
+  await settled(0);
+  /** What each member should have received: texts said while they sat, in order. */
+  const expected = new Map<string, string[]>();
+  let said = 0;
+  for (let step = 1; step <= STEPS; step++) {
+    const seated = here().filter((m) => m.client.state === 'active');
+    const waiting = here().filter((m) => m.client.state === 'waiting');
+    const op = r.int(10);
+    if (op < 5 && seated.length > 0) {
+      const speaker = r.pick(seated);
+      const text = `said ${said++} by ${speaker.name}`;
+      await speaker.client.send({ text });
+      for (const m of seated) if (m !== speaker) (expected.get(m.name) ?? expected.set(m.name, []).get(m.name)!).push(text);
+      await waitFor(() => seated.every((m) => m === speaker || m.seen.messages.some((x) => x.text === text)), `step ${step}: "${text}" delivered`);
+    } else if (op === 5 && seated.length > 0) {
+      const leaver = r.pick(seated);
+      leaver.gone = true;
+      await leaver.client.close();
+    } else if (op === 6 && waiting.length > 0) {
+      const leaver = r.pick(waiting);
+      leaver.gone = true;
+      await leaver.client.close();
+    } else if (op === 7 && waiting.length > 0) {
+      server.admit(r.pick(waiting).client.self!.id);
+    } else if (op === 8 && seated.length > 0) {
+      const kicked = r.pick(seated);
+      kicked.gone = true;
+      server.kick(kicked.client.self!.id, 'test');
+      await kicked.seen.state('closed');
+    } else if (op === 9 && waiting.length > 0 && r.chance(0.5)) {
+      // A waiter tries to talk: refused locally with a clear error, nothing reaches the room.
+      const eager = r.pick(waiting);
+      await assert.rejects(eager.client.send({ text: `said by a waiter ${eager.name}` }), (e: unknown) => e instanceof Error && /in line/.test(e.message));
+    } else {
+      await join();
+    }
+    await settled(step);
+  }
+
+  // Exactly what was said while each sat, once, in order; waiters and passers-by got nothing else.
+  for (const m of members) {
+    const got = m.seen.messages.filter((x) => !x.own && x.text.startsWith('said ')).map((x) => x.text);
+    assert.deepEqual(got, expected.get(m.name) ?? [], `${m.name}'s messages`);
+  }
+  t.diagnostic(`${said} messages, ${members.length} members over ${STEPS} steps`);
 });
