@@ -45,7 +45,9 @@ export async function runAgainst(start: () => Promise<ServerChild>, shape: Shape
   let server: ServerChild | undefined;
   try {
     server = await start();
-    return await runWorkload(shape, factory(server.port));
+    const cpuBefore = server.cpuSeconds();
+    const result = await runWorkload(shape, factory(server.port));
+    return { ...result, serverCpu: server.cpuSeconds() - cpuBefore };
   } catch (error) {
     return failed(shape, error);
   } finally {
@@ -58,7 +60,7 @@ export function failed(shape: Shape, error: unknown): WorkloadResult {
   return { shape, sent: 0, expected: 0, delivered: 0, lost: NaN, corrupted: NaN, duplicates: NaN, outOfOrder: NaN, droppedClients: NaN, deliveriesPerSec: NaN, p50: NaN, p99: NaN, max: NaN, seconds: NaN, note };
 }
 
-export const RESULT_HEADER = ['workload', 'server', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'corrupt', 'dup/reorder', 'cut off', '× ncat deliv/s', '× ncat p99'];
+export const RESULT_HEADER = ['workload', 'server', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'corrupt', 'dup/reorder', 'cut off', 'server CPU s', '× ncat deliv/s', '× ncat p99'];
 
 export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResult): Cell[] {
   const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) ? fmt(a / b, 2) : '–');
@@ -73,6 +75,7 @@ export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResul
     r.corrupted,
     r.duplicates + r.outOfOrder,
     r.droppedClients,
+    r.serverCpu === undefined ? undefined : fmt(r.serverCpu, 2),
     ncat && ncat !== r ? ratio(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
     ncat && ncat !== r ? ratio(r.p99, ncat.p99) : '–',
   ];

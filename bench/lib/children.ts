@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 const live = new Set<number>();
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 let handlersInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -33,6 +35,8 @@ export interface ServerChild {
   readonly pid: number;
   /** Resident set size of the server process, from /proc (works for ncat and node alike). */
   rssBytes(): number;
+  /** CPU seconds (user + system) the server process has used so far, from /proc. */
+  cpuSeconds(): number;
   /** Everything the child printed (bounded tail), for error messages. */
   output(): string;
   /** Writes a line to the child's stdin and resolves with the first new output line matching `answer`. */
@@ -128,6 +132,11 @@ export async function startServer(
     rssBytes: () => {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return match ? Number(match[1]) * 1024 : NaN;
+    },
+    cpuSeconds: () => {
+      // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks; the name field may hold spaces, so cut after ')'.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     output: () => output,
     ask: async (line, answer, askTimeoutMs = 10_000) => {

@@ -41,6 +41,8 @@ export interface WorkloadResult {
   p99: number;
   max: number;
   seconds: number;
+  /** CPU seconds the server process spent on the whole run (set by the caller, which owns the process). */
+  serverCpu?: number;
   note?: string;
 }
 
