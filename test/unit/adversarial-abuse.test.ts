@@ -269,3 +269,32 @@ test('abuse: wrong passwords, repeated, never get in and never crash the server'
   assert.equal(member.state, 'active');
   await member.close();
 });
+
+test('abuse: a stream of images to a session without a log keeps its memory bounded', { timeout: 60_000 }, async (t) => {
+  // Sessions run without a transcript when the log cannot be opened or with `--no-log`: then no image is ever
+  // saved, and a peer sending big images at the rate limit must not grow the history without bound.
+  const { server, port } = await startServer({ name: 'Host', rateLimit: false });
+  t.after(() => server.close());
+  const receiver = new ChatClient({ host: '127.0.0.1', port, name: 'receiver' });
+  await receiver.connect();
+  const session = new ChatSession(receiver); // no transcript
+  t.after(() => session.close());
+  const sender = await honestClient(port, 'sender');
+  t.after(() => sender.client.close());
+
+  const image = bigPng(4 * 1024 * 1024);
+  const count = 24; // 96 MiB in all
+  let received = 0;
+  session.on('message', (m) => { if (m.image) received++; });
+  for (let i = 0; i < count; i++) {
+    await sender.client.send({ image, text: `big ${i}` });
+    await sender.client.flushed(20_000);
+  }
+  await waitFor(() => received === count, () => `all ${count} images (${received})`, 30_000);
+  const retained = session.history.reduce((sum, e) => sum + (e.kind === 'message' && e.message.image ? e.message.image.bytes.length : 0), 0);
+  t.diagnostic(`image bytes retained in history: ${(retained / 2 ** 20).toFixed(0)} MiB of ${(count * image.length) / 2 ** 20} MiB received`);
+  assert.ok(retained <= 64 * 1024 * 1024, `history keeps ${(retained / 2 ** 20).toFixed(0)} MiB of image bytes (bound 64 MiB)`);
+  // The history still lists every image (type and size), just not every image's bytes.
+  assert.equal(session.history.filter((e) => e.kind === 'message' && e.message.image).length, count);
+  assert.ok(session.history.every((e) => e.kind !== 'message' || !e.message.image || e.message.image.size === image.length));
+});
