@@ -298,3 +298,24 @@ test('abuse: a stream of images to a session without a log keeps its memory boun
   assert.equal(session.history.filter((e) => e.kind === 'message' && e.message.image).length, count);
   assert.ok(session.history.every((e) => e.kind !== 'message' || !e.message.image || e.message.image.size === image.length));
 });
+
+test('abuse: an nc user pastes a 1 MB line — it is cut with a notice, the next line is normal; telnet bytes stripped, bad UTF-8 replaced', async (t) => {
+  const { server, port } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const watcher = await honestClient(port, 'watcher');
+  t.after(() => watcher.client.close());
+  const nc = await RawPlainClient.join(port, 'paster');
+  nc.write(`${'p'.repeat(1024 * 1024)}\nafter the paste\n`);
+  await nc.waitText(/longer than 16 KB; the rest of it was cut/);
+  await watcher.seen.message((m) => m.text === 'after the paste', 'the next line, whole');
+  const cut = textsFrom(watcher.seen, 'paster')[0];
+  assert.ok(cut.length <= 16 * 1024 && /^p+$/.test(cut), `the first 16 KB of the paste (${cut.length} chars)`);
+  assert.equal(textsFrom(watcher.seen, 'paster').length, 2, 'the rest of the paste did not become more messages');
+  // Telnet negotiation, NULs, DEL and invalid UTF-8 in a line: delivered as text, never as raw control bytes.
+  nc.write(Buffer.concat([Buffer.from([0xff, 0xfb, 0x01, 0xff, 0xfd, 0x03]), Buffer.from('junk\u0000\u007f'), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.from(' end\r\n')]));
+  const junk = await watcher.seen.message((m) => m.from.name === 'paster' && m.text.endsWith(' end'), 'the junk line');
+  assert.doesNotMatch(junk.text, /[\u00ff\u00fb\u00fd]/, 'telnet negotiation bytes are not part of the text');
+  assert.match(junk.text, /^junk/);
+  assert.ok(junk.text.includes('\ufffd'), 'invalid UTF-8 replaced');
+  nc.close();
+});
