@@ -4,13 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { connect } from 'node:net';
 import { ChatClient } from '../../src/chat/client';
 import { ChatServer } from '../../src/chat/server';
 import { ChatSession } from '../../src/chat/session';
 import { Transcript } from '../../src/chat/transcript';
 import { FrameType, MAX_IMAGE_CHUNK } from '../../src/chat/protocol';
 import { EventRecorder, bigPng } from './clientHelpers';
-import { RawNativeClient, RawPlainClient, pngLike, startServer, waitFor } from './helpers';
+import { RawNativeClient, RawPlainClient, delay, pngLike, startServer, waitFor } from './helpers';
 import { honestClient, listTree, tempDir, textsFrom } from './adversarialHelpers';
 
 test('faults: a sender killed mid-image — the partial image is dropped, nothing saved, the others chat on', async (t) => {
@@ -248,4 +249,29 @@ test('faults: the log folder is replaced by a file mid-chat — an error notice,
   await alice.client.send({ text: 'after' });
   await view.message((m) => m.text === 'after', 'the message after repair');
   await waitFor(() => fs.existsSync(logFile) && /alice \(127\.0\.0\.1:\d+\): after/.test(fs.readFileSync(logFile, 'utf8')), 'logging to resume', 3000);
+});
+
+test('faults: stopping the server while peers stall, dribble, upload and wait finishes (no hang) and tells those who listen', async (t) => {
+  const { server, port } = await startServer({ name: 'Host', seats: 1, maxConnections: 6 });
+  const member = await honestClient(port, 'member');
+  const waiter = await honestClient(port, 'waiter');
+  t.after(() => Promise.all([member.client.close(), waiter.client.close()]));
+  const sloth = await RawNativeClient.join(port, 'sloth'); // waiting, and never reads again
+  sloth.socket.pause();
+  const uploader = await RawNativeClient.join(port, 'uploader'); // mid-image (waiting: refused, but bytes keep coming)
+  uploader.say('half', { ref: 9, image: { mime: 'image/png', size: 10 * 1024 * 1024 } });
+  const halfOpen = await RawNativeClient.connect(port); // preamble sent, no Hello
+  const extra = await RawPlainClient.connect(port); // the 6th connection
+  const refused = connect(port, '127.0.0.1'); // over the limit: told so, then closed
+  refused.on('error', () => undefined);
+  t.after(() => { for (const s of [sloth, uploader, halfOpen, extra]) s.close(); refused.destroy(); });
+  await waitFor(() => server.roster.connections >= 6, 'six connections');
+
+  const closing = server.close('maintenance');
+  const finished = await Promise.race([closing.then(() => true), delay(8000).then(() => false)]);
+  assert.ok(finished, 'close() resolved: stalled and half-open peers are cut, not waited for forever');
+  assert.equal(server.state, 'closed');
+  await member.seen.notice((n) => /maintenance/.test(n.text), 'the member is told why');
+  await waiter.seen.notice((n) => /maintenance/.test(n.text), 'the waiter is told why');
+  await waitFor(() => member.client.state === 'closed' && waiter.client.state === 'closed', 'clients closed (no reconnect asked)');
 });
