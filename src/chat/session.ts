@@ -15,7 +15,11 @@ import {
 } from './events';
 import type { Transcript } from './transcript';
 
-/** A message as history keeps it: once its image is saved, the bytes are dropped (empty) and `size` remains. */
+/**
+ * A message as history keeps it: image bytes are always dropped (empty) and `size` remains. A panel shows a saved
+ * image from its file; an unsaved one (no log, or the save failed) cannot be shown again, and keeping its bytes
+ * would let a peer grow our memory by 25 MiB per image for 10,000 entries.
+ */
 export interface HistoryMessage extends ChatMessage {
   image?: ImageData & { size: number };
 }
@@ -172,9 +176,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 /** The history copy of a message: saved images keep path, type and size, not their bytes. */
 function forHistory(message: ChatMessage): HistoryMessage {
   if (!message.image) return message as HistoryMessage;
-  const size = message.image.bytes.length;
-  const bytes = message.image.savedPath ? NO_BYTES : message.image.bytes;
-  return { ...message, image: { ...message.image, bytes, size } };
+  return { ...message, image: { ...message.image, bytes: NO_BYTES, size: message.image.bytes.length } };
 }
 
 /** `/who`: who chats and who waits, in order. */

@@ -112,12 +112,18 @@ test('images are saved before listeners see the message; history keeps path and 
   assert.equal(entry.message.image?.bytes.length, 0);
 });
 
-test('without a transcript, history keeps image bytes (nothing else holds them)', () => {
+test('without a transcript, history keeps the image size and type but not its bytes (memory stays bounded)', () => {
   const endpoint = new FakeEndpoint();
   const session = new ChatSession(endpoint);
+  let live: Buffer | undefined;
+  session.on('message', (m) => { live = m.image?.bytes; });
   endpoint.fire('message', message({ image: { mime: 'image/png', bytes: PNG } }));
   const [entry] = session.history;
-  assert.ok(entry.kind === 'message' && entry.message.image?.bytes.equals(PNG) && entry.message.image.size === PNG.length);
+  assert.ok(live?.equals(PNG), 'live listeners still get the bytes');
+  assert.ok(entry.kind === 'message' && entry.message.image?.bytes.length === 0);
+  assert.equal(entry.message.image?.size, PNG.length);
+  assert.equal(entry.message.image?.mime, 'image/png');
+  assert.equal(entry.message.image?.savedPath, undefined);
   assert.equal(session.transcript, undefined);
 });
 
