@@ -83,7 +83,8 @@ test('nothing lost: every member gets every other member’s messages exactly on
       await visitor.client.flushed(5000);
       await visitor.client.close();
     }
-    await delay(60 + r.int(40));
+    // ≥ 100 ms a round keeps every member under the default rate limit (10 messages/s sustained).
+    await delay(100 + r.int(40));
   }
 
   const everyone = [...NATIVE, ...PLAIN, 'host'];
