@@ -319,3 +319,18 @@ test('abuse: an nc user pastes a 1 MB line — it is cut with a notice, the next
   assert.ok(junk.text.includes('\ufffd'), 'invalid UTF-8 replaced');
   nc.close();
 });
+
+test('abuse: names that only look like the host’s (case, spaces, invisible characters, fullwidth letters) cannot pass for it', async (t) => {
+  const { server, port } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const lookalikes = ['host', ' Host ', 'Ho\u200bst', 'H\u00adost', 'Host\u200d', '\u202eHost', 'Ｈｏｓｔ', 'Ｈost', 'ＨＯＳＴ'];
+  for (const requested of lookalikes) {
+    const peer = await RawNativeClient.join(port, requested);
+    const given = peer.of(FrameType.Welcome)[0].body.you.name;
+    // What a reader sees: compatibility forms (fullwidth letters) read as the plain letters, case aside.
+    const readsAs = given.normalize('NFKC').toLowerCase();
+    assert.notEqual(readsAs, 'host', `${JSON.stringify(requested)} became ${JSON.stringify(given)}, which reads as the host's name`);
+    peer.close();
+    await waitFor(() => server.roster.active.length === 1, 'the lookalike gone');
+  }
+});
