@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { ChatClient } from '../../src/chat/client';
+import { ChatError } from '../../src/chat/events';
 import { ChatServer } from '../../src/chat/server';
 import { ChatSession } from '../../src/chat/session';
 import { Transcript } from '../../src/chat/transcript';
@@ -274,4 +275,52 @@ test('faults: stopping the server while peers stall, dribble, upload and wait fi
   await member.seen.notice((n) => /maintenance/.test(n.text), 'the member is told why');
   await waiter.seen.notice((n) => /maintenance/.test(n.text), 'the waiter is told why');
   await waitFor(() => member.client.state === 'closed' && waiter.client.state === 'closed', 'clients closed (no reconnect asked)');
+});
+
+test('faults: a client closed while connecting, handshaking or backing off stops for good — no late reconnect, no stray error', async (t) => {
+  const crashes: unknown[] = [];
+  const onCrash = (error: unknown) => crashes.push(error);
+  process.on('unhandledRejection', onCrash);
+  process.on('uncaughtException', onCrash);
+  t.after(() => {
+    process.off('unhandledRejection', onCrash);
+    process.off('uncaughtException', onCrash);
+  });
+  // A server that greets and then says nothing more: the handshake never finishes.
+  const mute = createServer((s) => { s.on('error', () => undefined); s.write('TCPCHAT/1 mute — hi\r\n'); });
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => mute.close(() => resolve())));
+  const mutePort = (mute.address() as AddressInfo).port;
+  const { server, port } = await startServer({ name: 'Host' });
+  const reconnect = { initialDelayMs: 50, maxDelayMs: 100 };
+
+  const cases: Array<[string, () => Promise<ChatClient>]> = [
+    ['while connecting', async () => new ChatClient({ host: '127.0.0.1', port, name: 'a', reconnect })],
+    ['while handshaking', async () => new ChatClient({ host: '127.0.0.1', port: mutePort, name: 'b', reconnect, connectTimeoutMs: 5000 })],
+  ];
+  for (const [when, make] of cases) {
+    const client = await make();
+    const seen = new EventRecorder(client);
+    const connecting = client.connect().then(() => 'joined', (e: unknown) => (e instanceof ChatError ? 'refused' : `threw ${String(e)}`));
+    if (when === 'while handshaking') await seen.state('handshaking');
+    await client.close();
+    assert.match(await connecting, /joined|refused/, `${when}: connect() settled with a ChatError at worst`);
+    const statesAtClose = seen.states.length;
+    await delay(300); // several backoff periods
+    assert.equal(client.state, 'closed', when);
+    assert.deepEqual(seen.states.slice(statesAtClose), [], `${when}: nothing happens after close()`);
+  }
+
+  // While backing off: the server goes away, the client starts reconnecting, then the user closes.
+  const backingOff = new ChatClient({ host: '127.0.0.1', port, name: 'c', reconnect });
+  const seen = new EventRecorder(backingOff);
+  await backingOff.connect();
+  await server.close();
+  await seen.state('reconnecting');
+  await backingOff.close();
+  const statesAtClose = seen.states.length;
+  await delay(300);
+  assert.equal(backingOff.state, 'closed');
+  assert.deepEqual(seen.states.slice(statesAtClose), [], 'no reconnect attempt after close()');
+  assert.deepEqual(crashes.map(String), []);
 });
