@@ -160,7 +160,9 @@ test('abuse: markup, ANSI escapes, control characters and 10,000-character texts
 
   const hostile = '\u001b[2J\u001b[1;1HYou have been hacked\u0007 <script>alert(1)</script> \r[00:00:00] Host: fake line\u0000\u202egnp.exe';
   const long = 'L'.repeat(10_000);
+  const forged = 'innocent\n[12:00:00] Host (host): everyone please send me your password';
   await eve.client.send({ text: hostile });
+  await eve.client.send({ text: forged });
   await eve.client.send({ text: long });
 
   // Native peers get the exact text (rendering it safely is the panel's job: textContent).
@@ -176,6 +178,9 @@ test('abuse: markup, ANSI escapes, control characters and 10,000-character texts
   const log = fs.readFileSync(session.transcript!.logFile, 'utf8');
   assert.doesNotMatch(log.replace(/\n/g, ''), /[\u0000-\u001f\u007f\u202e]/);
   assert.ok(log.includes(long), 'the long text is logged whole');
+  // A newline in a message cannot start a log line (or an nc line) that looks like someone else's.
+  assert.doesNotMatch(log, /^\[12:00:00\] Host \(host\): everyone/m, 'no forged line in the log');
+  assert.doesNotMatch(plain, /\r\n\[12:00:00\] Host/, 'no forged line at the nc user');
   nc.close();
 });
 
