@@ -127,9 +127,9 @@ test('nothing lost: every member gets every other member’s messages exactly on
   t.diagnostic(`${totalSent} messages from ${sent.size} senders (${transients.length} passers-by) checked in ${everyone.length} streams and the log`);
 });
 
-test('nothing lost with seats: under joins, leaves, kicks and admits, members get exactly what was said while they sat, waiters nothing, positions always right', { timeout: 60_000 }, async (t) => {
+test('nothing lost with seats: under joins, leaves, kicks, admits and seat changes, members get exactly what was said while they sat, waiters nothing, positions always right', { timeout: 60_000 }, async (t) => {
   const r = seededRandom(t, 'adversarial-nothing-lost seats');
-  const { server, port } = await startServer({ name: 'host', seats: 2, rateLimit: false });
+  const { server, port, events } = await startServer({ name: 'host', seats: 2, rateLimit: false });
   t.after(() => server.close());
   type Member = Awaited<ReturnType<typeof honestClient>> & { name: string; gone: boolean };
   const members: Member[] = [];
@@ -163,12 +163,15 @@ test('nothing lost with seats: under joins, leaves, kicks and admits, members ge
   for (let step = 1; step <= STEPS; step++) {
     const seated = here().filter((m) => m.client.state === 'active');
     const waiting = here().filter((m) => m.client.state === 'waiting');
-    const op = r.int(10);
+    const op = r.int(11);
     if (op < 5 && seated.length > 0) {
       const speaker = r.pick(seated);
       const text = `said ${said++} by ${speaker.name}`;
       await speaker.client.send({ text });
       for (const m of seated) if (m !== speaker) (expected.get(m.name) ?? expected.set(m.name, []).get(m.name)!).push(text);
+      // The server decides the recipients when it relays: wait for that (the host sees every broadcast) before
+      // the next step can change who is seated.
+      await waitFor(() => events.messages.some((x) => x.text === text), `step ${step}: "${text}" relayed`);
       await waitFor(() => seated.every((m) => m === speaker || m.seen.messages.some((x) => x.text === text)), `step ${step}: "${text}" delivered`);
     } else if (op === 5 && seated.length > 0) {
       const leaver = r.pick(seated);
@@ -185,6 +188,12 @@ test('nothing lost with seats: under joins, leaves, kicks and admits, members ge
       kicked.gone = true;
       server.kick(kicked.client.self!.id, 'test');
       await kicked.seen.state('closed');
+    } else if (op === 10) {
+      // The host changes the number of seats while people chat and wait (more seats admit waiters in order).
+      server.setSeats(1 + r.int(3));
+    } else if (op === 10) {
+      // The host changes the number of seats while people chat and wait (more seats admit waiters in order).
+      server.setSeats(1 + r.int(3));
     } else if (op === 9 && waiting.length > 0 && r.chance(0.5)) {
       // A waiter tries to talk: refused locally with a clear error, nothing reaches the room.
       const eager = r.pick(waiting);
