@@ -81,14 +81,24 @@ export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResul
   ];
 }
 
+/** ncat's results per shape from the plain section of this run, for the native table's ratio columns. */
+const ncatRuns = new Map<string, WorkloadResult[]>();
+
+/** The median pass of ncat for a shape (by p99), if the plain section ran first. */
+function ncatReference(shape: Shape): WorkloadResult | undefined {
+  const runs = (ncatRuns.get(shape.name) ?? []).filter((r) => !r.note).sort((a, b) => a.p99 - b.p99);
+  return runs[Math.floor(runs.length / 2)];
+}
+
 export async function nativeBench(): Promise<string> {
   const rows: Cell[][] = [];
   for (const shape of selectedShapes()) {
     const result = await runAgainst(() => startOurs(), shape, (port) => nativeDriver(port));
-    rows.push(resultRow('tcp-chat (native ChatClient)', result));
+    rows.push(resultRow('tcp-chat (native ChatClient)', result, ncatReference(shape)));
     console.log(`  ${shape.name}: done`);
   }
-  return printTable('Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)', RESULT_HEADER, rows);
+  const note = ncatRuns.size ? ' — ratios against the median ncat --chat pass of the plain-text section above' : '';
+  return printTable(`Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)${note}`, RESULT_HEADER, rows);
 }
 
 /** Passes of the side-by-side comparison (BENCH_PASSES): on a shared 2-core machine one pass can be noisy. */
@@ -104,6 +114,7 @@ export async function plainBench(): Promise<string> {
       let ncat: WorkloadResult | undefined;
       if (haveNcat) {
         ncat = await runAgainst(startNcat, shape, (port) => plainDriver(port, 'ncat'));
+        ncatRuns.set(shape.name, [...(ncatRuns.get(shape.name) ?? []), ncat]);
         rows.push(resultRow(`ncat --chat${label}`, ncat));
       }
       const ours = await runAgainst(() => startOurs(), shape, (port) => plainDriver(port, 'ours'));
