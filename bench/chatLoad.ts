@@ -1,7 +1,7 @@
-// Plain-text workloads W1–W3, side by side: ncat --chat and our server (its nc/telnet adapter), both in child
-// processes, driven by the same plain-text load generator.
+// Workloads W1–W3: plain-text peers side by side against ncat --chat and our server (its nc/telnet adapter), and
+// the same shapes with the native ChatClient. Servers run in child processes; one load generator drives both.
 import { spawnSync } from 'node:child_process';
-import { freePort, sleep, startServer, type ServerChild } from './lib/children';
+import { freePort, startServer, type ServerChild } from './lib/children';
 import { nativeDriver } from './lib/nativeDriver';
 import { plainDriver } from './lib/plainDriver';
 import { fmt, printTable, type Cell } from './lib/table';
@@ -25,9 +25,10 @@ export function ncatAvailable(): boolean {
 
 export async function startNcat(): Promise<ServerChild> {
   const port = await freePort();
-  const server = await startServer('ncat --chat', 'ncat', ['--chat', '-l', '127.0.0.1', String(port), '--max-conns', '2000'], port);
-  await sleep(200); // let ncat finish with the readiness probe's connection before the first real client
-  return server;
+  // Ready when ncat says so (-v): a connect probe is no good, ncat can quit on a client that leaves before accept.
+  return startServer('ncat --chat', 'ncat', ['-v', '--chat', '-l', '127.0.0.1', String(port), '--max-conns', '2000'], port, {
+    waitForLine: /Listening on 127\.0\.0\.1:\d+/,
+  });
 }
 
 export async function startOurs(extra: string[] = []): Promise<ServerChild> {
