@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
 import { ChatClient } from '../../src/chat/client';
 import { ChatError } from '../../src/chat/events';
 import { ChatSession } from '../../src/chat/session';
@@ -338,4 +339,36 @@ test('abuse: names that only look like the host’s (case, spaces, invisible cha
     peer.close();
     await waitFor(() => server.roster.active.length === 1, 'the lookalike gone');
   }
+});
+
+test('abuse: terminal escapes from a peer never reach the tcp-chat CLI’s terminal (serve and connect)', { timeout: 30_000 }, async (t) => {
+  const cli = path.resolve(__dirname, '../../../dist/cli.js');
+  assert.ok(fs.existsSync(cli), `${cli} is missing: build it first (node esbuild.mjs)`);
+  const cwd = tempDir(t, 'cliescape');
+  const start = (args: string[]) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '' } });
+    const out = { text: '' };
+    child.stdout.on('data', (d: Buffer) => (out.text += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (out.text += d.toString('utf8')));
+    t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+    return { child, out };
+  };
+  const serve = start(['serve', '--port', '0', '--no-log']);
+  const port = Number((await waitFor(() => /Listening on 127\.0\.0\.1:(\d+)/.exec(serve.out.text), 'the server to listen', 10_000))[1]);
+  const watcher = start(['connect', `127.0.0.1:${port}`, '--name', 'watcher', '--no-log']);
+  await waitFor(() => /watcher/.test(serve.out.text), 'the watcher to join', 10_000);
+
+  const evil = await RawNativeClient.join(port, '\u001b[31mEvil\u0007');
+  // Set the window title, clear the screen, ring the bell, an 8-bit CSI, a bidi override, a fake next line.
+  evil.say('\u001b]0;pwned\u0007\u001b[2J\u0007 hello \u009b31m \u202e evil\r[00:00:00] Server: forged');
+  evil.sendImage(PNG_1X1, { ref: 2, text: '\u001b[5mblink' });
+  for (const [who, p] of [['serve', serve], ['connect', watcher]] as const) {
+    await waitFor(() => /hello/.test(p.out.text) && /blink/.test(p.out.text), `${who} to print the hostile lines`, 10_000);
+    assert.doesNotMatch(p.out.text, /[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/, `${who}: no raw control characters`);
+    assert.match(p.out.text, /\\x1b\]0;pwned\\x07/, `${who}: the escape is shown, not obeyed`);
+    assert.doesNotMatch(p.out.text, /^\[00:00:00\] Server: forged/m, `${who}: no forged line`);
+  }
+  evil.close();
+  watcher.child.stdin.end();
+  serve.child.kill('SIGTERM');
 });
