@@ -51,7 +51,9 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
  */
 export function sanitizeName(raw: string, maxLength = 32): string | undefined {
   const cleaned = raw
-    .normalize('NFC')
+    // NFKC folds look-alikes such as fullwidth letters (Ｈｏｓｔ → Host), so they collide with the real name
+    // and get a suffix instead of passing for someone else.
+    .normalize('NFKC')
     .replace(/[^\p{L}\p{M}\p{N}\s\-_.]/gu, '')
     .replace(/\s+/gu, ' ')
     .trim();
