@@ -324,3 +324,34 @@ test('faults: a client closed while connecting, handshaking or backing off stops
   assert.deepEqual(seen.states.slice(statesAtClose), [], 'no reconnect attempt after close()');
   assert.deepEqual(crashes.map(String), []);
 });
+
+test('faults: the host kicks a member in the middle of an image — the others drop the partial, nothing is saved, the room goes on', async (t) => {
+  const dir = tempDir(t, 'kickmid');
+  const { server, port } = await startServer({ name: 'Host' });
+  const hostSession = new ChatSession(server, { transcript: Transcript.open(path.join(dir, 'host')) });
+  t.after(() => hostSession.close());
+  const viewer = await honestClient(port, 'viewer');
+  t.after(() => viewer.client.close());
+  const watcher = await RawNativeClient.join(port, 'watcher');
+  const uploader = await RawNativeClient.join(port, 'uploader');
+  const image = pngLike(512 * 1024);
+  uploader.say('incoming', { ref: 5, image: { mime: 'image/png', size: image.length } });
+  uploader.send({ type: FrameType.ImageChunk, ref: 5, bytes: image.subarray(0, MAX_IMAGE_CHUNK) });
+  const header = await watcher.waitFrame(FrameType.Message, (f) => f.body.from?.name === 'uploader' && f.body.image !== undefined);
+  await waitFor(() => watcher.of(FrameType.ImageChunk).some((f) => f.ref === header.body.ref), 'the first chunk relayed');
+
+  server.kick(uploader.of(FrameType.Welcome)[0].body.you.id, 'spam');
+  // The rest of the image keeps coming from the kicked socket for a moment: it must go nowhere.
+  for (let at = MAX_IMAGE_CHUNK; at < image.length; at += MAX_IMAGE_CHUNK) {
+    uploader.send({ type: FrameType.ImageChunk, ref: 5, bytes: image.subarray(at, at + MAX_IMAGE_CHUNK) });
+  }
+  await watcher.waitFrame(FrameType.ImageAbort, (f) => f.ref === header.body.ref);
+  await uploader.waitNotice(/removed from the room by the host: spam/);
+  await uploader.waitClosed(5000);
+  await viewer.client.send({ text: 'after the kick' });
+  await waitFor(() => watcher.messages().some((m) => m.text === 'after the kick'), 'the room goes on');
+  assert.equal(viewer.seen.messages.some((m) => m.image), false, 'no partial image delivered');
+  assert.equal(watcher.imageBytes(header.body.ref).length < image.length, true, 'the watcher never got the whole image');
+  assert.deepEqual(listTree(dir).filter((f) => !/chat_log_/.test(f)), [], 'nothing but the log was written');
+  watcher.close();
+});
