@@ -9,6 +9,7 @@ import type { EntryView, HeaderView, HostToWebview, NoticeView, Role, WebviewToH
 import { ChatPanel, type PanelHost } from './chatPanel';
 import { logLocation, readSettings } from './settings';
 import { ChatStatusBar } from './statusBar';
+import { plainNotificationText } from './notifications';
 import { mergeByTime, mentions, NoticeIds, statusText, toEntryView, toHeaderView, toMessageView, toNoticeView, toRosterView } from './viewModel';
 
 /** What only a server can do; ChatServer provides it. */
@@ -134,7 +135,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
   /** A red panel line plus an error notification (not awaited: commands must return promptly). */
   reportError(text: string, code?: string): void {
     this.localNotice('error', text, code);
-    void vscode.window.showErrorMessage(text);
+    void vscode.window.showErrorMessage(plainNotificationText(text));
   }
 
   localNotice(level: Notice['level'], text: string, code?: string): void {
@@ -270,7 +271,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
     if (now - this.lastNotificationAt < 3000) return;
     this.lastNotificationAt = now;
     const what = message.text ? message.text.slice(0, 120) : 'sent an image';
-    void vscode.window.showInformationMessage(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`, 'Open Chat').then((choice) => {
+    void vscode.window.showInformationMessage(plainNotificationText(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`), 'Open Chat').then((choice) => {
       if (choice) this.showPanel();
     });
   }

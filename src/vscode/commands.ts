@@ -13,6 +13,7 @@ import type { ChatController } from './chatController';
 import { registerMessagingCommands } from './messaging';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
 import { logLocation, osUserName, Passwords, readSettings } from './settings';
+import { plainNotificationText } from './notifications';
 import { hostPortText, lanAddresses } from './viewModel';
 
 export interface StartServerArgs { port?: number; host?: string; seats?: number; name?: string; password?: string }
@@ -46,7 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     if (ask) {
       const what = info.role === 'server' ? `You are hosting a chat on ${info.address}.` : `You are connected to ${info.address}.`;
       const action = info.role === 'server' ? 'Stop Server' : 'Disconnect';
-      const choice = await vscode.window.showWarningMessage(`${what} ${action} and ${next}?`, { modal: true }, action);
+      const choice = await vscode.window.showWarningMessage(plainNotificationText(`${what} ${action} and ${next}?`), { modal: true }, action);
       if (choice !== action) return false;
     }
     await controller.stop(info.role === 'server' ? 'The host stopped the server.' : 'left');
@@ -66,7 +67,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   function reportFailure(session: ChatSession, error: unknown): void {
     const text = errorText(error);
     const shown = session.history.some((e) => e.kind === 'notice' && e.notice.level === 'error' && e.notice.text === text);
-    if (shown) void vscode.window.showErrorMessage(text);
+    if (shown) void vscode.window.showErrorMessage(plainNotificationText(text));
     else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
   }
 

@@ -7,6 +7,7 @@ import { parseInput } from '../chat/commands';
 import { ChatError } from '../chat/events';
 import { checkImage, formatBytes } from '../chat/images';
 import type { ChatController } from './chatController';
+import { plainNotificationText } from './notifications';
 import { logLocation, readSettings } from './settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
@@ -48,7 +49,7 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
     try {
       await session.send(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showErrorMessage(plainNotificationText(error instanceof Error ? error.message : String(error)));
     }
   }
 
