@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ChatClient } from '../../src/chat/client';
 import { ChatError } from '../../src/chat/events';
 import { ChatServer } from '../../src/chat/server';
@@ -354,4 +354,41 @@ test('faults: the host kicks a member in the middle of an image — the others d
   assert.equal(watcher.imageBytes(header.body.ref).length < image.length, true, 'the watcher never got the whole image');
   assert.deepEqual(listTree(dir).filter((f) => !/chat_log_/.test(f)), [], 'nothing but the log was written');
   watcher.close();
+});
+
+test('faults: a connection the network silences (no FIN, no RST) is dropped by the heartbeat; the client reconnects and the line moves on', async (t) => {
+  const { server, port, events } = await startServer({ name: 'Host', seats: 1, heartbeatIntervalMs: 300 });
+  t.after(() => server.close());
+  // A proxy whose first connection can be silenced in both directions, like a Wi-Fi drop; later ones pass.
+  let silenced = false;
+  let first = true;
+  const sockets: Socket[] = [];
+  const proxy = createServer((inbound) => {
+    const outbound = connect(port, '127.0.0.1');
+    sockets.push(inbound, outbound);
+    inbound.on('error', () => undefined);
+    outbound.on('error', () => undefined);
+    const mute = first;
+    first = false;
+    inbound.on('data', (d) => { if (!(mute && silenced)) outbound.write(d); });
+    outbound.on('data', (d) => { if (!(mute && silenced)) inbound.write(d); });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.after(() => { for (const s of sockets) s.destroy(); return new Promise<void>((resolve) => proxy.close(() => resolve())); });
+  const alice = new ChatClient({ host: '127.0.0.1', port: (proxy.address() as AddressInfo).port, name: 'alice', heartbeatIntervalMs: 300, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+  const aliceSeen = new EventRecorder(alice);
+  t.after(() => alice.close());
+  await alice.connect();
+  const bob = await honestClient(port, 'bob');
+  t.after(() => bob.client.close());
+  await bob.seen.position(1);
+
+  silenced = true;
+  await aliceSeen.state('reconnecting'); // the client noticed the silent server
+  await waitFor(() => events.notices.some((n) => n.code === 'heartbeat' && /alice/.test(n.text)), 'the server to drop the silent ghost', 5000);
+  await bob.seen.state('active'); // the seat the ghost held passed on
+  await waitFor(() => alice.state === 'waiting', () => `alice back, in line (state ${alice.state})`, 5000);
+  await waitFor(() => server.roster.active.length === 2 && server.roster.waiting.length === 1, 'one seated, one waiting, no ghost');
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Host', 'bob']);
+  assert.equal(server.roster.connections, 2, 'the ghost connection is gone');
 });
