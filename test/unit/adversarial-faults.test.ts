@@ -252,7 +252,7 @@ test('faults: the log folder is replaced by a file mid-chat — an error notice,
   await waitFor(() => fs.existsSync(logFile) && /alice \(127\.0\.0\.1:\d+\): after/.test(fs.readFileSync(logFile, 'utf8')), 'logging to resume', 3000);
 });
 
-test('faults: stopping the server while peers stall, dribble, upload and wait finishes (no hang) and tells those who listen', async (t) => {
+test('faults: stopping the server while peers stall, dribble, upload and wait finishes (no hang) and tells those who listen', { timeout: 30_000 }, async (t) => {
   const { server, port } = await startServer({ name: 'Host', seats: 1, maxConnections: 6 });
   const member = await honestClient(port, 'member');
   const waiter = await honestClient(port, 'waiter');
@@ -268,10 +268,10 @@ test('faults: stopping the server while peers stall, dribble, upload and wait fi
   t.after(() => { for (const s of [sloth, uploader, halfOpen, extra]) s.close(); refused.destroy(); });
   await waitFor(() => server.roster.connections >= 6, 'six connections');
 
-  const closing = server.close('maintenance');
-  const finished = await Promise.race([closing.then(() => true), delay(8000).then(() => false)]);
-  assert.ok(finished, 'close() resolved: stalled and half-open peers are cut, not waited for forever');
+  // close() resolves (a hang fails the test by its timeout): stalled and half-open peers are cut, not awaited.
+  await server.close('maintenance');
   assert.equal(server.state, 'closed');
+  assert.equal(server.roster.connections, 0, 'every socket closed');
   await member.seen.notice((n) => /maintenance/.test(n.text), 'the member is told why');
   await waiter.seen.notice((n) => /maintenance/.test(n.text), 'the waiter is told why');
   await waitFor(() => member.client.state === 'closed' && waiter.client.state === 'closed', 'clients closed (no reconnect asked)');
