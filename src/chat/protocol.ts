@@ -120,6 +120,11 @@ export class ProtocolError extends Error {
 }
 
 const MAX_PING_PAYLOAD = 64;
+/**
+ * Most peers in one roster list (active or waiting). Without it only the 16 MiB frame would bound a roster, and a
+ * hostile server could make a client render ~100,000 entries; the server's maxConnections stays below it.
+ */
+export const MAX_ROSTER_PEERS = 10_000;
 /** Names on the wire may be long (the server sanitises and shortens them); only the frame limit bounds them. */
 const MAX_NAME_FIELD_CHARS = 64 * 1024;
 
@@ -285,6 +290,7 @@ function checkPeer(v: unknown): string | undefined {
 
 function checkPeers(v: unknown): string | undefined {
   if (!Array.isArray(v)) return 'expected a list of peers';
+  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} peers (the limit is ${MAX_ROSTER_PEERS})`;
   for (const p of v) {
     const problem = checkPeer(p);
     if (problem) return problem;

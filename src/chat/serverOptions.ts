@@ -1,7 +1,7 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from './events';
 import { DEFAULT_MAX_IMAGE_BYTES } from './images';
-import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK } from './protocol';
+import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from './protocol';
 
 export interface RateLimit {
   /** Messages a client may send at once before the limit bites. */
@@ -33,7 +33,8 @@ export interface ServerOptions {
   rateLimit?: RateLimit | false;
   /** Output waiting for one peer (socket buffer + queued image chunks) above which it is cut off. */
   maxPendingOutputBytes?: number;
-  /** Open TCP connections (including handshaking ones); more are refused with a clear message. */
+  /** Open TCP connections (including handshaking ones); more are refused with a clear message. At most
+   *  MAX_CONNECTIONS_LIMIT: every roster (the host + everyone connected) must stay within MAX_ROSTER_PEERS. */
   maxConnections?: number;
   /** A plain-text peer's bytes followed by this much silence count as a line (seed 000 sends no newline). */
   plainPauseMs?: number;
@@ -42,6 +43,9 @@ export interface ServerOptions {
   /** Longest plain-text line (bytes); the rest of a longer line is cut with a notice. */
   maxLineBytes?: number;
 }
+
+/** The host takes one roster entry; clients (active or waiting) the rest. */
+export const MAX_CONNECTIONS_LIMIT = MAX_ROSTER_PEERS - 1;
 
 export type ResolvedServerOptions = Required<Omit<ServerOptions, 'password'>> & { password: string | undefined };
 
@@ -101,6 +105,10 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   wholeAtLeast('maxLineBytes', 64);
   // A frame must at least hold one full image chunk, or images could never be sent.
   wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
+  if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
+    const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');
+    throw new ChatError('bad-option', `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`);
+  }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new ChatError('bad-option', `Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
   }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Peer } from '../../src/chat/events';
 import {
-  CLIENT_PREAMBLE, DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, ProtocolError,
+  CLIENT_PREAMBLE, DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS, ProtocolError,
   authProof, encodeFrame, frameBytes, greetingLine, newNonce, parseGreeting, verifyProof,
   type Frame, type UnknownFrame,
 } from '../../src/chat/protocol';
@@ -194,6 +194,18 @@ test('malformed JSON and wrongly typed fields are bad-frame errors', () => {
   for (const [what, type, json] of badJsonFrames) {
     assert.throws(() => decodeAll(jsonFrame(type, json)), protocolError('bad-frame'), what);
   }
+});
+
+test('a roster list longer than MAX_ROSTER_PEERS is a bad-frame error (a hostile server cannot flood the panel); the limit itself decodes', () => {
+  assert.equal(MAX_ROSTER_PEERS, 10_000);
+  const peers = (n: number) => Array.from({ length: n }, (_, i): Peer => ({ id: i + 1, name: `p${i}`, address: '127.0.0.1:1', kind: 'native' }));
+  const roster = (active: Peer[], waiting: Peer[]) => encodeFrame({ type: FrameType.Roster, body: { seats: 0, active, waiting, connections: 1 } });
+  const decoder = () => new FrameDecoder(HARD_MAX_FRAME_BYTES);
+  const [full] = decoder().push(roster(peers(MAX_ROSTER_PEERS), peers(MAX_ROSTER_PEERS)));
+  assert.ok(full.type === FrameType.Roster && full.body.active.length === MAX_ROSTER_PEERS && full.body.waiting.length === MAX_ROSTER_PEERS);
+  const tooMany = /Frame type 0x21: a list of 10001 peers \(the limit is 10000\)\./;
+  assert.throws(() => decoder().push(roster(peers(MAX_ROSTER_PEERS + 1), [])), { name: 'ProtocolError', code: 'bad-frame', message: tooMany });
+  assert.throws(() => decoder().push(roster([], peers(MAX_ROSTER_PEERS + 1))), { name: 'ProtocolError', code: 'bad-frame', message: tooMany });
 });
 
 test('bad binary frames are bad-frame errors: empty or oversized image chunks, short aborts, long pings', () => {

@@ -243,6 +243,12 @@ test('bad options are refused up front with a ChatError a user can read', async 
   assert.throws(() => new ChatServer({ port: 70000 }), { name: 'ChatError', code: 'bad-option', message: 'Port must be a whole number from 0 to 65535, not 70000.' });
   assert.throws(() => new ChatServer({ seats: -1 }), { code: 'bad-option', message: 'Server option seats must be a whole number ≥ 0, not -1.' });
   assert.throws(() => new ChatServer({ rateLimit: { burst: 0, perSecond: 1 } }), { code: 'bad-option' });
+  // Every roster lists the host plus every connection; clients refuse lists over MAX_ROSTER_PEERS.
+  const { MAX_ROSTER_PEERS } = await import('../../src/chat/protocol');
+  assert.equal(new ChatServer({ maxConnections: MAX_ROSTER_PEERS - 1 }).options.maxConnections, 9_999);
+  assert.throws(() => new ChatServer({ maxConnections: MAX_ROSTER_PEERS }), {
+    code: 'bad-option', message: 'Server option maxConnections can be at most 9,999 (clients read rosters of at most 10,000 people), not 10000.',
+  });
   const defaults = new ChatServer();
   assert.equal(defaults.options.host, '127.0.0.1');
   assert.equal(defaults.options.room, 'Server');
