@@ -100,7 +100,9 @@ export type HostToWebview =
   | { type: 'roster'; roster: RosterView }
   | { type: 'header'; header: HeaderView }
   /** An image the user picked with the host's file picker, to preview before sending. */
-  | { type: 'attachment'; name: string; mime: string; size: number; base64: string };
+  | { type: 'attachment'; name: string; mime: string; size: number; base64: string }
+  /** The answer to one `send` (same `ref`): ok → the composer clears; refused → it keeps the text and image. */
+  | { type: 'sendResult'; ref: number; ok: boolean; error?: string };
 
 /** An image travelling from the webview to the host over postMessage (IPC, not the wire). */
 export interface ImagePayload {
@@ -112,8 +114,8 @@ export interface ImagePayload {
 /** Webview → host. */
 export type WebviewToHost =
   | { type: 'ready' }
-  /** Text (possibly a /msg, /name, /who command) and/or an image. */
-  | { type: 'send'; text: string; image?: ImagePayload }
+  /** Text (possibly a /msg, /name, /who command) and/or an image; `ref` comes back in the host's sendResult. */
+  | { type: 'send'; ref: number; text: string; image?: ImagePayload }
   | { type: 'pickImage' }
   /** A file dropped from VS Code's Explorer (Shift held) arrives as a URI, not bytes: the host reads it. */
   | { type: 'attachUri'; uri: string }
@@ -145,6 +147,7 @@ function isShortString(x: unknown, max: number): x is string {
   return typeof x === 'string' && x.length <= max;
 }
 
+/** A non-negative safe integer (peer ids, send refs). */
 function isPeerId(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
@@ -173,6 +176,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
       return true;
     case 'send':
       return (
+        isPeerId(x.ref) &&
         isShortString(x.text, WEBVIEW_LIMITS.textChars) &&
         (x.image === undefined || isImagePayload(x.image)) &&
         (x.text.trim() !== '' || x.image !== undefined)

@@ -81,7 +81,7 @@ function refreshChrome(): void {
   }
   header.update(currentHeader);
   const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
-  composer.setPlaceholder(
+  composer.setBlocked(
     !live ? 'Not connected — start a server or connect first.'
       : currentHeader.queuePosition !== null ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
         : null,
@@ -131,6 +131,9 @@ function apply(message: HostToWebview): void {
       break;
     case 'attachment':
       composer.attachFromHost(message.name, message.mime, message.base64);
+      break;
+    case 'sendResult':
+      composer.onSendResult(message.ref, message.ok, message.error);
       break;
   }
 }

@@ -3,9 +3,10 @@
 // the ChatSession; the controller only adds the few lines that happen when no session exists (a bad port,
 // a server that could not start), so the panel can say what went wrong.
 import * as vscode from 'vscode';
-import type { ChatMessage, EndpointState, Notice, Roster } from '../chat/events';
+import { parseInput } from '../chat/commands';
+import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/events';
 import type { ChatSession } from '../chat/session';
-import type { EntryView, HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from '../webviewApi';
+import type { EntryView, HeaderView, HostToWebview, ImagePayload, NoticeView, Role, WebviewToHost } from '../webviewApi';
 import { ChatPanel, type PanelHost } from './chatPanel';
 import { logLocation, readSettings } from './settings';
 import { ChatStatusBar } from './statusBar';
@@ -45,9 +46,8 @@ export class ChatController implements PanelHost, vscode.Disposable {
   private unread = 0;
   private unsubscribe: (() => void) | undefined;
   private lastNotificationAt = 0;
-  /** Set by commands.ts: runs a palette command for the panel's Start/Connect/Stop buttons. */
-  runCommand: (command: string, ...args: unknown[]) => Thenable<unknown> = (command, ...args) => vscode.commands.executeCommand(command, ...args);
-  /** Set by commands.ts: sends an image file (the panel's /image PATH) or attaches a picked/dropped one. */
+  /** Set by messaging.ts: sends an image file (the panel's /image PATH) or attaches a picked/dropped one.
+   *  sendFile and sendFromWebview reject when the image is refused or the send fails. */
   imageActions: {
     pick(): Promise<void>;
     attachUri(uri: string): Promise<void>;
@@ -191,7 +191,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'send':
-        return this.sendFromPanel(message.text, message.image);
+        return this.sendFromPanel(message.ref, message.text, message.image);
       case 'pickImage':
         return this.imageActions?.pick();
       case 'attachUri':
@@ -199,19 +199,19 @@ export class ChatController implements PanelHost, vscode.Disposable {
       case 'openImage':
         return this.openImage(message.id);
       case 'openLogs':
-        await this.runCommand('tcpChat.openLogs');
+        await vscode.commands.executeCommand('tcpChat.openLogs');
         return;
       case 'stop':
-        await this.runCommand(this.info?.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect');
+        await vscode.commands.executeCommand(this.info?.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect');
         return;
       case 'admit':
-        await this.runCommand('tcpChat.admitNext', message.peerId);
+        await vscode.commands.executeCommand('tcpChat.admitNext', message.peerId);
         return;
       case 'kick':
-        await this.runCommand('tcpChat.kick', message.peerId);
+        await vscode.commands.executeCommand('tcpChat.kick', message.peerId);
         return;
       case 'run':
-        await this.runCommand(message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect');
+        await vscode.commands.executeCommand(message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect');
         return;
       case 'error':
         this.localNotice('error', message.text, 'panel');
@@ -221,19 +221,49 @@ export class ChatController implements PanelHost, vscode.Disposable {
     }
   }
 
-  private async sendFromPanel(text: string, image: { name: string; mime: string; base64: string } | undefined): Promise<void> {
+  /** Sends what the composer posted and answers with a sendResult, so the composer clears only on success.
+   *  Every refusal is also a red line in the list (the session's own notice, or one added here). */
+  private async sendFromPanel(ref: number, text: string, image: ImagePayload | undefined): Promise<void> {
     const info = this.info;
-    if (!info) {
-      this.localNotice('error', 'Not connected: start a server or connect to one first (Command Palette → TCP Chat).', 'not-connected');
-      return;
+    try {
+      if (!info) throw new ChatError('not-connected', 'Not connected: start a server or connect to one first (Command Palette → TCP Chat).');
+      await this.deliver(info, text, image);
+      this.post({ type: 'sendResult', ref, ok: true });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!info || !this.alreadyShown(info.session, reason)) this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
+      this.post({ type: 'sendResult', ref, ok: false, error: reason });
     }
+  }
+
+  private async deliver(info: SessionInfo, text: string, image: ImagePayload | undefined): Promise<void> {
     if (image) {
       await this.imageActions?.sendFromWebview(text, image);
       return;
     }
-    const parsed = await info.session.input(text);
-    if (parsed.kind === 'image') await this.imageActions?.sendFile(vscode.Uri.file(parsed.path));
-    else if (parsed.kind === 'quit') await this.stop('left');
+    // Text and /msg go straight to session.send (which rejects on failure, after its error notice);
+    // session.input would swallow the failure and the composer would lose the line.
+    const parsed = parseInput(text);
+    switch (parsed.kind) {
+      case 'text':
+        return info.session.send({ text: parsed.text });
+      case 'msg':
+        return info.session.send({ to: parsed.to, text: parsed.text });
+      case 'image':
+        return this.imageActions?.sendFile(vscode.Uri.file(parsed.path));
+      case 'quit':
+        return this.stop('left');
+      case 'error':
+        await info.session.input(text); // the session shows the usage mistake as its error notice
+        throw new ChatError('bad-command', parsed.message);
+      default:
+        await info.session.input(text);
+    }
+  }
+
+  /** True when the session already put this error in the panel (no second red line for it). */
+  alreadyShown(session: ChatSession, text: string): boolean {
+    return session.history.some((e) => e.kind === 'notice' && e.notice.level === 'error' && e.notice.text === text);
   }
 
   private async openImage(id: string): Promise<void> {

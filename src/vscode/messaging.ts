@@ -53,6 +53,14 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
     }
   }
 
+  /** Reads and sends an image file; rejects when it is refused or the send fails (the panel's /image PATH
+   *  needs to know, so the composer keeps the line). */
+  async function sendFileOrThrow(uri: vscode.Uri): Promise<void> {
+    const session = requireSession(controller);
+    const image = await readImage(uri);
+    await session.send({ image: Buffer.from(image.bytes) });
+  }
+
   async function sendFile(uri: vscode.Uri): Promise<void> {
     requireSession(controller);
     const image = await readImage(uri);
@@ -109,9 +117,9 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
       const image = await readImage(uri);
       controller.postAttachment(image.name, image.mime, image.bytes);
     },
-    sendFile,
+    sendFile: sendFileOrThrow,
     sendFromWebview: async (text, image) => {
-      requireSession(controller);
+      const session = requireSession(controller);
       const maxBytes = readSettings().maxImageBytes;
       // Refuse before decoding: base64 is 4/3 of the bytes.
       if (Math.floor((image.base64.length * 3) / 4) > maxBytes + 2) {
@@ -120,9 +128,10 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
       const bytes = Buffer.from(image.base64, 'base64');
       checkImage(bytes, maxBytes);
       const parsed = parseInput(text);
-      if (parsed.kind === 'msg') return send({ to: parsed.to, text: parsed.text, image: bytes });
-      if (parsed.kind === 'text') return send({ text: parsed.text, image: bytes });
-      if (parsed.kind === 'empty') return send({ image: bytes });
+      // session.send rejects on failure (after adding the error notice), so the composer keeps the image.
+      if (parsed.kind === 'msg') return session.send({ to: parsed.to, text: parsed.text, image: bytes });
+      if (parsed.kind === 'text') return session.send({ text: parsed.text, image: bytes });
+      if (parsed.kind === 'empty') return session.send({ image: bytes });
       throw new ChatError('bad-command', 'Only plain text or /msg NAME text can go with an image.');
     },
   };

@@ -107,9 +107,9 @@ test('every sender name gets a stable palette slot, case-insensitively, and name
 test('the host accepts each well-formed webview message', () => {
   const good: unknown[] = [
     { type: 'ready' },
-    { type: 'send', text: 'hello' },
-    { type: 'send', text: '/msg bob hi' },
-    { type: 'send', text: '', image: { name: 'a.png', mime: 'image/png', base64: 'iVBORw0KGgo=' } },
+    { type: 'send', ref: 0, text: 'hello' },
+    { type: 'send', ref: 7, text: '/msg bob hi' },
+    { type: 'send', ref: 8, text: '', image: { name: 'a.png', mime: 'image/png', base64: 'iVBORw0KGgo=' } },
     { type: 'pickImage' },
     { type: 'attachUri', uri: 'file:///tmp/a.png' },
     { type: 'run', command: 'connect' },
@@ -127,11 +127,12 @@ test('the host accepts each well-formed webview message', () => {
 test('the host rejects malformed or unknown webview messages (webview input is untrusted)', () => {
   const bad: unknown[] = [
     null, 'ready', 42, [], {}, { type: 'nope' }, { type: 'READY' },
-    { type: 'send' }, { type: 'send', text: 5 }, { type: 'send', text: '   ' },
-    { type: 'send', text: 'x'.repeat(64 * 1024 + 1) },
-    { type: 'send', text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'not base64!' } },
-    { type: 'send', text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'abc' } },
-    { type: 'send', text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: [1, 2, 3] } },
+    { type: 'send' }, { type: 'send', ref: 1, text: 5 }, { type: 'send', ref: 1, text: '   ' },
+    { type: 'send', ref: 1, text: 'x'.repeat(64 * 1024 + 1) },
+    { type: 'send', text: 'hi' }, { type: 'send', ref: -1, text: 'hi' }, { type: 'send', ref: 1.5, text: 'hi' }, { type: 'send', ref: '1', text: 'hi' },
+    { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'not base64!' } },
+    { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'abc' } },
+    { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: [1, 2, 3] } },
     { type: 'run', command: 'workbench.action.terminal.new' },
     { type: 'openImage', id: '' }, { type: 'openImage', id: { toString: () => 'x' } },
     { type: 'kick' }, { type: 'kick', peerId: -1 }, { type: 'kick', peerId: 1.5 }, { type: 'kick', peerId: '1' },

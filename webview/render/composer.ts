@@ -40,8 +40,13 @@ export class Composer {
   private readonly preview = el('div', 'pending');
   private readonly hint = el('div', 'drop-hint');
   private readonly sendButton: HTMLElement;
+  private readonly sendError = el('div', 'send-error');
   private pending: Pending | undefined;
-  private sending = false;
+  /** The send the host has not answered yet: the text and image stay in the composer until it says ok. */
+  private inFlight: { ref: number; text: string; pending: Pending | undefined } | undefined;
+  private nextRef = 1;
+  /** Why sending is impossible right now (waiting in line, not connected); null when it is possible. */
+  private blocked: string | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -50,18 +55,21 @@ export class Composer {
   ) {
     this.textarea.dataset.testid = 'composer';
     this.textarea.rows = 3;
-    this.setPlaceholder(null);
+    this.setBlocked(null);
     this.textarea.setAttribute('aria-label', 'Message');
     this.hint.dataset.testid = 'drop-hint';
     this.hint.textContent = 'Attach, paste, or drop an image (hold Shift to drop into the panel).';
     this.preview.hidden = true;
+    this.sendError.dataset.testid = 'send-error';
+    this.sendError.setAttribute('role', 'alert');
+    this.sendError.hidden = true;
     this.sendButton = button('Send', () => void this.send(), { testid: 'send', title: 'Send (Enter)' });
     const attach = button('Attach…', () => this.post({ type: 'pickImage' }), { appearance: 'secondary', testid: 'attach', title: 'Choose an image to send' });
     const row = el('div', 'composer-row');
     const buttons = el('div', 'composer-buttons');
     buttons.append(this.sendButton, attach);
     row.append(this.textarea, buttons);
-    root.append(this.preview, row, this.hint);
+    root.append(this.preview, row, this.sendError, this.hint);
 
     this.textarea.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -69,7 +77,10 @@ export class Composer {
         void this.send();
       }
     });
-    this.textarea.addEventListener('input', () => this.onDraft(this.textarea.value));
+    this.textarea.addEventListener('input', () => {
+      this.onDraft(this.textarea.value);
+      this.showError(undefined);
+    });
     this.textarea.addEventListener('paste', (event) => {
       const file = [...(event.clipboardData?.files ?? [])][0];
       if (file) {
@@ -80,9 +91,39 @@ export class Composer {
     this.listenForDrops(document.body);
   }
 
-  /** Says why sending would fail right now (waiting in line, not connected), or how to use the box. */
-  setPlaceholder(reason: string | null): void {
+  /** Says why sending would fail right now (waiting in line, not connected) and disables Send; null = can send. */
+  setBlocked(reason: string | null): void {
+    this.blocked = reason;
     this.textarea.placeholder = reason ?? 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
+    this.refreshSendButton();
+  }
+
+  /** The host's answer to a send: ok clears what was sent (unless the user already changed it); a refusal
+   *  keeps the text and image and shows why. */
+  onSendResult(ref: number, ok: boolean, error: string | undefined): void {
+    const sent = this.inFlight;
+    if (!sent || sent.ref !== ref) return;
+    this.inFlight = undefined;
+    if (ok) {
+      if (this.textarea.value === sent.text) {
+        this.textarea.value = '';
+        this.onDraft('');
+      }
+      if (this.pending === sent.pending) this.setPending(undefined);
+      this.showError(undefined);
+    } else {
+      this.showError(error ?? 'The message was not sent.');
+    }
+    this.refreshSendButton();
+  }
+
+  private showError(text: string | undefined): void {
+    this.sendError.textContent = text ?? '';
+    this.sendError.hidden = !text;
+  }
+
+  private refreshSendButton(): void {
+    setDisabled(this.sendButton, this.inFlight !== undefined || this.blocked !== null);
   }
 
   setDraft(text: string): void {
@@ -122,26 +163,23 @@ export class Composer {
   }
 
   private async send(): Promise<void> {
-    if (this.sending) return;
+    if (this.inFlight || this.blocked !== null) return;
     const text = this.textarea.value;
     const pending = this.pending;
     if (!text.trim() && !pending) return;
-    this.sending = true;
-    setDisabled(this.sendButton, true);
+    const ref = this.nextRef++;
+    this.inFlight = { ref, text, pending };
+    this.refreshSendButton();
     try {
       let image: ImagePayload | undefined;
       if (pending) image = { name: pending.name, mime: pending.mime, base64: await blobToBase64(pending.blob) };
-      this.post({ type: 'send', text, image });
-      this.textarea.value = '';
-      this.onDraft('');
-      this.setPending(undefined);
+      this.post({ type: 'send', ref, text, image });
     } catch (error) {
+      this.inFlight = undefined;
+      this.refreshSendButton();
       this.post({ type: 'error', text: `Could not read the image: ${String(error)}` });
-    } finally {
-      this.sending = false;
-      setDisabled(this.sendButton, false);
-      this.textarea.focus();
     }
+    this.textarea.focus();
   }
 
   /** VS Code only delivers drops into a webview while Shift is held; files from the OS arrive as File objects,
