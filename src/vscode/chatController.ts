@@ -46,6 +46,8 @@ export class ChatController implements PanelHost, vscode.Disposable {
   private unread = 0;
   private unsubscribe: (() => void) | undefined;
   private lastNotificationAt = 0;
+  private pendingEntries: EntryView[] = [];
+  private flushScheduled = false;
   /** Set by messaging.ts: sends an image file (the panel's /image PATH) or attaches a picked/dropped one.
    *  sendFile and sendFromWebview reject when the image is refused or the send fails. */
   imageActions: {
@@ -313,17 +315,33 @@ export class ChatController implements PanelHost, vscode.Disposable {
     this.refreshStatus();
   }
 
+  /** Entries of one event-loop turn go to the webview in one postMessage: a burst of 10,000 messages is a
+   *  handful of posts, not 10,000. */
   private postEntries(entries: EntryView[]): void {
-    this.post({ type: 'entries', entries });
+    if (!this.panel) return;
+    this.pendingEntries.push(...entries);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushEntries());
+  }
+
+  private flushEntries(): void {
+    this.flushScheduled = false;
+    const entries = this.pendingEntries.splice(0);
+    if (entries.length) this.post({ type: 'entries', entries });
   }
 
   private post(message: HostToWebview): void {
+    // Anything else must not overtake entries already waiting (a sendResult after its message, a header
+    // after the line that explains it).
+    if (message.type !== 'entries' && this.pendingEntries.length) this.flushEntries();
     this.panel?.post(message);
   }
 
   private postSnapshot(): void {
     const panel = this.panel;
     if (!panel) return;
+    this.pendingEntries = []; // the snapshot holds them already (history + local notices)
     const info = this.current;
     const history = info ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds)) : [];
     panel.post({

@@ -18,6 +18,7 @@ export class MessageList {
   private readonly earlierButton: HTMLButtonElement;
   private readonly emptyHint: HTMLElement;
   private adjusting = false;
+  private scrollPending = false;
   options: RowOptions = { showAddresses: false };
 
   constructor(
@@ -121,8 +122,15 @@ export class MessageList {
     this.updateChrome();
   }
 
+  /** One scroll per animation frame: reading scrollHeight right after each append forced a layout of every
+   *  row per message (77 % of the time in a burst, docs/BENCHMARKS.md). */
   private scrollToBottom(): void {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (this.scrollPending) return;
+    this.scrollPending = true;
+    requestAnimationFrame(() => {
+      this.scrollPending = false;
+      this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
   }
 
   private updateChrome(): void {
