@@ -1,6 +1,7 @@
 // `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
+import { parseAddress, parseWholeNumber } from './chat/address';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
@@ -130,27 +131,14 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
 
 /** `host:port`, `[v6]:port`, or a bare host (default port). */
 export function parseHostPort(text: string): { host: string; port: number } {
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  let host: string;
-  let port: string | undefined;
-  if (bracketed) {
-    host = bracketed[1];
-    port = bracketed[2];
-  } else if ((text.match(/:/g) ?? []).length > 1) {
-    throw new UsageError(`"${text}": write IPv6 addresses in brackets, e.g. [::1]:${DEFAULT_PORT}.`);
-  } else {
-    const colon = text.lastIndexOf(':');
-    host = colon < 0 ? text : text.slice(0, colon);
-    port = colon < 0 ? undefined : text.slice(colon + 1);
-  }
-  if (host === '') throw new UsageError(`"${text}" has no host: expected HOST:PORT, e.g. 127.0.0.1:${DEFAULT_PORT}.`);
-  return { host, port: wholeNumber('port', port ?? String(DEFAULT_PORT), 1, 65535) };
+  const address = parseAddress(text, DEFAULT_PORT);
+  if ('error' in address) throw new UsageError(address.error);
+  return address;
 }
 
 function wholeNumber(what: string, text: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${text}".`);
-  const value = Number(text);
-  if (value < min || value > max) throw new UsageError(`${what} must be from ${min} to ${max}, not ${value}.`);
+  const value = parseWholeNumber(what, text, min, max);
+  if (typeof value !== 'number') throw new UsageError(value.error);
   return value;
 }
 

@@ -1,12 +1,11 @@
 // Turns a failed TCP connect into a sentence a user can act on ("Nobody is listening on …"), keeping the
 // system error code for programs. Used by ChatClient for the first connect and for every reconnect attempt.
+import { hostPort } from './address';
 import { ChatError } from './events';
 import { formatDelay } from './reconnect';
 
-/** `host:port`, with IPv6 literals bracketed so the port stays readable. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+// Re-exported: the client modules and their tests import it from here.
+export { hostPort };
 
 export function describeConnectError(error: NodeJS.ErrnoException, host: string, port: number, timeoutMs: number): ChatError {
   const where = hostPort(host, port);

@@ -4,6 +4,7 @@
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { hostPort } from '../chat/address';
 import { ChatClient } from '../chat/client';
 import { ChatError } from '../chat/events';
 import { ChatServer } from '../chat/server';
@@ -14,7 +15,7 @@ import { registerMessagingCommands } from './messaging';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
 import { logLocation, osUserName, Passwords, readSettings } from './settings';
 import { plainNotificationText } from './notifications';
-import { hostPortText, lanAddresses } from './viewModel';
+import { lanAddresses } from './viewModel';
 
 export interface StartServerArgs { port?: number; host?: string; seats?: number; name?: string; password?: string }
 export interface ConnectArgs { host: string; port: number; name?: string; password?: string }
@@ -103,13 +104,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     const { transcript, problem } = openTranscript();
     const server = new ChatServer({ host, port, seats, name, password: password || undefined, maxImageBytes: settings.maxImageBytes });
     const session = new ChatSession(server, { transcript });
-    controller.attach({ role: 'server', session, address: hostPortText(host, port), port, lanAddresses: [], host: server });
+    controller.attach({ role: 'server', session, address: hostPort(host, port), port, lanAddresses: [], host: server });
     controller.showPanel(true);
     if (problem) controller.reportError(problem, 'log-failed');
     try {
       const bound = await server.listen();
       const lan = lanAddresses(host, bound.port, os.networkInterfaces());
-      controller.update({ address: hostPortText(host, bound.port), port: bound.port, lanAddresses: lan });
+      controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
       const copy = 'Copy Address';
       void vscode.window
         .showInformationMessage(`TCP Chat server on port ${bound.port}. Others connect to: ${lan.join(', ')}`, copy)
@@ -138,7 +139,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       name = await askName(settings.userName);
       if (name === undefined) return;
     }
-    const address = hostPortText(target.host, target.port);
+    const address = hostPort(target.host, target.port);
     let password = auto && args.password !== undefined ? args.password : await passwords.get(address);
     if (!(await freeTheWindow(`connect to ${address}`, !auto))) return;
 

@@ -2,7 +2,8 @@
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
 import { osUserName, saveUserName } from './settings';
-import { parseHostPort, parsePort } from './viewModel';
+import { parseAddress, parsePort } from '../chat/address';
+import { plainNotificationText } from './notifications';
 
 const LAST_PORT = 'tcpChat.lastPort';
 const LAST_SEATS = 'tcpChat.lastSeats';
@@ -16,12 +17,13 @@ export async function askPort(state: vscode.Memento, fallback: number): Promise<
     value: String(state.get<number>(LAST_PORT) ?? fallback),
     validateInput: (text) => {
       const port = parsePort(text);
-      return typeof port === 'string' ? port : undefined;
+      return typeof port === 'number' ? undefined : port.error;
     },
     ignoreFocusOut: true,
   });
   if (value === undefined) return undefined;
-  const port = parsePort(value) as number;
+  const port = parsePort(value);
+  if (typeof port !== 'number') return undefined; // validateInput let nothing else through
   await state.update(LAST_PORT, port);
   return port;
 }
@@ -80,9 +82,9 @@ export async function askHostPort(state: vscode.Memento, defaultPort: number): P
   });
   pick.dispose();
   if (chosen === undefined || !chosen.trim()) return undefined;
-  const parsed = parseHostPort(chosen, defaultPort);
-  if (typeof parsed === 'string') {
-    void vscode.window.showErrorMessage(parsed);
+  const parsed = parseAddress(chosen, defaultPort);
+  if ('error' in parsed) {
+    void vscode.window.showErrorMessage(plainNotificationText(parsed.error));
     return undefined;
   }
   return parsed;

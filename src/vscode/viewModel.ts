@@ -1,5 +1,6 @@
 // Engine events → the plain-JSON view models of src/webviewApi.ts. Pure (no 'vscode'): the image URI maker is
 // passed in, so this is unit-tested in plain Node.
+import { hostPort } from '../chat/address';
 import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../chat/events';
 import { clock } from '../chat/format';
 import type { HistoryEntry } from '../chat/session';
@@ -135,36 +136,6 @@ export function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
 }
 
-/** `host:port` typed by a user: IPv6 in brackets, port optional (default given). */
-export function parseHostPort(input: string, defaultPort: number): { host: string; port: number } | string {
-  const text = input.trim();
-  if (!text) return 'Type a host, e.g. 192.168.1.10:65432';
-  let host: string;
-  let portText: string | undefined;
-  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  if (bracket) {
-    host = bracket[1];
-    portText = bracket[2];
-  } else if ((text.match(/:/g) ?? []).length > 1) {
-    return 'Put IPv6 addresses in brackets, e.g. [::1]:65432';
-  } else {
-    const at = text.lastIndexOf(':');
-    host = at === -1 ? text : text.slice(0, at);
-    portText = at === -1 ? undefined : text.slice(at + 1);
-  }
-  if (!host || /\s/.test(host)) return `“${host}” is not a host name or address.`;
-  const port = portText === undefined || portText === '' ? defaultPort : parsePort(portText);
-  if (typeof port === 'string') return port;
-  return { host, port };
-}
-
-/** A TCP port 1–65535 from text, or the sentence saying what is wrong. */
-export function parsePort(text: string): number | string {
-  const value = text.trim();
-  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) return `“${value}” is not a port: use a number from 1 to 65535.`;
-  return Number(value);
-}
-
 /** Addresses others on the LAN can connect to, like the seeds show their local IP. */
 export function lanAddresses(
   bindHost: string,
@@ -172,16 +143,12 @@ export function lanAddresses(
   interfaces: NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>,
 ): string[] {
   const wildcard = bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '';
-  if (!wildcard) return [hostPortText(bindHost, port)];
+  if (!wildcard) return [hostPort(bindHost, port)];
   const found: string[] = [];
   for (const infos of Object.values(interfaces)) {
     for (const info of infos ?? []) {
-      if (!info.internal && info.family === 'IPv4') found.push(hostPortText(info.address, port));
+      if (!info.internal && info.family === 'IPv4') found.push(hostPort(info.address, port));
     }
   }
-  return found.length ? found : [hostPortText('127.0.0.1', port)];
-}
-
-export function hostPortText(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return found.length ? found : [hostPort('127.0.0.1', port)];
 }

@@ -43,7 +43,7 @@ test('parseCli: bad arguments become one clear sentence', () => {
   assert.throws(() => parseCli(['serve', '--port']), usageError(/^Option --port needs a value\.$/));
   assert.throws(() => parseCli(['connect', 'h:1', '--reconnect=yes']), usageError(/^Option --reconnect does not take a value\.$/));
   assert.throws(() => parseCli(['connect']), usageError(/^Missing HOST:PORT/));
-  assert.throws(() => parseCli(['connect', 'h:0']), usageError(/^port must be from 1 to 65535, not 0\.$/));
+  assert.throws(() => parseCli(['connect', 'h:0']), usageError(/^Port must be from 1 to 65535, not 0\.$/));
   assert.throws(() => parseCli(['connect', ':80']), usageError(/has no host/));
   assert.throws(() => parseCli(['connect', '::1:80']), usageError(/IPv6 addresses in brackets/));
   assert.throws(() => parseCli(['connect', 'h:1', 'h:2']), usageError(/^Unexpected argument "h:2"/));

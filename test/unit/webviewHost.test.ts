@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { ChatMessage, Notice, Peer } from '../../src/chat/events';
 import type { HistoryEntry } from '../../src/chat/session';
 import {
-  lanAddresses, mentions, mergeByTime, NoticeIds, parseHostPort, statusText, toEntryView, toMessageView,
+  lanAddresses, mentions, mergeByTime, NoticeIds, statusText, toEntryView, toMessageView,
 } from '../../src/vscode/viewModel';
 import type { EntryView } from '../../src/webviewApi';
 
@@ -79,17 +79,6 @@ test('mentions: the name as a word or @name, any case; not inside other words', 
   assert.equal(mentions('a.b is a name with a dot', 'a.b'), true);
   assert.equal(mentions('axb', 'a.b'), false, 'regex characters in names are literal');
   assert.equal(mentions('anything', ''), false);
-});
-
-test('host:port typed by a user, with the default port and IPv6 brackets; clear sentences for mistakes', () => {
-  assert.deepEqual(parseHostPort('192.168.1.10:5000', 65432), { host: '192.168.1.10', port: 5000 });
-  assert.deepEqual(parseHostPort(' example.lan ', 65432), { host: 'example.lan', port: 65432 });
-  assert.deepEqual(parseHostPort('[::1]:7000', 65432), { host: '::1', port: 7000 });
-  assert.deepEqual(parseHostPort('[::1]', 65432), { host: '::1', port: 65432 });
-  assert.match(parseHostPort('::1:7000', 1) as string, /brackets/);
-  assert.match(parseHostPort('host:99999', 1) as string, /not a port/);
-  assert.match(parseHostPort('host:abc', 1) as string, /not a port/);
-  assert.match(parseHostPort('', 1) as string, /Type a host/);
 });
 
 test('LAN addresses: every external IPv4 for a wildcard bind, the bind address otherwise', () => {
