@@ -361,11 +361,17 @@ const validators: Partial<Record<FrameType, Validator>> = {
 
 /**
  * The server's first line, readable by a human at `nc` and recognisable by our client:
- * `TCPCHAT/1 <room> — plain-text users: type your name and press Enter.\r\n`
+ * `TCPCHAT/1 <room> — welcome! Plain-text users: type your name and press Enter within 30 s to join.\r\n`.
+ * A room with a password says so instead, up front: a plain-text peer cannot answer the challenge, and should
+ * not type a name only to be turned away.
  */
-export function greetingLine(room: string, handshakeTimeoutMs: number): string {
+export function greetingLine(room: string, handshakeTimeoutMs: number, passwordRequired = false): string {
+  const head = `${GREETING_PREFIX}${PROTOCOL_VERSION} ${room} — `;
+  if (passwordRequired) {
+    return `${head}this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`;
+  }
   const seconds = Math.round(handshakeTimeoutMs / 1000);
-  return `${GREETING_PREFIX}${PROTOCOL_VERSION} ${room} — welcome! Plain-text users: type your name and press Enter within ${seconds} s to join.\r\n`;
+  return `${head}welcome! Plain-text users: type your name and press Enter within ${seconds} s to join.\r\n`;
 }
 
 /** Parses a greeting line; undefined means "not one of ours" (a plain-text server). */

@@ -40,7 +40,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
 
   constructor(options: ServerOptions = {}) {
     super(resolveServerOptions(options));
-    this.greeting = Buffer.from(greetingLine(this.options.room, this.options.handshakeTimeoutMs), 'utf8');
+    this.greeting = Buffer.from(greetingLine(this.options.room, this.options.handshakeTimeoutMs, this.options.password !== undefined), 'utf8');
   }
 
   /** Where we listen, once listening. */
@@ -145,6 +145,10 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       this.relay.recipientGone(conn);
       this.conns.delete(conn.id);
       if (this.closing) return;
+      // Our client, asked for a password it does not have, hangs up at the challenge without a Hello.
+      if (this.options.password && conn.kind === 'native' && !conn.peer && (conn.closeReason ?? 'left') === 'left') {
+        this.hostNotice('error', `Turned away ${conn.address}: it left at the password challenge (no password given?).`, 'password-required');
+      }
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
       if (conn.peer) this.leaveRoom(conn, `${conn.peer.name} left${reason}.`);
       this.scheduleRoster();
@@ -220,6 +224,11 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
   private onHello(conn: PeerConnection, hello: HelloBody): void {
     if (hello.v !== PROTOCOL_VERSION) {
       return this.fatal(conn, 'bad-version', `This server speaks protocol version ${PROTOCOL_VERSION}, the client ${hello.v}; update TCP Chat.`);
+    }
+    if (this.options.password && hello.proof === undefined) {
+      conn.sendFrame({ type: FrameType.Error, body: { code: 'password-required', message: 'This room needs a password; connect again with one.', fatal: true } });
+      conn.close('no password');
+      return this.hostNotice('error', `Turned away ${conn.address}: it gave no password (this room needs one).`, 'password-required');
     }
     if (this.options.password && !verifyProof(this.options.password, conn.nonce, hello.proof)) {
       conn.sendFrame({ type: FrameType.Error, body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true } });

@@ -267,6 +267,14 @@ test('greetingLine parses back to its version and room; it tells nc users what t
   assert.deepEqual(parseGreeting('TCPCHAT/2 Future room — something new\r\n'), { version: 2, room: 'Future room' });
 });
 
+test('greetingLine of a password room says so up front (no "type your name") and still parses', () => {
+  for (const room of ['Lobby', 'Zoë’s Ünïcødé 你好 👋']) {
+    const line = greetingLine(room, 15_000, true);
+    assert.equal(line, `TCPCHAT/1 ${room} — this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`);
+    assert.deepEqual(parseGreeting(line), { version: 1, room });
+  }
+});
+
 test('a first line that is not our greeting parses as undefined (plain-text server)', () => {
   const lines = [
     '<announce> 127.0.0.1 is connected as <user4>.\n', // what `ncat --chat` really sends first
@@ -364,7 +372,8 @@ test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
       assert.equal(CLIENT_PREAMBLE.toString('hex'), hex, name);
       assert.equal(bytes.toString('ascii'), meaning.text, name);
     } else if (kind === 'greeting') {
-      assert.equal(Buffer.from(greetingLine(meaning.room as string, meaning.handshakeTimeoutMs as number), 'utf8').toString('hex'), hex, name);
+      const line = greetingLine(meaning.room as string, meaning.handshakeTimeoutMs as number, meaning.passwordRequired === true);
+      assert.equal(Buffer.from(line, 'utf8').toString('hex'), hex, name);
       assert.deepEqual(parseGreeting(bytes.toString('utf8')), { version: 1, room: meaning.room }, name);
     } else if (kind === 'proof') {
       assert.equal(authProof(meaning.password as string, meaning.nonce as string), hex, name);

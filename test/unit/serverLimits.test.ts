@@ -29,14 +29,35 @@ test('password: the right proof joins; a wrong one gets bad-password and is clos
 
   const none = await RawNativeClient.connect(port);
   none.hello('NoProof');
-  await none.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-password');
+  const missing = (await none.waitFrame(FrameType.Error)).body;
+  assert.deepEqual(missing, { code: 'password-required', message: 'This room needs a password; connect again with one.', fatal: true });
+  await none.waitClosed();
+  const noProofLine = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the missing proof');
+  assert.match(noProofLine.text, /^Turned away 127\.0\.0\.1:\d+: it gave no password \(this room needs one\)\.$/);
 
+  // The greeting tells a nc user up front; they are refused at their first line, after having read it.
   const nc = await RawPlainClient.connect(port);
+  assert.match(nc.text, /^TCPCHAT\/1 Server — this room needs a password: join with the TCP Chat extension or `tcp-chat connect --password`; plain-text clients such as nc cannot join\.\r\n$/);
+  assert.doesNotMatch(nc.text, /type your name/);
+  assert.equal(nc.closed, false, 'kept open until the first line, so the greeting can be read');
   nc.write('Nina\n');
   await nc.waitText(/This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`\.\r\n/);
   await nc.waitClosed();
   assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Alice']);
   good.close();
+});
+
+test('password: our client without a password hangs up at the challenge; the host log says who was turned away', async (t) => {
+  const { ChatClient } = await import('../../src/chat/client');
+  const { server, port, events } = await startServer({ password: 'open sesame' });
+  t.after(() => server.close());
+  const client = new ChatClient({ host: '127.0.0.1', port, name: 'Nopass' });
+  await assert.rejects(client.connect(), { code: 'password-required' });
+  await client.close();
+  const line = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the client that had no password');
+  assert.match(line.text, /^Turned away 127\.0\.0\.1:\d+: it left at the password challenge \(no password given\?\)\.$/);
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server']);
+  assert.equal(hostErrors(events, 'password-required').length, 1, 'one line, not one per close path');
 });
 
 test('handshake timeout: a silent socket, a native peer without Hello and a plain peer without a name are dropped', async (t) => {
