@@ -35,6 +35,8 @@ export interface ImageView {
   uri?: string;
   mime: string;
   size: number;
+  /** `12.3 KB`, formatted by the host with the engine's formatBytes. */
+  sizeText: string;
 }
 
 export interface MessageView {
@@ -95,12 +97,13 @@ export interface HeaderView {
 
 /** Host → webview. */
 export type HostToWebview =
-  | { type: 'snapshot'; header: HeaderView; roster: RosterView; entries: EntryView[]; sessionKey: string | null }
+  /** `time`: the host's clock() now, for the panel's own "window was reloaded" line. */
+  | { type: 'snapshot'; header: HeaderView; roster: RosterView; entries: EntryView[]; sessionKey: string | null; time: string }
   | { type: 'entries'; entries: EntryView[] }
   | { type: 'roster'; roster: RosterView }
   | { type: 'header'; header: HeaderView }
   /** An image the user picked with the host's file picker, to preview before sending. */
-  | { type: 'attachment'; name: string; mime: string; size: number; base64: string }
+  | { type: 'attachment'; name: string; mime: string; size: number; sizeText: string; base64: string }
   /** The answer to one `send` (same `ref`): ok → the composer clears; refused → it keeps the text and image. */
   | { type: 'sendResult'; ref: number; ok: boolean; error?: string };
 

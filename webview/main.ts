@@ -92,10 +92,9 @@ function refreshChrome(): void {
     : 'No messages yet.');
 }
 
-function restoredNotice(): EntryView {
-  const at = Date.now();
-  const time = new Date(at).toTimeString().slice(0, 8);
-  return { entry: 'notice', id: 'restored', at, time, level: 'system', text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.' };
+/** `time` is the host's HH:MM:SS (one clock formatter, the engine's). */
+function restoredNotice(time: string): EntryView {
+  return { entry: 'notice', id: 'restored', at: Date.now(), time, level: 'system', text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.' };
 }
 
 function apply(message: HostToWebview): void {
@@ -106,7 +105,7 @@ function apply(message: HostToWebview): void {
       refreshChrome();
       const restored = message.sessionKey === null && message.entries.length === 0 ? memory.recent : undefined;
       if (restored) {
-        list.replaceAll([...restored.entries, restoredNotice()]);
+        list.replaceAll([...restored.entries, restoredNotice(message.time)]);
       } else {
         list.replaceAll(message.entries);
         memory.recent = message.sessionKey ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) } : undefined;
@@ -130,7 +129,7 @@ function apply(message: HostToWebview): void {
       refreshChrome();
       break;
     case 'attachment':
-      composer.attachFromHost(message.name, message.mime, message.base64);
+      composer.attachFromHost(message.name, message.mime, message.sizeText, message.base64);
       break;
     case 'sendResult':
       composer.onSendResult(message.ref, message.ok, message.error);

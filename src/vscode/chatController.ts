@@ -4,6 +4,8 @@
 // a server that could not start), so the panel can say what went wrong.
 import * as vscode from 'vscode';
 import { parseInput } from '../chat/commands';
+import { clock } from '../chat/format';
+import { formatBytes } from '../chat/images';
 import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/events';
 import type { ChatSession } from '../chat/session';
 import type { EntryView, HeaderView, HostToWebview, ImagePayload, NoticeView, Role, WebviewToHost } from '../webviewApi';
@@ -350,6 +352,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
       roster: toRosterView(info?.session.endpoint.roster ?? EMPTY_ROSTER),
       entries: mergeByTime(history, this.localNotices),
       sessionKey: info ? `${info.role}:${info.address}` : null,
+      time: clock(Date.now()),
     });
   }
 
@@ -400,7 +403,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
   /** Posts an image the user picked to the webview's composer for preview. */
   postAttachment(name: string, mime: string, bytes: Uint8Array): void {
     if (!this.panel) this.showPanel();
-    this.post({ type: 'attachment', name, mime, size: bytes.length, base64: Buffer.from(bytes).toString('base64') });
+    this.post({ type: 'attachment', name, mime, size: bytes.length, sizeText: formatBytes(bytes.length), base64: Buffer.from(bytes).toString('base64') });
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
 import { hostPort } from '../chat/address';
 import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../chat/events';
 import { clock } from '../chat/format';
+import { formatBytes } from '../chat/images';
 import type { HistoryEntry } from '../chat/session';
 import type { EntryView, HeaderView, MessageView, NoticeView, PeerView, Role, RosterView } from '../webviewApi';
 
@@ -37,7 +38,7 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
   if (message.to) view.to = toPeerView(message.to);
   if (message.image) {
     const size = (message.image as { size?: number }).size ?? message.image.bytes.length;
-    view.image = { mime: message.image.mime, size };
+    view.image = { mime: message.image.mime, size, sizeText: formatBytes(size) };
     if (message.image.savedPath) view.image.uri = imageUri(message.image.savedPath);
   }
   return view;

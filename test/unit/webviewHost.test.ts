@@ -21,7 +21,7 @@ test('a text+image message becomes one view row with a webview URI for the saved
   const view = toMessageView(message, uri);
   assert.equal(view.kind, 'image');
   assert.equal(view.time, '09:05:07');
-  assert.deepEqual(view.image, { mime: 'image/png', size: 1234, uri: uri('/ws/chat_logs/img_1.png') });
+  assert.deepEqual(view.image, { mime: 'image/png', size: 1234, sizeText: '1.2 KB', uri: uri('/ws/chat_logs/img_1.png') });
   assert.equal(view.text, 'look');
   assert.ok(!JSON.stringify(view).includes('"bytes"'), 'no Buffers cross to the webview');
   assert.deepEqual(JSON.parse(JSON.stringify(view)), view, 'plain JSON');
@@ -31,8 +31,9 @@ test('history images keep their size after the bytes were dropped; unsaved image
   const saved = toMessageView({ id: 'a', at: AT, from: alice, text: '', own: false,
     image: { mime: 'image/gif', bytes: Buffer.alloc(0), savedPath: '/x.gif', size: 99 } as ChatMessage['image'] }, uri);
   assert.equal(saved.image?.size, 99);
+  assert.equal(saved.image?.sizeText, '99 B', 'the size text comes from the engine formatBytes');
   const unsaved = toMessageView({ id: 'b', at: AT, from: alice, text: '', own: false, image: { mime: 'image/gif', bytes: Buffer.alloc(7) } }, uri);
-  assert.deepEqual(unsaved.image, { mime: 'image/gif', size: 7 });
+  assert.deepEqual(unsaved.image, { mime: 'image/gif', size: 7, sizeText: '7 B' });
 });
 
 test('code messages carry language and file:line; private messages their recipient; own flag kept', () => {

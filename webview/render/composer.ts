@@ -2,7 +2,7 @@
 // a removable preview of the pending image. Slash commands (/msg, /name, /who) go to the host as typed.
 import type { ImagePayload, WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
-import { el, formatBytes } from './entryRow';
+import { el } from './entryRow';
 
 type Post = (message: WebviewToHost) => void;
 
@@ -13,6 +13,8 @@ interface Pending {
   mime: string;
   blob: Blob;
   url: string;
+  /** Known when the host read the file (it formats sizes); a pasted or dropped file shows its name only. */
+  sizeText?: string;
 }
 
 /** base64 of a Blob without the data: prefix (FileReader is native and fast, unlike btoa loops). */
@@ -131,8 +133,8 @@ export class Composer {
   }
 
   /** An image chosen with the host's file picker (or dropped from the Explorer). */
-  attachFromHost(name: string, mime: string, base64: string): void {
-    this.setPending({ name, mime, blob: base64ToBlob(base64, mime) });
+  attachFromHost(name: string, mime: string, sizeText: string, base64: string): void {
+    this.setPending({ name, mime, blob: base64ToBlob(base64, mime), sizeText });
   }
 
   attachFile(file: File): void {
@@ -143,7 +145,7 @@ export class Composer {
     this.setPending({ name: file.name || 'pasted-image', mime: file.type, blob: file });
   }
 
-  private setPending(next: { name: string; mime: string; blob: Blob } | undefined): void {
+  private setPending(next: Omit<Pending, 'url'> | undefined): void {
     if (this.pending) URL.revokeObjectURL(this.pending.url);
     this.pending = next && { ...next, url: URL.createObjectURL(next.blob) };
     if (!this.pending) {
@@ -155,7 +157,7 @@ export class Composer {
     img.src = this.pending.url;
     img.alt = this.pending.name;
     img.dataset.testid = 'pending-image';
-    const label = el('span', 'pending-label', `${this.pending.name} · ${formatBytes(this.pending.blob.size)}`);
+    const label = el('span', 'pending-label', this.pending.sizeText ? `${this.pending.name} · ${this.pending.sizeText}` : this.pending.name);
     const remove = button('✕', () => this.setPending(undefined), { appearance: 'icon', testid: 'remove-image', title: 'Remove the image' });
     this.preview.replaceChildren(img, label, remove);
     this.preview.hidden = false;

@@ -68,7 +68,7 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
       const img = el('img', 'thumbnail');
       img.dataset.testid = 'thumbnail';
       img.dataset.id = msg.id;
-      img.alt = `image from ${msg.from.name} (${formatBytes(msg.image.size)}) — click to open`;
+      img.alt = `image from ${msg.from.name} (${msg.image.sizeText}) — click to open`;
       img.title = 'Open the full image in an editor tab';
       img.tabIndex = 0;
       img.setAttribute('role', 'button');
@@ -77,14 +77,8 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
       img.src = msg.image.uri;
       row.append(img);
     } else {
-      row.append(el('div', 'image-missing', `[image ${msg.image.mime}, ${formatBytes(msg.image.size)} — not saved, see the log]`));
+      row.append(el('div', 'image-missing', `[image ${msg.image.mime}, ${msg.image.sizeText} — not saved, see the log]`));
     }
   }
   return row;
-}
-
-export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
