@@ -94,7 +94,10 @@ export class ChatController implements PanelHost, vscode.Disposable {
     };
     const onQueue = (): void => this.refreshHeader();
     const onState = (state: EndpointState): void => {
-      if (state === 'closed') this.running = false;
+      if (state === 'closed') {
+        this.running = false;
+        void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined); // palette: Stop/Disconnect off
+      }
       this.refreshHeader();
     };
     session.on('message', onMessage).on('notice', onNotice).on('roster', onRoster).on('queue', onQueue).on('state', onState);

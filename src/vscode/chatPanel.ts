@@ -79,10 +79,6 @@ export class ChatPanel implements vscode.Disposable {
     this.panel.title = count > 0 ? `${TITLE} (${count})` : TITLE;
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
-  }
-
   /** Posts when the webview can receive; otherwise the snapshot on the next 'ready' covers it. */
   post(message: HostToWebview): void {
     if (!this.ready) return;

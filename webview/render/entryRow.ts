@@ -28,7 +28,7 @@ function renderNotice(notice: NoticeView): HTMLElement {
   return row;
 }
 
-function peerLabel(peer: PeerView, options: RowOptions): HTMLElement {
+function peerLabel(peer: PeerView): HTMLElement {
   const name = el('span', `name ${nameColorClass(peer.name)}`, peer.name);
   name.title = peer.address === 'host' ? `${peer.name} (host)` : `${peer.name} (${peer.address})`;
   return name;
@@ -42,12 +42,12 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
   if (msg.own) row.dataset.own = 'true';
 
   const meta = el('div', 'meta');
-  meta.append(el('span', 'time', `[${msg.time}]`), document.createTextNode(' '), peerLabel(msg.from, options));
+  meta.append(el('span', 'time', `[${msg.time}]`), document.createTextNode(' '), peerLabel(msg.from));
   if (options.showAddresses && msg.from.address !== 'host') meta.append(el('span', 'address', ` (${msg.from.address})`));
   if (msg.from.kind === 'plain' && !msg.own) meta.append(el('span', 'tag', 'plain text'));
   if (msg.own) meta.append(el('span', 'tag', 'you'));
   if (msg.to) {
-    meta.append(el('span', 'private', ' → '), peerLabel(msg.to, options), el('span', 'tag', 'private'));
+    meta.append(el('span', 'private', ' → '), peerLabel(msg.to), el('span', 'tag', 'private'));
   }
   row.append(meta);
 

@@ -12,7 +12,7 @@ export class Header {
   private readonly logNote = el('div', 'log-note');
   private readonly actions = el('span', 'actions');
 
-  constructor(private readonly root: HTMLElement, private readonly post: Post) {
+  constructor(root: HTMLElement, private readonly post: Post) {
     root.dataset.testid = 'header';
     const info = el('div', 'header-info');
     info.append(this.role, this.address, this.state);
