@@ -295,6 +295,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     if (said.image && said.image.size > this.options.maxImageBytes) {
       return this.refuse(conn, 'image-too-large', `Image refused: it is ${formatBytes(said.image.size)}; the limit is ${formatBytes(this.options.maxImageBytes)}.`);
     }
+    // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
+    if (said.image && !this.withinImageBudget(conn, said.image.size)) return;
     const recipients = said.to !== undefined ? (target ? [target] : []) : this.activeConns().filter((c) => c !== conn);
     const hostGets = said.to === undefined || toHost;
     const at = Date.now();

@@ -31,6 +31,12 @@ export interface ServerOptions {
   heartbeatIntervalMs?: number;
   /** Per-client message rate limit; `false` turns it off. */
   rateLimit?: RateLimit | false;
+  /**
+   * Image bytes one client may send per minute (a token bucket, like rateLimit); an image over it is refused with
+   * a notice. Without it one client could fill every receiver's disk (each saves every image) at the message rate.
+   * Default: 100 MiB, or maxImageBytes when that is larger; never below maxImageBytes. `false` turns it off.
+   */
+  imageBytesPerMinute?: number | false;
   /** Output waiting for one peer (socket buffer + queued image chunks) above which it is cut off. */
   maxPendingOutputBytes?: number;
   /** Open TCP connections (including handshaking ones); more are refused with a clear message. At most
@@ -59,6 +65,7 @@ export const SERVER_DEFAULTS = {
   handshakeTimeoutMs: 30_000,
   heartbeatIntervalMs: 15_000,
   rateLimit: { burst: 20, perSecond: 10 } as RateLimit,
+  imageBytesPerMinute: 100 * 1024 * 1024,
   maxPendingOutputBytes: 64 * 1024 * 1024,
   maxConnections: 512,
   plainPauseMs: 250,
@@ -82,6 +89,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
     rateLimit: options.rateLimit === undefined ? { ...d.rateLimit } : options.rateLimit,
+    imageBytesPerMinute: options.imageBytesPerMinute ?? Math.max(d.imageBytesPerMinute, options.maxImageBytes ?? d.maxImageBytes),
     maxPendingOutputBytes: options.maxPendingOutputBytes ?? d.maxPendingOutputBytes,
     maxConnections: options.maxConnections ?? d.maxConnections,
     plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
@@ -105,6 +113,12 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   wholeAtLeast('maxLineBytes', 64);
   // A frame must at least hold one full image chunk, or images could never be sent.
   wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
+  if (resolved.imageBytesPerMinute !== false) {
+    wholeAtLeast('imageBytesPerMinute', 1);
+    if (resolved.imageBytesPerMinute < resolved.maxImageBytes) {
+      throw new ChatError('bad-option', `Server option imageBytesPerMinute (${resolved.imageBytesPerMinute}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent (false turns the limit off).`);
+    }
+  }
   if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
     const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');
     throw new ChatError('bad-option', `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`);

@@ -3,12 +3,13 @@
 // adds the sockets: listening, handshakes, relaying messages and images, heartbeats, shutdown.
 import { ChatError, TypedEmitter, type ChatEvents, type EndpointState, type NoticeLevel, type Peer, type Roster } from './events';
 import { sanitizeName } from './format';
+import { formatBytes } from './images';
 import { ImageRelay } from './imageRelay';
 import { NoticeThrottle } from './noticeThrottle';
 import { Outgoing, type PeerConnection } from './peerConnection';
 import { plainNotice } from './plainText';
 import { FrameType } from './protocol';
-import { RateLimiter } from './rateLimiter';
+import { ImageByteBudget, RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './serverOptions';
 
@@ -28,6 +29,8 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   /** Lower-cased name → peer id (the host is HOST_ID): names are unique regardless of case. */
   protected readonly names = new Map<string, number>();
   protected readonly relay: ImageRelay;
+  /** Each member's image byte budget (options.imageBytesPerMinute); gone with the connection. */
+  private readonly imageBudgets = new WeakMap<PeerConnection, ImageByteBudget>();
   private activeCache: PeerConnection[] | undefined;
   private rosterTimer: NodeJS.Timeout | undefined;
   private lastRosterAt = 0;
@@ -133,6 +136,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     conn.identified(peer);
     this.names.set(name.toLowerCase(), conn.id);
     if (this.options.rateLimit) conn.rate = new RateLimiter(this.options.rateLimit);
+    if (this.options.imageBytesPerMinute) this.imageBudgets.set(conn, new ImageByteBudget(this.options.imageBytesPerMinute));
     const seat = this.seatQueue.join(conn.id);
     this.activeCache = undefined;
     const position = seat.state === 'waiting' ? seat.position : null;
@@ -222,6 +226,15 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
       this.noticeTo(conn, 'error', `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`, 'rate-limited');
       this.hostNotice('error', `${this.who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`, 'rate-limited');
     }
+    return false;
+  }
+
+  /** The per-client image byte budget, charged with an announced image's size; refused → the sender and the host's log are told. */
+  protected withinImageBudget(conn: PeerConnection, bytes: number): boolean {
+    const verdict = this.imageBudgets.get(conn)?.take(bytes);
+    if (!verdict || verdict.ok) return true;
+    const limit = formatBytes(this.options.imageBytesPerMinute || 0);
+    this.refuse(conn, 'image-rate-limited', `Image refused — slow down: you sent ${formatBytes(verdict.usedBytes)} of images in the last minute (the limit is ${limit} per minute); try again in ${verdict.retrySeconds} s.`);
     return false;
   }
 

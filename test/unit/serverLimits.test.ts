@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { CLIENT_PREAMBLE, encodeFrame, frameBytes, FrameType } from '../../src/chat/protocol';
-import { delay, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from './helpers';
+import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from './helpers';
 
 function hostErrors(events: Recorded, code: string) {
   return events.notices.filter((n) => n.level === 'error' && n.code === code);
@@ -251,4 +251,58 @@ test('a burst of the same error (wrong passwords) is throttled in the host log a
   const shown = hostErrors(events, 'bad-password').filter((n) => n.text.startsWith('Turned away'));
   assert.ok(shown.length < 12 && shown.length <= 10, `at most 5 per second shown (got ${shown.length})`);
   assert.equal(server.roster.active.length, 1, 'nobody got in');
+});
+
+test('image byte budget: one client sending images faster than imageBytesPerMinute is refused with a notice; the chunks of a refused image are dropped; chat goes on', async (t) => {
+  // The reviewer's attack scaled down: 7 × 24 MiB against 100 MiB/min becomes 7 × 240 KiB against 1 MiB/min.
+  const { server, port, events } = await startServer({ maxImageBytes: 256 * 1024, imageBytesPerMinute: 1024 * 1024 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const images = Array.from({ length: 7 }, () => pngLike(240 * 1024));
+  images.forEach((image, i) => alice.sendImage(image, { ref: i + 1, text: `picture ${i + 1}` }));
+  const refusal = /^Image refused — slow down: you sent (\d+(?:\.\d)?) KB of images in the last minute \(the limit is 1 MB per minute\); try again in (\d+) s\.$/;
+  await waitFor(() => alice.noticeTexts().filter((text) => refusal.test(text)).length === 3, () => `3 refusals (notices: ${JSON.stringify(alice.noticeTexts())})`);
+  for (const text of alice.noticeTexts().filter((n) => refusal.test(n))) {
+    const [, used, seconds] = refusal.exec(text) as RegExpExecArray;
+    assert.ok(Number(used) >= 900 && Number(used) <= 1024, `used ${used} KB`);
+    assert.ok(Number(seconds) >= 10 && Number(seconds) <= 14, `retry in ${seconds} s (240 KiB at 1 MiB/min is ~10-14 s after what refilled)`);
+  }
+  alice.say('still here', { ref: 99 });
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
+  // Bob got the first four images whole and nothing of the others: no header, no chunk.
+  const headers = bob.messages().filter((m) => m.image);
+  assert.deepEqual(headers.map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
+  headers.forEach((header, i) => assert.ok(bob.imageBytes(header.ref).equals(images[i]), `image ${i + 1} byte-identical`));
+  const accepted = new Set(headers.map((h) => h.ref));
+  assert.ok(bob.of(FrameType.ImageChunk).every((chunk) => accepted.has(chunk.ref)), 'no chunk of a refused image was relayed');
+  assert.deepEqual(events.messages.filter((m) => m.image).map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
+  const logged = hostErrors(events, 'image-rate-limited');
+  assert.equal(logged.length, 3);
+  assert.match(logged[0].text, /^Alice \(127\.0\.0\.1:\d+\): Image refused — slow down: you sent /);
+  assert.equal(alice.closed, false);
+  assert.equal(alice.decodeError, undefined);
+  alice.close();
+  bob.close();
+});
+
+test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImageBytes when larger) and cannot be set below maxImageBytes', async (t) => {
+  const { ChatServer } = await import('../../src/chat/server');
+  assert.equal(new ChatServer().options.imageBytesPerMinute, 100 * 1024 * 1024);
+  assert.equal(new ChatServer({ maxImageBytes: 200 * 1024 * 1024 }).options.imageBytesPerMinute, 200 * 1024 * 1024);
+  assert.throws(() => new ChatServer({ maxImageBytes: 2048, imageBytesPerMinute: 1024 }), {
+    code: 'bad-option',
+    message: 'Server option imageBytesPerMinute (1024) must be at least maxImageBytes (2048), or an image of the largest allowed size could never be sent (false turns the limit off).',
+  });
+  assert.throws(() => new ChatServer({ imageBytesPerMinute: 0 }), { code: 'bad-option' });
+
+  const { server, port, events } = await startServer({ maxImageBytes: 256 * 1024, imageBytesPerMinute: false });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  for (let i = 0; i < 7; i++) alice.sendImage(pngLike(240 * 1024), { ref: i + 1, text: `picture ${i + 1}` });
+  await waitFor(() => bob.messages().filter((m) => m.image).length === 7, 'all 7 images relayed');
+  assert.equal(hostErrors(events, 'image-rate-limited').length, 0);
+  alice.close();
+  bob.close();
 });
