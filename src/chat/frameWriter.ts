@@ -8,6 +8,11 @@ export interface FrameWriterOptions {
   /** Cap on bytes waiting for this peer (socket buffer + bulk queue). Over it, onOverflow() runs once. */
   maxPendingBytes: number;
   onOverflow: (pendingBytes: number) => void;
+  /**
+   * false: bulk bytes past the cap do not cut the peer off here; the owner decides (the server's PeerConnection
+   * tells a slow reader from one that stopped). Urgent bytes alone over the cap still do. Default true.
+   */
+  capBulk?: boolean;
 }
 
 export class FrameWriter {
@@ -15,12 +20,14 @@ export class FrameWriter {
   private bulkHead = 0;
   private bulkBytes = 0;
   private overflowed = false;
+  private readonly capBulk: boolean;
   private readonly flushBulk = () => this.pump();
 
   constructor(
     private readonly socket: Socket,
     private readonly options: FrameWriterOptions,
   ) {
+    this.capBulk = options.capBulk ?? true;
     socket.on('drain', this.flushBulk);
   }
 
@@ -33,7 +40,7 @@ export class FrameWriter {
   urgent(bytes: Buffer | string): boolean {
     if (this.overflowed || this.socket.destroyed) return false;
     this.socket.write(bytes);
-    return this.checkCap();
+    return this.checkCap(this.capBulk ? this.pendingBytes : this.socket.writableLength);
   }
 
   /** Queues bytes that may wait (image chunks); they go out in order as the socket drains. */
@@ -41,7 +48,7 @@ export class FrameWriter {
     if (this.overflowed || this.socket.destroyed) return false;
     this.bulk.push(bytes);
     this.bulkBytes += bytes.length;
-    if (!this.checkCap()) return false;
+    if (this.capBulk && !this.checkCap(this.pendingBytes)) return false;
     this.pump();
     return true;
   }
@@ -77,23 +84,26 @@ export class FrameWriter {
   }
 
   private pump(): void {
+    if (this.bulkHead === this.bulk.length || this.socket.destroyed || this.socket.writableNeedDrain) return;
     // Keep roughly one chunk in the socket's buffer: enough to keep the pipe full, little enough that urgent
-    // writes are next in line.
-    while (this.bulkHead < this.bulk.length && !this.socket.writableNeedDrain && !this.socket.destroyed) {
+    // writes are next in line. Corked, so a relayed chunk's 9-byte header and its bytes leave in one writev.
+    this.socket.cork();
+    while (this.bulkHead < this.bulk.length && !this.socket.writableNeedDrain) {
       const chunk = this.bulk[this.bulkHead];
       this.bulk[this.bulkHead++] = EMPTY;
       this.bulkBytes -= chunk.length;
       this.socket.write(chunk);
     }
+    this.socket.uncork();
     if (this.bulkHead === this.bulk.length) {
       this.bulk.length = 0;
       this.bulkHead = 0;
     }
   }
 
-  private checkCap(): boolean {
+  private checkCap(counted: number): boolean {
+    if (counted <= this.options.maxPendingBytes) return true;
     const pending = this.pendingBytes;
-    if (pending <= this.options.maxPendingBytes) return true;
     this.overflowed = true;
     this.dispose();
     this.options.onOverflow(pending);

@@ -55,7 +55,9 @@ interface Flight extends PendingImage {
   received: number;
   released: boolean;
   held: Buffer[];
-  kept: Buffer[];
+  /** The host's copy, allocated once at the announced (capped) size and filled chunk by chunk at its offset. */
+  kept: Buffer | undefined;
+  keptBytes: number;
   forgotten: boolean;
   lastActivity: number;
 }
@@ -87,7 +89,7 @@ export class ImageRelay {
       return false;
     }
     if (image.keepForHost) this.reserved += image.size;
-    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: [], forgotten: false, lastActivity: Date.now() });
+    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: undefined, keptBytes: 0, forgotten: false, lastActivity: Date.now() });
     return true;
   }
 
@@ -154,7 +156,11 @@ export class ImageRelay {
   }
 
   private forward(flight: Flight, bytes: Buffer): void {
-    if (flight.keepForHost) flight.kept.push(bytes);
+    if (flight.keepForHost) {
+      // One copy into place, instead of keeping every chunk and concatenating them all again at the end.
+      flight.kept ??= Buffer.allocUnsafe(flight.size);
+      flight.keptBytes += bytes.copy(flight.kept, flight.keptBytes);
+    }
     let header: Buffer | undefined;
     for (const to of flight.recipients) {
       if (to.kind !== 'native') continue;
@@ -165,7 +171,8 @@ export class ImageRelay {
   }
 
   private finish(flight: Flight): void {
-    const whole = flight.keepForHost ? Buffer.concat(flight.kept, flight.size) : undefined;
+    // Every byte is in place: received === size, and each was copied to its offset on the way through.
+    const whole = flight.keepForHost ? flight.kept ?? Buffer.alloc(0) : undefined;
     this.forget(flight);
     if (whole) {
       try {
@@ -203,7 +210,7 @@ export class ImageRelay {
     if (!flight.forgotten && flight.keepForHost) this.reserved -= flight.size;
     flight.forgotten = true;
     flight.held = [];
-    flight.kept = [];
+    flight.kept = undefined;
     this.bySender.get(flight.sender)?.delete(flight.clientRef);
   }
 }

@@ -59,19 +59,22 @@ const OUTBOX_FLUSH_BYTES = 256 * 1024;
 
 
 /**
- * Image backlog (bytes waiting for one recipient) above which the image's sender waits, and where it resumes.
- * Never more than half the output cap: backpressure must engage well before a slow reader is cut off as stalled.
+ * Image backlog policy — recipients are isolated from each other and from the sender:
+ * - Image chunks are encoded once and shared: a recipient's backlog is references to the same buffers the other
+ *   recipients get, so a lagging recipient costs memory per image, not per copy. Each is fed as ITS socket drains.
+ * - Under its output cap a recipient may lag as far as it likes; nobody waits for it (the sender's socket, which
+ *   also carries the sender's text, keeps being read).
+ * - Past its cap, the senders whose chunks it is queuing are paused (not read) until it is back under half the
+ *   cap. This is the only reason a sender ever waits, and it is a memory bound: without it a slow reader behind a
+ *   fast sender grows without limit, and the alternative — cutting it off at once — disconnects honest slow
+ *   readers. The trade-off: while a recipient is over its cap (64 MiB by default), the senders it holds back,
+ *   text included, wait for at most STALL_MS / HOLD_LIMIT_MS below before it is cut off.
+ * - A recipient over its cap that drains nothing for STALL_MS, or is not back under half the cap within
+ *   HOLD_LIMIT_MS, stopped reading (or cannot keep up at all): it is cut off with the output-cap notice.
+ * Both limits are at most a third of a heartbeat, so a paused sender never looks dead to the heartbeat.
  */
-const BULK_HIGH_WATER = 8 * 1024 * 1024;
-const BULK_LOW_WATER = 2 * 1024 * 1024;
-function bulkWaterMarks(maxPendingOutputBytes: number): { high: number; low: number } {
-  return {
-    high: Math.min(BULK_HIGH_WATER, Math.floor(maxPendingOutputBytes / 2)),
-    low: Math.min(BULK_LOW_WATER, Math.floor(maxPendingOutputBytes / 8)),
-  };
-}
-/** A sender waits at most this long (or a third of a heartbeat, so a waiting sender never looks dead). */
-const MAX_SENDER_PAUSE_MS = 5000;
+const STALL_MS = 3000;
+const HOLD_LIMIT_MS = 5000;
 
 export class PeerConnection {
   kind: 'unknown' | 'native' | 'plain' = 'unknown';
@@ -96,12 +99,17 @@ export class PeerConnection {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
-  /** Senders not being read until my image backlog drains, and the recipients I (as a sender) wait for. */
+  /** Senders not being read until my image backlog is back under half my cap, and the recipients I (as a sender) wait for. */
   private readonly heldSenders = new Set<PeerConnection>();
   private readonly holders = new Set<PeerConnection>();
   private holdTimer: NodeJS.Timeout | undefined;
+  /** When my output went over the cap (undefined: under it), the last time my socket drained, and the watch. */
+  private overCapSince: number | undefined;
+  private lastDrainAt = 0;
+  private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly bulkWater: { high: number; low: number };
+  private readonly stallMs: number;
+  private readonly holdLimitMs: number;
 
   constructor(
     readonly id: number,
@@ -110,9 +118,12 @@ export class PeerConnection {
     private readonly options: ResolvedServerOptions,
     private readonly handlers: PeerHandlers,
   ) {
-    this.bulkWater = bulkWaterMarks(options.maxPendingOutputBytes);
+    this.stallMs = Math.min(STALL_MS, options.heartbeatIntervalMs / 3);
+    this.holdLimitMs = Math.min(HOLD_LIMIT_MS, options.heartbeatIntervalMs / 3);
     this.writer = new FrameWriter(socket, {
       maxPendingBytes: options.maxPendingOutputBytes,
+      // Urgent output alone over the cap: cut at once. Image backlog over it: see overCap().
+      capBulk: false,
       onOverflow: (pending) => this.guard(() => handlers.onOverflow(this, pending)),
     });
     socket.setNoDelay(true);
@@ -169,36 +180,69 @@ export class PeerConnection {
   }
 
   /**
-   * Image bytes: queued behind urgent traffic, sent as the socket drains. When this peer's queue is backed up,
-   * the `sender` of those bytes is not read until it drains (so an honest slow reader is not cut off at its output
-   * cap by a few large images) — but only briefly (senderPauseMs): a reader that stopped must not freeze senders.
+   * Image bytes (shared buffers, never copied per recipient): queued behind urgent traffic, sent as this peer's
+   * socket drains. Only past this peer's output cap is the `sender` paused (see the policy above).
    */
   queueBulk(bytes: Buffer, sender?: PeerConnection): void {
     if (this.isClosed) return;
     this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
     this.writer.queue(bytes);
-    if (!sender || sender === this || this.heldSenders.has(sender) || this.writer.pendingBytes <= this.bulkWater.high) return;
-    if (this.heldSenders.size === 0) this.socket.on('drain', this.releaseIfDrained);
-    this.heldSenders.add(sender);
-    sender.holdFor(this);
+    if (this.writer.pendingBytes <= this.options.maxPendingOutputBytes) return;
+    if (this.overCapSince === undefined) this.overCap();
+    if (sender && sender !== this && !this.heldSenders.has(sender) && !sender.isClosed) {
+      this.heldSenders.add(sender);
+      sender.holdFor(this);
+    }
   }
 
-  private readonly releaseIfDrained = () => {
-    if (this.writer.pendingBytes <= this.bulkWater.low) this.releaseSenders();
+  private overCap(): void {
+    this.overCapSince = Date.now();
+    this.socket.on('drain', this.onDrainWhileOver);
+    this.watchStall();
+  }
+
+  private readonly onDrainWhileOver = () => {
+    this.lastDrainAt = Date.now();
+    if (this.writer.pendingBytes <= this.options.maxPendingOutputBytes / 2) this.underCap();
   };
 
+  /** Back under half the cap: the senders I held go on, the stall watch stops. */
+  private underCap(): void {
+    this.overCapSince = undefined;
+    this.socket.off('drain', this.onDrainWhileOver);
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+    this.releaseSenders();
+  }
+
+  private watchStall(): void {
+    const since = this.overCapSince;
+    if (since === undefined || this.isClosed) return;
+    const now = Date.now();
+    const quietFor = now - Math.max(since, this.lastDrainAt);
+    const overFor = now - since;
+    if (quietFor >= this.stallMs || overFor >= this.holdLimitMs) {
+      // Stopped reading (or far too slow to ever catch up): the output-cap path cuts it off.
+      this.underCap();
+      this.guard(() => this.handlers.onOverflow(this, this.writer.pendingBytes));
+      return;
+    }
+    const wait = Math.max(1, Math.min(this.stallMs - quietFor, this.holdLimitMs - overFor));
+    this.stallTimer = setTimeout(() => this.guard(() => this.watchStall()), wait);
+    this.stallTimer.unref();
+  }
+
   private releaseSenders(): void {
-    this.socket.off('drain', this.releaseIfDrained);
     for (const sender of this.heldSenders) sender.letGo(this);
     this.heldSenders.clear();
   }
 
-  /** Stop reading this (sending) peer until `recipient` catches up. */
+  /** Stop reading this (sending) peer until `recipient` is back under its cap — bounded, see the policy above. */
   private holdFor(recipient: PeerConnection): void {
     if (this.holders.size === 0) {
       this.socket.pause();
-      const pauseMs = Math.min(MAX_SENDER_PAUSE_MS, this.options.heartbeatIntervalMs / 3);
-      this.holdTimer = setTimeout(() => this.resumeReading(), pauseMs);
+      // A safety net: each holder is cut or lets go within its hold limit; this bounds a chain of holders.
+      this.holdTimer = setTimeout(() => this.resumeReading(), this.holdLimitMs);
       this.holdTimer.unref();
     }
     this.holders.add(recipient);
@@ -212,6 +256,8 @@ export class PeerConnection {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
     this.holders.clear();
+    // We were not listening: silence while held is ours, not the peer's (its heartbeat replies wait in the kernel).
+    this.heardSinceBeat = true;
     if (!this.socket.destroyed) this.socket.resume();
   }
 
@@ -311,7 +357,7 @@ export class PeerConnection {
 
   private onSocketClose(): void {
     this.closed = true;
-    this.releaseSenders();
+    this.underCap();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.stopTimers();
     this.splitter?.dispose();
