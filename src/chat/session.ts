@@ -156,6 +156,8 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
       write();
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
+      // The image quota is not a broken log (its line was written): no "being written again" after it.
+      if (error instanceof ChatError && error.code === 'log-quota') return { at: Date.now(), level: 'error', text, code: error.code };
       if (text === this.lastLogError) return undefined;
       this.lastLogError = text;
       return { at: Date.now(), level: 'error', text, code: error instanceof ChatError ? error.code : 'log-failed' };

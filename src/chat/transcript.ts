@@ -6,12 +6,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChatError, type ChatMessage, type Notice } from './events';
 import { clock, escapeControl, indentContinuation, messageBody } from './format';
-import { imageExtension, sniffImage } from './images';
+import { formatBytes, imageExtension, sniffImage } from './images';
 
 export interface TranscriptOptions {
   /** The instant (epoch ms) that names the log file; defaults to Date.now(). */
   now?: number;
+  /**
+   * Image bytes this session saves at most (default 1 GiB); later images are logged as not saved. Every received
+   * image is saved, so without it a peer — or a hostile server — could fill this disk.
+   */
+  maxSavedImageBytes?: number;
 }
+
+export const DEFAULT_MAX_SAVED_IMAGE_BYTES = 1024 * 1024 * 1024;
 
 const NOTICE_TAGS: Record<Notice['level'], string> = { system: '[SYSTEM]', info: '[INFO]', error: '[ERROR]' };
 /** Enough tries for many sessions started in the same second; a bound so a broken folder cannot loop forever. */
@@ -20,19 +27,37 @@ const MAX_NAME_TRIES = 1000;
 export class Transcript {
   private imageSeq = 0;
   private closed = false;
+  private savedBytes = 0;
+  private skipped = 0;
 
   private constructor(
     /** Absolute folder holding the log and the saved images. */
     readonly dir: string,
     /** Absolute path of this session's log file. */
     readonly logFile: string,
+    /** See TranscriptOptions.maxSavedImageBytes. */
+    readonly maxSavedImageBytes: number,
   ) {}
+
+  /** Image bytes saved so far in this session. */
+  get savedImageBytes(): number {
+    return this.savedBytes;
+  }
+
+  /** Images not saved because the session's quota was used up. */
+  get imagesNotSaved(): number {
+    return this.skipped;
+  }
 
   /**
    * Creates `dir` (and parents) and a new `chat_log_YYYYMMDD_HHMMSS.txt` in it (local time); when that name
    * is taken (two sessions in one second), `_2`, `_3`, … Never overwrites. Throws ChatError 'log-failed'.
    */
   static open(dir: string, options: TranscriptOptions = {}): Transcript {
+    const quota = options.maxSavedImageBytes ?? DEFAULT_MAX_SAVED_IMAGE_BYTES;
+    if (!Number.isInteger(quota) || quota < 0) {
+      throw new ChatError('bad-option', `The chat log's image quota must be a whole number of bytes ≥ 0, not ${quota}.`);
+    }
     const folder = path.resolve(dir);
     const stamp = fileStamp(options.now ?? Date.now());
     let file = '';
@@ -42,30 +67,52 @@ export class Transcript {
     } catch (error) {
       throw logFailed(file || path.join(folder, `chat_log_${stamp}.txt`), error);
     }
-    return new Transcript(folder, file);
+    return new Transcript(folder, file, quota);
   }
 
   /**
    * Appends `[HH:MM:SS] name (ip:port): text` and saves the message's image beside the log under a name the
    * engine makes (`img_<HHMMSS>_<seq>_<sender>.<ext>`), setting `msg.image.savedPath`. If saving the image
-   * fails the line is still written (saying so), then ChatError 'log-failed' is thrown.
+   * fails the line is still written (saying so), then ChatError 'log-failed' is thrown. Past the session's image
+   * quota the line says the image was not saved, and ChatError 'log-quota' is thrown the first time only (one
+   * notice, not one per image; imagesNotSaved counts the rest).
    */
   recordMessage(msg: ChatMessage): void {
     if (this.closed) return;
     let imageError: unknown;
+    let overQuota = false;
     if (msg.image && !msg.image.savedPath) {
-      try {
-        msg.image.savedPath = this.saveImage(msg);
-      } catch (error) {
-        imageError = error;
+      // Once one image did not fit, none is saved any more (the notice said so), even a smaller one that would.
+      if (this.skipped > 0 || this.savedBytes + msg.image.bytes.length > this.maxSavedImageBytes) {
+        overQuota = true;
+        this.skipped++;
+      } else {
+        try {
+          msg.image.savedPath = this.saveImage(msg);
+          this.savedBytes += msg.image.bytes.length;
+        } catch (error) {
+          imageError = error;
+        }
       }
     }
     const who = `${peerLabel(msg.from)}${msg.to ? ` → ${peerLabel(msg.to)} [private]` : ''}`;
     const body = messageBody(msg, (image) =>
-      image.savedPath ? `[image saved: ${path.basename(image.savedPath)}]` : '[image not saved]',
+      image.savedPath ? `[image saved: ${path.basename(image.savedPath)}]`
+      : overQuota ? `[image not saved: ${this.quotaText()}]`
+      : '[image not saved]',
     );
     this.append(`[${clock(msg.at)}] ${who}: ${body}`);
     if (imageError !== undefined) throw logFailed(this.dir, imageError, 'save an image of the chat log in');
+    if (overQuota && this.skipped === 1) {
+      throw new ChatError('log-quota', `Images are no longer saved with the chat log: ${this.quotaText()}. Messages are still logged.`);
+    }
+  }
+
+  /** Why images are not saved: what was saved, and the quota when that is not the same figure. */
+  private quotaText(): string {
+    const saved = formatBytes(this.savedBytes);
+    const quota = formatBytes(this.maxSavedImageBytes);
+    return `this session saved ${saved} of images already${saved === quota ? '' : `; the limit is ${quota}`}`;
   }
 
   /** Appends `[HH:MM:SS] [SYSTEM] text` (or `[INFO]`, `[ERROR]`). */

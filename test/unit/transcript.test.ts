@@ -190,3 +190,74 @@ test('after close, records are ignored', (t) => {
   transcript.recordMessage(message({ text: 'after close' }));
   assert.deepEqual(logLines(transcript), ['[14:23:10] [SYSTEM] bye']);
 });
+
+/** `size` bytes that sniff as PNG. */
+function pngOf(size: number): Buffer {
+  const bytes = Buffer.alloc(size, 7);
+  PNG.copy(bytes, 0, 0, 16);
+  return bytes;
+}
+
+test('image quota: past maxSavedImageBytes images are not saved, the line says why, and log-quota is thrown once', (t) => {
+  assert.equal(Transcript.open(tempDir(t), { now: AT }).maxSavedImageBytes, 1024 * 1024 * 1024, 'default 1 GiB');
+  const transcript = Transcript.open(tempDir(t), { now: AT, maxSavedImageBytes: 2048 });
+  const image = (text: string, size: number) => message({ text, image: { mime: 'image/png', bytes: pngOf(size) } });
+  transcript.recordMessage(image('one', 1024));
+  transcript.recordMessage(image('two', 1024));
+  const third = image('three', 1024);
+  assert.throws(() => transcript.recordMessage(third), (error: unknown) =>
+    error instanceof ChatError && error.code === 'log-quota' &&
+    error.message === 'Images are no longer saved with the chat log: this session saved 2 KB of images already. Messages are still logged.');
+  assert.equal(third.image!.savedPath, undefined);
+  // Later images: not saved (even one small enough to fit), no more errors, counted.
+  transcript.recordMessage(image('four', 100));
+  transcript.recordMessage(image('five', 5000));
+  transcript.recordMessage(message({ text: 'plain text is still logged' }));
+  assert.equal(transcript.imagesNotSaved, 3);
+  assert.equal(transcript.savedImageBytes, 2048);
+  const notSaved = '[image not saved: this session saved 2 KB of images already]';
+  assert.deepEqual(logLines(transcript), [
+    '[14:23:10] ann (127.0.0.1:50001): one [image saved: img_142310_1_ann.png]',
+    '[14:23:10] ann (127.0.0.1:50001): two [image saved: img_142310_2_ann.png]',
+    `[14:23:10] ann (127.0.0.1:50001): three ${notSaved}`,
+    `[14:23:10] ann (127.0.0.1:50001): four ${notSaved}`,
+    `[14:23:10] ann (127.0.0.1:50001): five ${notSaved}`,
+    '[14:23:10] ann (127.0.0.1:50001): plain text is still logged',
+  ]);
+  assert.deepEqual(fs.readdirSync(transcript.dir).filter((f) => f.startsWith('img_')).sort(), ['img_142310_1_ann.png', 'img_142310_2_ann.png']);
+  assert.throws(() => Transcript.open(tempDir(t), { maxSavedImageBytes: -1 }), { code: 'bad-option' });
+});
+
+test('image quota below one image: the line gives both figures', (t) => {
+  const transcript = Transcript.open(tempDir(t), { now: AT, maxSavedImageBytes: 1000 });
+  assert.throws(() => transcript.recordMessage(message({ text: 'big', image: { mime: 'image/png', bytes: pngOf(4096) } })), { code: 'log-quota' });
+  assert.deepEqual(logLines(transcript), ['[14:23:10] ann (127.0.0.1:50001): big [image not saved: this session saved 0 B of images already; the limit is 1000 B]']);
+});
+
+test('image quota over real sockets: a receiver whose server floods it with images shows ONE error notice and keeps chatting', { timeout: 20_000 }, async (t) => {
+  const { ChatClient } = await import('../../src/chat/client');
+  const { ChatSession } = await import('../../src/chat/session');
+  const { startServer, waitFor } = await import('./helpers');
+  const { server, port } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const transcript = Transcript.open(tempDir(t), { maxSavedImageBytes: 3 * 64 * 1024 });
+  const session = new ChatSession(new ChatClient({ host: '127.0.0.1', port, name: 'Rita' }), { transcript });
+  t.after(() => session.close());
+  await (session.endpoint as InstanceType<typeof ChatClient>).connect();
+  await waitFor(() => server.roster.active.length === 2, 'Rita in the room');
+  const images: string[] = [];
+  const errors: string[] = [];
+  session.on('message', (m) => void (m.image && images.push(m.text)));
+  session.on('notice', (n) => void (n.level === 'error' && errors.push(`${n.code}: ${n.text}`)));
+  for (let i = 1; i <= 6; i++) await server.send({ text: `pic ${i}`, image: pngOf(64 * 1024) });
+  await server.send({ text: 'after the pictures' });
+  await waitFor(() => session.history.some((e) => e.kind === 'message' && e.message.text === 'after the pictures'), 'the text after the images', 10_000);
+  assert.deepEqual(images, ['pic 1', 'pic 2', 'pic 3', 'pic 4', 'pic 5', 'pic 6'], 'every image still shown');
+  assert.deepEqual(errors, ['log-quota: Images are no longer saved with the chat log: this session saved 192 KB of images already. Messages are still logged.']);
+  const notices = session.history.filter((e) => e.kind === 'notice').map((e) => (e.kind === 'notice' ? e.notice.text : ''));
+  assert.ok(!notices.some((text) => /being written again/.test(text)), `no "log resumed" notice after a quota notice: ${JSON.stringify(notices)}`);
+  assert.equal(fs.readdirSync(transcript.dir).filter((f) => f.startsWith('img_')).length, 3);
+  const lines = logLines(transcript);
+  assert.equal(lines.filter((l) => l.includes('[image not saved: this session saved 192 KB of images already]')).length, 3);
+  assert.ok(lines.some((l) => /^\[\d\d:\d\d:\d\d\] Host \([^)]*\): after the pictures$/.test(l)), 'text still logged');
+});
