@@ -1,5 +1,5 @@
 // The engine's ChatServer in its own process for the bench (the load generator must not share its CPU or event
-// loop). Limits meant for hostile peers (rate limit, connection cap) are raised so the bench measures
+// loop). Limits meant for hostile peers (rate limit, image byte budget, connection cap) are raised so the bench measures
 // throughput, not the limiter. Prints `READY <port>` once listening; stops on SIGTERM or stdin end.
 //   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES]
 import { createServer, type Socket } from 'node:net';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     port: flag('--port', 0),
     name: 'BenchHost',
     rateLimit: false,
+    imageBytesPerMinute: false,
     maxConnections: flag('--max-connections', 2000),
     maxPendingOutputBytes: flag('--max-pending-output', 64 * 1024 * 1024),
     handshakeTimeoutMs: 30_000,
