@@ -57,7 +57,6 @@ export class Composer {
   ) {
     this.textarea.dataset.testid = 'composer';
     this.textarea.rows = 3;
-    this.setBlocked(null);
     this.textarea.setAttribute('aria-label', 'Message');
     this.hint.dataset.testid = 'drop-hint';
     this.hint.textContent = 'Attach, paste, or drop an image (hold Shift to drop into the panel).';
@@ -66,6 +65,7 @@ export class Composer {
     this.sendError.setAttribute('role', 'alert');
     this.sendError.hidden = true;
     this.sendButton = button('Send', () => void this.send(), { testid: 'send', title: 'Send (Enter)' });
+    this.setBlocked(null); // needs the Send button
     const attach = button('Attach…', () => this.post({ type: 'pickImage' }), { appearance: 'secondary', testid: 'attach', title: 'Choose an image to send' });
     const row = el('div', 'composer-row');
     const buttons = el('div', 'composer-buttons');
