@@ -11,7 +11,8 @@
 //                   (a message with an image is "image"; data-own="true" on own messages)
 //   thumbnail       an image thumbnail <img> inside a message row (click → opens the full image in an editor tab)
 //   composer        the message <textarea>
-//   send            the Send button
+//   send            the Send button (disabled while waiting in line, not connected, or a send is unanswered)
+//   send-error      why the last send was refused (under the composer; hidden when none)
 //   drop-hint       the hint under the composer ("… hold Shift to drop …")
 // Also: data-testid="attach" (attach button), "pending-image" (preview of the image about to be sent),
 // "remove-image", "open-logs", "stop" (Disconnect/Stop), "admit" and "kick" buttons inside queue entries.

@@ -67,8 +67,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   /** Shows a failure once: the session may already have put it in the panel as an error notice. */
   function reportFailure(session: ChatSession, error: unknown): void {
     const text = errorText(error);
-    const shown = session.history.some((e) => e.kind === 'notice' && e.notice.level === 'error' && e.notice.text === text);
-    if (shown) void vscode.window.showErrorMessage(plainNotificationText(text));
+    if (controller.alreadyShown(session, text)) void vscode.window.showErrorMessage(plainNotificationText(text));
     else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
   }
 
