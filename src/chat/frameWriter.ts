@@ -1,7 +1,8 @@
 // Outgoing side of one socket, shared by ChatServer (one per peer) and ChatClient.
 // Two lanes: urgent bytes (text, control, notices) are written at once; bulk bytes (image chunks) wait in a
 // queue and are written only while the socket is not backed up. So a chat line never waits behind a 20 MB
-// image, and one slow reader costs memory only up to `maxPendingBytes`, after which it is cut off.
+// image, and one slow reader costs memory only up to `maxPendingBytes`, after which it is cut off (with capBulk
+// off, the server's PeerConnection judges image backlog past the cap itself: slow reader or stopped).
 import type { Socket } from 'node:net';
 
 export interface FrameWriterOptions {
