@@ -3,7 +3,6 @@
 // the ChatSession; the controller only adds the few lines that happen when no session exists (a bad port,
 // a server that could not start), so the panel can say what went wrong.
 import * as vscode from 'vscode';
-import { parseInput } from '../chat/commands';
 import { clock } from '../chat/format';
 import { formatBytes } from '../chat/images';
 import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/events';
@@ -13,6 +12,7 @@ import { ChatPanel, type PanelHost } from './chatPanel';
 import { logLocation, readSettings } from './settings';
 import { ChatStatusBar } from './statusBar';
 import { plainNotificationText } from './notifications';
+import { deliverFromPanel, type ImageActions } from './panelSend';
 import { mergeByTime, mentions, NoticeIds, statusText, toEntryView, toHeaderView, toMessageView, toNoticeView, toRosterView } from './viewModel';
 
 /** What only a server can do; ChatServer provides it. */
@@ -50,14 +50,8 @@ export class ChatController implements PanelHost, vscode.Disposable {
   private lastNotificationAt = 0;
   private pendingEntries: EntryView[] = [];
   private flushScheduled = false;
-  /** Set by messaging.ts: sends an image file (the panel's /image PATH) or attaches a picked/dropped one.
-   *  sendFile and sendFromWebview reject when the image is refused or the send fails. */
-  imageActions: {
-    pick(): Promise<void>;
-    attachUri(uri: string): Promise<void>;
-    sendFile(uri: vscode.Uri): Promise<void>;
-    sendFromWebview(text: string, image: { name: string; mime: string; base64: string }): Promise<void>;
-  } | undefined;
+  /** Set by messaging.ts (registerMessagingCommands). */
+  imageActions: ImageActions | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.refreshStatus();
@@ -234,37 +228,12 @@ export class ChatController implements PanelHost, vscode.Disposable {
     const info = this.info;
     try {
       if (!info) throw new ChatError('not-connected', 'Not connected: start a server or connect to one first (Command Palette → TCP Chat).');
-      await this.deliver(info, text, image);
+      await deliverFromPanel(info.session, text, image, this.imageActions, () => this.stop('left'));
       this.post({ type: 'sendResult', ref, ok: true });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (!info || !this.alreadyShown(info.session, reason)) this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
       this.post({ type: 'sendResult', ref, ok: false, error: reason });
-    }
-  }
-
-  private async deliver(info: SessionInfo, text: string, image: ImagePayload | undefined): Promise<void> {
-    if (image) {
-      await this.imageActions?.sendFromWebview(text, image);
-      return;
-    }
-    // Text and /msg go straight to session.send (which rejects on failure, after its error notice);
-    // session.input would swallow the failure and the composer would lose the line.
-    const parsed = parseInput(text);
-    switch (parsed.kind) {
-      case 'text':
-        return info.session.send({ text: parsed.text });
-      case 'msg':
-        return info.session.send({ to: parsed.to, text: parsed.text });
-      case 'image':
-        return this.imageActions?.sendFile(vscode.Uri.file(parsed.path));
-      case 'quit':
-        return this.stop('left');
-      case 'error':
-        await info.session.input(text); // the session shows the usage mistake as its error notice
-        throw new ChatError('bad-command', parsed.message);
-      default:
-        await info.session.input(text);
     }
   }
 
