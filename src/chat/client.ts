@@ -17,7 +17,7 @@ import {
 } from './events';
 import { checkImage, formatBytes } from './images';
 import { IncomingMessages } from './incomingMessages';
-import { encodeFrame, FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from './protocol';
+import { encodeFrame, FrameType, HARD_MAX_FRAME_BYTES, imageChunkHeader, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from './protocol';
 import { Reconnector } from './reconnect';
 import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
 
@@ -141,7 +141,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (image) writer.queue(header);
     else writer.urgent(header);
     for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
-      writer.queue(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: image.subarray(offset, offset + MAX_IMAGE_CHUNK) }));
+      const bytes = image.subarray(offset, offset + MAX_IMAGE_CHUNK);
+      writer.queue(imageChunkHeader(ref, bytes.length)); // the bytes follow as they are: no copy per chunk
+      writer.queue(bytes);
     }
     this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
   }

@@ -15,7 +15,8 @@ export type AssemblyResult =
 interface Collecting {
   header: MessageBody;
   size: number;
-  chunks: Buffer[];
+  /** The image at its announced size, allocated at the first chunk; chunks are copied straight into place. */
+  bytes: Buffer | undefined;
   received: number;
 }
 
@@ -54,7 +55,7 @@ export class ImageAssembler {
     if (this.pendingBytes + image.size > this.maxPendingBytes) {
       return { kind: 'failed', header, reason: `too many images at once (${formatBytes(this.pendingBytes)} still arriving)` };
     }
-    this.partials.set(header.ref, { header, size: image.size, chunks: [], received: 0 });
+    this.partials.set(header.ref, { header, size: image.size, bytes: undefined, received: 0 });
     this.pendingBytes += image.size;
     return { kind: 'pending' };
   }
@@ -63,16 +64,16 @@ export class ImageAssembler {
   chunk(ref: number, bytes: Buffer): AssemblyResult {
     const partial = this.partials.get(ref);
     if (!partial) return { kind: 'pending' };
-    partial.received += bytes.length;
-    if (partial.received > partial.size) {
+    if (partial.received + bytes.length > partial.size) {
       this.forget(ref);
       return { kind: 'failed', header: partial.header, reason: `the image sent more than the ${formatBytes(partial.size)} it announced` };
     }
-    // Copy: the decoder's chunk may be a view into a larger receive buffer.
-    partial.chunks.push(Buffer.from(bytes));
+    // One copy per byte: the decoder's chunk may be a view into a receive buffer that will be reused.
+    partial.bytes ??= Buffer.allocUnsafe(partial.size);
+    partial.received += bytes.copy(partial.bytes, partial.received);
     if (partial.received < partial.size) return { kind: 'pending' };
     this.forget(ref);
-    const all = Buffer.concat(partial.chunks, partial.size);
+    const all = partial.bytes;
     try {
       const mime = checkImage(all, this.maxImageBytes);
       return { kind: 'complete', header: partial.header, mime, bytes: all };

@@ -5,7 +5,7 @@
 import { ChatError, type ImageMime } from './events';
 import { checkImage, imageLabel, sniffImage } from './images';
 import type { Outgoing, PeerConnection } from './peerConnection';
-import { encodeFrame, FRAME_HEADER_BYTES, FrameType } from './protocol';
+import { encodeFrame, FrameType, imageChunkHeader } from './protocol';
 import { formatSeconds } from './serverText';
 
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
@@ -16,19 +16,6 @@ export const MAX_IMAGES_IN_FLIGHT = 4;
 const MIN_HELD_BYTES = 256 * 1024 * 1024;
 /** An announced image with no bytes for this long is given up (it would hold its reservation forever). */
 export const IMAGE_IDLE_MS = 30_000;
-
-/**
- * The 9 bytes in front of an ImageChunk frame's payload (length, type, ref). Relayed image bytes are queued after
- * their header as they are, so a 20 MB image is not copied once more per chunk; the layout is protocol.ts's
- * encodeFrame (a test checks they match byte for byte).
- */
-export function imageChunkHeader(ref: number, size: number): Buffer {
-  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 4);
-  header.writeUInt32BE(1 + 4 + size, 0);
-  header[4] = FrameType.ImageChunk;
-  header.writeUInt32BE(ref, FRAME_HEADER_BYTES);
-  return header;
-}
 
 export interface PendingImage {
   sender: PeerConnection;

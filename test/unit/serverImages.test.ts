@@ -177,13 +177,6 @@ test('an image whose bytes stop coming is given up: the sender is told, recipien
   bob.close();
 });
 
-test('relayed chunk framing: header + untouched bytes is exactly the codec’s ImageChunk frame', async () => {
-  const { imageChunkHeader } = await import('../../src/chat/imageRelay');
-  const { encodeFrame } = await import('../../src/chat/protocol');
-  const bytes = pngLike(65536);
-  assert.ok(Buffer.concat([imageChunkHeader(0xdeadbeef, bytes.length), bytes]).equals(encodeFrame({ type: FrameType.ImageChunk, ref: 0xdeadbeef, bytes })));
-});
-
 test('a tiny first chunk followed by a full one is relayed without ever exceeding the chunk limit', async (t) => {
   const { server, port } = await startServer();
   t.after(() => server.close());
