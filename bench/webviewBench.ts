@@ -36,11 +36,12 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
   return pathToFileURL(resolve(dir, 'index.html')).href;
 }
 
-/** live: one post per message (what the host does today); batched: 100 per post (a host that batches a burst). */
+/** live: one post per message (the host's worst case: one message per event-loop turn); batched: 100 per post
+ *  (a burst, which the host gathers into one post per turn); snapshot: the panel reopened. */
 type Mode = 'live' | 'batched' | 'snapshot';
 const LABELS: Record<Mode, string> = {
-  live: 'messages, one post each (live traffic, as the host posts today)',
-  batched: 'messages, 100 per post (a host that batches a burst)',
+  live: 'messages, one post each (one message per host event-loop turn)',
+  batched: 'messages, 100 per post (a burst, gathered by the host)',
   snapshot: 'messages in one snapshot (panel reopened)',
 };
 
@@ -60,14 +61,16 @@ function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string;
   const entry = (i: number) => {
     const time = '12:34:56';
     if (i % 97 === 13) return { entry: 'notice', id: `n${i}`, at: i, time, level: 'system', text: `user${i % 20} joined.` };
-    const image = i % every === 0 ? { uri: `${args.thumbUrl}?n=${i}`, mime: 'image/png', size: 1234 } : undefined;
+    const image = i % every === 0 ? { uri: `${args.thumbUrl}?n=${i}`, mime: 'image/png', size: 1234, sizeText: '1.2 KB' } : undefined;
     return {
       entry: 'message', id: `m${i}`, at: i, time, from: peers[i % peers.length], own: i % 7 === 0, kind: image ? 'image' : 'text',
       text: `message ${i}: the quick brown fox jumps over the lazy dog ${'…'.repeat(i % 5)}`, image,
     };
   };
   const post = (data: unknown) => window.postMessage(data, '*');
-  return new Promise((done) => {
+  return new Promise((done, fail) => {
+    // Never wait forever (page.evaluate has no timeout of its own): say how far the page got.
+    const deadline = performance.now() + 60_000;
     post({ type: 'snapshot', header, roster, entries: [], sessionKey: 'bench' });
     let longest = 0;
     let last = performance.now();
@@ -100,6 +103,8 @@ function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string;
             longestFrameMs: longest,
           });
         }));
+      } else if (performance.now() > deadline) {
+        fail(new Error(`the last row (${lastId}) never appeared; rows in the DOM: ${document.querySelectorAll('[data-testid="message"]').length}`));
       } else setTimeout(check, 5);
     };
     check();
