@@ -1,30 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
-import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { FrameWriter } from '../../src/chat/frameWriter';
+import { socketPair } from './helpers';
 
 const CHUNK = 64 * 1024;
-
-/** A connected TCP socket pair on 127.0.0.1: `writer` is the server's accepted socket, `reader` the client. */
-async function socketPair(): Promise<{ writer: Socket; reader: Socket; close: () => void }> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  const accepted = once(server, 'connection') as Promise<[Socket]>;
-  const reader = connect(port, '127.0.0.1');
-  const [[writer]] = await Promise.all([accepted, once(reader, 'connect')]);
-  server.close();
-  return {
-    writer,
-    reader,
-    close: () => {
-      writer.destroy();
-      reader.destroy();
-    },
-  };
-}
 
 /** Collects what `reader` receives until `total` bytes arrived; rejects after `timeoutMs`. */
 function receive(reader: Socket, total: number, timeoutMs: number): Promise<Buffer> {

@@ -1,6 +1,7 @@
 // Shared test helpers: bounded waits, and tiny raw clients (native frames / plain text) on real loopback sockets.
 // The raw native client speaks protocol.ts directly, so server tests do not depend on ChatClient.
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { ChatEvents, ImageMime, Notice } from '../../src/chat/events';
 import { ChatServer, type ServerOptions } from '../../src/chat/server';
@@ -243,4 +244,24 @@ export function pngLike(size: number): Buffer {
   const bytes = randomBytes(size);
   TINY_PNG.copy(bytes, 0, 0, 16);
   return bytes;
+}
+
+/** A connected TCP socket pair on 127.0.0.1: `writer` is the server's accepted socket, `reader` the client. */
+export async function socketPair(): Promise<{ writer: Socket; reader: Socket; close: () => void }> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const reader = connect(port, '127.0.0.1');
+  const [[writer]] = await Promise.all([accepted, once(reader, 'connect')]);
+  server.close();
+  return {
+    writer,
+    reader,
+    close: () => {
+      writer.destroy();
+      reader.destroy();
+    },
+  };
 }

@@ -3,11 +3,9 @@
 // output-cap notice; under it, it simply lags and still gets every byte once it reads again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
-import { once } from 'node:events';
 import { FrameWriter } from '../../src/chat/frameWriter';
 import { FrameType, MAX_IMAGE_CHUNK } from '../../src/chat/protocol';
-import { pngLike, RawNativeClient, startServer, waitFor } from './helpers';
+import { pngLike, RawNativeClient, socketPair, startServer, waitFor } from './helpers';
 
 const MiB = 1024 * 1024;
 
@@ -98,18 +96,6 @@ test('the host’s copy is assembled in place even when the first chunk is tiny 
   assert.ok(bob.imageBytes(header.ref).equals(image));
 });
 
-/** A connected TCP socket pair on 127.0.0.1. */
-async function socketPair(): Promise<{ writer: Socket; reader: Socket; close: () => void }> {
-  const listener = createServer();
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const { port } = listener.address() as { port: number };
-  const accepted = once(listener, 'connection') as Promise<[Socket]>;
-  const reader = connect(port, '127.0.0.1');
-  const [[writer]] = await Promise.all([accepted, once(reader, 'connect')]);
-  listener.close();
-  return { writer, reader, close: () => (writer.destroy(), reader.destroy()) };
-}
 
 test('FrameWriter with capBulk off: bulk past the cap is kept for the owner to judge; urgent bytes alone over it still overflow', async (t) => {
   const { writer, reader, close } = await socketPair();
