@@ -142,8 +142,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     else writer.urgent(header);
     for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
       const bytes = image.subarray(offset, offset + MAX_IMAGE_CHUNK);
-      writer.queue(imageChunkHeader(ref, bytes.length)); // the bytes follow as they are: no copy per chunk
-      writer.queue(bytes);
+      writer.queueChunk(imageChunkHeader(ref, bytes.length), bytes); // the bytes follow as they are: no copy per chunk
     }
     this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
   }
@@ -221,9 +220,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       case FrameType.Message:
         return this.incoming.header(frame.body);
       case FrameType.ImageChunk:
-        return this.incoming.chunk(frame.ref, frame.bytes);
+        this.incoming.chunk(frame.ref, frame.bytes);
+        return this.sendAck(this.connection?.imageAcks.received(frame.ref, frame.bytes.length, !this.incoming.isCollecting(frame.ref)));
       case FrameType.ImageAbort:
-        return this.incoming.abort(frame.ref);
+        this.incoming.abort(frame.ref);
+        return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
+      case FrameType.ImageAck:
+        return this.connection?.writer.ack(frame.ref, frame.received);
       case FrameType.Notice:
         return this.notice(frame.body.level, frame.body.text, frame.body.code);
       case FrameType.Error:
@@ -236,6 +239,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.me = frame.body.you;
         return;
     }
+  }
+
+  private sendAck(ack: Buffer | undefined): void {
+    if (ack) this.connection?.writer.urgent(ack);
   }
 
   private onLost(connection: ServerConnection, lost: Lost): void {

@@ -3,7 +3,11 @@
 // queue and are written only while the socket is not backed up. So a chat line never waits behind a 20 MB
 // image, and one slow reader costs memory only up to `maxPendingBytes`, after which it is cut off (with capBulk
 // off, the server's PeerConnection judges image backlog past the cap itself: slow reader or stopped).
+// With enableAckWindow() (the peer announced it sends ImageAck), the bulk lane also stops while IMAGE_ACK_WINDOW
+// image bytes are unacknowledged: the kernel's buffers then hold little of the image, and a text line written
+// now is not stuck behind megabytes already handed to the socket (imageAcks.ts).
 import type { Socket } from 'node:net';
+import { IMAGE_ACK_WINDOW } from './imageAcks';
 
 export interface FrameWriterOptions {
   /** Cap on bytes waiting for this peer (socket buffer + bulk queue). Over it, onOverflow() runs once. */
@@ -18,11 +22,23 @@ export interface FrameWriterOptions {
 
 export class FrameWriter {
   private readonly bulk: Buffer[] = [];
+  /** Image bytes each bulk entry carries (counted against the ack window); 0 for headers and other frames. */
+  private readonly bulkImageBytes: number[] = [];
+  /** true: the next entry is the rest of the same frame (a chunk's header, then its bytes) and follows at once. */
+  private readonly bulkJoined: boolean[] = [];
   private bulkHead = 0;
   private bulkBytes = 0;
   private overflowed = false;
   private readonly capBulk: boolean;
   private readonly flushBulk = () => this.pump();
+  /** Ack window: undefined = off (the peer sends no acks: today's behaviour). */
+  private window: number | undefined;
+  /** Image bytes written and acknowledged (wrapping u32 per ref is folded into plain totals). */
+  private imageBytesWritten = 0;
+  private imageBytesAcked = 0;
+  /** Last acknowledged count per ref (acks are cumulative per image); bounded, oldest dropped. */
+  private readonly ackedByRef = new Map<number, number>();
+  private readonly ackWaiters = new Set<() => void>();
 
   constructor(
     private readonly socket: Socket,
@@ -44,10 +60,56 @@ export class FrameWriter {
     return this.checkCap(this.capBulk ? this.pendingBytes : this.socket.writableLength);
   }
 
-  /** Queues bytes that may wait (image chunks); they go out in order as the socket drains. */
-  queue(bytes: Buffer): boolean {
+  /** Image bytes written but not yet acknowledged (0 while the ack window is off). */
+  get unackedImageBytes(): number {
+    return this.window === undefined ? 0 : this.imageBytesWritten - this.imageBytesAcked;
+  }
+
+  /** The peer acknowledges image bytes: from now on at most `window` unacknowledged image bytes go on the wire. */
+  enableAckWindow(window = IMAGE_ACK_WINDOW): void {
+    this.window = window;
+  }
+
+  /** An ImageAck from the peer: `received` bytes of image `ref` so far (cumulative). Reopens the window. */
+  ack(ref: number, received: number): void {
+    if (this.window === undefined) return;
+    const before = this.ackedByRef.get(ref) ?? 0;
+    this.ackedByRef.delete(ref); // re-inserted last: the map's order is "least recently acked first"
+    if (this.ackedByRef.size >= MAX_ACKED_REFS) this.ackedByRef.delete(this.ackedByRef.keys().next().value as number);
+    this.ackedByRef.set(ref, received);
+    const delta = (received - before + 2 ** 32) % 2 ** 32;
+    // A peer cannot acknowledge more than was written: a bogus ack at worst opens the window (today's behaviour).
+    this.imageBytesAcked = Math.min(this.imageBytesWritten, this.imageBytesAcked + delta);
+    this.pump();
+    for (const waiter of [...this.ackWaiters]) waiter();
+  }
+
+  /**
+   * Queues bytes that may wait (image chunks); they go out in order as the socket drains (and, with the ack window
+   * on, as the peer acknowledges). `imageBytes`: how many of them are image bytes counted against the window.
+   */
+  queue(bytes: Buffer, imageBytes = 0): boolean {
     if (this.overflowed || this.socket.destroyed) return false;
+    return this.enqueue(bytes, imageBytes);
+  }
+
+  /**
+   * Queues one ImageChunk frame as its header and its bytes (not copied together). They always go out back to
+   * back: an urgent write between them would split the frame.
+   */
+  queueChunk(header: Buffer, bytes: Buffer): boolean {
+    if (this.overflowed || this.socket.destroyed) return false;
+    this.bulkBytes += header.length;
+    this.bulk.push(header);
+    this.bulkImageBytes.push(bytes.length);
+    this.bulkJoined.push(true);
+    return this.enqueue(bytes, 0);
+  }
+
+  private enqueue(bytes: Buffer, imageBytes: number): boolean {
     this.bulk.push(bytes);
+    this.bulkImageBytes.push(imageBytes);
+    this.bulkJoined.push(false);
     this.bulkBytes += bytes.length;
     if (this.capBulk && !this.checkCap(this.pendingBytes)) return false;
     this.pump();
@@ -58,8 +120,11 @@ export class FrameWriter {
   dispose(): void {
     this.socket.off('drain', this.flushBulk);
     this.bulk.length = 0;
+    this.bulkImageBytes.length = 0;
+    this.bulkJoined.length = 0;
     this.bulkHead = 0;
     this.bulkBytes = 0;
+    for (const waiter of [...this.ackWaiters]) waiter();
   }
 
   /** Resolves when everything queued has been handed to the kernel (for a clean goodbye or stdin end). */
@@ -73,15 +138,23 @@ export class FrameWriter {
           settled = true;
           clearTimeout(timer);
           this.socket.off('drain', done).off('close', done);
+          this.ackWaiters.delete(done);
           resolve();
         };
         const timer = setTimeout(done, Math.max(1, deadline - Date.now()));
         this.socket.once('drain', done).once('close', done);
+        this.ackWaiters.add(done);
         // Below highWaterMark no 'drain' is due; an empty write's callback runs once everything before it is out.
-        if (!this.socket.writableNeedDrain) this.socket.write(EMPTY, done);
+        // A closed window waits for the next ack instead (writing nothing would just spin).
+        if (!this.socket.writableNeedDrain && !this.windowClosed()) this.socket.write(EMPTY, done);
       });
       this.pump();
     }
+  }
+
+  private windowClosed(): boolean {
+    return this.window !== undefined && this.bulkHead < this.bulk.length && this.bulkImageBytes[this.bulkHead] > 0 &&
+      this.imageBytesWritten - this.imageBytesAcked >= this.window;
   }
 
   private pump(): void {
@@ -89,8 +162,11 @@ export class FrameWriter {
     // Keep roughly one chunk in the socket's buffer: enough to keep the pipe full, little enough that urgent
     // writes are next in line. Corked, so a relayed chunk's 9-byte header and its bytes leave in one writev.
     this.socket.cork();
-    while (this.bulkHead < this.bulk.length && !this.socket.writableNeedDrain) {
+    let joined = false;
+    while (this.bulkHead < this.bulk.length && (joined || (!this.socket.writableNeedDrain && !this.windowClosed()))) {
       const chunk = this.bulk[this.bulkHead];
+      this.imageBytesWritten += this.bulkImageBytes[this.bulkHead];
+      joined = this.bulkJoined[this.bulkHead];
       this.bulk[this.bulkHead++] = EMPTY;
       this.bulkBytes -= chunk.length;
       this.socket.write(chunk);
@@ -98,6 +174,8 @@ export class FrameWriter {
     this.socket.uncork();
     if (this.bulkHead === this.bulk.length) {
       this.bulk.length = 0;
+      this.bulkImageBytes.length = 0;
+      this.bulkJoined.length = 0;
       this.bulkHead = 0;
     }
   }
@@ -113,3 +191,5 @@ export class FrameWriter {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Refs whose last ack a sender remembers (images in flight at once are far fewer). */
+const MAX_ACKED_REFS = 64;

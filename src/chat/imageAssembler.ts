@@ -40,6 +40,10 @@ export class ImageAssembler {
     return this.partials.size;
   }
 
+  isCollecting(ref: number): boolean {
+    return this.partials.has(ref);
+  }
+
   /** Starts collecting for a header that announces an image; refuses one over the limit at once. */
   start(header: MessageBody): AssemblyResult {
     const image = header.image;

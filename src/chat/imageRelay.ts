@@ -108,6 +108,11 @@ export class ImageRelay {
     if (flight.received === flight.size) this.finish(flight);
   }
 
+  /** Is this sender's image `ref` still arriving? (Once not, the server acknowledges its remaining bytes.) */
+  isCollecting(sender: PeerConnection, ref: number): boolean {
+    return this.bySender.get(sender)?.has(ref) ?? false;
+  }
+
   /** The sender gave up on one image (ImageAbort). */
   abort(sender: PeerConnection, ref: number): void {
     const flight = this.bySender.get(sender)?.get(ref);
@@ -152,8 +157,7 @@ export class ImageRelay {
     for (const to of flight.recipients) {
       if (to.kind !== 'native') continue;
       header ??= imageChunkHeader(flight.serverRef, bytes.length);
-      to.queueBulk(header, flight.sender);
-      to.queueBulk(bytes, flight.sender);
+      to.queueImageChunk(header, bytes, flight.sender);
     }
   }
 

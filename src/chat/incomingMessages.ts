@@ -32,6 +32,11 @@ export class IncomingMessages {
     this.settle(this.images.chunk(ref, bytes));
   }
 
+  /** Is image `ref` still arriving? (Once not, its remaining bytes are acknowledged.) */
+  isCollecting(ref: number): boolean {
+    return this.images.isCollecting(ref);
+  }
+
   abort(ref: number): void {
     const header = this.images.abort(ref);
     if (header) this.failed(header, 'the sender stopped sending it', 'system');

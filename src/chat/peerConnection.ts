@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Peer } from './events';
 import { FrameWriter } from './frameWriter';
+import { ImageAckCounter } from './imageAcks';
 import { CLIENT_PREAMBLE, encodeFrame, FrameDecoder, ProtocolError, type Frame, type UnknownFrame } from './protocol';
 import { LineSplitter } from './plainText';
 import type { RateLimiter } from './rateLimiter';
@@ -84,6 +85,8 @@ export class PeerConnection {
   nonce = '';
   /** The place in line we last told this peer (null = has a seat). */
   toldPosition: number | null | undefined;
+  /** Image bytes this peer sent us, to acknowledge (ImageAck); the server acks every native client. */
+  readonly imageAcks = new ImageAckCounter();
   /** Heartbeat: did any byte arrive since the last beat, and how many beats in a row were silent. */
   heardSinceBeat = true;
   silentBeats = 0;
@@ -183,10 +186,22 @@ export class PeerConnection {
    * Image bytes (shared buffers, never copied per recipient): queued behind urgent traffic, sent as this peer's
    * socket drains. Only past this peer's output cap is the `sender` paused (see the policy above).
    */
-  queueBulk(bytes: Buffer, sender?: PeerConnection): void {
+  queueBulk(bytes: Buffer, sender?: PeerConnection, imageBytes = 0): void {
     if (this.isClosed) return;
     this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
-    this.writer.queue(bytes);
+    this.writer.queue(bytes, imageBytes);
+    this.checkBacklog(sender);
+  }
+
+  /** One relayed ImageChunk frame: its header and the shared bytes, queued as one frame (see queueBulk). */
+  queueImageChunk(header: Buffer, bytes: Buffer, sender: PeerConnection): void {
+    if (this.isClosed) return;
+    this.flushOutbox();
+    this.writer.queueChunk(header, bytes);
+    this.checkBacklog(sender);
+  }
+
+  private checkBacklog(sender: PeerConnection | undefined): void {
     if (this.writer.pendingBytes <= this.options.maxPendingOutputBytes) return;
     if (this.overCapSince === undefined) this.overCap();
     if (sender && sender !== this && !this.heldSenders.has(sender) && !sender.isClosed) {

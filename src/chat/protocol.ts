@@ -25,6 +25,7 @@ export enum FrameType {
   Message = 0x10, //   both: a message header (text, code, private recipient, image metadata)
   ImageChunk = 0x11, // both: u32 ref + up to 64 KiB of raw image bytes
   ImageAbort = 0x12, // both: u32 ref; the image for that message will not complete
+  ImageAck = 0x13, //   both: u32 ref + u32 bytes of that image received so far (flow control, see frameWriter.ts)
   Notice = 0x20, //    S→C: join/leave/admit/rate-limit notices
   Roster = 0x21, //    S→C: active members and the waiting queue
   Queue = 0x22, //     S→C: your place in line (null = you have a seat)
@@ -41,6 +42,8 @@ export interface ChallengeBody {
   nonce: string;
   maxFrameBytes: number;
   maxImageBytes: number;
+  /** The server acknowledges the image bytes it receives (ImageAck), so the client may window its image bytes. */
+  acks?: boolean;
 }
 export interface HelloBody {
   v: number;
@@ -48,6 +51,8 @@ export interface HelloBody {
   client?: string;
   /** hex HMAC-SHA256(password, AUTH_CONTEXT + nonce): the password itself never crosses the wire. */
   proof?: string;
+  /** The client acknowledges the image bytes it receives (ImageAck), so the server may window them. */
+  acks?: boolean;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -95,6 +100,7 @@ export type Frame =
   | { type: FrameType.Message; body: MessageBody }
   | { type: FrameType.ImageChunk; ref: number; bytes: Buffer }
   | { type: FrameType.ImageAbort; ref: number }
+  | { type: FrameType.ImageAck; ref: number; received: number }
   | { type: FrameType.Notice; body: NoticeBody }
   | { type: FrameType.Roster; body: Roster }
   | { type: FrameType.Queue; body: QueueBody }
@@ -130,7 +136,7 @@ const MAX_NAME_FIELD_CHARS = 64 * 1024;
 
 // ---------------------------------------------------------------------------------------------- encoding
 
-/** Encodes one frame. Chunk and ping frames are binary; every other body is UTF-8 JSON. */
+/** Encodes one frame. Chunk, abort, ack and ping frames are binary; every other body is UTF-8 JSON. */
 export function encodeFrame(frame: Frame): Buffer {
   switch (frame.type) {
     case FrameType.ImageChunk:
@@ -138,6 +144,12 @@ export function encodeFrame(frame: Frame): Buffer {
     case FrameType.ImageAbort: {
       const payload = Buffer.allocUnsafe(4);
       payload.writeUInt32BE(frame.ref, 0);
+      return frameBytes(frame.type, payload);
+    }
+    case FrameType.ImageAck: {
+      const payload = Buffer.allocUnsafe(8);
+      payload.writeUInt32BE(frame.ref, 0);
+      payload.writeUInt32BE(frame.received, 4);
       return frameBytes(frame.type, payload);
     }
     case FrameType.Ping:
@@ -257,6 +269,9 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
     case FrameType.ImageAbort:
       if (payload.length !== 4) throw new ProtocolError('bad-frame', 'Image abort frame must carry exactly a 4-byte reference.');
       return { type, ref: payload.readUInt32BE(0) };
+    case FrameType.ImageAck:
+      if (payload.length !== 8) throw new ProtocolError('bad-frame', 'Image ack frame must carry exactly a 4-byte reference and a 4-byte count.');
+      return { type, ref: payload.readUInt32BE(0), received: payload.readUInt32BE(4) };
     case FrameType.Ping:
     case FrameType.Pong:
       if (payload.length > MAX_PING_PAYLOAD) throw new ProtocolError('bad-frame', `Ping payload over ${MAX_PING_PAYLOAD} bytes.`);
@@ -318,12 +333,14 @@ const validators: Partial<Record<FrameType, Validator>> = {
     : !isUint(b.v) || !isStr(b.room, 256) || !isStr(b.nonce, 256) ? 'needs v, room and nonce'
     : b.auth !== 'none' && b.auth !== 'hmac-sha256' ? 'unknown auth scheme'
     : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes) ? 'needs limits'
+    : b.acks !== undefined && typeof b.acks !== 'boolean' ? 'acks must be true or false'
     : undefined,
   [FrameType.Hello]: (b) =>
     !isObj(b) ? 'not an object'
     : !isUint(b.v) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs v and name'
     : b.client !== undefined && !isStr(b.client, 256) ? 'client must be text'
     : b.proof !== undefined && !isStr(b.proof, 256) ? 'proof must be text'
+    : b.acks !== undefined && typeof b.acks !== 'boolean' ? 'acks must be true or false'
     : undefined,
   [FrameType.Welcome]: (b) =>
     !isObj(b) ? 'not an object'

@@ -8,7 +8,7 @@ import { ChatError, type ChatEndpoint, type ChatMessage, type CodeInfo, type Ima
 import { checkImage, formatBytes } from './images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from './plainText';
-import { CLIENT_PREAMBLE, encodeFrame, FrameType, greetingLine, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from './protocol';
+import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, greetingLine, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from './protocol';
 import { resolveServerOptions, type ServerOptions } from './serverOptions';
 import { HOST_ID, ServerRoom } from './serverRoom';
 import { connectionRefusal, formatSeconds, listenError, socketAddress } from './serverText';
@@ -120,7 +120,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       conn.nonce = newNonce();
       const o = this.options;
       const auth = o.password ? 'hmac-sha256' : 'none';
-      conn.sendFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room: o.room, auth, nonce: conn.nonce, maxFrameBytes: o.maxFrameBytes, maxImageBytes: o.maxImageBytes } });
+      conn.sendFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room: o.room, auth, nonce: conn.nonce, maxFrameBytes: o.maxFrameBytes, maxImageBytes: o.maxImageBytes, acks: true } });
     },
     onPlain: (conn) => {
       if (!this.options.password) return;
@@ -212,9 +212,13 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       case FrameType.Message:
         return this.onSaid(conn, messageToSaid(frame.body));
       case FrameType.ImageChunk:
-        return this.relay.chunk(conn, frame.ref, frame.bytes);
+        this.relay.chunk(conn, frame.ref, frame.bytes);
+        return conn.write(conn.imageAcks.received(frame.ref, frame.bytes.length, !this.relay.isCollecting(conn, frame.ref)));
       case FrameType.ImageAbort:
-        return this.relay.abort(conn, frame.ref);
+        this.relay.abort(conn, frame.ref);
+        return conn.write(conn.imageAcks.finish(frame.ref));
+      case FrameType.ImageAck:
+        return conn.writer.ack(frame.ref, frame.received);
       case FrameType.Rename:
         return this.renamePeer(conn, frame.body.name);
       // Hello again or server-only frames from a client mean nothing here: ignored.
@@ -235,6 +239,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       conn.close('wrong password');
       return this.hostNotice('error', `Turned away ${conn.address}: wrong password.`, 'bad-password');
     }
+    // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
+    if (hello.acks === true) conn.writer.enableAckWindow();
     this.join(conn, hello.name);
   }
 
@@ -332,7 +338,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     if (natives.length === 0) return;
     for (let offset = 0; offset < bytes.length; offset += MAX_IMAGE_CHUNK) {
       const frame = encodeFrame({ type: FrameType.ImageChunk, ref, bytes: bytes.subarray(offset, offset + MAX_IMAGE_CHUNK) });
-      for (const conn of natives) conn.queueBulk(frame);
+      for (const conn of natives) conn.queueBulk(frame, undefined, frame.length - FRAME_HEADER_BYTES - 4);
     }
   }
 

@@ -6,6 +6,7 @@ import type { ResolvedClientOptions } from './clientOptions';
 import { describeConnectError, hostPort } from './connectErrors';
 import { ChatError, type NoticeLevel, type Peer } from './events';
 import { FrameWriter } from './frameWriter';
+import { ImageAckCounter } from './imageAcks';
 import { formatBytes } from './images';
 import { PlainServerLink } from './plainServerLink';
 import {
@@ -54,6 +55,8 @@ export interface ConnectionHooks {
 export class ServerConnection {
   readonly socket: Socket;
   readonly writer: FrameWriter;
+  /** Image bytes the server sent us, to acknowledge (we announce acks in Hello). */
+  readonly imageAcks = new ImageAckCounter();
   private currentMode: 'detecting' | 'native' | 'plain' = 'detecting';
   private head = Buffer.alloc(0);
   private decoder: FrameDecoder | undefined;
@@ -252,7 +255,9 @@ export class ServerConnection {
       if (!password) return this.settle.reject(new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`));
       proof = authProof(password, challenge.nonce);
     }
-    this.send({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof } });
+    // A server that acknowledges image bytes gets ours through the ack window, so our text is not stuck behind them.
+    if (challenge.acks === true) this.writer.enableAckWindow();
+    this.send({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof, acks: true } });
   }
 
   /** 2 intervals of silence after our Pings mean the server (or the path to it) is gone. */

@@ -44,6 +44,10 @@ const samples: Frame[] = [
   { type: FrameType.Pong, payload: Buffer.alloc(64, 7) },
   { type: FrameType.Bye, body: {} },
   { type: FrameType.Bye, body: { reason: 'quit' } },
+  { type: FrameType.ImageAck, ref: 9, received: 256 * 1024 },
+  { type: FrameType.ImageAck, ref: 0xffffffff, received: 0xffffffff },
+  { type: FrameType.Challenge, body: { v: 1, room: 'Lobby', auth: 'none', nonce: 'n', maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20, acks: true } },
+  { type: FrameType.Hello, body: { v: 1, name: 'ann', acks: true } },
 ];
 const unknownFrame = frameBytes(0x7e, Buffer.from('future stuff'));
 const unknownDecoded: UnknownFrame = { type: 'unknown', code: 0x7e, length: 1 + 'future stuff'.length };
@@ -208,7 +212,7 @@ test('a roster list longer than MAX_ROSTER_PEERS is a bad-frame error (a hostile
   assert.throws(() => decoder().push(roster([], peers(MAX_ROSTER_PEERS + 1))), { name: 'ProtocolError', code: 'bad-frame', message: tooMany });
 });
 
-test('bad binary frames are bad-frame errors: empty or oversized image chunks, short aborts, long pings', () => {
+test('bad binary frames are bad-frame errors: empty or oversized image chunks, short aborts and acks, long pings', () => {
   const ref = lengthPrefix(5).subarray(0, 4);
   const cases: Array<[string, Buffer]> = [
     ['image chunk with 0 image bytes', frameBytes(FrameType.ImageChunk, ref)],
@@ -216,6 +220,10 @@ test('bad binary frames are bad-frame errors: empty or oversized image chunks, s
     ['image chunk of 64 KiB + 1', frameBytes(FrameType.ImageChunk, Buffer.concat([ref, Buffer.alloc(MAX_IMAGE_CHUNK + 1)]))],
     ['image abort of 3 bytes', frameBytes(FrameType.ImageAbort, Buffer.from([0, 0, 1]))],
     ['image abort of 5 bytes', frameBytes(FrameType.ImageAbort, Buffer.from([0, 0, 0, 0, 1]))],
+    ['image ack of 7 bytes', frameBytes(FrameType.ImageAck, Buffer.alloc(7))],
+    ['image ack of 9 bytes', frameBytes(FrameType.ImageAck, Buffer.alloc(9))],
+    ['hello whose acks is not a boolean', frameBytes(FrameType.Hello, Buffer.from('{"v":1,"name":"ann","acks":"yes"}'))],
+    ['challenge whose acks is not a boolean', frameBytes(FrameType.Challenge, Buffer.from('{"v":1,"room":"r","auth":"none","nonce":"n","maxFrameBytes":1,"maxImageBytes":1,"acks":1}'))],
     ['ping of 65 bytes', frameBytes(FrameType.Ping, Buffer.alloc(65))],
     ['pong of 65 bytes', frameBytes(FrameType.Pong, Buffer.alloc(65))],
   ];
@@ -353,7 +361,7 @@ function vectorFrame(meaning: Record<string, unknown>): Frame {
 test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
   const vectors = readVectors();
   const frameNames = new Set(vectors.filter((v) => v.kind === 'frame').map((v) => v.meaning.type));
-  for (const name of ['Hello', 'Message', 'ImageChunk', 'ImageAbort', 'Ping', 'Notice', 'unknown']) assert.ok(frameNames.has(name), `a ${name} vector`);
+  for (const name of ['Hello', 'Message', 'ImageChunk', 'ImageAbort', 'ImageAck', 'Ping', 'Notice', 'unknown']) assert.ok(frameNames.has(name), `a ${name} vector`);
   assert.ok(vectors.some((v) => v.kind === 'frame' && JSON.stringify(v.meaning).includes('héllo')), 'the héllo vector');
   assert.ok(vectors.some((v) => v.kind === 'frame' && v.meaning.type === 'Message' && v.meaning.body && 'image' in (v.meaning.body as object)));
   assert.deepEqual(['preamble', 'greeting', 'proof'].filter((k) => !vectors.some((v) => v.kind === k)), []);
