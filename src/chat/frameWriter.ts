@@ -85,12 +85,12 @@ export class FrameWriter {
   }
 
   /**
-   * Queues bytes that may wait (image chunks); they go out in order as the socket drains (and, with the ack window
-   * on, as the peer acknowledges). `imageBytes`: how many of them are image bytes counted against the window.
+   * Queues bytes that may wait behind urgent traffic (an image message's header, a goodbye); they go out in order
+   * with the image chunks. Image chunks themselves go through queueChunk(), which counts them against the window.
    */
-  queue(bytes: Buffer, imageBytes = 0): boolean {
+  queue(bytes: Buffer): boolean {
     if (this.overflowed || this.socket.destroyed) return false;
-    return this.enqueue(bytes, imageBytes);
+    return this.enqueue(bytes, 0);
   }
 
   /**

@@ -186,15 +186,15 @@ export class PeerConnection {
    * Image bytes (shared buffers, never copied per recipient): queued behind urgent traffic, sent as this peer's
    * socket drains. Only past this peer's output cap is the `sender` paused (see the policy above).
    */
-  queueBulk(bytes: Buffer, sender?: PeerConnection, imageBytes = 0): void {
+  queueBulk(bytes: Buffer, sender?: PeerConnection): void {
     if (this.isClosed) return;
     this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
-    this.writer.queue(bytes, imageBytes);
+    this.writer.queue(bytes);
     this.checkBacklog(sender);
   }
 
-  /** One relayed ImageChunk frame: its header and the shared bytes, queued as one frame (see queueBulk). */
-  queueImageChunk(header: Buffer, bytes: Buffer, sender: PeerConnection): void {
+  /** One ImageChunk frame (relayed, or the host's own image): header and shared bytes as one frame (see queueBulk). */
+  queueImageChunk(header: Buffer, bytes: Buffer, sender?: PeerConnection): void {
     if (this.isClosed) return;
     this.flushOutbox();
     this.writer.queueChunk(header, bytes);

@@ -8,7 +8,7 @@ import { ChatError, type ChatEndpoint, type ChatMessage, type CodeInfo, type Ima
 import { checkImage, formatBytes } from './images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from './plainText';
-import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, greetingLine, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from './protocol';
+import { CLIENT_PREAMBLE, encodeFrame, FrameType, greetingLine, imageChunkHeader, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from './protocol';
 import { resolveServerOptions, type ServerOptions } from './serverOptions';
 import { HOST_ID, ServerRoom } from './serverRoom';
 import { connectionRefusal, formatSeconds, listenError, socketAddress } from './serverText';
@@ -337,8 +337,9 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     const natives = recipients.filter((c) => c.kind === 'native');
     if (natives.length === 0) return;
     for (let offset = 0; offset < bytes.length; offset += MAX_IMAGE_CHUNK) {
-      const frame = encodeFrame({ type: FrameType.ImageChunk, ref, bytes: bytes.subarray(offset, offset + MAX_IMAGE_CHUNK) });
-      for (const conn of natives) conn.queueBulk(frame, undefined, frame.length - FRAME_HEADER_BYTES - 4);
+      const chunk = bytes.subarray(offset, offset + MAX_IMAGE_CHUNK);
+      const header = imageChunkHeader(ref, chunk.length);
+      for (const conn of natives) conn.queueImageChunk(header, chunk);
     }
   }
 
