@@ -3,17 +3,17 @@
 // the ChatSession; the controller only adds the few lines that happen when no session exists (a bad port,
 // a server that could not start), so the panel can say what went wrong.
 import * as vscode from 'vscode';
-import { clock } from '../chat/format';
-import { formatBytes } from '../chat/images';
-import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/events';
-import type { ChatSession } from '../chat/session';
+import { clock } from '../chat/core/format';
+import { formatBytes } from '../chat/core/images';
+import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/core/events';
+import type { ChatSession } from '../chat/session/chatSession';
 import type { EntryView, HeaderView, HostToWebview, ImagePayload, NoticeView, Role, WebviewToHost } from '../webviewApi';
-import { ChatPanel, type PanelHost } from './chatPanel';
+import { ChatPanel, type PanelHost } from './panel/chatPanel';
 import { logLocation, readSettings } from './settings';
 import { ChatStatusBar } from './statusBar';
 import { plainNotificationText } from './notifications';
-import { deliverFromPanel, type ImageActions } from './panelSend';
-import { mergeByTime, mentions, NoticeIds, statusText, toEntryView, toHeaderView, toMessageView, toNoticeView, toRosterView } from './viewModel';
+import { deliverFromPanel, type ImageActions } from './panel/panelSend';
+import { mergeByTime, mentions, NoticeIds, statusText, toEntryView, toHeaderView, toMessageView, toNoticeView, toRosterView } from './panel/viewModel';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { TcpChatApi } from './api';
 import { ChatController } from './chatController';
-import { PANEL_VIEW_TYPE } from './chatPanel';
-import { registerCommands } from './commands';
+import { PANEL_VIEW_TYPE } from './panel/chatPanel';
+import { registerCommands } from './paletteCommands';
 
 let active: ChatController | undefined;
 

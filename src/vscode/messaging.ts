@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseInput } from '../chat/commands';
-import { ChatError } from '../chat/events';
-import { checkImage, formatBytes } from '../chat/images';
+import { parseInput } from '../chat/core/chatInput';
+import { ChatError } from '../chat/core/events';
+import { checkImage, formatBytes } from '../chat/core/images';
 import type { ChatController } from './chatController';
 import { plainNotificationText } from './notifications';
 import { logLocation, readSettings } from './settings';

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { createServer, Socket } from 'node:net';
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../../src/chat/events';
-import type { ChatSession } from '../../src/chat/session';
+import type { ChatMessage } from '../../src/chat/core/events';
+import type { ChatSession } from '../../src/chat/session/chatSession';
 import type { TcpChatApi } from '../../src/vscode/api';
 
 export const EXTENSION_ID = 'tcp-chat.tcp-chat';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChatClient } from '../../src/chat/client';
+import { ChatClient } from '../../src/chat/client/chatClient';
 import type { TcpChatApi } from '../../src/vscode/api';
 import { activateExtension, describeHistory, endSession, freePort, requireSession, startServer, waitFor, workspaceFolder } from './helpers';
 

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChatClient } from '../../src/chat/client';
-import type { ChatMessage } from '../../src/chat/events';
+import { ChatClient } from '../../src/chat/client/chatClient';
+import type { ChatMessage } from '../../src/chat/core/events';
 import type { TcpChatApi } from '../../src/vscode/api';
 import {
   activateExtension, describeHistory, endSession, historyMessages, RawPeer, requireSession, startServer, waitFor, waitForHistoryMessage, workspaceFolder,

@@ -1,0 +1,331 @@
+// ChatClient: one user's side of a room. It keeps who I am, the roster and my place in line, sends text and
+// images, and reconnects with backoff when asked. Each TCP connection (greeting detection, handshake,
+// heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically.
+import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './options';
+import { hostPort } from './connectErrors';
+import {
+  ChatError,
+  TypedEmitter,
+  type ChatEndpoint,
+  type ChatEvents,
+  type ChatMessage,
+  type EndpointState,
+  type NoticeLevel,
+  type OutgoingMessage,
+  type Peer,
+  type Roster,
+} from '../core/events';
+import { checkImage, formatBytes } from '../core/images';
+import { IncomingMessages } from './incomingMessages';
+import { encodeFrame, FrameType, HARD_MAX_FRAME_BYTES, imageChunkHeader, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/protocol';
+import { Reconnector } from './reconnect';
+import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
+
+export type { ChatClientOptions } from './options';
+
+const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
+
+export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint {
+  readonly role = 'client' as const;
+  readonly options: ResolvedClientOptions;
+  private readonly where: string;
+  private readonly reconnector: Reconnector | undefined;
+  private readonly incoming: IncomingMessages;
+  /**
+   * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
+   * so a reconnect comes back as "ann" when that name is free again.
+   */
+  private name: string;
+  private connection: ServerConnection | undefined;
+  private currentState: EndpointState = 'idle';
+  private me: Peer | undefined;
+  private room = '';
+  private currentRoster: Roster = EMPTY_ROSTER;
+  private position: number | null = null;
+  private started = false;
+  private closing: Promise<void> | undefined;
+  private counter = 0;
+
+  constructor(options: ChatClientOptions) {
+    super();
+    this.options = resolveClientOptions(options);
+    this.name = this.options.name;
+    this.where = hostPort(this.options.host, this.options.port);
+    this.incoming = new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
+      message: (message) => this.emit('message', message),
+      notice: (level, text, code) => this.notice(level, text, code),
+    });
+    const policy = this.options.reconnect;
+    this.reconnector = policy && new Reconnector(policy, this.where, {
+      attempt: () => this.attempt(),
+      cancelled: () => this.closing !== undefined,
+      final: (error) => NO_RETRY.has(error.code ?? ''),
+      notice: (level, text, code) => this.notice(level, text, code),
+      state: (state) => this.setState(state),
+    });
+  }
+
+  get self(): Peer | undefined {
+    return this.me;
+  }
+  get roster(): Roster {
+    return this.currentRoster;
+  }
+  get state(): EndpointState {
+    return this.currentState;
+  }
+  /** My place in the waiting queue (1 = next), or null when I have a seat (or am not connected). */
+  get queuePosition(): number | null {
+    return this.position;
+  }
+  /** The room's name from the greeting (for a plain-text server: its address). */
+  get roomName(): string {
+    return this.room;
+  }
+  /** True when the server speaks plain text (no images, no private messages). */
+  get plainText(): boolean {
+    return this.connection?.mode === 'plain';
+  }
+
+  /** Resolves once we are in the room (seated or waiting); rejects with a ChatError a user can read. */
+  async connect(): Promise<void> {
+    if (this.closing) throw new ChatError('closed', 'This client was closed; make a new one to connect again.');
+    if (this.started) throw new ChatError('already-connected', 'This client is already connected; make a new one for another connection.');
+    this.started = true;
+    try {
+      await this.attempt();
+    } catch (error) {
+      const chatError = error instanceof ChatError ? error : new ChatError('internal', String(error));
+      if (!this.closing) {
+        this.notice('error', chatError.message, chatError.code);
+        this.setState('closed');
+      }
+      throw chatError;
+    }
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const connection = this.connection;
+    if (this.currentState === 'waiting') {
+      throw new ChatError('not-admitted', `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`);
+    }
+    if (!connection?.usable || this.currentState !== 'active') throw this.notConnected();
+    const text = message.text ?? '';
+    const image = message.image;
+    if (text === '' && !image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    if (connection.mode === 'plain') {
+      if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
+      if (message.to) throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
+      connection.sendLines(text);
+      return this.emitOwn({ text, code: message.code });
+    }
+    const to = message.to === undefined ? undefined : this.findPeer(message.to);
+    const limit = Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity);
+    const mime = image ? checkImage(image, limit) : undefined;
+    const writer = connection.writer;
+    if (image && writer.pendingBytes + image.length > this.maxQueuedBytes()) {
+      throw new ChatError('busy', `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`);
+    }
+    const ref = ++this.counter;
+    const body: MessageBody = { ref, text };
+    if (message.code) body.code = message.code;
+    if (image && mime) body.image = { mime, size: image.length };
+    if (to) body.to = to.name;
+    const header = encodeFrame({ type: FrameType.Message, body });
+    const maxFrame = connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES;
+    if (header.length - 4 > maxFrame) {
+      throw new ChatError('too-long', `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`);
+    }
+    // A text goes out at once. An image message (header + chunks) waits in the bulk lane behind earlier images,
+    // so the server sees one image after another from us, and a text sent meanwhile overtakes them.
+    if (image) writer.queue(header);
+    else writer.urgent(header);
+    for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
+      const bytes = image.subarray(offset, offset + MAX_IMAGE_CHUNK);
+      writer.queueChunk(imageChunkHeader(ref, bytes.length), bytes); // the bytes follow as they are: no copy per chunk
+    }
+    this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
+  }
+
+  rename(name: string): void {
+    const connection = this.connection;
+    if (connection?.usable && connection.mode === 'native') {
+      // The server answers with the final (sanitised, unique) name in a notice and the next roster.
+      this.name = name;
+      connection.send({ type: FrameType.Rename, body: { name } });
+    } else if (connection?.usable && connection.mode === 'plain' && this.me) {
+      this.name = name;
+      this.me = { ...this.me, name };
+      this.notice('system', `You are now ${name} on this side; a plain-text server does not know names, so others still see the label it gave you.`);
+    } else {
+      this.notice('error', 'Not connected: the name cannot be changed right now.', 'not-connected');
+    }
+  }
+
+  /** Outgoing bytes not yet handed to the kernel (image chunks waiting in the bulk lane, mostly). */
+  get pendingBytes(): number {
+    return this.connection?.writer.pendingBytes ?? 0;
+  }
+
+  /** Resolves when everything queued (image chunks included) has been handed to the kernel. */
+  async flushed(timeoutMs = 60_000): Promise<void> {
+    await this.connection?.writer.flushed(timeoutMs);
+  }
+
+  close(reason = 'Client left'): Promise<void> {
+    this.closing ??= (async () => {
+      const wasIn = this.connection?.usable === true;
+      this.reconnector?.stop();
+      await this.connection?.end(reason).catch(() => undefined);
+      this.incoming.clear();
+      this.position = null;
+      if (wasIn) this.notice('system', `You left ${this.room && this.room !== this.where ? `"${this.room}" at ` : ''}${this.where}.`);
+      this.setState('closed');
+    })();
+    return this.closing;
+  }
+
+  // ------------------------------------------------------------------------------------------ one connection
+
+  private attempt(): Promise<void> {
+    this.setState('connecting');
+    this.incoming.clear();
+    const connection: ServerConnection = new ServerConnection(this.options, this.name, this.maxQueuedBytes(), {
+      handshaking: () => this.setState('handshaking'),
+      joined: (joined) => this.onJoined(joined),
+      frame: (frame) => this.onFrame(frame),
+      line: (from, text) => this.emit('message', { id: this.nextId(), at: Date.now(), from, text, own: false }),
+      notice: (level, text, code) => this.notice(level, text, code),
+      lost: (lost) => this.onLost(connection, lost),
+    });
+    this.connection = connection;
+    return connection.joinedRoom();
+  }
+
+  private onJoined(joined: Joined): void {
+    if (joined.kind === 'plain') {
+      this.room = this.where;
+      this.enterRoom(joined.self, null, { seats: 0, active: [joined.self], waiting: [], connections: 1 });
+      this.notice('system', `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`);
+      return;
+    }
+    const { you, seats, position } = joined.welcome;
+    this.room = joined.welcome.room || joined.room;
+    this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
+    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.`);
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.Message:
+        return this.incoming.header(frame.body);
+      case FrameType.ImageChunk:
+        this.incoming.chunk(frame.ref, frame.bytes);
+        return this.sendAck(this.connection?.imageAcks.received(frame.ref, frame.bytes.length, !this.incoming.isCollecting(frame.ref)));
+      case FrameType.ImageAbort:
+        this.incoming.abort(frame.ref);
+        return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
+      case FrameType.ImageAck:
+        return this.connection?.writer.ack(frame.ref, frame.received);
+      case FrameType.Notice:
+        return this.notice(frame.body.level, frame.body.text, frame.body.code);
+      case FrameType.Error:
+        return this.notice('error', frame.body.message, frame.body.code);
+      case FrameType.Roster:
+        return this.setRoster(frame.body);
+      case FrameType.Queue:
+        return this.setQueue(frame.body.position);
+      case FrameType.Welcome: // a later Welcome (not sent by today's server) only updates who I am
+        this.me = frame.body.you;
+        return;
+    }
+  }
+
+  private sendAck(ack: Buffer | undefined): void {
+    if (ack) this.connection?.writer.urgent(ack);
+  }
+
+  private onLost(connection: ServerConnection, lost: Lost): void {
+    if (connection !== this.connection || this.closing) return;
+    this.incoming.clear();
+    this.position = null;
+    this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
+    if (this.reconnector && !lost.final) this.reconnector.start();
+    else this.setState('closed');
+  }
+
+  private enterRoom(self: Peer, position: number | null, roster: Roster): void {
+    this.me = self;
+    this.currentRoster = roster;
+    this.setQueue(position);
+  }
+
+  // ------------------------------------------------------------------------------------------ small helpers
+
+  private setRoster(roster: Roster): void {
+    this.currentRoster = roster;
+    const me = this.me && [...roster.active, ...roster.waiting].find((peer) => peer.id === this.me!.id);
+    if (me) this.me = me;
+    this.emit('roster', roster);
+  }
+
+  private setQueue(position: number | null): void {
+    this.position = position;
+    this.setState(position === null ? 'active' : 'waiting');
+    this.emit('queue', position);
+  }
+
+  private setState(state: EndpointState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+
+  private notice(level: NoticeLevel, text: string, code?: string): void {
+    this.emit('notice', code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text });
+  }
+
+  /** The private recipient by name: exact match first, then a unique case-insensitive one (as the server matches). */
+  private findPeer(name: string): Peer {
+    const everyone = [...this.currentRoster.active, ...this.currentRoster.waiting];
+    const exact = everyone.find((peer) => peer.name === name);
+    if (exact) return exact;
+    const folded = everyone.filter((peer) => peer.name.toLowerCase() === name.toLowerCase());
+    if (folded.length === 1) return folded[0];
+    throw new ChatError('unknown-recipient', `Nobody called "${name}" is in the room (/who lists who is here).`);
+  }
+
+  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image'>): void {
+    const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: this.me!, text: parts.text, own: true };
+    if (parts.code) message.code = parts.code;
+    if (parts.to) message.to = parts.to;
+    if (parts.image) message.image = parts.image;
+    this.emit('message', message);
+  }
+
+  private notConnected(): ChatError {
+    switch (this.currentState) {
+      case 'reconnecting':
+        return new ChatError('not-connected', `The connection to ${this.where} was lost; reconnecting — try again in a moment.`);
+      case 'connecting':
+      case 'handshaking':
+        return new ChatError('not-connected', `Still connecting to ${this.where}; try again in a moment.`);
+      default:
+        return new ChatError('not-connected', 'Not connected to a server.');
+    }
+  }
+
+  /** Who a message without a sender is from: the server itself. */
+  private serverPeer(): Peer {
+    return { id: 0, name: this.room || this.where, address: this.where, kind: 'host' };
+  }
+
+  /** Outgoing bytes we queue before refusing another image: a few images' worth. */
+  private maxQueuedBytes(): number {
+    return 4 * this.options.maxImageBytes;
+  }
+
+  private nextId(): string {
+    return `c${++this.counter}`;
+  }
+}

@@ -1,0 +1,69 @@
+// Message, ImageChunk and ImageAbort frames from the server → ChatMessage events. A message with an image is
+// held until its last chunk arrives and the bytes are a real image; a refused or abandoned image becomes a
+// notice, and any text that came with it is still shown.
+import type { ChatMessage, NoticeLevel, Peer } from '../core/events';
+import { ImageAssembler, type AssemblyResult } from './imageAssembler';
+import type { MessageBody } from '../wire/protocol';
+
+export interface IncomingSink {
+  message(message: ChatMessage): void;
+  notice(level: NoticeLevel, text: string, code?: string): void;
+}
+
+export class IncomingMessages {
+  private readonly images: ImageAssembler;
+
+  constructor(
+    maxImageBytes: number,
+    /** Who a message without `from` is from (the server itself). */
+    private readonly server: () => Peer,
+    private readonly nextId: () => string,
+    private readonly sink: IncomingSink,
+  ) {
+    this.images = new ImageAssembler(maxImageBytes);
+  }
+
+  header(body: MessageBody): void {
+    if (!body.image) return this.emit(body);
+    this.settle(this.images.start(body));
+  }
+
+  chunk(ref: number, bytes: Buffer): void {
+    this.settle(this.images.chunk(ref, bytes));
+  }
+
+  /** Is image `ref` still arriving? (Once not, its remaining bytes are acknowledged.) */
+  isCollecting(ref: number): boolean {
+    return this.images.isCollecting(ref);
+  }
+
+  abort(ref: number): void {
+    const header = this.images.abort(ref);
+    if (header) this.failed(header, 'the sender stopped sending it', 'system');
+  }
+
+  /** The connection is gone: half-received images are dropped. */
+  clear(): void {
+    this.images.clear();
+  }
+
+  private settle(result: AssemblyResult): void {
+    if (result.kind === 'complete') this.emit(result.header, { mime: result.mime, bytes: result.bytes });
+    if (result.kind === 'failed') this.failed(result.header, result.reason);
+  }
+
+  private emit(body: MessageBody, image?: ChatMessage['image']): void {
+    // `at` is when we received it (the ChatMessage contract), not the server's clock.
+    const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: body.from ?? this.server(), text: body.text, own: false };
+    if (body.code) message.code = body.code;
+    if (typeof body.to === 'object') message.to = body.to;
+    if (image) message.image = image;
+    this.sink.message(message);
+  }
+
+  private failed(header: MessageBody, reason: string, level: NoticeLevel = 'error'): void {
+    const who = header.from?.name ?? 'The server';
+    this.sink.notice(level, `${who}'s image was not received: ${reason}.`, level === 'error' ? 'image-dropped' : undefined);
+    if (header.text !== '' || header.code) this.emit({ ...header, image: undefined });
+  }
+}

@@ -1,0 +1,60 @@
+// Every ChatClient setting with its default, in one place (the CLI and the extension pass only what they change).
+import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
+import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
+
+export interface ChatClientOptions {
+  host: string;
+  port: number;
+  /** The name we ask for; the server may add a suffix to keep names unique. */
+  name: string;
+  password?: string;
+  /** Off by default; `{}` turns it on with 1 s, 2 s, 4 s … up to 30 s, forever. */
+  reconnect?: false | ReconnectOptions;
+  /** TCP connect, and then the handshake after the greeting, must each finish within this (default 10 s). */
+  connectTimeoutMs?: number;
+  /** How long to wait for a native server's greeting line before treating the server as plain text (1.5 s). */
+  greetingTimeoutMs?: number;
+  /** Largest image we accept or send (default 25 MiB; the server's own limit applies too). */
+  maxImageBytes?: number;
+  /** Ping every this often; a server that misses 2 in a row is dropped (default 15 s). */
+  heartbeatIntervalMs?: number;
+  /** A plain-text server's bytes followed by this much silence count as a line (seed 000 sends no newline). */
+  plainPauseMs?: number;
+}
+
+export interface ResolvedClientOptions {
+  host: string;
+  port: number;
+  name: string;
+  password: string | undefined;
+  reconnect: ReconnectPolicy | undefined;
+  connectTimeoutMs: number;
+  greetingTimeoutMs: number;
+  maxImageBytes: number;
+  heartbeatIntervalMs: number;
+  plainPauseMs: number;
+}
+
+export function resolveClientOptions(options: ChatClientOptions): ResolvedClientOptions {
+  const resolved: ResolvedClientOptions = {
+    host: options.host,
+    port: options.port,
+    name: options.name,
+    password: options.password === '' ? undefined : options.password,
+    reconnect: reconnectPolicy(options.reconnect),
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    greetingTimeoutMs: options.greetingTimeoutMs ?? 1500,
+    maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    plainPauseMs: options.plainPauseMs ?? 250,
+  };
+  for (const key of ['connectTimeoutMs', 'greetingTimeoutMs', 'maxImageBytes', 'heartbeatIntervalMs', 'plainPauseMs'] as const) {
+    const value = resolved[key];
+    if (!Number.isFinite(value) || value < 1) throw new RangeError(`Client option ${key} must be a positive number, not ${value}.`);
+  }
+  if (!Number.isInteger(resolved.port) || resolved.port < 1 || resolved.port > 65535) {
+    throw new RangeError(`Port must be a whole number from 1 to 65535, not ${resolved.port}.`);
+  }
+  if (resolved.host.trim() === '') throw new RangeError('Host must not be empty.');
+  return resolved;
+}

@@ -1,0 +1,207 @@
+// Images passing through the server: each chunk is forwarded the moment it arrives (encoded once, queued to every
+// recipient behind their text), and — when the host is a recipient — kept to assemble the host's own copy.
+// The header goes out only after the first bytes prove the declared type, so a file lying about being an image
+// never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
+import { ChatError, type ImageMime } from '../core/events';
+import { checkImage, imageLabel, sniffImage } from '../core/images';
+import type { Outgoing, PeerConnection } from './peerConnection';
+import { encodeFrame, FrameType, imageChunkHeader } from '../wire/protocol';
+import { formatSeconds } from './wording';
+
+/** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
+const SNIFF_BYTES = 32;
+/** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
+export const MAX_IMAGES_IN_FLIGHT = 4;
+/** Server-wide cap on bytes held for the host's copies of unfinished images (many senders at once). */
+const MIN_HELD_BYTES = 256 * 1024 * 1024;
+/** An announced image with no bytes for this long is given up (it would hold its reservation forever). */
+export const IMAGE_IDLE_MS = 30_000;
+
+export interface PendingImage {
+  sender: PeerConnection;
+  /** The sender's ref (its ImageChunk frames carry it). */
+  clientRef: number;
+  /** Our ref on the relayed frames. */
+  serverRef: number;
+  mime: ImageMime;
+  size: number;
+  /** Message header for native recipients, sent once the type is proven. */
+  header: Outgoing;
+  recipients: PeerConnection[];
+  keepForHost: boolean;
+  /** Every byte arrived and checked; `bytes` is the whole image when the host keeps a copy. */
+  onComplete(bytes: Buffer | undefined): void;
+}
+
+export interface ImageRelayCallbacks {
+  /** Tell the sender (and the host's log) why its image was refused. */
+  reject(sender: PeerConnection, code: string, text: string): void;
+}
+
+interface Flight extends PendingImage {
+  received: number;
+  released: boolean;
+  held: Buffer[];
+  /** The host's copy, allocated once at the announced (capped) size and filled chunk by chunk at its offset. */
+  kept: Buffer | undefined;
+  keptBytes: number;
+  forgotten: boolean;
+  lastActivity: number;
+}
+
+export class ImageRelay {
+  private readonly bySender = new Map<PeerConnection, Map<number, Flight>>();
+  /** Announced bytes of unfinished images the host keeps, and the most we accept at once. */
+  private reserved = 0;
+  private readonly maxReserved: number;
+
+  constructor(
+    private readonly maxImageBytes: number,
+    private readonly callbacks: ImageRelayCallbacks,
+  ) {
+    this.maxReserved = Math.max(MIN_HELD_BYTES, 4 * maxImageBytes);
+  }
+
+  /** Registers an announced image; false (and the sender told) when it cannot be accepted. */
+  start(image: PendingImage): boolean {
+    let flights = this.bySender.get(image.sender);
+    if (!flights) this.bySender.set(image.sender, (flights = new Map()));
+    if (flights.has(image.clientRef)) this.abort(image.sender, image.clientRef);
+    if (flights.size >= MAX_IMAGES_IN_FLIGHT) {
+      this.callbacks.reject(image.sender, 'too-many-images', `Image refused: you already have ${MAX_IMAGES_IN_FLIGHT} images on the way; wait for them to finish.`);
+      return false;
+    }
+    if (image.keepForHost && this.reserved + image.size > this.maxReserved) {
+      this.callbacks.reject(image.sender, 'server-busy', 'Image refused: the server is receiving too many images right now; try again in a moment.');
+      return false;
+    }
+    if (image.keepForHost) this.reserved += image.size;
+    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: undefined, keptBytes: 0, forgotten: false, lastActivity: Date.now() });
+    return true;
+  }
+
+  chunk(sender: PeerConnection, ref: number, bytes: Buffer): void {
+    const flight = this.bySender.get(sender)?.get(ref);
+    if (!flight) return; // a refused or unknown image: its chunks are dropped
+    flight.lastActivity = Date.now();
+    flight.received += bytes.length;
+    if (flight.received > flight.size) {
+      return this.fail(flight, 'image-size', `Image refused: it sent more than the ${flight.size} bytes it announced.`);
+    }
+    if (!flight.released) {
+      flight.held.push(bytes);
+      if (flight.received < Math.min(SNIFF_BYTES, flight.size)) return;
+      const head = Buffer.concat(flight.held);
+      const actual = sniffImage(head);
+      if (actual !== flight.mime) {
+        const what = actual ? `its bytes are ${imageLabel(actual)}` : 'its bytes are not a PNG, JPEG, GIF, WebP or BMP image';
+        return this.fail(flight, 'image-type', `Image refused: it says ${imageLabel(flight.mime)} but ${what}.`);
+      }
+      flight.released = true;
+      for (const to of flight.recipients) if (to.kind === 'native') to.deliver(flight.header);
+      // Forwarded as they came (not the concatenation): each stays within the chunk size limit.
+      for (const held of flight.held) this.forward(flight, held);
+      flight.held = [];
+    } else {
+      this.forward(flight, bytes);
+    }
+    if (flight.received === flight.size) this.finish(flight);
+  }
+
+  /** Is this sender's image `ref` still arriving? (Once not, the server acknowledges its remaining bytes.) */
+  isCollecting(sender: PeerConnection, ref: number): boolean {
+    return this.bySender.get(sender)?.has(ref) ?? false;
+  }
+
+  /** The sender gave up on one image (ImageAbort). */
+  abort(sender: PeerConnection, ref: number): void {
+    const flight = this.bySender.get(sender)?.get(ref);
+    if (flight) this.drop(flight);
+  }
+
+  /** The sender left: every partial image of theirs is aborted and discarded. */
+  senderGone(sender: PeerConnection): void {
+    const flights = this.bySender.get(sender);
+    if (!flights) return;
+    for (const flight of [...flights.values()]) this.drop(flight);
+    this.bySender.delete(sender);
+  }
+
+  /** Gives up images whose sender stopped sending bytes (called now and then, e.g. on each heartbeat). */
+  sweep(now = Date.now(), idleMs = IMAGE_IDLE_MS): void {
+    for (const flights of this.bySender.values()) {
+      for (const flight of [...flights.values()]) {
+        if (now - flight.lastActivity < idleMs) continue;
+        this.fail(flight, 'image-stalled', `Image given up: no bytes of it arrived for ${formatSeconds(idleMs)}.`);
+      }
+    }
+  }
+
+  /** A recipient left: stop sending it anything. */
+  recipientGone(conn: PeerConnection): void {
+    for (const flights of this.bySender.values()) {
+      for (const flight of flights.values()) {
+        const index = flight.recipients.indexOf(conn);
+        if (index >= 0) flight.recipients.splice(index, 1);
+      }
+    }
+  }
+
+  private forward(flight: Flight, bytes: Buffer): void {
+    if (flight.keepForHost) {
+      // One copy into place, instead of keeping every chunk and concatenating them all again at the end.
+      flight.kept ??= Buffer.allocUnsafe(flight.size);
+      flight.keptBytes += bytes.copy(flight.kept, flight.keptBytes);
+    }
+    let header: Buffer | undefined;
+    for (const to of flight.recipients) {
+      if (to.kind !== 'native') continue;
+      header ??= imageChunkHeader(flight.serverRef, bytes.length);
+      to.queueImageChunk(header, bytes, flight.sender);
+    }
+  }
+
+  private finish(flight: Flight): void {
+    // Every byte is in place: received === size, and each was copied to its offset on the way through.
+    const whole = flight.keepForHost ? flight.kept ?? Buffer.alloc(0) : undefined;
+    this.forget(flight);
+    if (whole) {
+      try {
+        checkImage(whole, this.maxImageBytes);
+      } catch (error) {
+        this.sendAbort(flight);
+        const text = error instanceof ChatError ? error.message : String(error);
+        return this.callbacks.reject(flight.sender, 'image-type', `Image refused: ${text}`);
+      }
+    }
+    flight.onComplete(whole);
+  }
+
+  private fail(flight: Flight, code: string, text: string): void {
+    this.drop(flight);
+    this.callbacks.reject(flight.sender, code, text);
+  }
+
+  private drop(flight: Flight): void {
+    this.forget(flight);
+    this.sendAbort(flight);
+  }
+
+  private sendAbort(flight: Flight): void {
+    if (!flight.released) return; // nobody saw the header
+    let frame: Buffer | undefined;
+    for (const to of flight.recipients) {
+      if (to.kind !== 'native') continue;
+      frame ??= encodeFrame({ type: FrameType.ImageAbort, ref: flight.serverRef });
+      to.queueBulk(frame); // behind the chunks already queued, so the recipient sees them in order
+    }
+  }
+
+  private forget(flight: Flight): void {
+    if (!flight.forgotten && flight.keepForHost) this.reserved -= flight.size;
+    flight.forgotten = true;
+    flight.held = [];
+    flight.kept = undefined;
+    this.bySender.get(flight.sender)?.delete(flight.clientRef);
+  }
+}

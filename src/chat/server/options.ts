@@ -1,0 +1,139 @@
+// Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
+import { ChatError } from '../core/events';
+import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
+import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/protocol';
+
+export interface RateLimit {
+  /** Messages a client may send at once before the limit bites. */
+  burst: number;
+  /** Sustained messages per second. */
+  perSecond: number;
+}
+
+export interface ServerOptions {
+  /** Interface to listen on. The engine defaults to loopback; the CLI/extension pass their own. */
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** 0 = everyone chats at once; N ≥ 1 = N seats and a waiting queue. */
+  seats?: number;
+  /** The host user's name. */
+  name?: string;
+  /** Room name shown in the greeting; defaults to the host's name. */
+  room?: string;
+  /** Optional room password (challenge–response; never on the wire). */
+  password?: string;
+  maxImageBytes?: number;
+  maxFrameBytes?: number;
+  /** Native peers must send Hello, plain peers their name line, within this time. */
+  handshakeTimeoutMs?: number;
+  /** Ping interval for native peers; one that sends nothing for 2 intervals is dropped. */
+  heartbeatIntervalMs?: number;
+  /** Per-client message rate limit; `false` turns it off. */
+  rateLimit?: RateLimit | false;
+  /**
+   * Image bytes one client may send per minute (a token bucket, like rateLimit); an image over it is refused with
+   * a notice. Without it one client could fill every receiver's disk (each saves every image) at the message rate.
+   * Default: 100 MiB, or maxImageBytes when that is larger; never below maxImageBytes. `false` turns it off.
+   */
+  imageBytesPerMinute?: number | false;
+  /** Output waiting for one peer (socket buffer + queued image chunks) above which it is cut off. */
+  maxPendingOutputBytes?: number;
+  /** Open TCP connections (including handshaking ones); more are refused with a clear message. At most
+   *  MAX_CONNECTIONS_LIMIT: every roster (the host + everyone connected) must stay within MAX_ROSTER_PEERS. */
+  maxConnections?: number;
+  /** A plain-text peer's bytes followed by this much silence count as a line (seed 000 sends no newline). */
+  plainPauseMs?: number;
+  /** Longest text of one message (characters); longer ones are refused with a notice. */
+  maxTextChars?: number;
+  /** Longest plain-text line (bytes); the rest of a longer line is cut with a notice. */
+  maxLineBytes?: number;
+}
+
+/** The host takes one roster entry; clients (active or waiting) the rest. */
+export const MAX_CONNECTIONS_LIMIT = MAX_ROSTER_PEERS - 1;
+
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'password'>> & { password: string | undefined };
+
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  seats: 0,
+  name: 'Server',
+  maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  handshakeTimeoutMs: 30_000,
+  heartbeatIntervalMs: 15_000,
+  rateLimit: { burst: 20, perSecond: 10 } as RateLimit,
+  imageBytesPerMinute: 100 * 1024 * 1024,
+  maxPendingOutputBytes: 64 * 1024 * 1024,
+  maxConnections: 512,
+  plainPauseMs: 250,
+  maxTextChars: 16 * 1024,
+  maxLineBytes: 16 * 1024,
+} as const;
+
+/** Fills in defaults and rejects nonsense early: ChatError('bad-option') with a sentence a user can act on. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const d = SERVER_DEFAULTS;
+  const name = options.name ?? d.name;
+  const resolved: ResolvedServerOptions = {
+    host: options.host ?? d.host,
+    port: options.port ?? d.port,
+    seats: options.seats ?? d.seats,
+    name,
+    room: cleanRoomName(options.room ?? name),
+    password: options.password === '' ? undefined : options.password,
+    maxImageBytes: options.maxImageBytes ?? d.maxImageBytes,
+    maxFrameBytes: Math.min(options.maxFrameBytes ?? d.maxFrameBytes, HARD_MAX_FRAME_BYTES),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
+    rateLimit: options.rateLimit === undefined ? { ...d.rateLimit } : options.rateLimit,
+    imageBytesPerMinute: options.imageBytesPerMinute ?? Math.max(d.imageBytesPerMinute, options.maxImageBytes ?? d.maxImageBytes),
+    maxPendingOutputBytes: options.maxPendingOutputBytes ?? d.maxPendingOutputBytes,
+    maxConnections: options.maxConnections ?? d.maxConnections,
+    plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
+    maxTextChars: options.maxTextChars ?? d.maxTextChars,
+    maxLineBytes: options.maxLineBytes ?? d.maxLineBytes,
+  };
+  const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new ChatError('bad-option', `Server option ${key} must be a whole number ≥ ${min}, not ${String(value)}.`);
+    }
+  };
+  wholeAtLeast('seats', 0);
+  wholeAtLeast('maxImageBytes', 1);
+  wholeAtLeast('handshakeTimeoutMs', 1);
+  wholeAtLeast('heartbeatIntervalMs', 1);
+  wholeAtLeast('maxPendingOutputBytes', 1);
+  wholeAtLeast('maxConnections', 1);
+  wholeAtLeast('plainPauseMs', 1);
+  wholeAtLeast('maxTextChars', 1);
+  wholeAtLeast('maxLineBytes', 64);
+  // A frame must at least hold one full image chunk, or images could never be sent.
+  wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
+  if (resolved.imageBytesPerMinute !== false) {
+    wholeAtLeast('imageBytesPerMinute', 1);
+    if (resolved.imageBytesPerMinute < resolved.maxImageBytes) {
+      throw new ChatError('bad-option', `Server option imageBytesPerMinute (${resolved.imageBytesPerMinute}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent (false turns the limit off).`);
+    }
+  }
+  if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
+    const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');
+    throw new ChatError('bad-option', `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`);
+  }
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new ChatError('bad-option', `Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
+  }
+  if (resolved.rateLimit && !(resolved.rateLimit.burst >= 1 && resolved.rateLimit.perSecond > 0)) {
+    throw new ChatError('bad-option', 'Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
+  }
+  return resolved;
+}
+
+/** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */
+function cleanRoomName(room: string): string {
+  const cleaned = Array.from(room.replace(/[\p{C}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim()).slice(0, 64).join('').trim();
+  return cleaned === '' ? 'TCP Chat' : cleaned;
+}

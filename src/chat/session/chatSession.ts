@@ -1,0 +1,196 @@
+// ChatSession: the one subscriber of an endpoint's events. It logs each event (saving images), keeps a bounded
+// history for panels that open late, and re-emits the same events, so the CLI and the extension never touch the
+// raw endpoint and never disagree about what happened.
+import { parseInput, COMMAND_HELP, type ParsedInput } from '../core/chatInput';
+import {
+  ChatError,
+  TypedEmitter,
+  type ChatEndpoint,
+  type ChatEvents,
+  type ChatMessage,
+  type ImageData,
+  type Notice,
+  type OutgoingMessage,
+  type Peer,
+} from '../core/events';
+import type { Transcript } from './transcript';
+
+/**
+ * A message as history keeps it: image bytes are always dropped (empty) and `size` remains. A panel shows a saved
+ * image from its file; an unsaved one (no log, or the save failed) cannot be shown again, and keeping its bytes
+ * would let a peer grow our memory by 25 MiB per image for 10,000 entries.
+ */
+export interface HistoryMessage extends ChatMessage {
+  image?: ImageData & { size: number };
+}
+
+export type HistoryEntry = { kind: 'message'; message: HistoryMessage } | { kind: 'notice'; notice: Notice };
+
+export interface ChatSessionOptions {
+  transcript?: Transcript;
+  /** Entries kept in `history`; the oldest are dropped first. Default 10000. */
+  historyLimit?: number;
+}
+
+export const DEFAULT_HISTORY_LIMIT = 10000;
+const NO_BYTES = Buffer.alloc(0);
+
+export class ChatSession extends TypedEmitter<ChatEvents> {
+  readonly endpoint: ChatEndpoint;
+  readonly transcript: Transcript | undefined;
+  private readonly historyLimit: number;
+  private readonly entries: HistoryEntry[] = [];
+  /** The log error last reported in the current failure streak, so a full disk is one notice, not thousands. */
+  private lastLogError: string | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly listeners: { [K in keyof ChatEvents]: (...args: ChatEvents[K]) => void } = {
+    message: (message) => this.onMessage(message),
+    notice: (notice) => this.addNotice(notice),
+    roster: (roster) => this.emit('roster', roster),
+    queue: (position) => this.emit('queue', position),
+    state: (state) => this.emit('state', state),
+  };
+
+  constructor(endpoint: ChatEndpoint, options: ChatSessionOptions = {}) {
+    super();
+    this.endpoint = endpoint;
+    this.transcript = options.transcript;
+    this.historyLimit = Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+    this.subscribe(true);
+  }
+
+  /** Messages and notices in the order they happened (a copy; at most historyLimit entries). */
+  get history(): readonly HistoryEntry[] {
+    return this.entries.slice();
+  }
+
+  /**
+   * Acts on one typed line: text and `/msg` are sent, `/name` renames, `/who` and `/help` answer with an info
+   * notice, mistakes become error notices. `/image` and `/quit` are left to the caller (CLI, panel), which gets
+   * the parsed line back. Never rejects for a failed send: the failure is already shown as an error notice.
+   */
+  async input(line: string): Promise<ParsedInput> {
+    const parsed = parseInput(line);
+    switch (parsed.kind) {
+      case 'text':
+        await this.send({ text: parsed.text }).catch(() => undefined);
+        break;
+      case 'msg':
+        await this.send({ to: parsed.to, text: parsed.text }).catch(() => undefined);
+        break;
+      case 'name':
+        this.endpoint.rename(parsed.name);
+        break;
+      case 'who':
+        this.notice('info', describeRoster(this.endpoint));
+        break;
+      case 'help':
+        this.notice('info', `Commands:\n${COMMAND_HELP}`);
+        break;
+      case 'error':
+        this.notice('error', parsed.message, 'bad-command');
+        break;
+      case 'image':
+      case 'quit':
+      case 'empty':
+        break;
+    }
+    return parsed;
+  }
+
+  /** Sends through the endpoint; a failure is shown as an error notice and the promise rejects with it. */
+  async send(message: OutgoingMessage): Promise<void> {
+    try {
+      await this.endpoint.send(message);
+    } catch (error) {
+      const code = error instanceof ChatError ? error.code : 'send-failed';
+      const text = error instanceof Error ? error.message : String(error);
+      this.notice('error', text, code);
+      throw error;
+    }
+  }
+
+  /** Closes the endpoint (its last events are still logged), then stops listening and closes the log. Idempotent. */
+  close(reason?: string): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.endpoint.close(reason);
+      } finally {
+        this.subscribe(false);
+        this.transcript?.close();
+      }
+    })();
+    return this.closing;
+  }
+
+  private subscribe(on: boolean): void {
+    for (const event of Object.keys(this.listeners) as (keyof ChatEvents)[]) {
+      const listener = this.listeners[event] as (...args: unknown[]) => void;
+      if (on) this.endpoint.on(event, listener);
+      else this.endpoint.off(event, listener);
+    }
+  }
+
+  private onMessage(message: ChatMessage): void {
+    const follow = this.record(() => this.transcript?.recordMessage(message));
+    this.remember({ kind: 'message', message: forHistory(message) });
+    this.emit('message', message);
+    if (follow) this.addNotice(follow, follow.level !== 'error');
+  }
+
+  private notice(level: Notice['level'], text: string, code?: string): void {
+    this.addNotice({ at: Date.now(), level, text, ...(code ? { code } : {}) });
+  }
+
+  /** Logs (unless it is the log's own failure), remembers and re-emits a notice. */
+  private addNotice(notice: Notice, log = true): void {
+    const follow = log ? this.record(() => this.transcript?.recordNotice(notice)) : undefined;
+    this.remember({ kind: 'notice', notice });
+    this.emit('notice', notice);
+    if (follow) this.addNotice(follow, follow.level !== 'error');
+  }
+
+  /** Runs one transcript write; returns the notice to show after the event: a new log error, or "log resumed". */
+  private record(write: () => void): Notice | undefined {
+    try {
+      write();
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      // The image quota is not a broken log (its line was written): no "being written again" after it.
+      if (error instanceof ChatError && error.code === 'log-quota') return { at: Date.now(), level: 'error', text, code: error.code };
+      if (text === this.lastLogError) return undefined;
+      this.lastLogError = text;
+      return { at: Date.now(), level: 'error', text, code: error instanceof ChatError ? error.code : 'log-failed' };
+    }
+    if (this.lastLogError !== undefined && this.transcript) {
+      this.lastLogError = undefined;
+      return { at: Date.now(), level: 'info', text: `The chat log is being written again: ${this.transcript.logFile}` };
+    }
+    return undefined;
+  }
+
+  private remember(entry: HistoryEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.historyLimit) this.entries.splice(0, this.entries.length - this.historyLimit);
+  }
+}
+
+/** The history copy of a message: saved images keep path, type and size, not their bytes. */
+function forHistory(message: ChatMessage): HistoryMessage {
+  if (!message.image) return message as HistoryMessage;
+  return { ...message, image: { ...message.image, bytes: NO_BYTES, size: message.image.bytes.length } };
+}
+
+/** `/who`: who chats and who waits, in order. */
+function describeRoster(endpoint: ChatEndpoint): string {
+  const { active, waiting, seats } = endpoint.roster;
+  const names = (peers: Peer[]) => peers.map((p) => (p.id === endpoint.self?.id ? `${p.name} (you)` : p.name));
+  const seatText = seats === 0 ? 'no seat limit' : `${seats} seat${seats === 1 ? '' : 's'}`;
+  const lines = [`Chatting (${active.length}, ${seatText}): ${names(active).join(', ') || 'nobody'}`];
+  lines.push(
+    waiting.length === 0
+      ? 'Waiting: nobody'
+      : `Waiting (${waiting.length}): ${names(waiting).map((n, i) => `#${i + 1} ${n}`).join(', ')}`,
+  );
+  return lines.join('\n');
+}

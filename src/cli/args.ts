@@ -1,0 +1,177 @@
+// `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
+// Pure (no I/O), so every rejection is unit-testable.
+import { parseArgs } from 'node:util';
+import { parseAddress, parseWholeNumber } from '../chat/core/address';
+
+export const DEFAULT_PORT = 65432;
+export const DEFAULT_LOG_DIR = 'chat_logs';
+
+export const USAGE = `Usage:
+  tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P]
+  tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log]
+  tcp-chat --help
+
+serve    runs a chat room; lines typed on stdin are sent as the host's messages.
+         --seats 0 lets everyone chat; --seats N lets N chat and queues the rest.
+         --port 0 picks a free port. Ctrl+C stops the room (clients are told).
+         Host commands: /admit [NAME]  /kick NAME [reason]  /msg NAME text  /who  /quit
+connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
+         automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
+         /msg NAME text   /image PATH   /name NAME   /who   /help   /quit
+         At the end of stdin it finishes sending, then exits.
+--password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
+--no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).`;
+
+/** One line for stderr, plus the usage hint; exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ServeCommand {
+  kind: 'serve';
+  host: string;
+  port: number;
+  seats: number;
+  name: string;
+  /** undefined = --no-log. */
+  logDir: string | undefined;
+  password: string | undefined;
+}
+
+export interface ConnectCommand {
+  kind: 'connect';
+  host: string;
+  port: number;
+  name: string;
+  password: string | undefined;
+  reconnect: boolean;
+  logDir: string | undefined;
+}
+
+export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand;
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  seats: { type: 'string' },
+  name: { type: 'string' },
+  'log-dir': { type: 'string' },
+  'no-log': { type: 'boolean' },
+  password: { type: 'string' },
+  reconnect: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+const ALLOWED: Record<'serve' | 'connect', OptionName[]> = {
+  serve: ['host', 'port', 'seats', 'name', 'log-dir', 'no-log', 'password', 'help'],
+  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help'],
+};
+
+export interface CliEnvironment {
+  /** TCP_CHAT_PASSWORD, used when --password is not given. */
+  password?: string;
+  /** Default name for `connect` (the OS user name). */
+  userName?: string;
+}
+
+export function parseCli(argv: readonly string[], env: CliEnvironment = {}): CliCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('Missing command: use "tcp-chat serve" or "tcp-chat connect HOST:PORT".');
+  if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command !== 'serve' && command !== 'connect') {
+    throw new UsageError(`Unknown command "${command}": use "serve" or "connect".`);
+  }
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: joinNegativeNumbers(rest), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(command, error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  for (const key of Object.keys(values) as OptionName[]) {
+    if (!ALLOWED[command].includes(key)) throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
+  }
+  if (values['no-log'] && values['log-dir'] !== undefined) throw new UsageError('Use either --log-dir or --no-log, not both.');
+  const logDir = values['no-log'] ? undefined : nonEmpty('--log-dir', values['log-dir'] ?? DEFAULT_LOG_DIR);
+  const password = values.password ?? (env.password || undefined);
+  if (password === '') throw new UsageError('--password needs a value (or leave it out for an open room).');
+
+  if (command === 'serve') {
+    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": serve takes only options.`);
+    return {
+      kind: 'serve',
+      host: nonEmpty('--host', values.host ?? '127.0.0.1'),
+      port: wholeNumber('--port', values.port ?? String(DEFAULT_PORT), 0, 65535),
+      seats: wholeNumber('--seats', values.seats ?? '0', 0, 10_000),
+      name: nonEmpty('--name', values.name ?? 'Server'),
+      logDir,
+      password,
+    };
+  }
+  if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}": connect takes one HOST:PORT.`);
+  const { host, port } = parseHostPort(positionals[0]);
+  return {
+    kind: 'connect',
+    host,
+    port,
+    name: nonEmpty('--name', values.name ?? (env.userName || 'guest')),
+    password,
+    reconnect: values.reconnect ?? false,
+    logDir,
+  };
+}
+
+/** `host:port`, `[v6]:port`, or a bare host (default port). */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const address = parseAddress(text, DEFAULT_PORT);
+  if ('error' in address) throw new UsageError(address.error);
+  return address;
+}
+
+function wholeNumber(what: string, text: string, min: number, max: number): number {
+  const value = parseWholeNumber(what, text, min, max);
+  if (typeof value !== 'number') throw new UsageError(value.error);
+  return value;
+}
+
+function nonEmpty(what: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`${what} needs a value.`);
+  return text;
+}
+
+/** `--seats -1` → `--seats=-1`, so a negative number gets the range error instead of parseArgs' "ambiguous". */
+function joinNegativeNumbers(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if ((args[i] === '--port' || args[i] === '--seats') && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
+}
+
+function describeParseError(command: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]*)/.exec(message)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Unknown option ${option ?? ''} for "tcp-chat ${command}".`.replace('  ', ' ');
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take/.test(message) ? `Option ${option ?? ''} does not take a value.` : `Option ${option ?? ''} needs a value.`;
+    default:
+      return message;
+  }
+}

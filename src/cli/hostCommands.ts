@@ -1,0 +1,35 @@
+// Host-only lines for `tcp-chat serve`: `/admit [NAME]` and `/kick NAME [reason]`. The panel has buttons for
+// these; a headless host needs them typed. Everything else a host types goes through ChatSession.input().
+import type { Peer, Roster } from '../chat/core/events';
+
+export type HostCommand =
+  | { kind: 'admit'; peer?: Peer }
+  | { kind: 'kick'; peer: Peer; reason?: string }
+  | { kind: 'error'; message: string };
+
+/** undefined when the line is not a host command (then the session handles it). */
+export function parseHostCommand(line: string, roster: Roster): HostCommand | undefined {
+  const match = /^\/(admit|kick)(?:\s+([\s\S]*))?$/i.exec(line.trim());
+  if (!match) return undefined;
+  const verb = match[1].toLowerCase();
+  const rest = (match[2] ?? '').trim();
+  if (verb === 'admit') {
+    if (rest === '') return { kind: 'admit' };
+    const peer = byName(roster.waiting, rest);
+    return peer ? { kind: 'admit', peer } : { kind: 'error', message: `Nobody called "${rest}" is waiting in line.` };
+  }
+  if (rest === '') return { kind: 'error', message: '/kick needs a name: /kick NAME [reason]' };
+  const everyone = [...roster.active, ...roster.waiting].filter((p) => p.kind !== 'host');
+  // The whole rest may be a name with spaces ("ann (2)"); otherwise the first word is the name, the rest the reason.
+  const whole = byName(everyone, rest);
+  if (whole) return { kind: 'kick', peer: whole };
+  const [first, ...reason] = rest.split(/\s+/);
+  const peer = byName(everyone, first);
+  if (!peer) return { kind: 'error', message: `Nobody called "${first}" is in the room.` };
+  return { kind: 'kick', peer, reason: reason.join(' ') || undefined };
+}
+
+function byName(peers: readonly Peer[], name: string): Peer | undefined {
+  const lower = name.toLowerCase();
+  return peers.find((p) => p.name === name) ?? peers.find((p) => p.name.toLowerCase() === lower);
+}

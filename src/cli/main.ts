@@ -1,0 +1,266 @@
+// `tcp-chat serve` / `tcp-chat connect`: the engine without an editor. Every event is printed as one line (the
+// same formatting as the plain-text adapter), every line typed on stdin goes through the same command parser
+// as the panel, and the chat log is written by the same ChatSession the extension uses.
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
+import { ChatClient } from '../chat/client/chatClient';
+import { ChatError, type ChatMessage, type Notice, type Roster } from '../chat/core/events';
+import { formatLine, formatNotice } from '../chat/core/format';
+import { ChatServer } from '../chat/server/chatServer';
+import { ChatSession } from '../chat/session/chatSession';
+import { Transcript } from '../chat/session/transcript';
+import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
+import { parseHostCommand } from './hostCommands';
+
+/** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const NOTICE_COLOURS: Record<Notice['level'], string> = { error: '31', info: '34', system: '90' };
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function printMessage(message: ChatMessage): void {
+  const saved = message.image?.savedPath ? ` → ${message.image.savedPath}` : '';
+  print(`${formatLine(message)}${saved}`);
+}
+
+function printNotice(notice: Notice): void {
+  print(paint(NOTICE_COLOURS[notice.level], formatNotice(notice)));
+}
+
+function localNotice(level: Notice['level'], text: string, code?: string): Notice {
+  return { at: Date.now(), level, text, ...(code ? { code } : {}) };
+}
+
+/** "2 chatting, 1 waiting: Server, ann | #1 bob (3 connections)" — printed when it changes. */
+function rosterLine(roster: Roster): string {
+  const active = roster.active.map((p) => p.name).join(', ') || 'nobody';
+  const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}`).join(', ');
+  const counts = `${roster.active.length} chatting, ${roster.waiting.length} waiting`;
+  const connections = `${roster.connections} connection${roster.connections === 1 ? '' : 's'}`;
+  return `${counts}: ${active}${waiting ? ` | ${waiting}` : ''} (${connections})`;
+}
+
+function openTranscript(logDir: string | undefined): Transcript | undefined {
+  if (logDir === undefined) return undefined;
+  try {
+    return Transcript.open(logDir);
+  } catch (error) {
+    // No log is bad, no chat is worse: say so and go on.
+    printNotice(localNotice('error', `${(error as Error).message} — chatting without a log.`, 'log-failed'));
+    return undefined;
+  }
+}
+
+/** Wires a session's events to stdout; roster lines only when the roster really changed. */
+function printEvents(session: ChatSession, options: { printNotices: () => boolean }): void {
+  let lastRoster = '';
+  session.on('message', printMessage);
+  session.on('notice', (notice) => {
+    if (options.printNotices() || notice.level !== 'error') printNotice(notice);
+  });
+  session.on('roster', (roster) => {
+    const line = rosterLine(roster);
+    if (line === lastRoster) return;
+    lastRoster = line;
+    printNotice(localNotice('system', line));
+  });
+}
+
+/**
+ * Acts on each stdin line in order (an /image read finishes before the next line is sent). `before` may take a
+ * line first (the host's /admit and /kick) and return true when it did.
+ */
+async function readInput(session: ChatSession, onQuit: () => Promise<void>, before?: (line: string) => boolean): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  for await (const line of lines) {
+    if (before?.(line)) continue;
+    const parsed = await session.input(line);
+    if (parsed.kind === 'quit') return onQuit();
+    if (parsed.kind === 'image') await sendImageFile(session, parsed.path);
+  }
+}
+
+async function sendImageFile(session: ChatSession, path: string): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const notice = localNotice('error', `Cannot read ${path}: ${why}.`, 'image-read');
+    printNotice(notice);
+    recordQuietly(session, notice);
+    return;
+  }
+  // A refused image (type, size, not admitted, plain-text server) is printed by the session as an error notice.
+  await session.send({ image: bytes }).catch(() => undefined);
+}
+
+/** A line the CLI itself shows goes into the log too; a log failure here is reported by the session's next write. */
+function recordQuietly(session: ChatSession, notice: Notice): void {
+  try {
+    session.transcript?.recordNotice(notice);
+  } catch {
+    // Already on screen; the session says so when the log fails again.
+  }
+}
+
+/** SIGINT/SIGTERM: close cleanly, then exit 0. A second one (impatient Ctrl+C during a long flush) quits at once. */
+function onSignals(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        process.stderr.write('tcp-chat: stopped without finishing.\n');
+        process.exit(130);
+      }
+      stopping = true;
+      void stop(signal).finally(() => process.exit(0));
+    });
+  }
+}
+
+async function serve(command: ServeCommand): Promise<number> {
+  const server = new ChatServer({
+    host: command.host,
+    port: command.port,
+    seats: command.seats,
+    name: command.name,
+    password: command.password,
+  });
+  const session = new ChatSession(server, { transcript: openTranscript(command.logDir) });
+  printEvents(session, { printNotices: () => true });
+  try {
+    await server.listen();
+  } catch (error) {
+    const message = (error as Error).message;
+    recordQuietly(session, localNotice('error', message, (error as ChatError).code));
+    await session.close();
+    process.stderr.write(`tcp-chat: ${message}\n`);
+    return EXIT_FAILED;
+  }
+  if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
+  const stop = () => session.close('Server shutting down');
+  onSignals(stop);
+  // The room keeps running after stdin ends (e.g. started with </dev/null); /quit stops it.
+  void readInput(
+    session,
+    async () => {
+      await stop();
+      process.exit(0);
+    },
+    (line) => hostCommand(server, session, line),
+  );
+  return new Promise<number>(() => undefined);
+}
+
+/** `/admit [NAME]`, `/kick NAME [reason]`: true when the line was one of them. The server announces the result. */
+function hostCommand(server: ChatServer, session: ChatSession, line: string): boolean {
+  const command = parseHostCommand(line, server.roster);
+  if (!command) return false;
+  let problem = command.kind === 'error' ? command.message : undefined;
+  try {
+    if (command.kind === 'admit') server.admit(command.peer?.id);
+    if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
+  } catch (error) {
+    problem = (error as Error).message; // e.g. they left a moment ago
+  }
+  if (problem !== undefined) {
+    const notice = localNotice('error', problem, 'bad-command');
+    printNotice(notice);
+    recordQuietly(session, notice);
+  }
+  return true;
+}
+
+async function connect(command: ConnectCommand): Promise<number> {
+  const client = new ChatClient({
+    host: command.host,
+    port: command.port,
+    name: command.name,
+    password: command.password,
+    reconnect: command.reconnect ? {} : false,
+  });
+  const session = new ChatSession(client, { transcript: openTranscript(command.logDir) });
+  let connected = false;
+  // Until connected, a failure is reported once, on stderr (not also as a chat line).
+  printEvents(session, { printNotices: () => connected });
+  try {
+    await client.connect();
+  } catch (error) {
+    await session.close();
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ChatError && (error.code === 'password-required' || error.code === 'bad-password')) {
+      message = `${message.replace(/\.$/, '')} (give it with --password P or the TCP_CHAT_PASSWORD environment variable).`;
+    }
+    process.stderr.write(`tcp-chat: ${message}\n`);
+    return EXIT_FAILED;
+  }
+  connected = true;
+  if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
+  let leaving: Promise<void> | undefined;
+  const leave = () => {
+    leaving ??= (async () => {
+      await client.flushed();
+      await session.close('Left the chat');
+    })();
+    return leaving;
+  };
+  onSignals(leave);
+  let serverGone = false;
+  const ended = new Promise<void>((resolve) =>
+    session.on('state', (state) => {
+      if (state !== 'closed' || leaving) return;
+      serverGone = true;
+      resolve();
+    }),
+  );
+  // Whichever comes first: stdin ends (or /quit), or the server goes away for good (then exit 1).
+  await Promise.race([readInput(session, leave), ended]);
+  await leave();
+  return serverGone ? EXIT_FAILED : 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCli(argv, { password: process.env.TCP_CHAT_PASSWORD, userName: safeUserName() });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`tcp-chat: ${error.message}\nRun "tcp-chat --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (command.kind === 'help') {
+    print(USAGE);
+    return 0;
+  }
+  return command.kind === 'serve' ? serve(command) : connect(command);
+}
+
+function safeUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+// Stdout closed early (e.g. piped into `head`): stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`tcp-chat: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(EXIT_FAILED);
+  },
+);

@@ -1,0 +1,227 @@
+// The palette commands. Each one runs through `guarded`, so a user mistake or a network failure becomes an
+// error notification plus a red panel line — a command never throws to its caller. Test arguments skip prompts:
+//   tcpChat.startServer({ port?, host?, seats?, name?, password? })   tcpChat.connect({ host, port, name?, password? })
+//   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { hostPort } from '../chat/core/address';
+import { ChatClient } from '../chat/client/chatClient';
+import { ChatError } from '../chat/core/events';
+import { ChatServer } from '../chat/server/chatServer';
+import { ChatSession } from '../chat/session/chatSession';
+import { Transcript } from '../chat/session/transcript';
+import type { ChatController } from './chatController';
+import { registerMessagingCommands } from './messaging';
+import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
+import { logLocation, osUserName, Passwords, readSettings } from './settings';
+import { plainNotificationText } from './notifications';
+import { lanAddresses } from './panel/viewModel';
+
+export interface StartServerArgs { port?: number; host?: string; seats?: number; name?: string; password?: string }
+export interface ConnectArgs { host: string; port: number; name?: string; password?: string }
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs a command body; anything it throws is shown (notification + panel line), never rethrown. */
+export function guarded<A extends unknown[]>(controller: ChatController, body: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      controller.reportError(errorText(error), error instanceof ChatError ? error.code : undefined);
+    }
+  };
+}
+
+export function registerCommands(context: vscode.ExtensionContext, controller: ChatController): void {
+  const passwords = new Passwords(context.secrets);
+  const state = context.globalState;
+  const register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(controller, body)));
+
+  /** One role per window: asks (modal) before stopping the running session. Automation (args) skips asking. */
+  async function freeTheWindow(next: string, ask: boolean): Promise<boolean> {
+    const info = controller.info;
+    if (!info) return true;
+    if (ask) {
+      const what = info.role === 'server' ? `You are hosting a chat on ${info.address}.` : `You are connected to ${info.address}.`;
+      const action = info.role === 'server' ? 'Stop Server' : 'Disconnect';
+      const choice = await vscode.window.showWarningMessage(plainNotificationText(`${what} ${action} and ${next}?`), { modal: true }, action);
+      if (choice !== action) return false;
+    }
+    await controller.stop(info.role === 'server' ? 'The host stopped the server.' : 'left');
+    return true;
+  }
+
+  /** The log for a new session; if it cannot be created the chat still runs and the panel says why. */
+  function openTranscript(): { transcript?: Transcript; problem?: string } {
+    try {
+      return { transcript: Transcript.open(logLocation(context).dir) };
+    } catch (error) {
+      return { problem: `Chat log not saved: ${errorText(error)}` };
+    }
+  }
+
+  /** Shows a failure once: the session may already have put it in the panel as an error notice. */
+  function reportFailure(session: ChatSession, error: unknown): void {
+    const text = errorText(error);
+    if (controller.alreadyShown(session, text)) void vscode.window.showErrorMessage(plainNotificationText(text));
+    else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
+  }
+
+  register('tcpChat.startServer', async (args?: StartServerArgs) => {
+    const settings = readSettings();
+    const auto = typeof args === 'object' && args !== null;
+    let port: number | undefined;
+    let seats: number | undefined;
+    let name: string | undefined;
+    let password: string | undefined;
+    const host = (auto && args.host) || settings.serverHost;
+    if (auto) {
+      port = args.port ?? settings.serverPort;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ChatError('bad-port', `Port ${port} is not a valid TCP port (1–65535).`);
+      seats = args.seats ?? settings.serverSeats;
+      if (!Number.isInteger(seats) || seats < 0) throw new ChatError('bad-seats', `Seats must be a whole number ≥ 0 (got ${seats}).`);
+      name = args.name ?? settings.userName ?? osUserName();
+      password = args.password;
+    } else {
+      port = await askPort(state, settings.serverPort);
+      if (port === undefined) return;
+      seats = await askSeats(state, settings.serverSeats);
+      if (seats === undefined) return;
+      name = await askName(settings.userName);
+      if (name === undefined) return;
+      const saved = await passwords.get('server');
+      password = await askPassword('TCP Chat: Start Server (3/3)', 'Room password (optional): leave empty for an open room. Kept in VS Code’s secret storage.', saved);
+      if (password === undefined) return;
+      await passwords.set('server', password || undefined);
+    }
+    if (!(await freeTheWindow('start a server', !auto))) return;
+
+    const { transcript, problem } = openTranscript();
+    const server = new ChatServer({ host, port, seats, name, password: password || undefined, maxImageBytes: settings.maxImageBytes });
+    const session = new ChatSession(server, { transcript });
+    controller.attach({ role: 'server', session, address: hostPort(host, port), port, lanAddresses: [], host: server });
+    controller.showPanel(true);
+    if (problem) controller.reportError(problem, 'log-failed');
+    try {
+      const bound = await server.listen();
+      const lan = lanAddresses(host, bound.port, os.networkInterfaces());
+      controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
+      const copy = 'Copy Address';
+      void vscode.window
+        .showInformationMessage(`TCP Chat server on port ${bound.port}. Others connect to: ${lan.join(', ')}`, copy)
+        .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(lan[0]) : undefined));
+    } catch (error) {
+      await session.close().catch(() => undefined);
+      controller.markStopped();
+      reportFailure(session, error);
+    }
+  });
+
+  register('tcpChat.connect', async (args?: ConnectArgs) => {
+    const settings = readSettings();
+    const auto = typeof args === 'object' && args !== null;
+    let target: { host: string; port: number } | undefined;
+    let name: string | undefined;
+    if (auto) {
+      if (typeof args.host !== 'string' || !args.host || !Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
+        throw new ChatError('bad-address', `Cannot connect to “${String(args.host)}:${String(args.port)}”: give a host and a port from 1 to 65535.`);
+      }
+      target = { host: args.host, port: args.port };
+      name = args.name ?? settings.userName ?? osUserName();
+    } else {
+      target = await askHostPort(state, settings.serverPort);
+      if (!target) return;
+      name = await askName(settings.userName);
+      if (name === undefined) return;
+    }
+    const address = hostPort(target.host, target.port);
+    let password = auto && args.password !== undefined ? args.password : await passwords.get(address);
+    if (!(await freeTheWindow(`connect to ${address}`, !auto))) return;
+
+    // At most one retry, after asking for the password the server wants.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { transcript, problem } = openTranscript();
+      const client = new ChatClient({ host: target.host, port: target.port, name, password, reconnect: {}, maxImageBytes: settings.maxImageBytes });
+      const session = new ChatSession(client, { transcript });
+      controller.attach({ role: 'client', session, address, port: target.port, lanAddresses: [], queuePosition: () => client.queuePosition });
+      controller.showPanel(true);
+      if (problem) controller.reportError(problem, 'log-failed');
+      try {
+        await client.connect();
+        if (!auto) await rememberHost(state, address);
+        return;
+      } catch (error) {
+        await session.close().catch(() => undefined);
+        controller.markStopped();
+        const code = error instanceof ChatError ? error.code : '';
+        if (!auto && attempt === 0 && (code === 'bad-password' || code === 'password-required')) {
+          const typed = await askPassword(`TCP Chat: password for ${address}`, code === 'bad-password' ? 'Wrong password — try again (kept in VS Code’s secret storage).' : 'This room needs a password (kept in VS Code’s secret storage).', undefined);
+          if (typed) {
+            password = typed;
+            await passwords.set(address, typed);
+            continue;
+          }
+        }
+        reportFailure(session, error);
+        return;
+      }
+    }
+  });
+
+  register('tcpChat.disconnect', async () => {
+    const info = controller.info;
+    if (info?.role !== 'client') {
+      void vscode.window.showInformationMessage(info ? 'You are hosting, not connected: use “TCP Chat: Stop Server”.' : 'TCP Chat is not connected.');
+      return;
+    }
+    await controller.stop('left');
+  });
+
+  register('tcpChat.stopServer', async () => {
+    const info = controller.info;
+    if (info?.role !== 'server') {
+      void vscode.window.showInformationMessage(info ? 'You are connected to a server, not hosting: use “TCP Chat: Disconnect”.' : 'No TCP Chat server is running.');
+      return;
+    }
+    await controller.stop('The host stopped the server.');
+  });
+
+  register('tcpChat.showPanel', async () => controller.showPanel());
+
+  function hostControls() {
+    const info = controller.info;
+    if (info?.role !== 'server' || !info.host) throw new ChatError('not-host', 'Only the host can do that: start a server first (“TCP Chat: Start Server”).');
+    return info.host;
+  }
+
+  register('tcpChat.admitNext', async (peerId?: number) => {
+    hostControls().admit(typeof peerId === 'number' ? peerId : undefined);
+  });
+
+  register('tcpChat.kick', async (peerId?: number) => {
+    const host = hostControls();
+    let id = typeof peerId === 'number' ? peerId : undefined;
+    if (id === undefined) {
+      const roster = controller.info?.session.endpoint.roster;
+      const peers = [...(roster?.active ?? []), ...(roster?.waiting ?? [])].filter((p) => p.kind !== 'host');
+      if (peers.length === 0) {
+        void vscode.window.showInformationMessage('Nobody to kick: no one is connected.');
+        return;
+      }
+      const waiting = new Set(roster?.waiting.map((p) => p.id));
+      const picked = await vscode.window.showQuickPick(
+        peers.map((p) => ({ label: p.name, description: p.address, detail: waiting.has(p.id) ? 'waiting in line' : 'chatting', id: p.id })),
+        { title: 'TCP Chat: Kick…', placeHolder: 'Who should be removed from the room?' },
+      );
+      if (!picked) return;
+      id = picked.id;
+    }
+    host.kick(id, 'removed by the host');
+  });
+
+  registerMessagingCommands(context, controller, register);
+}

@@ -1,0 +1,155 @@
+// Engine events → the plain-JSON view models of src/webviewApi.ts. Pure (no 'vscode'): the image URI maker is
+// passed in, so this is unit-tested in plain Node.
+import { hostPort } from '../../chat/core/address';
+import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../../chat/core/events';
+import { clock } from '../../chat/core/format';
+import { formatBytes } from '../../chat/core/images';
+import type { HistoryEntry } from '../../chat/session/chatSession';
+import type { EntryView, HeaderView, MessageView, NoticeView, PeerView, Role, RosterView } from '../../webviewApi';
+
+/** Turns a saved image path into a URI the webview may load (webview.asWebviewUri). */
+export type ImageUri = (savedPath: string) => string;
+
+export function toPeerView(peer: Peer): PeerView {
+  return { id: peer.id, name: peer.name, address: peer.address, kind: peer.kind };
+}
+
+export function toRosterView(roster: Roster): RosterView {
+  return { seats: roster.seats, active: roster.active.map(toPeerView), waiting: roster.waiting.map(toPeerView), connections: roster.connections };
+}
+
+/** Takes a live message or a history one (whose image bytes may be dropped, keeping `size`). */
+export function toMessageView(message: ChatMessage, imageUri: ImageUri): MessageView {
+  const view: MessageView = {
+    entry: 'message',
+    id: message.id,
+    at: message.at,
+    time: clock(message.at),
+    from: toPeerView(message.from),
+    text: message.text,
+    own: message.own,
+    kind: message.image ? 'image' : message.code ? 'code' : 'text',
+  };
+  if (message.code) {
+    view.code = { language: message.code.language };
+    if (message.code.file !== undefined) view.code.file = message.code.file;
+    if (message.code.line !== undefined) view.code.line = message.code.line;
+  }
+  if (message.to) view.to = toPeerView(message.to);
+  if (message.image) {
+    const size = (message.image as { size?: number }).size ?? message.image.bytes.length;
+    view.image = { mime: message.image.mime, size, sizeText: formatBytes(size) };
+    if (message.image.savedPath) view.image.uri = imageUri(message.image.savedPath);
+  }
+  return view;
+}
+
+/** Notices carry no id of their own: ids are handed out once per Notice object, so replays keep them stable. */
+export class NoticeIds {
+  private readonly ids = new WeakMap<Notice, string>();
+  private next = 0;
+  constructor(private readonly prefix = 'n') {}
+  idOf(notice: Notice): string {
+    let id = this.ids.get(notice);
+    if (!id) {
+      id = `${this.prefix}${++this.next}`;
+      this.ids.set(notice, id);
+    }
+    return id;
+  }
+}
+
+export function toNoticeView(notice: Notice, id: string): NoticeView {
+  const view: NoticeView = { entry: 'notice', id, at: notice.at, time: clock(notice.at), level: notice.level, text: notice.text };
+  if (notice.code) view.code = notice.code;
+  return view;
+}
+
+export function toEntryView(entry: HistoryEntry, imageUri: ImageUri, ids: NoticeIds): EntryView {
+  return entry.kind === 'message' ? toMessageView(entry.message, imageUri) : toNoticeView(entry.notice, ids.idOf(entry.notice));
+}
+
+/** Merges two time-ordered entry lists (session history + the host's own notices) by time, stable. */
+export function mergeByTime(a: EntryView[], b: EntryView[]): EntryView[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: EntryView[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].at <= b[j].at)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+export interface HeaderFacts {
+  role: Role;
+  address: string;
+  lanAddresses: string[];
+  state: EndpointState;
+  self?: Peer;
+  queuePosition: number | null;
+  status: string;
+  logDir?: string;
+  logNote?: string;
+}
+
+export function toHeaderView(facts: HeaderFacts): HeaderView {
+  const view: HeaderView = {
+    role: facts.role,
+    address: facts.address,
+    lanAddresses: facts.lanAddresses,
+    state: facts.state,
+    queuePosition: facts.queuePosition,
+    status: facts.status,
+  };
+  if (facts.self) view.self = toPeerView(facts.self);
+  if (facts.logDir) view.logDir = facts.logDir;
+  if (facts.logNote) view.logNote = facts.logNote;
+  return view;
+}
+
+/** The status bar text: `serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`, `disconnected`. */
+export function statusText(role: Role, state: EndpointState, port: number | undefined, roster: Roster, queuePosition: number | null): string {
+  if (role === 'none') return 'TCP Chat';
+  if (role === 'server') {
+    if (state === 'closed') return 'server stopped';
+    const chatting = roster.active.filter((p) => p.kind !== 'host').length;
+    const waiting = roster.waiting.length;
+    return `serving :${port ?? '?'} · ${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}`;
+  }
+  switch (state) {
+    case 'waiting': return queuePosition ? `#${queuePosition} in line` : 'waiting in line';
+    case 'active': return 'connected';
+    case 'connecting':
+    case 'handshaking': return 'connecting…';
+    case 'reconnecting': return 'reconnecting…';
+    default: return 'disconnected';
+  }
+}
+
+/** True when `text` mentions `name` as a word or @name (case-insensitive). */
+export function mentions(text: string, name: string): boolean {
+  const trimmed = name.trim();
+  if (!trimmed) return false;
+  const escaped = trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
+}
+
+/** Addresses others on the LAN can connect to, like the seeds show their local IP. */
+export function lanAddresses(
+  bindHost: string,
+  port: number,
+  interfaces: NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>,
+): string[] {
+  const wildcard = bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '';
+  if (!wildcard) return [hostPort(bindHost, port)];
+  const found: string[] = [];
+  for (const infos of Object.values(interfaces)) {
+    for (const info of infos ?? []) {
+      if (!info.internal && info.family === 'IPv4') found.push(hostPort(info.address, port));
+    }
+  }
+  return found.length ? found : [hostPort('127.0.0.1', port)];
+}

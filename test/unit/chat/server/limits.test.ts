@@ -1,0 +1,308 @@
+// Hostile or broken peers: every rejection is a clear message to that peer and an error line in the host's log,
+// and the rest of the room keeps chatting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { CLIENT_PREAMBLE, encodeFrame, frameBytes, FrameType } from '../../../../src/chat/wire/protocol';
+import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from '../../support/helpers';
+
+function hostErrors(events: Recorded, code: string) {
+  return events.notices.filter((n) => n.level === 'error' && n.code === code);
+}
+
+test('password: the right proof joins; a wrong one gets bad-password and is closed; plain peers are told why', async (t) => {
+  const { server, port, events } = await startServer({ password: 'open sesame' });
+  t.after(() => server.close());
+  const good = await RawNativeClient.connect(port);
+  assert.equal(good.challenge?.auth, 'hmac-sha256');
+  assert.match(good.challenge?.nonce ?? '', /^[0-9a-f]{32}$/);
+  good.hello('Alice', 'open sesame');
+  await good.waitFrame(FrameType.Welcome);
+
+  const bad = await RawNativeClient.connect(port);
+  bad.hello('Mallory', 'guess');
+  const error = (await bad.waitFrame(FrameType.Error)).body;
+  assert.deepEqual(error, { code: 'bad-password', message: 'Wrong password for this room.', fatal: true });
+  await bad.waitClosed();
+  assert.equal(bad.of(FrameType.Welcome).length, 0);
+  await waitFor(() => hostErrors(events, 'bad-password').length === 1, 'host log line');
+
+  const none = await RawNativeClient.connect(port);
+  none.hello('NoProof');
+  const missing = (await none.waitFrame(FrameType.Error)).body;
+  assert.deepEqual(missing, { code: 'password-required', message: 'This room needs a password; connect again with one.', fatal: true });
+  await none.waitClosed();
+  const noProofLine = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the missing proof');
+  assert.match(noProofLine.text, /^Turned away 127\.0\.0\.1:\d+: it gave no password \(this room needs one\)\.$/);
+
+  // The greeting tells a nc user up front; they are refused at their first line, after having read it.
+  const nc = await RawPlainClient.connect(port);
+  assert.match(nc.text, /^TCPCHAT\/1 Server — this room needs a password: join with the TCP Chat extension or `tcp-chat connect --password`; plain-text clients such as nc cannot join\.\r\n$/);
+  assert.doesNotMatch(nc.text, /type your name/);
+  assert.equal(nc.closed, false, 'kept open until the first line, so the greeting can be read');
+  nc.write('Nina\n');
+  await nc.waitText(/This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`\.\r\n/);
+  await nc.waitClosed();
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Alice']);
+  good.close();
+});
+
+test('password: our client without a password hangs up at the challenge; the host log says who was turned away', async (t) => {
+  const { ChatClient } = await import('../../../../src/chat/client/chatClient');
+  const { server, port, events } = await startServer({ password: 'open sesame' });
+  t.after(() => server.close());
+  const client = new ChatClient({ host: '127.0.0.1', port, name: 'Nopass' });
+  await assert.rejects(client.connect(), { code: 'password-required' });
+  await client.close();
+  const line = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the client that had no password');
+  assert.match(line.text, /^Turned away 127\.0\.0\.1:\d+: it left at the password challenge \(no password given\?\)\.$/);
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server']);
+  assert.equal(hostErrors(events, 'password-required').length, 1, 'one line, not one per close path');
+});
+
+test('handshake timeout: a silent socket, a native peer without Hello and a plain peer without a name are dropped', async (t) => {
+  const { server, port, events } = await startServer({ handshakeTimeoutMs: 200 });
+  t.after(() => server.close());
+  const silent = await RawPlainClient.connect(port);
+  const native = await RawNativeClient.connect(port);
+  const slowloris = await RawPlainClient.connect(port);
+  slowloris.write('T'); // a prefix of the preamble, then nothing
+  await native.waitFrame(FrameType.Error, (f) => f.body.code === 'handshake-timeout');
+  await native.waitClosed();
+  await silent.waitText(/No name received within 0\.2 s; goodbye\./);
+  await silent.waitClosed();
+  await slowloris.waitClosed();
+  await waitFor(() => hostErrors(events, 'handshake-timeout').length === 3, 'three host log lines');
+  await waitFor(() => server.roster.connections === 0, 'no connections left');
+});
+
+test('rate limit: a flood is cut at the burst with ONE notice; other members keep chatting', async (t) => {
+  const { server, port, events } = await startServer({ rateLimit: { burst: 5, perSecond: 2 } });
+  t.after(() => server.close());
+  const flooder = await RawNativeClient.join(port, 'Flood');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const carol = await RawNativeClient.join(port, 'Carol');
+  for (let i = 0; i < 30; i++) flooder.say(`spam ${i}`);
+  await flooder.waitNotice(/^Slow down: you are sending more than 2 messages per second; your messages are being dropped for 3 s\.$/);
+  bob.say('still here');
+  await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
+  await delay(50);
+  assert.deepEqual(carol.messages().filter((m) => m.from?.name === 'Flood').map((m) => m.text), ['spam 0', 'spam 1', 'spam 2', 'spam 3', 'spam 4']);
+  assert.equal(flooder.noticeTexts().filter((n) => n.startsWith('Slow down')).length, 1);
+  assert.equal(hostErrors(events, 'rate-limited').length, 1);
+  for (const c of [flooder, bob, carol]) c.close();
+});
+
+test('connection limit: a native peer gets an Error frame, a plain one a line; both are closed', async (t) => {
+  const { server, port, events } = await startServer({ maxConnections: 2 });
+  t.after(() => server.close());
+  const a = await RawNativeClient.join(port, 'A');
+  const b = await RawPlainClient.join(port, 'B');
+  // A native client reads the greeting, sends its preamble, and gets an Error frame instead of a Challenge.
+  const raw = connect({ host: '127.0.0.1', port });
+  const chunks: Buffer[] = [];
+  raw.on('data', (c: Buffer) => {
+    chunks.push(c);
+    if (chunks.length === 1) raw.write(CLIENT_PREAMBLE);
+  });
+  await waitFor(() => raw.readableEnded || raw.destroyed, 'the refused native socket to close');
+  const all = Buffer.concat(chunks);
+  const afterGreeting = all.subarray(all.indexOf(0x0a) + 1);
+  assert.ok(afterGreeting.equals(encodeFrame({ type: FrameType.Error, body: { code: 'server-full', message: 'The server is full (2 connections); try again later.', fatal: true } })));
+  const nc = await RawPlainClient.connect(port);
+  nc.write('Late\n');
+  await nc.waitText(/Sorry: The server is full \(2 connections\); try again later\.\r\n/);
+  await nc.waitClosed();
+  assert.equal(hostErrors(events, 'connection-limit').length, 2);
+  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'A', 'B']);
+  a.close();
+  b.close();
+});
+
+test('protocol errors: an oversized length, bad JSON, a bad chunk → Error frame + close; the others keep chatting', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const cases: Array<[string, Buffer]> = [
+    ['frame-too-large', Buffer.from([0x7f, 0xff, 0xff, 0xff, 0x10])],
+    ['bad-frame', frameBytes(FrameType.Message, Buffer.from('{not json'))],
+    ['bad-frame', frameBytes(FrameType.ImageChunk, Buffer.from([0, 0, 0, 1]))],
+    ['empty-frame', Buffer.from([0, 0, 0, 0])],
+  ];
+  for (const [code, bytes] of cases) {
+    const evil = await RawNativeClient.join(port, 'Evil');
+    evil.socket.write(bytes);
+    const error = (await evil.waitFrame(FrameType.Error)).body;
+    assert.equal(error.code, code);
+    assert.equal(error.fatal, true);
+    await evil.waitClosed();
+    alice.say(`after ${code}`);
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === `after ${code}`);
+  }
+  // Unknown frame types are skipped, not punished (forward compatibility).
+  const future = await RawNativeClient.join(port, 'Future');
+  future.socket.write(frameBytes(0x7e, Buffer.from('from a newer version')));
+  future.say('still fine');
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still fine');
+  assert.equal(future.closed, false);
+  // A frame before Hello that is not Hello.
+  const rude = await RawNativeClient.connect(port);
+  rude.say('no hello');
+  await rude.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-handshake');
+  await waitFor(() => events.notices.filter((n) => n.level === 'error').length >= 5, 'host log lines');
+  for (const c of [alice, bob, future]) c.close();
+});
+
+test('invalid UTF-8 in a message becomes U+FFFD; text over the length cap is refused with a notice', async (t) => {
+  const { server, port, events } = await startServer({ maxTextChars: 100 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const json = Buffer.concat([Buffer.from('{"ref":1,"text":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('b"}')]);
+  alice.socket.write(frameBytes(FrameType.Message, json));
+  const msg = await waitFor(() => events.messages[0], 'the message');
+  assert.equal(msg.text, 'a\ufffd(b');
+  alice.say('y'.repeat(101));
+  await alice.waitNotice(/^Message not sent: it is 101 characters; the limit is 100\.$/);
+  assert.equal(events.messages.length, 1);
+  alice.close();
+});
+
+test('a stalled reader is cut off at its output cap; the room goes on', async (t) => {
+  const { server, port, events } = await startServer({ maxPendingOutputBytes: 512 * 1024 });
+  t.after(() => server.close());
+  const stalled = await RawNativeClient.join(port, 'Stalled');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  stalled.socket.pause();
+  const line = 'z'.repeat(8000);
+  for (let i = 0; i < 2000 && !hostErrors(events, 'output-cap').length; i++) {
+    await server.send({ text: `${i} ${line}` });
+    if (i % 50 === 0) await delay(1);
+  }
+  await waitFor(() => hostErrors(events, 'output-cap').length === 1, 'the cut-off log line', 5000);
+  assert.match(hostErrors(events, 'output-cap')[0].text, /^Disconnected Stalled \(127\.0\.0\.1:\d+\): .* of output was waiting for it \(limit 512 KB\); it stopped reading\.$/);
+  await waitFor(() => !server.roster.active.some((p) => p.name === 'Stalled'), 'Stalled gone from the roster');
+  await server.send({ text: 'after the stall' });
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after the stall', 10_000);
+  stalled.close();
+  bob.close();
+});
+
+test('heartbeat: a peer that never answers is dropped; one that answers stays', async (t) => {
+  const { server, port, events } = await startServer({ heartbeatIntervalMs: 40 });
+  t.after(() => server.close());
+  const alive = await RawNativeClient.join(port, 'Alive');
+  const dead = await RawNativeClient.join(port, 'Dead');
+  dead.autoPong = false;
+  await dead.waitClosed(2000);
+  await waitFor(() => hostErrors(events, 'heartbeat').length === 1, 'the heartbeat log line');
+  assert.match(hostErrors(events, 'heartbeat')[0].text, /^Disconnected Dead \(127\.0\.0\.1:\d+\): no answer to 2 heartbeats\.$/);
+  await delay(200);
+  assert.equal(alive.closed, false);
+  assert.ok(alive.of(FrameType.Ping).length >= 3);
+  alive.close();
+});
+
+test('a preamble split into single bytes is still recognised as a native client', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const raw = connect({ host: '127.0.0.1', port });
+  const received: Buffer[] = [];
+  raw.on('data', (c: Buffer) => received.push(c));
+  await waitFor(() => Buffer.concat(received).includes(0x0a), 'the greeting');
+  for (const byte of CLIENT_PREAMBLE) {
+    raw.write(Buffer.from([byte]));
+    await delay(5);
+  }
+  await waitFor(() => Buffer.concat(received).includes(Buffer.from('"nonce"')), 'a Challenge frame');
+  raw.destroy();
+});
+
+test('an image that sends more bytes than it announced is refused and aborted for recipients', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100)]);
+  alice.say('', { ref: 5, image: { mime: 'image/png', size: 50 } });
+  alice.send({ type: FrameType.ImageChunk, ref: 5, bytes: bytes.subarray(0, 40) });
+  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.image !== undefined)).body;
+  alice.send({ type: FrameType.ImageChunk, ref: 5, bytes: bytes.subarray(40) });
+  await alice.waitNotice(/^Image refused: it sent more than the 50 bytes it announced\.$/);
+  await bob.waitFrame(FrameType.ImageAbort, (f) => f.ref === header.ref);
+  assert.equal(events.messages.length, 0);
+  alice.close();
+  bob.close();
+});
+
+test('a burst of the same error (wrong passwords) is throttled in the host log and summed up, not dropped silently', async (t) => {
+  const { server, port, events } = await startServer({ password: 'right' });
+  t.after(() => server.close());
+  const attempts = await Promise.all(Array.from({ length: 12 }, () => RawNativeClient.connect(port)));
+  for (const a of attempts) a.hello('guesser', 'wrong');
+  await Promise.all(attempts.map((a) => a.waitFrame(FrameType.Error, (f) => f.body.code === 'bad-password')));
+  // Every attempt is accounted for: shown as a line, or counted in a summary line.
+  const accounted = () => {
+    const lines = hostErrors(events, 'bad-password');
+    const hidden = lines.map((n) => /^…and (\d+) more like that \(bad-password\) in the last second\.$/.exec(n.text)?.[1]).filter(Boolean);
+    return lines.length - hidden.length + hidden.reduce((sum, n) => sum + Number(n), 0);
+  };
+  await waitFor(() => accounted() === 12, () => `12 attempts accounted for (got ${accounted()})`, 3000);
+  const shown = hostErrors(events, 'bad-password').filter((n) => n.text.startsWith('Turned away'));
+  assert.ok(shown.length < 12 && shown.length <= 10, `at most 5 per second shown (got ${shown.length})`);
+  assert.equal(server.roster.active.length, 1, 'nobody got in');
+});
+
+test('image byte budget: one client sending images faster than imageBytesPerMinute is refused with a notice; the chunks of a refused image are dropped; chat goes on', async (t) => {
+  // The reviewer's attack scaled down: 7 × 24 MiB against 100 MiB/min becomes 7 × 240 KiB against 1 MiB/min.
+  const { server, port, events } = await startServer({ maxImageBytes: 256 * 1024, imageBytesPerMinute: 1024 * 1024 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const images = Array.from({ length: 7 }, () => pngLike(240 * 1024));
+  images.forEach((image, i) => alice.sendImage(image, { ref: i + 1, text: `picture ${i + 1}` }));
+  const refusal = /^Image refused — slow down: you sent (\d+(?:\.\d)?) KB of images in the last minute \(the limit is 1 MB per minute\); try again in (\d+) s\.$/;
+  await waitFor(() => alice.noticeTexts().filter((text) => refusal.test(text)).length === 3, () => `3 refusals (notices: ${JSON.stringify(alice.noticeTexts())})`);
+  for (const text of alice.noticeTexts().filter((n) => refusal.test(n))) {
+    const [, used, seconds] = refusal.exec(text) as RegExpExecArray;
+    assert.ok(Number(used) >= 900 && Number(used) <= 1024, `used ${used} KB`);
+    assert.ok(Number(seconds) >= 10 && Number(seconds) <= 14, `retry in ${seconds} s (240 KiB at 1 MiB/min is ~10-14 s after what refilled)`);
+  }
+  alice.say('still here', { ref: 99 });
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
+  // Bob got the first four images whole and nothing of the others: no header, no chunk.
+  const headers = bob.messages().filter((m) => m.image);
+  assert.deepEqual(headers.map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
+  headers.forEach((header, i) => assert.ok(bob.imageBytes(header.ref).equals(images[i]), `image ${i + 1} byte-identical`));
+  const accepted = new Set(headers.map((h) => h.ref));
+  assert.ok(bob.of(FrameType.ImageChunk).every((chunk) => accepted.has(chunk.ref)), 'no chunk of a refused image was relayed');
+  assert.deepEqual(events.messages.filter((m) => m.image).map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
+  const logged = hostErrors(events, 'image-rate-limited');
+  assert.equal(logged.length, 3);
+  assert.match(logged[0].text, /^Alice \(127\.0\.0\.1:\d+\): Image refused — slow down: you sent /);
+  assert.equal(alice.closed, false);
+  assert.equal(alice.decodeError, undefined);
+  alice.close();
+  bob.close();
+});
+
+test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImageBytes when larger) and cannot be set below maxImageBytes', async (t) => {
+  const { ChatServer } = await import('../../../../src/chat/server/chatServer');
+  assert.equal(new ChatServer().options.imageBytesPerMinute, 100 * 1024 * 1024);
+  assert.equal(new ChatServer({ maxImageBytes: 200 * 1024 * 1024 }).options.imageBytesPerMinute, 200 * 1024 * 1024);
+  assert.throws(() => new ChatServer({ maxImageBytes: 2048, imageBytesPerMinute: 1024 }), {
+    code: 'bad-option',
+    message: 'Server option imageBytesPerMinute (1024) must be at least maxImageBytes (2048), or an image of the largest allowed size could never be sent (false turns the limit off).',
+  });
+  assert.throws(() => new ChatServer({ imageBytesPerMinute: 0 }), { code: 'bad-option' });
+
+  const { server, port, events } = await startServer({ maxImageBytes: 256 * 1024, imageBytesPerMinute: false });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  for (let i = 0; i < 7; i++) alice.sendImage(pngLike(240 * 1024), { ref: i + 1, text: `picture ${i + 1}` });
+  await waitFor(() => bob.messages().filter((m) => m.image).length === 7, 'all 7 images relayed');
+  assert.equal(hostErrors(events, 'image-rate-limited').length, 0);
+  alice.close();
+  bob.close();
+});
