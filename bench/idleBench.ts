@@ -1,7 +1,7 @@
 // 1,000 idle members: what each connection costs the server (RSS and JS heap after a full GC, in the server's
 // own process), for native ChatClients and for plain-text (nc-like) peers.
 import { connect, type Socket } from 'node:net';
-import { ChatClient } from '../src/chat/client/chatClient';
+import { ChatClient } from '../src/chat';
 import { startOurs } from './chatLoad';
 import { sleep, type ServerChild } from './lib/children';
 import { fmt, printTable, type Cell } from './lib/table';

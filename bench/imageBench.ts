@@ -2,8 +2,8 @@
 // compared with the raw loopback throughput of one Node socket pair measured in the same run.
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ChatClient } from '../src/chat/client/chatClient';
-import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from '../src/chat/wire/protocol';
+import { ChatClient } from '../src/chat';
+import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from '../src/chat';
 import { startOurs } from './chatLoad';
 import { sleep } from './lib/children';
 import { LatencySample, Receiver, makeProbe } from './lib/probe';

@@ -3,7 +3,7 @@
 // throughput, not the limiter. Prints `READY <port>` once listening; stops on SIGTERM or stdin end.
 //   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES]
 import { createServer, type Socket } from 'node:net';
-import { ChatServer } from '../src/chat/server/chatServer';
+import { ChatServer } from '../src/chat';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

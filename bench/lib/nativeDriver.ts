@@ -1,5 +1,5 @@
 // A native peer: the product's own ChatClient, so the bench measures the client code users run too.
-import { ChatClient } from '../../src/chat/client/chatClient';
+import { ChatClient } from '../../src/chat';
 import type { Driver, DriverFactory } from './workload';
 
 /** In 'max' mode, wait for the socket to drain every this many messages (bounded memory, real backpressure). */

@@ -1,7 +1,7 @@
 // `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
-import { parseAddress, parseWholeNumber } from '../chat/core/address';
+import { parseAddress, parseWholeNumber } from '../chat';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';

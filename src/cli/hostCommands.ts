@@ -1,6 +1,6 @@
 // Host-only lines for `tcp-chat serve`: `/admit [NAME]` and `/kick NAME [reason]`. The panel has buttons for
 // these; a headless host needs them typed. Everything else a host types goes through ChatSession.input().
-import type { Peer, Roster } from '../chat/core/events';
+import type { Peer, Roster } from '../chat';
 
 export type HostCommand =
   | { kind: 'admit'; peer?: Peer }

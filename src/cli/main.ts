@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { ChatClient } from '../chat/client/chatClient';
-import { ChatError, type ChatMessage, type Notice, type Roster } from '../chat/core/events';
-import { formatLine, formatNotice } from '../chat/core/format';
-import { ChatServer } from '../chat/server/chatServer';
-import { ChatSession } from '../chat/session/chatSession';
-import { Transcript } from '../chat/session/transcript';
+import { ChatClient } from '../chat';
+import { ChatError, type ChatMessage, type Notice, type Roster } from '../chat';
+import { formatLine, formatNotice } from '../chat';
+import { ChatServer } from '../chat';
+import { ChatSession } from '../chat';
+import { Transcript } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
 

@@ -1,6 +1,6 @@
 // What activate() returns: tests reach the running session through it
 // (vscode.extensions.getExtension('tcp-chat.tcp-chat')!.activate()).
-import type { ChatSession } from '../chat/session/chatSession';
+import type { ChatSession } from '../chat';
 
 export interface TcpChatApi {
   /** The running chat session, if any. */

@@ -3,10 +3,10 @@
 // the ChatSession; the controller only adds the few lines that happen when no session exists (a bad port,
 // a server that could not start), so the panel can say what went wrong.
 import * as vscode from 'vscode';
-import { clock } from '../chat/core/format';
-import { formatBytes } from '../chat/core/images';
-import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat/core/events';
-import type { ChatSession } from '../chat/session/chatSession';
+import { clock } from '../chat';
+import { formatBytes } from '../chat';
+import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat';
+import type { ChatSession } from '../chat';
 import type { EntryView, HeaderView, HostToWebview, ImagePayload, NoticeView, Role, WebviewToHost } from '../webviewApi';
 import { ChatPanel, type PanelHost } from './panel/chatPanel';
 import { logLocation, readSettings } from './settings';

@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseInput } from '../chat/core/chatInput';
-import { ChatError } from '../chat/core/events';
-import { checkImage, formatBytes } from '../chat/core/images';
+import { parseInput } from '../chat';
+import { ChatError } from '../chat';
+import { checkImage, formatBytes } from '../chat';
 import type { ChatController } from './chatController';
 import { plainNotificationText } from './notifications';
 import { logLocation, readSettings } from './settings';

@@ -4,12 +4,12 @@
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { hostPort } from '../chat/core/address';
-import { ChatClient } from '../chat/client/chatClient';
-import { ChatError } from '../chat/core/events';
-import { ChatServer } from '../chat/server/chatServer';
-import { ChatSession } from '../chat/session/chatSession';
-import { Transcript } from '../chat/session/transcript';
+import { hostPort } from '../chat';
+import { ChatClient } from '../chat';
+import { ChatError } from '../chat';
+import { ChatServer } from '../chat';
+import { ChatSession } from '../chat';
+import { Transcript } from '../chat';
 import type { ChatController } from './chatController';
 import { registerMessagingCommands } from './messaging';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';

@@ -2,7 +2,7 @@
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
 import { osUserName, saveUserName } from './settings';
-import { parseAddress, parsePort } from '../chat/core/address';
+import { parseAddress, parsePort } from '../chat';
 import { plainNotificationText } from './notifications';
 
 const LAST_PORT = 'tcpChat.lastPort';

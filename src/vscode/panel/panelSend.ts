@@ -1,9 +1,9 @@
 // What the composer's Send does on the host. Resolves when the line or image went out and rejects when it did
 // not, so the composer can keep what the user typed (the red line is the session's notice or the caller's).
 import * as vscode from 'vscode';
-import { parseInput } from '../../chat/core/chatInput';
-import { ChatError } from '../../chat/core/events';
-import type { ChatSession } from '../../chat/session/chatSession';
+import { parseInput } from '../../chat';
+import { ChatError } from '../../chat';
+import type { ChatSession } from '../../chat';
 import type { ImagePayload } from '../../webviewApi';
 
 /** Image sending and attaching, implemented in messaging.ts (it owns file reading and size limits). */

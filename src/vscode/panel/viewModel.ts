@@ -1,10 +1,10 @@
 // Engine events → the plain-JSON view models of src/webviewApi.ts. Pure (no 'vscode'): the image URI maker is
 // passed in, so this is unit-tested in plain Node.
-import { hostPort } from '../../chat/core/address';
-import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../../chat/core/events';
-import { clock } from '../../chat/core/format';
-import { formatBytes } from '../../chat/core/images';
-import type { HistoryEntry } from '../../chat/session/chatSession';
+import { hostPort } from '../../chat';
+import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../../chat';
+import { clock } from '../../chat';
+import { formatBytes } from '../../chat';
+import type { HistoryEntry } from '../../chat';
 import type { EntryView, HeaderView, MessageView, NoticeView, PeerView, Role, RosterView } from '../../webviewApi';
 
 /** Turns a saved image path into a URI the webview may load (webview.asWebviewUri). */

@@ -1,0 +1,20 @@
+// The engine's public surface: the only engine module that src/vscode/, src/cli/ and bench/ import (lint enforces
+// it). Tests may reach inside. Adding an export here is a decision about the engine's API, not a convenience.
+export { ChatClient, type ChatClientOptions } from './client/chatClient';
+export { ChatServer, type ServerOptions } from './server/chatServer';
+export { ChatSession, type HistoryEntry } from './session/chatSession';
+export { Transcript } from './session/transcript';
+export {
+  ChatError,
+  type ChatMessage,
+  type EndpointState,
+  type Notice,
+  type Peer,
+  type Roster,
+} from './core/events';
+export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
+export { parseInput } from './core/chatInput';
+export { clock, formatLine, formatNotice } from './core/format';
+export { checkImage, formatBytes } from './core/images';
+// The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).
+export { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from './wire/protocol';
