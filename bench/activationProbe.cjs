@@ -28,9 +28,32 @@ function standIn(name) {
 }
 
 // A plain object (esbuild's interop copies own properties), every namespace a stand-in.
-const NAMESPACES = ['window', 'commands', 'workspace', 'env', 'extensions', 'languages', 'l10n', 'Uri', 'Disposable', 'EventEmitter',
-  'StatusBarAlignment', 'ThemeColor', 'ThemeIcon', 'ViewColumn', 'ConfigurationTarget', 'FileType', 'ProgressLocation', 'MarkdownString',
-  'Position', 'Range', 'Selection', 'RelativePattern', 'TreeItem', 'CancellationTokenSource'];
+const NAMESPACES = [
+  'window',
+  'commands',
+  'workspace',
+  'env',
+  'extensions',
+  'languages',
+  'l10n',
+  'Uri',
+  'Disposable',
+  'EventEmitter',
+  'StatusBarAlignment',
+  'ThemeColor',
+  'ThemeIcon',
+  'ViewColumn',
+  'ConfigurationTarget',
+  'FileType',
+  'ProgressLocation',
+  'MarkdownString',
+  'Position',
+  'Range',
+  'Selection',
+  'RelativePattern',
+  'TreeItem',
+  'CancellationTokenSource',
+];
 const vscode = Object.fromEntries(NAMESPACES.map((name) => [name, standIn(`vscode.${name}`)]));
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
@@ -45,7 +68,12 @@ const context = {
   extensionPath: process.cwd(),
   globalState: { get: () => undefined, update: async () => undefined, keys: () => [] },
   workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
-  secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
+  secrets: {
+    get: async () => undefined,
+    store: async () => undefined,
+    delete: async () => undefined,
+    onDidChange: () => ({ dispose() {} }),
+  },
   globalStorageUri: standIn('globalStorageUri'),
   storageUri: undefined,
   logUri: standIn('logUri'),
@@ -60,8 +88,10 @@ const context = {
   await extension.activate(context);
   const t2 = performance.now();
   await extension.deactivate?.();
-  process.stdout.write(`${JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length })}\n`,
+  );
 })().catch((error) => {
-  process.stdout.write(`${JSON.stringify({ error: String(error && error.stack || error) })}\n`);
+  process.stdout.write(`${JSON.stringify({ error: String((error && error.stack) || error) })}\n`);
   process.exitCode = 1;
 });

@@ -26,23 +26,41 @@ export function ncatAvailable(): boolean {
 export async function startNcat(): Promise<ServerChild> {
   const port = await freePort();
   // Ready when ncat says so (-v): a connect probe is no good, ncat can quit on a client that leaves before accept.
-  return startServer('ncat --chat', 'ncat', ['-v', '--chat', '-l', '127.0.0.1', String(port), '--max-conns', '2000'], port, {
-    waitForLine: /Listening on 127\.0\.0\.1:\d+/,
-  });
+  return startServer(
+    'ncat --chat',
+    'ncat',
+    ['-v', '--chat', '-l', '127.0.0.1', String(port), '--max-conns', '2000'],
+    port,
+    {
+      waitForLine: /Listening on 127\.0\.0\.1:\d+/,
+    },
+  );
 }
 
 export async function startOurs(extra: string[] = []): Promise<ServerChild> {
   const port = await freePort();
   // BENCH_SERVER_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (summarise with
   // node bench/profileSummary.mjs DIR/*.cpuprofile).
-  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
-  return startServer('tcp-chat', process.execPath, [...profile, '--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra], port, {
-    waitForLine: /READY \d+/,
-  });
+  const profile = process.env.BENCH_SERVER_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+    : [];
+  return startServer(
+    'tcp-chat',
+    process.execPath,
+    [...profile, '--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra],
+    port,
+    {
+      waitForLine: /READY \d+/,
+    },
+  );
 }
 
 /** Runs one shape against a fresh server process (so one run's leftovers never slow the next). */
-export async function runAgainst(start: () => Promise<ServerChild>, shape: Shape, factory: (port: number) => DriverFactory): Promise<WorkloadResult> {
+export async function runAgainst(
+  start: () => Promise<ServerChild>,
+  shape: Shape,
+  factory: (port: number) => DriverFactory,
+): Promise<WorkloadResult> {
   let server: ServerChild | undefined;
   try {
     server = await start();
@@ -58,13 +76,44 @@ export async function runAgainst(start: () => Promise<ServerChild>, shape: Shape
 
 export function failed(shape: Shape, error: unknown): WorkloadResult {
   const note = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-  return { shape, sent: 0, expected: 0, delivered: 0, lost: NaN, corrupted: NaN, duplicates: NaN, outOfOrder: NaN, droppedClients: NaN, deliveriesPerSec: NaN, p50: NaN, p99: NaN, max: NaN, seconds: NaN, note };
+  return {
+    shape,
+    sent: 0,
+    expected: 0,
+    delivered: 0,
+    lost: NaN,
+    corrupted: NaN,
+    duplicates: NaN,
+    outOfOrder: NaN,
+    droppedClients: NaN,
+    deliveriesPerSec: NaN,
+    p50: NaN,
+    p99: NaN,
+    max: NaN,
+    seconds: NaN,
+    note,
+  };
 }
 
-export const RESULT_HEADER = ['workload', 'server', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'corrupt', 'dup/reorder', 'cut off', 'server CPU s', '× ncat deliv/s', '× ncat p99'];
+export const RESULT_HEADER = [
+  'workload',
+  'server',
+  'deliveries/s',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'lost',
+  'corrupt',
+  'dup/reorder',
+  'cut off',
+  'server CPU s',
+  '× ncat deliv/s',
+  '× ncat p99',
+];
 
 export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResult): Cell[] {
-  const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) ? fmt(a / b, 2) : '–');
+  const ratio = (a: number, b: number | undefined) =>
+    b && Number.isFinite(a) && Number.isFinite(b) ? fmt(a / b, 2) : '–';
   return [
     r.shape.name.split(' ')[0],
     label + (r.note ? ` (failed: ${r.note.slice(0, 80)})` : ''),
@@ -94,12 +143,20 @@ function ncatReference(shape: Shape): WorkloadResult | undefined {
 export async function nativeBench(): Promise<string> {
   const rows: Cell[][] = [];
   for (const shape of selectedShapes()) {
-    const result = await runAgainst(() => startOurs(), shape, (port) => nativeDriver(port));
+    const result = await runAgainst(
+      () => startOurs(),
+      shape,
+      (port) => nativeDriver(port),
+    );
     rows.push(resultRow('tcp-chat (native ChatClient)', result, ncatReference(shape)));
     console.log(`  ${shape.name}: done`);
   }
   const note = ncatRuns.size ? ' — ratios against the median ncat --chat pass of the plain-text section above' : '';
-  return printTable(`Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)${note}`, RESULT_HEADER, rows);
+  return printTable(
+    `Native protocol: tcp-chat server + ChatClient (same shapes, server in a child process)${note}`,
+    RESULT_HEADER,
+    rows,
+  );
 }
 
 /** Passes of the side-by-side comparison (BENCH_PASSES): on a shared 2-core machine one pass can be noisy. */
@@ -118,7 +175,11 @@ export async function plainBench(): Promise<string> {
         ncatRuns.set(shape.name, [...(ncatRuns.get(shape.name) ?? []), ncat]);
         rows.push(resultRow(`ncat --chat${label}`, ncat));
       }
-      const ours = await runAgainst(() => startOurs(), shape, (port) => plainDriver(port, 'ours'));
+      const ours = await runAgainst(
+        () => startOurs(),
+        shape,
+        (port) => plainDriver(port, 'ours'),
+      );
       rows.push(resultRow(`tcp-chat (plain peers)${label}`, ours, ncat));
     }
     console.log(`  ${shape.name}: done`);

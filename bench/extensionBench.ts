@@ -13,12 +13,40 @@ async function productionBundles(): Promise<Record<string, number>> {
   mkdirSync(PROD_DIR, { recursive: true });
   const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'warning' as const };
   await Promise.all([
-    build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: `${PROD_DIR}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-    build({ ...common, entryPoints: ['src/cli.ts'], outfile: `${PROD_DIR}/cli.js`, platform: 'node', format: 'cjs', target: 'node20' }),
-    build({ ...common, entryPoints: { webview: 'webview/main.ts' }, outdir: PROD_DIR, platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } }),
+    build({
+      ...common,
+      entryPoints: ['src/vscode/extension.ts'],
+      outfile: `${PROD_DIR}/extension.js`,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+    }),
+    build({
+      ...common,
+      entryPoints: ['src/cli.ts'],
+      outfile: `${PROD_DIR}/cli.js`,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+    }),
+    build({
+      ...common,
+      entryPoints: { webview: 'webview/main.ts' },
+      outdir: PROD_DIR,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      loader: { '.css': 'css' },
+    }),
   ]);
   const size = (name: string) => statSync(`${PROD_DIR}/${name}`).size;
-  return { 'extension.js': size('extension.js'), 'cli.js': size('cli.js'), 'webview.js': size('webview.js'), 'webview.css': size('webview.css') };
+  return {
+    'extension.js': size('extension.js'),
+    'cli.js': size('cli.js'),
+    'webview.js': size('webview.js'),
+    'webview.css': size('webview.css'),
+  };
 }
 
 function median(values: number[]): number {
@@ -31,9 +59,17 @@ export async function extensionBench(): Promise<string> {
   const requires: number[] = [];
   const activates: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const run = spawnSync(process.execPath, ['bench/activationProbe.cjs', `${PROD_DIR}/extension.js`], { encoding: 'utf8', timeout: 30_000 });
-    const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { requireMs?: number; activateMs?: number; error?: string };
-    if (result.error || result.requireMs === undefined || result.activateMs === undefined) throw new Error(`activation probe failed: ${result.error ?? run.stderr}`);
+    const run = spawnSync(process.execPath, ['bench/activationProbe.cjs', `${PROD_DIR}/extension.js`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+      requireMs?: number;
+      activateMs?: number;
+      error?: string;
+    };
+    if (result.error || result.requireMs === undefined || result.activateMs === undefined)
+      throw new Error(`activation probe failed: ${result.error ?? run.stderr}`);
     requires.push(result.requireMs);
     activates.push(result.activateMs);
   }
@@ -41,7 +77,10 @@ export async function extensionBench(): Promise<string> {
     ['activation: load dist/extension.js (median of 10 fresh processes)', `${fmt(median(requires), 1)} ms`],
     ['activation: activate() (stand-in vscode API)', `${fmt(median(activates), 2)} ms`],
     ['activation total (goal < 30 ms)', `${fmt(median(requires.map((r, i) => r + activates[i])), 1)} ms`],
-    ...Object.entries(sizes).map(([name, bytes]): Cell[] => [`bundle ${name} (minified${name === 'extension.js' ? ', goal < 150 KB' : ''})`, `${fmt(bytes / 1024, 1)} KB`]),
+    ...Object.entries(sizes).map(([name, bytes]): Cell[] => [
+      `bundle ${name} (minified${name === 'extension.js' ? ', goal < 150 KB' : ''})`,
+      `${fmt(bytes / 1024, 1)} KB`,
+    ]),
   ];
   return printTable('Extension: activation and shipped bundle sizes', ['what', 'value'], rows);
 }

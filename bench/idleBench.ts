@@ -39,7 +39,12 @@ export async function idleBench(): Promise<string> {
       const before = await memory(server);
       for (let i = 0; i < IDLE; i++) {
         if (kind === 'native') {
-          const client = new ChatClient({ host: '127.0.0.1', port: server.port, name: `idle${i}`, heartbeatIntervalMs: 60_000 });
+          const client = new ChatClient({
+            host: '127.0.0.1',
+            port: server.port,
+            name: `idle${i}`,
+            heartbeatIntervalMs: 60_000,
+          });
           await client.connect();
           natives.push(client);
         } else {
@@ -65,7 +70,14 @@ export async function idleBench(): Promise<string> {
   }
   return printTable(
     'Idle members: server memory per connection (server in its own process, after a full GC)',
-    ['members', 'connections', 'server RSS before MiB', 'RSS after MiB', 'RSS KB per connection', 'JS heap KB per connection'],
+    [
+      'members',
+      'connections',
+      'server RSS before MiB',
+      'RSS after MiB',
+      'RSS KB per connection',
+      'JS heap KB per connection',
+    ],
     rows,
   );
 }

@@ -21,7 +21,9 @@ function bigImage(size: number): Buffer {
   const bytes = Buffer.allocUnsafe(size);
   let x = 0x12345678;
   for (let i = 0; i < size; i += 4) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     bytes.writeInt32LE(x | 0, Math.min(i, size - 4));
   }
   Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(bytes, 0);
@@ -79,7 +81,12 @@ export async function rawSocketPair(bytes = RAW_BYTES): Promise<number> {
   const chunk = Buffer.alloc(64 * 1024, 7);
   let received = 0;
   const start = performance.now();
-  const done = new Promise<void>((resolve) => reader.on('data', (d: Buffer) => { received += d.length; if (received >= bytes) resolve(); }));
+  const done = new Promise<void>((resolve) =>
+    reader.on('data', (d: Buffer) => {
+      received += d.length;
+      if (received >= bytes) resolve();
+    }),
+  );
   for (let sent = 0; sent < bytes; sent += chunk.length) {
     if (!writer.write(chunk)) await new Promise((resolve) => writer.once('drain', resolve));
   }
@@ -108,7 +115,12 @@ interface Transfer {
 }
 
 /** One 20 MiB image from `sender` to every receiver, with two chatters (members of the room) talking throughout. */
-async function transfer(sender: ChatClient, receivers: ChatClient[], chatters: ChatClient[], image: Buffer): Promise<Transfer> {
+async function transfer(
+  sender: ChatClient,
+  receivers: ChatClient[],
+  chatters: ChatClient[],
+  image: Buffer,
+): Promise<Transfer> {
   const latencies = new LatencySample(100_000);
   // Text latency is measured where it matters most: at the image receivers (text must overtake the chunks).
   const textReceivers = receivers.map(() => new Receiver(chatters.length, latencies));
@@ -149,7 +161,15 @@ async function transfer(sender: ChatClient, receivers: ChatClient[], chatters: C
   const expected = seq * (chatters.length * receivers.length - receivers.filter((r) => chatters.includes(r)).length);
   const delivered = textReceivers.reduce((n, r) => n + r.stats.delivered, 0);
   for (const r of receivers) r.removeAllListeners();
-  return { seconds, textP50: p50, textP99: p99, textMax: max, textLost: expected - delivered, textSamples: latencies.size, intact };
+  return {
+    seconds,
+    textP50: p50,
+    textP99: p99,
+    textMax: max,
+    textLost: expected - delivered,
+    textSamples: latencies.size,
+    intact,
+  };
 }
 
 /** Joins with the native handshake, then never reads again (its kernel buffers fill, then the server's queue). */
@@ -158,12 +178,14 @@ async function stalledMember(port: number): Promise<Socket> {
   socket.on('error', () => undefined);
   let seen = Buffer.alloc(0);
   const waitFor = async (what: (b: Buffer) => boolean) => {
-    for (const end = Date.now() + 5000; !what(seen); ) {
+    for (const end = Date.now() + 5000; !what(seen);) {
       if (Date.now() > end) throw new Error('stalled member: handshake timed out');
       await sleep(10);
     }
   };
-  socket.on('data', (d: Buffer) => { seen = Buffer.concat([seen, d]); });
+  socket.on('data', (d: Buffer) => {
+    seen = Buffer.concat([seen, d]);
+  });
   await waitFor((b) => b.includes(0x0a));
   socket.write(CLIENT_PREAMBLE);
   const afterGreeting = seen.length;
@@ -187,7 +209,16 @@ export async function imageBench(): Promise<string> {
   const piped = await pipeRelayThroughput();
   const rows: Cell[][] = [
     ['raw Node socket pair (same process)', fmt(raw / 1e6, 0), '1.00', '–', '–', '–', '–', '–'],
-    ['socket.pipe relay in a child process (no chat: upper bound)', fmt(piped / 1e6, 0), fmt(piped / raw, 2), '–', '–', '–', '–', '–'],
+    [
+      'socket.pipe relay in a child process (no chat: upper bound)',
+      fmt(piped / 1e6, 0),
+      fmt(piped / raw, 2),
+      '–',
+      '–',
+      '–',
+      '–',
+      '–',
+    ],
   ];
   const scenarios = [
     { fanout: 1, stalled: false, repeats: REPEATS },
@@ -233,7 +264,16 @@ export async function imageBench(): Promise<string> {
   }
   return printTable(
     'Images: 20 MiB PNG relayed by the server (child process); the sender and one receiver also say a line every 2 ms',
-    ['path', 'MB/s per receiver', '× raw pair', 'MB/s total', 'byte-identical', 'text p50 / p99 / max ms (at image receivers)', 'text lost', 'best s'],
+    [
+      'path',
+      'MB/s per receiver',
+      '× raw pair',
+      'MB/s total',
+      'byte-identical',
+      'text p50 / p99 / max ms (at image receivers)',
+      'text lost',
+      'best s',
+    ],
     rows,
   );
 }

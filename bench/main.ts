@@ -24,7 +24,9 @@ function selected(): Section[] {
 }
 
 export function machine(): string {
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}; load average ${load}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
@@ -63,7 +65,8 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--write')) {
     let doc = readFileSync(DOC, 'utf8');
-    for (const [section, markdown] of parts) doc = writeSection(doc, section, `_Measured ${machine()}._\n\n${markdown}`);
+    for (const [section, markdown] of parts)
+      doc = writeSection(doc, section, `_Measured ${machine()}._\n\n${markdown}`);
     writeFileSync(DOC, doc);
     console.log(`\nWrote ${[...parts.keys()].join(', ')} to ${DOC}.`);
   }

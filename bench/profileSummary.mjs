@@ -20,4 +20,5 @@ for (let i = 0; i < profile.samples.length; i++) {
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(topText));
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled`);
-for (const [key, us] of rows) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
+for (const [key, us] of rows)
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);

@@ -6,17 +6,32 @@ import { pathToFileURL } from 'node:url';
 import { fmt, printTable, type Cell } from './lib/table';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const MESSAGES = 10_000;
 const THUMBNAILS = 300;
 const PAGE_TIMEOUT_MS = 120_000;
 
 /** A real 1×1 PNG (a thumbnail needs something to decode). */
-const THUMB_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const THUMB_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 // pushInPage runs in the browser; the bench's tsconfig has no DOM library, so these are declared loosely here.
 declare const window: { postMessage(data: unknown, origin: string): void };
-declare const document: { querySelector(s: string): unknown; querySelectorAll(s: string): { length: number }; getElementsByTagName(s: string): { length: number } };
+declare const document: {
+  querySelector(s: string): unknown;
+  querySelectorAll(s: string): { length: number };
+  getElementsByTagName(s: string): { length: number };
+};
 declare function requestAnimationFrame(callback: () => void): number;
 
 function testPage(dir: string): string {
@@ -54,17 +69,40 @@ interface PageResult {
 
 /** Runs in the page: pushes the messages (one 'entries' post each, or one snapshot) and waits until the last is drawn. */
 function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string; mode: Mode }): Promise<PageResult> {
-  const peers = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `user${i}`, address: `127.0.0.1:${40000 + i}`, kind: i % 5 === 0 ? 'plain' : 'native' }));
-  const header = { role: 'server', address: '127.0.0.1:65432', lanAddresses: [], state: 'listening', queuePosition: null, status: 'serving :65432' };
+  const peers = Array.from({ length: 20 }, (_, i) => ({
+    id: i + 1,
+    name: `user${i}`,
+    address: `127.0.0.1:${40000 + i}`,
+    kind: i % 5 === 0 ? 'plain' : 'native',
+  }));
+  const header = {
+    role: 'server',
+    address: '127.0.0.1:65432',
+    lanAddresses: [],
+    state: 'listening',
+    queuePosition: null,
+    status: 'serving :65432',
+  };
   const roster = { seats: 0, active: peers, waiting: [], connections: peers.length };
   const every = Math.floor(args.count / args.thumbnails);
   const entry = (i: number) => {
     const time = '12:34:56';
-    if (i % 97 === 13) return { entry: 'notice', id: `n${i}`, at: i, time, level: 'system', text: `user${i % 20} joined.` };
-    const image = i % every === 0 ? { uri: `${args.thumbUrl}?n=${i}`, mime: 'image/png', size: 1234, sizeText: '1.2 KB' } : undefined;
+    if (i % 97 === 13)
+      return { entry: 'notice', id: `n${i}`, at: i, time, level: 'system', text: `user${i % 20} joined.` };
+    const image =
+      i % every === 0
+        ? { uri: `${args.thumbUrl}?n=${i}`, mime: 'image/png', size: 1234, sizeText: '1.2 KB' }
+        : undefined;
     return {
-      entry: 'message', id: `m${i}`, at: i, time, from: peers[i % peers.length], own: i % 7 === 0, kind: image ? 'image' : 'text',
-      text: `message ${i}: the quick brown fox jumps over the lazy dog ${'…'.repeat(i % 5)}`, image,
+      entry: 'message',
+      id: `m${i}`,
+      at: i,
+      time,
+      from: peers[i % peers.length],
+      own: i % 7 === 0,
+      kind: image ? 'image' : 'text',
+      text: `message ${i}: the quick brown fox jumps over the lazy dog ${'…'.repeat(i % 5)}`,
+      image,
     };
   };
   const post = (data: unknown) => window.postMessage(data, '*');
@@ -84,9 +122,19 @@ function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string;
     requestAnimationFrame(frame);
     const start = performance.now();
     if (args.mode === 'snapshot') {
-      post({ type: 'snapshot', header, roster, entries: Array.from({ length: args.count }, (_, i) => entry(i)), sessionKey: 'bench' });
+      post({
+        type: 'snapshot',
+        header,
+        roster,
+        entries: Array.from({ length: args.count }, (_, i) => entry(i)),
+        sessionKey: 'bench',
+      });
     } else if (args.mode === 'batched') {
-      for (let i = 0; i < args.count; i += 100) post({ type: 'entries', entries: Array.from({ length: Math.min(100, args.count - i) }, (_, k) => entry(i + k)) });
+      for (let i = 0; i < args.count; i += 100)
+        post({
+          type: 'entries',
+          entries: Array.from({ length: Math.min(100, args.count - i) }, (_, k) => entry(i + k)),
+        });
     } else {
       for (let i = 0; i < args.count; i++) post({ type: 'entries', entries: [entry(i)] });
     }
@@ -94,17 +142,23 @@ function pushInPage(args: { count: number; thumbnails: number; thumbUrl: string;
     const check = () => {
       if (document.querySelector(`[data-id="${lastId}"]`)) {
         // Two frames: the row is laid out and painted.
-        requestAnimationFrame(() => requestAnimationFrame(() => {
-          finished = true;
-          done({
-            ms: performance.now() - start,
-            rowsInDom: document.querySelectorAll('[data-testid="message"]').length,
-            domNodes: document.getElementsByTagName('*').length,
-            longestFrameMs: longest,
-          });
-        }));
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            finished = true;
+            done({
+              ms: performance.now() - start,
+              rowsInDom: document.querySelectorAll('[data-testid="message"]').length,
+              domNodes: document.getElementsByTagName('*').length,
+              longestFrameMs: longest,
+            });
+          }),
+        );
       } else if (performance.now() > deadline) {
-        fail(new Error(`the last row (${lastId}) never appeared; rows in the DOM: ${document.querySelectorAll('[data-testid="message"]').length}`));
+        fail(
+          new Error(
+            `the last row (${lastId}) never appeared; rows in the DOM: ${document.querySelectorAll('[data-testid="message"]').length}`,
+          ),
+        );
       } else setTimeout(check, 5);
     };
     check();
@@ -128,7 +182,9 @@ export async function webviewBench(): Promise<string> {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(url);
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
       const thumbUrl = url.replace(/index\.html$/, 'thumb.png');
       const cdp = await page.context().newCDPSession(page);
       // BENCH_PROFILE=1 records a CPU profile of the page (open it in Chrome DevTools or bench/profileSummary.mjs).
@@ -162,7 +218,17 @@ export async function webviewBench(): Promise<string> {
   }
   return printTable(
     `Webview: dist/webview.js in headless chromium, ${MESSAGES.toLocaleString('en-US')} messages incl. ${THUMBNAILS} thumbnails`,
-    ['workload', 'time to render ms', 'messages/s', 'rows in DOM', 'thumbnails in DOM', 'DOM nodes', 'JS heap MiB (after GC)', 'longest frame ms', 'page errors'],
+    [
+      'workload',
+      'time to render ms',
+      'messages/s',
+      'rows in DOM',
+      'thumbnails in DOM',
+      'DOM nodes',
+      'JS heap MiB (after GC)',
+      'longest frame ms',
+      'page errors',
+    ],
     rows,
   );
 }

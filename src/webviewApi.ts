@@ -76,7 +76,7 @@ export interface RosterView {
 
 export type Role = 'server' | 'client' | 'none';
 export type PanelState =
-  | 'idle' | 'listening' | 'connecting' | 'handshaking' | 'waiting' | 'active' | 'reconnecting' | 'closed';
+  'idle' | 'listening' | 'connecting' | 'handshaking' | 'waiting' | 'active' | 'reconnecting' | 'closed';
 
 export interface HeaderView {
   role: Role;
@@ -99,7 +99,14 @@ export interface HeaderView {
 /** Host → webview. */
 export type HostToWebview =
   /** `time`: the host's clock() now, for the panel's own "window was reloaded" line. */
-  | { type: 'snapshot'; header: HeaderView; roster: RosterView; entries: EntryView[]; sessionKey: string | null; time: string }
+  | {
+      type: 'snapshot';
+      header: HeaderView;
+      roster: RosterView;
+      entries: EntryView[];
+      sessionKey: string | null;
+      time: string;
+    }
   | { type: 'entries'; entries: EntryView[] }
   | { type: 'roster'; roster: RosterView }
   | { type: 'header'; header: HeaderView }

@@ -70,7 +70,14 @@ const composer = new Composer(composerRoot, post, (draft) => {
 });
 composer.setDraft(memory.draft);
 
-let currentHeader: HeaderView = { role: 'none', address: '', lanAddresses: [], state: 'idle', queuePosition: null, status: '' };
+let currentHeader: HeaderView = {
+  role: 'none',
+  address: '',
+  lanAddresses: [],
+  state: 'idle',
+  queuePosition: null,
+  status: '',
+};
 let currentRoster: RosterView = { seats: 0, active: [], waiting: [], connections: 0 };
 
 function refreshChrome(): void {
@@ -82,19 +89,30 @@ function refreshChrome(): void {
   header.update(currentHeader);
   const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
   composer.setBlocked(
-    !live ? 'Not connected — start a server or connect first.'
-      : currentHeader.queuePosition !== null ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
+    !live
+      ? 'Not connected — start a server or connect first.'
+      : currentHeader.queuePosition !== null
+        ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
         : null,
   );
   roster.update(currentHeader, currentRoster);
-  list.setEmptyHint(currentHeader.role === 'none'
-    ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
-    : 'No messages yet.');
+  list.setEmptyHint(
+    currentHeader.role === 'none'
+      ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
+      : 'No messages yet.',
+  );
 }
 
 /** `time` is the host's HH:MM:SS (one clock formatter, the engine's). */
 function restoredNotice(time: string): EntryView {
-  return { entry: 'notice', id: 'restored', at: Date.now(), time, level: 'system', text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.' };
+  return {
+    entry: 'notice',
+    id: 'restored',
+    at: Date.now(),
+    time,
+    level: 'system',
+    text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.',
+  };
 }
 
 function apply(message: HostToWebview): void {
@@ -108,7 +126,9 @@ function apply(message: HostToWebview): void {
         list.replaceAll([...restored.entries, restoredNotice(message.time)]);
       } else {
         list.replaceAll(message.entries);
-        memory.recent = message.sessionKey ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) } : undefined;
+        memory.recent = message.sessionKey
+          ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) }
+          : undefined;
         remember();
       }
       break;

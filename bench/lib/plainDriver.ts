@@ -16,7 +16,10 @@ export function plainDriver(port: number, server: 'ours' | 'ncat'): DriverFactor
       },
       connect: () =>
         new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`plain client ${index}: no connection/greeting in time`)), CONNECT_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(new Error(`plain client ${index}: no connection/greeting in time`)),
+            CONNECT_TIMEOUT_MS,
+          );
           const s = connect(port, '127.0.0.1');
           socket = s;
           s.setNoDelay(true);

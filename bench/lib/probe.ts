@@ -41,7 +41,10 @@ export class Receiver {
   private readonly lastSeq: Int32Array;
   readonly stats: ReceiptStats = { delivered: 0, duplicates: 0, outOfOrder: 0, corrupted: 0 };
 
-  constructor(senders: number, private readonly latencies: LatencySample) {
+  constructor(
+    senders: number,
+    private readonly latencies: LatencySample,
+  ) {
     this.lastSeq = new Int32Array(senders).fill(-1);
   }
 

@@ -17,12 +17,24 @@ export function printTable(title: string, header: string[], rows: Cell[][]): str
   const cells = [header, ...rows.map((row) => row.map(text))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out = [`\n${title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const out = [
+    `\n${title}`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(line),
+  ].join('\n');
   console.log(out);
   return markdownTable(title, header, rows);
 }
 
 export function markdownTable(title: string, header: string[], rows: Cell[][]): string {
   const body = rows.map((row) => `| ${row.map(text).join(' | ')} |`);
-  return [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body, ''].join('\n');
+  return [
+    `### ${title}`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...body,
+    '',
+  ].join('\n');
 }

@@ -125,7 +125,11 @@ export async function runWorkload(shape: Shape, factory: DriverFactory): Promise
     }
     const expected = sent * (shape.clients - 1);
     const deadline = performance.now() + DRAIN_DEADLINE_MS;
-    while (sumStats(receivers).delivered < expected && performance.now() < deadline && performance.now() - lastArrival < QUIET_MS) {
+    while (
+      sumStats(receivers).delivered < expected &&
+      performance.now() < deadline &&
+      performance.now() - lastArrival < QUIET_MS
+    ) {
       await sleep(20);
     }
     const totals = sumStats(receivers);
@@ -159,7 +163,8 @@ async function barrier(drivers: Driver[], seen: Set<number>[], from: number): Pr
   for (;;) {
     const missing = seen.filter((s, i) => i !== from && !s.has(from)).length;
     if (missing === 0) return;
-    if (performance.now() > deadline) throw new Error(`barrier: ${missing} clients never saw client ${from}'s sync line`);
+    if (performance.now() > deadline)
+      throw new Error(`barrier: ${missing} clients never saw client ${from}'s sync line`);
     // Repeat the sync now and then: a join notice may still be in flight when the first one went out.
     if (performance.now() - lastSay > 1000) {
       lastSay = performance.now();

@@ -82,7 +82,8 @@ export interface CliEnvironment {
 
 export function parseCli(argv: readonly string[], env: CliEnvironment = {}): CliCommand {
   const [command, ...rest] = argv;
-  if (command === undefined) throw new UsageError('Missing command: use "tcp-chat serve" or "tcp-chat connect HOST:PORT".');
+  if (command === undefined)
+    throw new UsageError('Missing command: use "tcp-chat serve" or "tcp-chat connect HOST:PORT".');
   if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
   if (command !== 'serve' && command !== 'connect') {
     throw new UsageError(`Unknown command "${command}": use "serve" or "connect".`);
@@ -96,15 +97,18 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   for (const key of Object.keys(values) as OptionName[]) {
-    if (!ALLOWED[command].includes(key)) throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
+    if (!ALLOWED[command].includes(key))
+      throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
   }
-  if (values['no-log'] && values['log-dir'] !== undefined) throw new UsageError('Use either --log-dir or --no-log, not both.');
+  if (values['no-log'] && values['log-dir'] !== undefined)
+    throw new UsageError('Use either --log-dir or --no-log, not both.');
   const logDir = values['no-log'] ? undefined : nonEmpty('--log-dir', values['log-dir'] ?? DEFAULT_LOG_DIR);
   const password = values.password ?? (env.password || undefined);
   if (password === '') throw new UsageError('--password needs a value (or leave it out for an open room).');
 
   if (command === 'serve') {
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": serve takes only options.`);
+    if (positionals.length > 0)
+      throw new UsageError(`Unexpected argument "${positionals[0]}": serve takes only options.`);
     return {
       kind: 'serve',
       host: nonEmpty('--host', values.host ?? '127.0.0.1'),
@@ -116,7 +120,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
     };
   }
   if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}": connect takes one HOST:PORT.`);
+  if (positionals.length > 1)
+    throw new UsageError(`Unexpected argument "${positionals[1]}": connect takes one HOST:PORT.`);
   const { host, port } = parseHostPort(positionals[0]);
   return {
     kind: 'connect',
@@ -170,7 +175,9 @@ function describeParseError(command: string, error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `Unknown option ${option ?? ''} for "tcp-chat ${command}".`.replace('  ', ' ');
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /does not take/.test(message) ? `Option ${option ?? ''} does not take a value.` : `Option ${option ?? ''} needs a value.`;
+      return /does not take/.test(message)
+        ? `Option ${option ?? ''} does not take a value.`
+        : `Option ${option ?? ''} needs a value.`;
     default:
       return message;
   }

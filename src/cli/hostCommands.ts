@@ -3,9 +3,7 @@
 import type { Peer, Roster } from '../chat';
 
 export type HostCommand =
-  | { kind: 'admit'; peer?: Peer }
-  | { kind: 'kick'; peer: Peer; reason?: string }
-  | { kind: 'error'; message: string };
+  { kind: 'admit'; peer?: Peer } | { kind: 'kick'; peer: Peer; reason?: string } | { kind: 'error'; message: string };
 
 /** undefined when the line is not a host command (then the session handles it). */
 export function parseHostCommand(line: string, roster: Roster): HostCommand | undefined {

@@ -77,7 +77,11 @@ function printEvents(session: ChatSession, options: { printNotices: () => boolea
  * Acts on each stdin line in order (an /image read finishes before the next line is sent). `before` may take a
  * line first (the host's /admit and /kick) and return true when it did.
  */
-async function readInput(session: ChatSession, onQuit: () => Promise<void>, before?: (line: string) => boolean): Promise<void> {
+async function readInput(
+  session: ChatSession,
+  onQuit: () => Promise<void>,
+  before?: (line: string) => boolean,
+): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   for await (const line of lines) {
     if (before?.(line)) continue;
@@ -93,7 +97,14 @@ async function sendImageFile(session: ChatSession, path: string): Promise<void> 
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
     const notice = localNotice('error', `Cannot read ${path}: ${why}.`, 'image-read');
     printNotice(notice);
     recordQuietly(session, notice);
@@ -260,7 +271,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`tcp-chat: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `tcp-chat: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(EXIT_FAILED);
   },
 );

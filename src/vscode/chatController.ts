@@ -7,13 +7,31 @@ import { clock } from '../chat';
 import { formatBytes } from '../chat';
 import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat';
 import type { ChatSession } from '../chat';
-import type { EntryView, HeaderView, HostToWebview, ImagePayload, NoticeView, Role, WebviewToHost } from '../webviewApi';
+import type {
+  EntryView,
+  HeaderView,
+  HostToWebview,
+  ImagePayload,
+  NoticeView,
+  Role,
+  WebviewToHost,
+} from '../webviewApi';
 import { ChatPanel, type PanelHost } from './panel/chatPanel';
 import { logLocation, readSettings } from './settings';
 import { ChatStatusBar } from './statusBar';
 import { plainNotificationText } from './notifications';
 import { deliverFromPanel, type ImageActions } from './panel/panelSend';
-import { mergeByTime, mentions, NoticeIds, statusText, toEntryView, toHeaderView, toMessageView, toNoticeView, toRosterView } from './panel/viewModel';
+import {
+  mergeByTime,
+  mentions,
+  NoticeIds,
+  statusText,
+  toEntryView,
+  toHeaderView,
+  toMessageView,
+  toNoticeView,
+  toRosterView,
+} from './panel/viewModel';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {
@@ -94,9 +112,19 @@ export class ChatController implements PanelHost, vscode.Disposable {
       }
       this.refreshHeader();
     };
-    session.on('message', onMessage).on('notice', onNotice).on('roster', onRoster).on('queue', onQueue).on('state', onState);
+    session
+      .on('message', onMessage)
+      .on('notice', onNotice)
+      .on('roster', onRoster)
+      .on('queue', onQueue)
+      .on('state', onState);
     this.unsubscribe = () => {
-      session.off('message', onMessage).off('notice', onNotice).off('roster', onRoster).off('queue', onQueue).off('state', onState);
+      session
+        .off('message', onMessage)
+        .off('notice', onNotice)
+        .off('roster', onRoster)
+        .off('queue', onQueue)
+        .off('state', onState);
     };
     this.panel?.setLogDir(session.transcript?.dir);
     this.postSnapshot();
@@ -143,7 +171,8 @@ export class ChatController implements PanelHost, vscode.Disposable {
     const notice: Notice = { at: Date.now(), level, text, ...(code ? { code } : {}) };
     const view = toNoticeView(notice, this.localIds.idOf(notice));
     this.localNotices.push(view);
-    if (this.localNotices.length > LOCAL_NOTICE_LIMIT) this.localNotices.splice(0, this.localNotices.length - LOCAL_NOTICE_LIMIT);
+    if (this.localNotices.length > LOCAL_NOTICE_LIMIT)
+      this.localNotices.splice(0, this.localNotices.length - LOCAL_NOTICE_LIMIT);
     this.postEntries([view]);
   }
 
@@ -203,7 +232,9 @@ export class ChatController implements PanelHost, vscode.Disposable {
         await vscode.commands.executeCommand('tcpChat.openLogs');
         return;
       case 'stop':
-        await vscode.commands.executeCommand(this.info?.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect');
+        await vscode.commands.executeCommand(
+          this.info?.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect',
+        );
         return;
       case 'admit':
         await vscode.commands.executeCommand('tcpChat.admitNext', message.peerId);
@@ -212,7 +243,9 @@ export class ChatController implements PanelHost, vscode.Disposable {
         await vscode.commands.executeCommand('tcpChat.kick', message.peerId);
         return;
       case 'run':
-        await vscode.commands.executeCommand(message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect');
+        await vscode.commands.executeCommand(
+          message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect',
+        );
         return;
       case 'error':
         this.localNotice('error', message.text, 'panel');
@@ -227,12 +260,17 @@ export class ChatController implements PanelHost, vscode.Disposable {
   private async sendFromPanel(ref: number, text: string, image: ImagePayload | undefined): Promise<void> {
     const info = this.info;
     try {
-      if (!info) throw new ChatError('not-connected', 'Not connected: start a server or connect to one first (Command Palette → TCP Chat).');
+      if (!info)
+        throw new ChatError(
+          'not-connected',
+          'Not connected: start a server or connect to one first (Command Palette → TCP Chat).',
+        );
       await deliverFromPanel(info.session, text, image, this.imageActions, () => this.stop('left'));
       this.post({ type: 'sendResult', ref, ok: true });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (!info || !this.alreadyShown(info.session, reason)) this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
+      if (!info || !this.alreadyShown(info.session, reason))
+        this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
       this.post({ type: 'sendResult', ref, ok: false, error: reason });
     }
   }
@@ -249,7 +287,10 @@ export class ChatController implements PanelHost, vscode.Disposable {
       this.localNotice('error', 'That image was not saved, so it cannot be opened (see the log).', 'image-missing');
       return;
     }
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(saved), { preview: true, viewColumn: vscode.ViewColumn.Active });
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(saved), {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Active,
+    });
   }
 
   // ── events → panel / status bar ─────────────────────────────────────────
@@ -277,9 +318,14 @@ export class ChatController implements PanelHost, vscode.Disposable {
     if (now - this.lastNotificationAt < 3000) return;
     this.lastNotificationAt = now;
     const what = message.text ? message.text.slice(0, 120) : 'sent an image';
-    void vscode.window.showInformationMessage(plainNotificationText(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`), 'Open Chat').then((choice) => {
-      if (choice) this.showPanel();
-    });
+    void vscode.window
+      .showInformationMessage(
+        plainNotificationText(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`),
+        'Open Chat',
+      )
+      .then((choice) => {
+        if (choice) this.showPanel();
+      });
   }
 
   private clearUnread(): void {
@@ -317,7 +363,9 @@ export class ChatController implements PanelHost, vscode.Disposable {
     if (!panel) return;
     this.pendingEntries = []; // the snapshot holds them already (history + local notices)
     const info = this.current;
-    const history = info ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds)) : [];
+    const history = info
+      ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds))
+      : [];
     panel.post({
       type: 'snapshot',
       header: this.headerView(),
@@ -337,7 +385,9 @@ export class ChatController implements PanelHost, vscode.Disposable {
     const info = this.current;
     const endpoint = info?.session.endpoint;
     const role: Role = info?.role ?? 'none';
-    const location = info?.session.transcript ? { dir: info.session.transcript.dir, note: undefined } : logLocation(this.context);
+    const location = info?.session.transcript
+      ? { dir: info.session.transcript.dir, note: undefined }
+      : logLocation(this.context);
     return toHeaderView({
       role,
       address: info?.address ?? '',
@@ -347,21 +397,33 @@ export class ChatController implements PanelHost, vscode.Disposable {
       queuePosition: info?.queuePosition?.() ?? null,
       status: this.statusLine(),
       logDir: location.dir,
-      logNote: location.note ?? (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
+      logNote:
+        location.note ??
+        (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
     });
   }
 
   private refreshStatus(): void {
     const role: Role = this.current?.role ?? 'none';
     const state = this.current?.session.endpoint.state ?? 'idle';
-    this.statusBar.update(this.statusLine(), this.unread, role !== 'none' && (state === 'closed' || state === 'reconnecting'));
+    this.statusBar.update(
+      this.statusLine(),
+      this.unread,
+      role !== 'none' && (state === 'closed' || state === 'reconnecting'),
+    );
   }
 
   /** One wording for the status bar and the panel header. */
   private statusLine(): string {
     const info = this.current;
     const endpoint = info?.session.endpoint;
-    return statusText(info?.role ?? 'none', endpoint?.state ?? 'idle', info?.port, endpoint?.roster ?? EMPTY_ROSTER, info?.queuePosition?.() ?? null);
+    return statusText(
+      info?.role ?? 'none',
+      endpoint?.state ?? 'idle',
+      info?.port,
+      endpoint?.roster ?? EMPTY_ROSTER,
+      info?.queuePosition?.() ?? null,
+    );
   }
 
   private imageUri(savedPath: string): string {
@@ -375,7 +437,14 @@ export class ChatController implements PanelHost, vscode.Disposable {
   /** Posts an image the user picked to the webview's composer for preview. */
   postAttachment(name: string, mime: string, bytes: Uint8Array): void {
     if (!this.panel) this.showPanel();
-    this.post({ type: 'attachment', name, mime, size: bytes.length, sizeText: formatBytes(bytes.length), base64: Buffer.from(bytes).toString('base64') });
+    this.post({
+      type: 'attachment',
+      name,
+      mime,
+      size: bytes.length,
+      sizeText: formatBytes(bytes.length),
+      base64: Buffer.from(bytes).toString('base64'),
+    });
   }
 
   dispose(): void {

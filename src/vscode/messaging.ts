@@ -21,35 +21,56 @@ async function readImage(uri: vscode.Uri): Promise<{ bytes: Uint8Array; mime: st
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.type & vscode.FileType.Directory) throw new ChatError('image-type', `“${name}” is a folder, not an image.`);
   if (stat.size > maxBytes) {
-    throw new ChatError('image-too-large', `“${name}” is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)} (setting tcpChat.maxImageSizeMB).`);
+    throw new ChatError(
+      'image-too-large',
+      `“${name}” is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)} (setting tcpChat.maxImageSizeMB).`,
+    );
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
   try {
     return { bytes, mime: checkImage(bytes, maxBytes), name };
   } catch (error) {
-    throw new ChatError(error instanceof ChatError ? error.code : 'image-type', `“${name}”: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ChatError(
+      error instanceof ChatError ? error.code : 'image-type',
+      `“${name}”: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 async function pickImageFile(title: string): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: IMAGE_FILTERS, openLabel: 'Send' });
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    filters: IMAGE_FILTERS,
+    openLabel: 'Send',
+  });
   return picked?.[0];
 }
 
 function requireSession(controller: ChatController) {
   const info = controller.info;
-  if (!info) throw new ChatError('not-connected', 'Not connected: start a server or connect to one first (“TCP Chat: Start Server” / “TCP Chat: Connect…”).');
+  if (!info)
+    throw new ChatError(
+      'not-connected',
+      'Not connected: start a server or connect to one first (“TCP Chat: Start Server” / “TCP Chat: Connect…”).',
+    );
   return info.session;
 }
 
-export function registerMessagingCommands(context: vscode.ExtensionContext, controller: ChatController, register: Register): void {
+export function registerMessagingCommands(
+  context: vscode.ExtensionContext,
+  controller: ChatController,
+  register: Register,
+): void {
   /** Sends through the session; a failure is already an error notice in the panel, so only a toast is added. */
   async function send(message: Parameters<ReturnType<typeof requireSession>['send']>[0]): Promise<void> {
     const session = requireSession(controller);
     try {
       await session.send(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(plainNotificationText(error instanceof Error ? error.message : String(error)));
+      void vscode.window.showErrorMessage(
+        plainNotificationText(error instanceof Error ? error.message : String(error)),
+      );
     }
   }
 
@@ -73,7 +94,8 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
     requireSession(controller);
     const { document, selection } = editor;
     const text = selection.isEmpty ? document.lineAt(selection.active.line).text : document.getText(selection);
-    if (!text.trim()) throw new ChatError('empty-message', 'Nothing to send: the selection (or current line) is empty.');
+    if (!text.trim())
+      throw new ChatError('empty-message', 'Nothing to send: the selection (or current line) is empty.');
     const file = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
     const line = (selection.isEmpty ? selection.active.line : selection.start.line) + 1;
     await send({ text, code: { language: document.languageId, file, line } });
@@ -97,7 +119,8 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
     const inWorkspace = vscode.workspace.getWorkspaceFolder(dirUri) !== undefined;
     await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', dirUri);
     const logFile = transcript?.logFile ?? newestLog(dir);
-    if (logFile) await vscode.window.showTextDocument(vscode.Uri.file(logFile), { preview: false, preserveFocus: false });
+    if (logFile)
+      await vscode.window.showTextDocument(vscode.Uri.file(logFile), { preview: false, preserveFocus: false });
   });
 
   controller.imageActions = {
@@ -123,7 +146,10 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
       const maxBytes = readSettings().maxImageBytes;
       // Refuse before decoding: base64 is 4/3 of the bytes.
       if (Math.floor((image.base64.length * 3) / 4) > maxBytes + 2) {
-        throw new ChatError('image-too-large', `“${image.name}” is larger than the ${formatBytes(maxBytes)} limit (setting tcpChat.maxImageSizeMB).`);
+        throw new ChatError(
+          'image-too-large',
+          `“${image.name}” is larger than the ${formatBytes(maxBytes)} limit (setting tcpChat.maxImageSizeMB).`,
+        );
       }
       const bytes = Buffer.from(image.base64, 'base64');
       checkImage(bytes, maxBytes);
@@ -140,7 +166,10 @@ export function registerMessagingCommands(context: vscode.ExtensionContext, cont
 /** The most recent chat_log_*.txt in a folder (names sort by time). */
 function newestLog(dir: string): string | undefined {
   try {
-    const logs = fs.readdirSync(dir).filter((n) => /^chat_log_\d{8}_\d{6}(_\d+)?\.txt$/.test(n)).sort();
+    const logs = fs
+      .readdirSync(dir)
+      .filter((n) => /^chat_log_\d{8}_\d{6}(_\d+)?\.txt$/.test(n))
+      .sort();
     return logs.length ? path.join(dir, logs[logs.length - 1]) : undefined;
   } catch {
     return undefined;

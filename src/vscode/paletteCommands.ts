@@ -17,15 +17,29 @@ import { logLocation, osUserName, Passwords, readSettings } from './settings';
 import { plainNotificationText } from './notifications';
 import { lanAddresses } from './panel/viewModel';
 
-export interface StartServerArgs { port?: number; host?: string; seats?: number; name?: string; password?: string }
-export interface ConnectArgs { host: string; port: number; name?: string; password?: string }
+export interface StartServerArgs {
+  port?: number;
+  host?: string;
+  seats?: number;
+  name?: string;
+  password?: string;
+}
+export interface ConnectArgs {
+  host: string;
+  port: number;
+  name?: string;
+  password?: string;
+}
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs a command body; anything it throws is shown (notification + panel line), never rethrown. */
-export function guarded<A extends unknown[]>(controller: ChatController, body: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  controller: ChatController,
+  body: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await body(...args);
@@ -46,9 +60,14 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     const info = controller.info;
     if (!info) return true;
     if (ask) {
-      const what = info.role === 'server' ? `You are hosting a chat on ${info.address}.` : `You are connected to ${info.address}.`;
+      const what =
+        info.role === 'server' ? `You are hosting a chat on ${info.address}.` : `You are connected to ${info.address}.`;
       const action = info.role === 'server' ? 'Stop Server' : 'Disconnect';
-      const choice = await vscode.window.showWarningMessage(plainNotificationText(`${what} ${action} and ${next}?`), { modal: true }, action);
+      const choice = await vscode.window.showWarningMessage(
+        plainNotificationText(`${what} ${action} and ${next}?`),
+        { modal: true },
+        action,
+      );
       if (choice !== action) return false;
     }
     await controller.stop(info.role === 'server' ? 'The host stopped the server.' : 'left');
@@ -81,9 +100,11 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     const host = (auto && args.host) || settings.serverHost;
     if (auto) {
       port = args.port ?? settings.serverPort;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ChatError('bad-port', `Port ${port} is not a valid TCP port (1–65535).`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new ChatError('bad-port', `Port ${port} is not a valid TCP port (1–65535).`);
       seats = args.seats ?? settings.serverSeats;
-      if (!Number.isInteger(seats) || seats < 0) throw new ChatError('bad-seats', `Seats must be a whole number ≥ 0 (got ${seats}).`);
+      if (!Number.isInteger(seats) || seats < 0)
+        throw new ChatError('bad-seats', `Seats must be a whole number ≥ 0 (got ${seats}).`);
       name = args.name ?? settings.userName ?? osUserName();
       password = args.password;
     } else {
@@ -94,14 +115,25 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       name = await askName(settings.userName);
       if (name === undefined) return;
       const saved = await passwords.get('server');
-      password = await askPassword('TCP Chat: Start Server (3/3)', 'Room password (optional): leave empty for an open room. Kept in VS Code’s secret storage.', saved);
+      password = await askPassword(
+        'TCP Chat: Start Server (3/3)',
+        'Room password (optional): leave empty for an open room. Kept in VS Code’s secret storage.',
+        saved,
+      );
       if (password === undefined) return;
       await passwords.set('server', password || undefined);
     }
     if (!(await freeTheWindow('start a server', !auto))) return;
 
     const { transcript, problem } = openTranscript();
-    const server = new ChatServer({ host, port, seats, name, password: password || undefined, maxImageBytes: settings.maxImageBytes });
+    const server = new ChatServer({
+      host,
+      port,
+      seats,
+      name,
+      password: password || undefined,
+      maxImageBytes: settings.maxImageBytes,
+    });
     const session = new ChatSession(server, { transcript });
     controller.attach({ role: 'server', session, address: hostPort(host, port), port, lanAddresses: [], host: server });
     controller.showPanel(true);
@@ -127,8 +159,17 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     let target: { host: string; port: number } | undefined;
     let name: string | undefined;
     if (auto) {
-      if (typeof args.host !== 'string' || !args.host || !Number.isInteger(args.port) || args.port < 1 || args.port > 65535) {
-        throw new ChatError('bad-address', `Cannot connect to “${String(args.host)}:${String(args.port)}”: give a host and a port from 1 to 65535.`);
+      if (
+        typeof args.host !== 'string' ||
+        !args.host ||
+        !Number.isInteger(args.port) ||
+        args.port < 1 ||
+        args.port > 65535
+      ) {
+        throw new ChatError(
+          'bad-address',
+          `Cannot connect to “${String(args.host)}:${String(args.port)}”: give a host and a port from 1 to 65535.`,
+        );
       }
       target = { host: args.host, port: args.port };
       name = args.name ?? settings.userName ?? osUserName();
@@ -145,9 +186,23 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     // At most one retry, after asking for the password the server wants.
     for (let attempt = 0; attempt < 2; attempt++) {
       const { transcript, problem } = openTranscript();
-      const client = new ChatClient({ host: target.host, port: target.port, name, password, reconnect: {}, maxImageBytes: settings.maxImageBytes });
+      const client = new ChatClient({
+        host: target.host,
+        port: target.port,
+        name,
+        password,
+        reconnect: {},
+        maxImageBytes: settings.maxImageBytes,
+      });
       const session = new ChatSession(client, { transcript });
-      controller.attach({ role: 'client', session, address, port: target.port, lanAddresses: [], queuePosition: () => client.queuePosition });
+      controller.attach({
+        role: 'client',
+        session,
+        address,
+        port: target.port,
+        lanAddresses: [],
+        queuePosition: () => client.queuePosition,
+      });
       controller.showPanel(true);
       if (problem) controller.reportError(problem, 'log-failed');
       try {
@@ -159,7 +214,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         controller.markStopped();
         const code = error instanceof ChatError ? error.code : '';
         if (!auto && attempt === 0 && (code === 'bad-password' || code === 'password-required')) {
-          const typed = await askPassword(`TCP Chat: password for ${address}`, code === 'bad-password' ? 'Wrong password — try again (kept in VS Code’s secret storage).' : 'This room needs a password (kept in VS Code’s secret storage).', undefined);
+          const typed = await askPassword(
+            `TCP Chat: password for ${address}`,
+            code === 'bad-password'
+              ? 'Wrong password — try again (kept in VS Code’s secret storage).'
+              : 'This room needs a password (kept in VS Code’s secret storage).',
+            undefined,
+          );
           if (typed) {
             password = typed;
             await passwords.set(address, typed);
@@ -175,7 +236,9 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   register('tcpChat.disconnect', async () => {
     const info = controller.info;
     if (info?.role !== 'client') {
-      void vscode.window.showInformationMessage(info ? 'You are hosting, not connected: use “TCP Chat: Stop Server”.' : 'TCP Chat is not connected.');
+      void vscode.window.showInformationMessage(
+        info ? 'You are hosting, not connected: use “TCP Chat: Stop Server”.' : 'TCP Chat is not connected.',
+      );
       return;
     }
     await controller.stop('left');
@@ -184,7 +247,11 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   register('tcpChat.stopServer', async () => {
     const info = controller.info;
     if (info?.role !== 'server') {
-      void vscode.window.showInformationMessage(info ? 'You are connected to a server, not hosting: use “TCP Chat: Disconnect”.' : 'No TCP Chat server is running.');
+      void vscode.window.showInformationMessage(
+        info
+          ? 'You are connected to a server, not hosting: use “TCP Chat: Disconnect”.'
+          : 'No TCP Chat server is running.',
+      );
       return;
     }
     await controller.stop('The host stopped the server.');
@@ -194,7 +261,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
 
   function hostControls() {
     const info = controller.info;
-    if (info?.role !== 'server' || !info.host) throw new ChatError('not-host', 'Only the host can do that: start a server first (“TCP Chat: Start Server”).');
+    if (info?.role !== 'server' || !info.host)
+      throw new ChatError('not-host', 'Only the host can do that: start a server first (“TCP Chat: Start Server”).');
     return info.host;
   }
 
@@ -214,7 +282,12 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       }
       const waiting = new Set(roster?.waiting.map((p) => p.id));
       const picked = await vscode.window.showQuickPick(
-        peers.map((p) => ({ label: p.name, description: p.address, detail: waiting.has(p.id) ? 'waiting in line' : 'chatting', id: p.id })),
+        peers.map((p) => ({
+          label: p.name,
+          description: p.address,
+          detail: waiting.has(p.id) ? 'waiting in line' : 'chatting',
+          id: p.id,
+        })),
         { title: 'TCP Chat: Kick…', placeHolder: 'Who should be removed from the room?' },
       );
       if (!picked) return;

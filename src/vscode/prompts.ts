@@ -37,14 +37,23 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
   const last = state.get<number>(LAST_SEATS) ?? fallback;
   const items: ModeItem[] = [
     { label: 'Room (everyone chats)', detail: 'Like seed 000: every client chats at once.', seats: 0 },
-    { label: 'One-to-one with waiting queue', detail: 'Like seed 003: one client chats, the others wait in line.', seats: 1 },
+    {
+      label: 'One-to-one with waiting queue',
+      detail: 'Like seed 003: one client chats, the others wait in line.',
+      seats: 1,
+    },
     { label: 'A number of seats…', detail: 'N clients chat at once; the rest wait in line.' },
   ];
-  if (last > 1) items.unshift({ label: `${last} seats`, detail: 'N clients chat at once; the rest wait in line.', seats: last });
+  if (last > 1)
+    items.unshift({ label: `${last} seats`, detail: 'N clients chat at once; the rest wait in line.', seats: last });
   const lastIndex = items.findIndex((item) => item.seats === last);
   if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
   if (items[0].seats === last) items[0].description = 'last used';
-  const picked = await vscode.window.showQuickPick(items, { title: 'TCP Chat: Start Server (2/3)', placeHolder: 'Who may chat at once?', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'TCP Chat: Start Server (2/3)',
+    placeHolder: 'Who may chat at once?',
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   let seats = picked.seats;
   if (seats === undefined) {
@@ -52,7 +61,8 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
       title: 'TCP Chat: number of seats',
       prompt: 'How many clients may chat at once? The rest wait in line.',
       value: String(last > 1 ? last : 2),
-      validateInput: (t) => (/^\d{1,4}$/.test(t.trim()) && Number(t) >= 1 ? undefined : 'Type a whole number from 1 to 9999.'),
+      validateInput: (t) =>
+        /^\d{1,4}$/.test(t.trim()) && Number(t) >= 1 ? undefined : 'Type a whole number from 1 to 9999.',
       ignoreFocusOut: true,
     });
     if (text === undefined) return undefined;
@@ -63,7 +73,10 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
 }
 
 /** `host:port`, recent entries first; typing offers what was typed. */
-export async function askHostPort(state: vscode.Memento, defaultPort: number): Promise<{ host: string; port: number } | undefined> {
+export async function askHostPort(
+  state: vscode.Memento,
+  defaultPort: number,
+): Promise<{ host: string; port: number } | undefined> {
   const recent = state.get<string[]>(RECENT_HOSTS) ?? [];
   const pick = vscode.window.createQuickPick();
   pick.title = 'TCP Chat: Connect';
@@ -73,7 +86,10 @@ export async function askHostPort(state: vscode.Memento, defaultPort: number): P
   pick.items = recentItems;
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
-    pick.items = typed && !recent.includes(typed) ? [{ label: typed, description: 'connect to this address' }, ...recentItems] : recentItems;
+    pick.items =
+      typed && !recent.includes(typed)
+        ? [{ label: typed, description: 'connect to this address' }, ...recentItems]
+        : recentItems;
   });
   const chosen = await new Promise<string | undefined>((resolve) => {
     pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? pick.value));
@@ -110,6 +126,10 @@ export async function askName(current: string | undefined): Promise<string | und
   return name.trim();
 }
 
-export async function askPassword(title: string, prompt: string, current: string | undefined): Promise<string | undefined> {
+export async function askPassword(
+  title: string,
+  prompt: string,
+  current: string | undefined,
+): Promise<string | undefined> {
   return vscode.window.showInputBox({ title, prompt, password: true, value: current ?? '', ignoreFocusOut: true });
 }

@@ -15,7 +15,10 @@ export class ChatStatusBar implements vscode.Disposable {
   update(text: string, unread: number, error: boolean): void {
     const icon = error ? '$(debug-disconnect)' : '$(comment-discussion)';
     this.item.text = `${icon} ${text}${unread > 0 ? ` · ${unread} unread` : ''}`;
-    this.item.tooltip = unread > 0 ? `TCP Chat: ${text}, ${unread} unread — open the chat panel` : `TCP Chat: ${text} — open the chat panel`;
+    this.item.tooltip =
+      unread > 0
+        ? `TCP Chat: ${text}, ${unread} unread — open the chat panel`
+        : `TCP Chat: ${text} — open the chat panel`;
     this.item.backgroundColor = unread > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

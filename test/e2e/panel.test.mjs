@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { answerInput, launchBrowser, openWorkbench, PANEL_IFRAME, panelFrame, pickItem, runCommand } from '../tools/browser.mjs';
+import {
+  answerInput,
+  launchBrowser,
+  openWorkbench,
+  PANEL_IFRAME,
+  panelFrame,
+  pickItem,
+  runCommand,
+} from '../tools/browser.mjs';
 import { freePort, launchCodeServer, makeScratch, repoRoot } from '../tools/offlineEditor.mjs';
 import { startCli, startPlainServer } from '../tools/peers.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
@@ -23,22 +31,28 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
   let page;
   let panel;
 
-  before(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    const editor = await launchCodeServer({
-      scratch,
-      extensionDevelopmentPath: repoRoot,
-      // Loopback only in tests; a set name skips the name prompt.
-      settings: { 'tcpChat.userName': HOST_NAME, 'tcpChat.server.host': '127.0.0.1' },
-    });
-    cleanups.push(() => editor.stop());
-    const chromium = await launchBrowser(scratch);
-    cleanups.push(() => chromium.stop());
-    page = await openWorkbench(chromium.browser, editor.url);
-    // alert() from any frame (e.g. an injected onerror handler in the webview) shows up here.
-    page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
-    panel = panelFrame(page);
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      mkdirSync(resultsDir, { recursive: true });
+      const editor = await launchCodeServer({
+        scratch,
+        extensionDevelopmentPath: repoRoot,
+        // Loopback only in tests; a set name skips the name prompt.
+        settings: { 'tcpChat.userName': HOST_NAME, 'tcpChat.server.host': '127.0.0.1' },
+      });
+      cleanups.push(() => editor.stop());
+      const chromium = await launchBrowser(scratch);
+      cleanups.push(() => chromium.stop());
+      page = await openWorkbench(chromium.browser, editor.url);
+      // alert() from any frame (e.g. an injected onerror handler in the webview) shows up here.
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      panel = panelFrame(page);
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
@@ -130,7 +144,10 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
     await composer.press('Enter');
     const thumbnail = panel.locator('[data-testid=thumbnail]').last();
     await thumbnail.waitFor();
-    await waitFor(() => thumbnail.evaluate((img) => img.complete && img.naturalWidth), { timeoutMs: 15_000, what: 'the thumbnail to load' });
+    await waitFor(() => thumbnail.evaluate((img) => img.complete && img.naturalWidth), {
+      timeoutMs: 15_000,
+      what: 'the thumbnail to load',
+    });
     assert.equal(await thumbnail.evaluate((img) => img.naturalWidth), 120, 'the thumbnail shows the pasted image');
     await bob.waitForOutput(/PNG/); // the CLI peer got it (and says where it saved it)
 
@@ -145,7 +162,9 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
     await send('/who'); // → an info line listing who is here
     await send('/msg Nobody hello?'); // → an error line: nobody has that name
     const colour = async (kind) => {
-      const row = rows().and(panel.locator(`[data-kind=${kind}]`)).last();
+      const row = rows()
+        .and(panel.locator(`[data-kind=${kind}]`))
+        .last();
       await row.waitFor();
       return row.evaluate((element) => getComputedStyle(element).color);
     };
@@ -201,27 +220,45 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
     await server.waitForReceived('hello plain server, from the panel');
   });
 
-  it('client side: Connect… to a `tcp-chat serve` room, wait in line (position shown), get a seat, chat', STEP, async () => {
-    await runCommand(page, 'TCP Chat: Disconnect');
-    const port = await freePort();
-    const room = cli(['serve', '--host', '127.0.0.1', '--port', String(port), '--name', 'Server', '--seats', '1', '--no-log']);
-    await waitFor(() => /listening|serving/i.test(room.stdout), { timeoutMs: 15_000, what: `tcp-chat serve on ${port}:\n${room.stdout}${room.stderr}` });
-    const zoe = cli(['connect', `127.0.0.1:${port}`, '--name', 'Zoe', '--no-log']);
-    await room.waitForOutput('Zoe');
+  it(
+    'client side: Connect… to a `tcp-chat serve` room, wait in line (position shown), get a seat, chat',
+    STEP,
+    async () => {
+      await runCommand(page, 'TCP Chat: Disconnect');
+      const port = await freePort();
+      const room = cli([
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--name',
+        'Server',
+        '--seats',
+        '1',
+        '--no-log',
+      ]);
+      await waitFor(() => /listening|serving/i.test(room.stdout), {
+        timeoutMs: 15_000,
+        what: `tcp-chat serve on ${port}:\n${room.stdout}${room.stderr}`,
+      });
+      const zoe = cli(['connect', `127.0.0.1:${port}`, '--name', 'Zoe', '--no-log']);
+      await room.waitForOutput('Zoe');
 
-    await runCommand(page, 'TCP Chat: Connect…');
-    await answerInput(page, `127.0.0.1:${port}`);
-    const banner = panel.locator('[data-testid=queue-position]');
-    await banner.waitFor({ timeout: 30_000 });
-    assert.match(await banner.innerText(), /#1 in line/);
+      await runCommand(page, 'TCP Chat: Connect…');
+      await answerInput(page, `127.0.0.1:${port}`);
+      const banner = panel.locator('[data-testid=queue-position]');
+      await banner.waitFor({ timeout: 30_000 });
+      assert.match(await banner.innerText(), /#1 in line/);
 
-    zoe.send('/quit');
-    await banner.waitFor({ state: 'hidden', timeout: 30_000 });
-    room.send('welcome to the room, Hostess');
-    await rows({ hasText: 'welcome to the room, Hostess' }).waitFor();
-    await send('thanks, Server!');
-    await room.waitForOutput(`${HOST_NAME}: thanks, Server!`);
-    const size = await shoot('client-side');
-    assert.ok(size > 1000, 'the screenshot was written');
-  });
+      zoe.send('/quit');
+      await banner.waitFor({ state: 'hidden', timeout: 30_000 });
+      room.send('welcome to the room, Hostess');
+      await rows({ hasText: 'welcome to the room, Hostess' }).waitFor();
+      await send('thanks, Server!');
+      await room.waitForOutput(`${HOST_NAME}: thanks, Server!`);
+      const size = await shoot('client-side');
+      assert.ok(size > 1000, 'the screenshot was written');
+    },
+  );
 });

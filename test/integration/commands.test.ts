@@ -25,7 +25,9 @@ describe('commands', () => {
 
   it('contributes every command to the palette under the category "TCP Chat"', () => {
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes?.commands ?? [];
-    const byId = new Map<string, { title: string; category?: string }>(contributed.map((c: { command: string; title: string; category?: string }) => [c.command, c]));
+    const byId = new Map<string, { title: string; category?: string }>(
+      contributed.map((c: { command: string; title: string; category?: string }) => [c.command, c]),
+    );
     for (const [id, title] of Object.entries(EXPECTED)) {
       const command = byId.get(id);
       assert.ok(command, `${id} is not in package.json contributes.commands`);
@@ -33,8 +35,9 @@ describe('commands', () => {
       assert.equal(command.category, 'TCP Chat', `${id} category`);
     }
     // Hidden from the palette would mean a `commandPalette` menu entry with when=false.
-    const hidden = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes?.menus?.commandPalette ?? [])
-      .filter((entry: { command: string; when?: string }) => entry.when === 'false' && entry.command in EXPECTED);
+    const hidden = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes?.menus?.commandPalette ?? []
+    ).filter((entry: { command: string; when?: string }) => entry.when === 'false' && entry.command in EXPECTED);
     assert.deepEqual(hidden, [], 'commands hidden from the palette');
   });
 

@@ -20,12 +20,17 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a truthy value; fails with `what` (and `describe()` for context) after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | null, what: string, options: { timeoutMs?: number; describe?: () => string } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | null,
+  what: string,
+  options: { timeoutMs?: number; describe?: () => string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const value = check();
     if (value) return value;
-    if (Date.now() > deadline) assert.fail(`Timed out waiting for ${what}${options.describe ? `\n${options.describe()}` : ''}`);
+    if (Date.now() > deadline)
+      assert.fail(`Timed out waiting for ${what}${options.describe ? `\n${options.describe()}` : ''}`);
     await sleep(50);
   }
 }
@@ -62,13 +67,24 @@ export function historyMessages(session: ChatSession): ChatMessage[] {
 /** A readable dump of the session's history for failure messages. */
 export function describeHistory(session: ChatSession | undefined): string {
   if (!session) return '(no session)';
-  return session.history.map((entry) => entry.kind === 'message'
-    ? `  message ${entry.message.from.name}: ${JSON.stringify(entry.message.text)}`
-    : `  ${entry.notice.level} ${JSON.stringify(entry.notice.text)}`).join('\n') || '  (history empty)';
+  return (
+    session.history
+      .map((entry) =>
+        entry.kind === 'message'
+          ? `  message ${entry.message.from.name}: ${JSON.stringify(entry.message.text)}`
+          : `  ${entry.notice.level} ${JSON.stringify(entry.notice.text)}`,
+      )
+      .join('\n') || '  (history empty)'
+  );
 }
 
 /** Waits until the host's session history has a message from `name` whose text contains `text`. */
-export function waitForHistoryMessage(api: TcpChatApi, name: string, text: string, timeoutMs = 10_000): Promise<ChatMessage> {
+export function waitForHistoryMessage(
+  api: TcpChatApi,
+  name: string,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<ChatMessage> {
   return waitFor(
     () => api.session && historyMessages(api.session).find((m) => m.from.name === name && m.text.includes(text)),
     `a message from ${name} containing ${JSON.stringify(text)} in the session history`,
@@ -80,8 +96,12 @@ export function waitForHistoryMessage(api: TcpChatApi, name: string, text: strin
 export async function endSession(api: TcpChatApi): Promise<void> {
   const session = api.session;
   if (!session) return;
-  await vscode.commands.executeCommand(session.endpoint.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect');
-  await waitFor(() => !api.session || api.session.endpoint.state === 'closed', 'the session to end', { timeoutMs: 10_000 });
+  await vscode.commands.executeCommand(
+    session.endpoint.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect',
+  );
+  await waitFor(() => !api.session || api.session.endpoint.state === 'closed', 'the session to end', {
+    timeoutMs: 10_000,
+  });
 }
 
 /** Starts the extension's server on a free loopback port through the palette command and returns the port. */
@@ -89,8 +109,9 @@ export async function startServer(api: TcpChatApi, seats = 0): Promise<number> {
   await endSession(api);
   const port = await freePort();
   await vscode.commands.executeCommand('tcpChat.startServer', { port, host: '127.0.0.1', seats });
-  await waitFor(() => api.session?.endpoint.state === 'listening', `the server to listen on 127.0.0.1:${port}`,
-    { describe: () => describeHistory(api.session) });
+  await waitFor(() => api.session?.endpoint.state === 'listening', `the server to listen on 127.0.0.1:${port}`, {
+    describe: () => describeHistory(api.session),
+  });
   return port;
 }
 
@@ -106,17 +127,32 @@ export class RawPeer {
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => { this.received += chunk; });
-    socket.on('close', () => { this.closed = true; });
-    socket.on('error', () => { /* a reset shows as close; the assertions say what was expected */ });
+    socket.on('data', (chunk: string) => {
+      this.received += chunk;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    socket.on('error', () => {
+      /* a reset shows as close; the assertions say what was expected */
+    });
   }
 
   static connect(port: number, timeoutMs = 5000): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
       const socket = new Socket();
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error(`raw connect to 127.0.0.1:${port} timed out`)); }, timeoutMs);
-      socket.once('error', (error) => { clearTimeout(timer); reject(error); });
-      socket.connect(port, '127.0.0.1', () => { clearTimeout(timer); resolve(new RawPeer(socket)); });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`raw connect to 127.0.0.1:${port} timed out`));
+      }, timeoutMs);
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      socket.connect(port, '127.0.0.1', () => {
+        clearTimeout(timer);
+        resolve(new RawPeer(socket));
+      });
     });
   }
 
@@ -135,15 +171,23 @@ export class RawPeer {
   /** Waits until the received text contains `needle` (string) or matches it (RegExp); returns the text so far. */
   waitForText(needle: string | RegExp, timeoutMs = 10_000): Promise<string> {
     const found = () => (typeof needle === 'string' ? this.received.includes(needle) : needle.test(this.received));
-    return waitFor(() => found() && this.received, `${JSON.stringify(String(needle))} at the raw peer`,
-      { timeoutMs, describe: () => `received so far:\n${this.received}` });
+    return waitFor(() => found() && this.received, `${JSON.stringify(String(needle))} at the raw peer`, {
+      timeoutMs,
+      describe: () => `received so far:\n${this.received}`,
+    });
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.socket.destroy(); resolve(); }, 2000);
-      this.socket.once('close', () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, 2000);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.socket.end();
     });
   }

@@ -9,7 +9,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, slow: 5000 });
   const grep = process.env.TCP_CHAT_TEST_GREP;
   if (grep) mocha.grep(grep);
-  const files = readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
   if (!files.length) return Promise.reject(new Error(`No compiled *.test.js files next to ${__filename}`));
   for (const name of files) mocha.addFile(join(__dirname, name));
   return new Promise((resolve, reject) => {

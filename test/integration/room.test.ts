@@ -9,7 +9,16 @@ import { ChatClient } from '../../src/chat/client/chatClient';
 import type { ChatMessage } from '../../src/chat/core/events';
 import type { TcpChatApi } from '../../src/vscode/api';
 import {
-  activateExtension, describeHistory, endSession, historyMessages, RawPeer, requireSession, startServer, waitFor, waitForHistoryMessage, workspaceFolder,
+  activateExtension,
+  describeHistory,
+  endSession,
+  historyMessages,
+  RawPeer,
+  requireSession,
+  startServer,
+  waitFor,
+  waitForHistoryMessage,
+  workspaceFolder,
 } from './helpers';
 import { makePng } from './png';
 
@@ -17,14 +26,21 @@ import { makePng } from './png';
 async function connectAlice(port: number): Promise<{ client: ChatClient; received: ChatMessage[] }> {
   const client = new ChatClient({ host: '127.0.0.1', port, name: 'Alice', connectTimeoutMs: 5000 });
   const received: ChatMessage[] = [];
-  client.on('message', (message) => { if (!message.own) received.push(message); });
+  client.on('message', (message) => {
+    if (!message.own) received.push(message);
+  });
   await client.connect();
   return { client, received };
 }
 
-function waitForReceived(received: ChatMessage[], match: (m: ChatMessage) => boolean, what: string): Promise<ChatMessage> {
+function waitForReceived(
+  received: ChatMessage[],
+  match: (m: ChatMessage) => boolean,
+  what: string,
+): Promise<ChatMessage> {
   return waitFor(() => received.find(match), what, {
-    describe: () => `received so far:\n${received.map((m) => `  ${m.from.name}: ${JSON.stringify(m.text)}`).join('\n')}`,
+    describe: () =>
+      `received so far:\n${received.map((m) => `  ${m.from.name}: ${JSON.stringify(m.text)}`).join('\n')}`,
   });
 }
 
@@ -41,8 +57,9 @@ describe('room: the host chats with loopback peers', function () {
     carol = await RawPeer.connect(port);
     await carol.waitForText('\n'); // the server's greeting line comes first
     carol.sendLine('Carol'); // a plain-text peer's first line is its name (seed 000)
-    await waitFor(() => api.session?.endpoint.roster.active.some((p) => p.name === 'Carol'), 'Carol in the roster',
-      { describe: () => JSON.stringify(api.session?.endpoint.roster) });
+    await waitFor(() => api.session?.endpoint.roster.active.some((p) => p.name === 'Carol'), 'Carol in the roster', {
+      describe: () => JSON.stringify(api.session?.endpoint.roster),
+    });
   });
 
   after(async () => {
@@ -65,13 +82,21 @@ describe('room: the host chats with loopback peers', function () {
     const hostName = session.endpoint.self?.name;
     assert.ok(hostName, 'the host has a name');
     await session.send({ text: 'welcome, both of you' });
-    const atAlice = await waitForReceived(alice.received, (m) => m.text === 'welcome, both of you', 'the host’s message at Alice');
+    const atAlice = await waitForReceived(
+      alice.received,
+      (m) => m.text === 'welcome, both of you',
+      'the host’s message at Alice',
+    );
     assert.equal(atAlice.from.name, hostName);
     // Plain-text peers get `[HH:MM:SS] name: text` lines.
     await carol.waitForText(new RegExp(`\\[\\d\\d:\\d\\d:\\d\\d\\] ${hostName}: welcome, both of you`));
     // …and each peer sees the other one.
     await carol.waitForText(/Alice: hello from Alice/);
-    await waitForReceived(alice.received, (m) => m.from.name === 'Carol' && m.text === 'hi from Carol, plain text', 'Carol’s line at Alice');
+    await waitForReceived(
+      alice.received,
+      (m) => m.from.name === 'Carol' && m.text === 'hi from Carol, plain text',
+      'Carol’s line at Alice',
+    );
   });
 
   it('writes the chat log into the workspace folder, chat_logs/chat_log_*.txt, with those lines', async () => {
@@ -92,16 +117,26 @@ describe('room: the host chats with loopback peers', function () {
 
   it('Send Selection as Message sends the selected code with its language and file:line', async () => {
     const file = vscode.Uri.joinPath(workspaceFolder(), 'greet.ts');
-    await vscode.workspace.fs.writeFile(file, Buffer.from('// line 1\nexport function greet(name: string) {\n  return `hi ${name}`;\n}\n'));
+    await vscode.workspace.fs.writeFile(
+      file,
+      Buffer.from('// line 1\nexport function greet(name: string) {\n  return `hi ${name}`;\n}\n'),
+    );
     const editor = await vscode.window.showTextDocument(file);
     editor.selection = new vscode.Selection(1, 0, 3, 1); // lines 2–4 (1-based), the whole function
     const selected = editor.document.getText(editor.selection);
     await vscode.commands.executeCommand('tcpChat.sendSelection');
-    const code = await waitForReceived(alice.received, (m) => m.code !== undefined && m.text === selected, 'the code message at Alice');
+    const code = await waitForReceived(
+      alice.received,
+      (m) => m.code !== undefined && m.text === selected,
+      'the code message at Alice',
+    );
     assert.equal(code.code?.language, 'typescript');
     assert.equal(code.code?.file, 'greet.ts');
     assert.equal(code.code?.line, 2);
-    assert.ok(historyMessages(requireSession(api)).some((m) => m.own && m.code?.line === 2), `the host's own history shows the code message\n${describeHistory(api.session)}`);
+    assert.ok(
+      historyMessages(requireSession(api)).some((m) => m.own && m.code?.line === 2),
+      `the host's own history shows the code message\n${describeHistory(api.session)}`,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -112,7 +147,10 @@ describe('room: the host chats with loopback peers', function () {
     await vscode.commands.executeCommand('tcpChat.sendImage', file);
     const withImage = await waitForReceived(alice.received, (m) => m.image !== undefined, 'the image at Alice');
     assert.equal(withImage.image?.mime, 'image/png');
-    assert.ok(withImage.image?.bytes.equals(png), `image bytes differ (${withImage.image?.bytes.length} vs ${png.length})`);
+    assert.ok(
+      withImage.image?.bytes.equals(png),
+      `image bytes differ (${withImage.image?.bytes.length} vs ${png.length})`,
+    );
     // The plain-text peer cannot show images: it is told in one line instead.
     await carol.waitForText(/image/i);
   });

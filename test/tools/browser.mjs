@@ -6,22 +6,31 @@ import { chromiumPath, ensureSystemPackages, scratchEnv } from './offlineEditor.
 import { stopGroup, trackGroup, waitFor, withTimeout } from './processes.mjs';
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 /** Launches chromium; returns `{ browser, pid, stop() }`. `stop()` closes it and kills its process group by PID. */
 export async function launchBrowser(scratch) {
   await ensureSystemPackages(['chromium']);
-  const server = await withTimeout(chromium.launchServer({
-    executablePath: chromiumPath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    // Chromium's singleton socket lives in TMPDIR; a deep checkout would exceed the socket path limit, so then
-    // (only then) it gets the system temp folder.
-    env: scratchEnv(scratch, scratch.tmp.length > 60 ? { TMPDIR: tmpdir() } : {}),
-    timeout: 60_000,
-  }), 70_000, `launching ${chromiumPath}`);
+  const server = await withTimeout(
+    chromium.launchServer({
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Chromium's singleton socket lives in TMPDIR; a deep checkout would exceed the socket path limit, so then
+      // (only then) it gets the system temp folder.
+      env: scratchEnv(scratch, scratch.tmp.length > 60 ? { TMPDIR: tmpdir() } : {}),
+      timeout: 60_000,
+    }),
+    70_000,
+    `launching ${chromiumPath}`,
+  );
   const pid = server.process().pid;
   trackGroup(pid);
   let browser;
@@ -57,22 +66,25 @@ const quickInput = '.quick-input-widget';
  * host is up, so the palette step is retried until `timeoutMs`.
  */
 export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
-  await waitFor(async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator(`${quickInput} .quick-input-box input`);
-    await input.waitFor({ state: 'visible', timeout: 5000 });
-    await input.fill(`>${title}`);
-    const row = page.locator(`${quickInput} .monaco-list-row`, { hasText: title }).first();
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-    } catch {
+  await waitFor(
+    async () => {
       await page.keyboard.press('Escape');
-      return false;
-    }
-    await page.keyboard.press('Enter');
-    return true;
-  }, { timeoutMs, intervalMs: 1000, what: `palette command "${title}"` });
+      await page.keyboard.press('F1');
+      const input = page.locator(`${quickInput} .quick-input-box input`);
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`);
+      const row = page.locator(`${quickInput} .monaco-list-row`, { hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+      await page.keyboard.press('Enter');
+      return true;
+    },
+    { timeoutMs, intervalMs: 1000, what: `palette command "${title}"` },
+  );
 }
 
 /** Waits for the open quick input (input box or pick list) and returns its prompt/title text. */

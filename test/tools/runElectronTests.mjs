@@ -17,14 +17,28 @@ try {
   await runTests({
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: suite,
-    extensionTestsEnv: process.env.TCP_CHAT_TEST_GREP ? { TCP_CHAT_TEST_GREP: process.env.TCP_CHAT_TEST_GREP } : undefined,
+    extensionTestsEnv: process.env.TCP_CHAT_TEST_GREP
+      ? { TCP_CHAT_TEST_GREP: process.env.TCP_CHAT_TEST_GREP }
+      : undefined,
     // A fresh workspace folder (the chat logs land there) and a throw-away profile: nothing in the home directory.
-    launchArgs: [scratch.workspace, '--disable-extensions', '--user-data-dir', scratch['user-data'], '--extensions-dir', scratch.extensions, '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust'],
+    launchArgs: [
+      scratch.workspace,
+      '--disable-extensions',
+      '--user-data-dir',
+      scratch['user-data'],
+      '--extensions-dir',
+      scratch.extensions,
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--disable-workspace-trust',
+    ],
   });
 } catch (error) {
   console.error(`[electron] ${error?.message ?? error}`);
   if (/ENOTFOUND|getaddrinfo|ECONNREFUSED|ETIMEDOUT/.test(String(error))) {
-    console.error('[electron] VS Code could not be downloaded (no internet?). Offline, use `npm run test:integration` (code-server).');
+    console.error(
+      '[electron] VS Code could not be downloaded (no internet?). Offline, use `npm run test:integration` (code-server).',
+    );
   }
   process.exit(1);
 }

@@ -11,13 +11,15 @@ import { withTimeout } from './processes.mjs';
 
 // The workbench's own routine console lines arrive through the same hook as the suite's output; these known,
 // harmless ones are dropped (TCP_CHAT_EDITOR_LOG=1 shows everything).
-const WORKBENCH_CHATTER = /^(Ignoring fetching additional builtin|Updating additional builtin|\[AccountPolicyGate\]|Creating a socket|Resolv(ing|ed) connection token|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost)/;
+const WORKBENCH_CHATTER =
+  /^(Ignoring fetching additional builtin|Updating additional builtin|\[AccountPolicyGate\]|Creating a socket|Resolv(ing|ed) connection token|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost)/;
 const SUITE_TIMEOUT_MS = Number(process.env.TCP_CHAT_SUITE_TIMEOUT_MS ?? 10 * 60_000);
 
 async function main() {
   const suite = join(repoRoot, 'out', 'test', 'integration', 'index.js');
   if (!existsSync(suite)) throw new Error(`${suite} is missing: run \`node esbuild.mjs --tests\` first.`);
-  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first.');
+  if (!existsSync(join(repoRoot, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first.');
   const started = Date.now();
   const scratch = makeScratch('integration');
   let editor;
@@ -30,12 +32,16 @@ async function main() {
       extensionTestsPath: suite,
       extensionEnv: process.env.TCP_CHAT_TEST_GREP ? { TCP_CHAT_TEST_GREP: process.env.TCP_CHAT_TEST_GREP } : undefined,
     });
-    console.error(`[integration] code-server ready (pid ${editor.pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s; workspace ${scratch.workspace}`);
+    console.error(
+      `[integration] code-server ready (pid ${editor.pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s; workspace ${scratch.workspace}`,
+    );
     chromium = await launchBrowser(scratch);
     const context = await chromium.browser.newContext();
     const page = await context.newPage();
     let finish;
-    const result = new Promise((resolve) => { finish = resolve; });
+    const result = new Promise((resolve) => {
+      finish = resolve;
+    });
     // Must exist before the workbench loads: it looks them up when the test run starts and ends.
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
@@ -45,7 +51,11 @@ async function main() {
     await page.exposeFunction('codeAutomationExit', (code) => finish(Number(code)));
     page.on('pageerror', (error) => console.error(`[integration] page error: ${error.message}`));
     await page.goto(editor.url, { timeout: 60_000 });
-    const code = await withTimeout(result, SUITE_TIMEOUT_MS, `the extension-host suite to finish (log: ${editor.logFile})`);
+    const code = await withTimeout(
+      result,
+      SUITE_TIMEOUT_MS,
+      `the extension-host suite to finish (log: ${editor.logFile})`,
+    );
     console.error(`[integration] suite exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return code;
   } finally {
@@ -54,7 +64,10 @@ async function main() {
   }
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(`[integration] ${error.stack ?? error}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`[integration] ${error.stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -24,7 +24,9 @@ if (codeOnPath && !process.env.TCP_CHAT_OFFLINE_EDITOR) {
 
 const port = process.env.TCP_CHAT_EDITOR_PORT ? Number(process.env.TCP_CHAT_EDITOR_PORT) : undefined;
 const editor = await launchCodeServer({ folder, port, extensionDevelopmentPath: repoRoot, readyTimeoutMs: 120_000 });
-console.log(`\nVS Code (code-server) is running with TCP Chat loaded. Open this URL in a browser on this machine:\n\n  ${editor.url}\n`);
+console.log(
+  `\nVS Code (code-server) is running with TCP Chat loaded. Open this URL in a browser on this machine:\n\n  ${editor.url}\n`,
+);
 console.log('Then press F1 and type "TCP Chat". Press Ctrl+C here to stop the editor.');
 // Ctrl+C / SIGTERM: processes.mjs kills the editor's process group by PID and exits.
 setInterval(() => {}, 60_000); // keep running until a signal

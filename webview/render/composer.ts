@@ -66,7 +66,11 @@ export class Composer {
     this.sendError.hidden = true;
     this.sendButton = button('Send', () => void this.send(), { testid: 'send', title: 'Send (Enter)' });
     this.setBlocked(null); // needs the Send button
-    const attach = button('Attach…', () => this.post({ type: 'pickImage' }), { appearance: 'secondary', testid: 'attach', title: 'Choose an image to send' });
+    const attach = button('Attach…', () => this.post({ type: 'pickImage' }), {
+      appearance: 'secondary',
+      testid: 'attach',
+      title: 'Choose an image to send',
+    });
     const row = el('div', 'composer-row');
     const buttons = el('div', 'composer-buttons');
     buttons.append(this.sendButton, attach);
@@ -96,7 +100,8 @@ export class Composer {
   /** Says why sending would fail right now (waiting in line, not connected) and disables Send; null = can send. */
   setBlocked(reason: string | null): void {
     this.blocked = reason;
-    this.textarea.placeholder = reason ?? 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
+    this.textarea.placeholder =
+      reason ?? 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
     this.refreshSendButton();
   }
 
@@ -139,7 +144,10 @@ export class Composer {
 
   attachFile(file: File): void {
     if (!IMAGE_TYPES.has(file.type)) {
-      this.post({ type: 'error', text: `“${file.name || 'pasted file'}” is not an image the chat can send (PNG, JPEG, GIF, WebP or BMP).` });
+      this.post({
+        type: 'error',
+        text: `“${file.name || 'pasted file'}” is not an image the chat can send (PNG, JPEG, GIF, WebP or BMP).`,
+      });
       return;
     }
     this.setPending({ name: file.name || 'pasted-image', mime: file.type, blob: file });
@@ -157,8 +165,16 @@ export class Composer {
     img.src = this.pending.url;
     img.alt = this.pending.name;
     img.dataset.testid = 'pending-image';
-    const label = el('span', 'pending-label', this.pending.sizeText ? `${this.pending.name} · ${this.pending.sizeText}` : this.pending.name);
-    const remove = button('✕', () => this.setPending(undefined), { appearance: 'icon', testid: 'remove-image', title: 'Remove the image' });
+    const label = el(
+      'span',
+      'pending-label',
+      this.pending.sizeText ? `${this.pending.name} · ${this.pending.sizeText}` : this.pending.name,
+    );
+    const remove = button('✕', () => this.setPending(undefined), {
+      appearance: 'icon',
+      testid: 'remove-image',
+      title: 'Remove the image',
+    });
     this.preview.replaceChildren(img, label, remove);
     this.preview.hidden = false;
     this.textarea.focus();
@@ -207,7 +223,9 @@ export class Composer {
       const file = [...data.files][0];
       if (file) return this.attachFile(file);
       const uris = (data.getData('application/vnd.code.uri-list') || data.getData('text/uri-list'))
-        .split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
       if (uris[0]) this.post({ type: 'attachUri', uri: uris[0] });
     });
   }

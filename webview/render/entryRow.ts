@@ -3,7 +3,11 @@ import type { EntryView, MessageView, NoticeView, PeerView } from '../../src/web
 import { nameColorClass } from './nameColor';
 
 /** Creates an element with classes and (text-only) content. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -43,7 +47,8 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
 
   const meta = el('div', 'meta');
   meta.append(el('span', 'time', `[${msg.time}]`), document.createTextNode(' '), peerLabel(msg.from));
-  if (options.showAddresses && msg.from.address !== 'host') meta.append(el('span', 'address', ` (${msg.from.address})`));
+  if (options.showAddresses && msg.from.address !== 'host')
+    meta.append(el('span', 'address', ` (${msg.from.address})`));
   if (msg.from.kind === 'plain' && !msg.own) meta.append(el('span', 'tag', 'plain text'));
   if (msg.own) meta.append(el('span', 'tag', 'you'));
   if (msg.to) {
@@ -77,7 +82,9 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
       img.src = msg.image.uri;
       row.append(img);
     } else {
-      row.append(el('div', 'image-missing', `[image ${msg.image.mime}, ${msg.image.sizeText} — not saved, see the log]`));
+      row.append(
+        el('div', 'image-missing', `[image ${msg.image.mime}, ${msg.image.sizeText} — not saved, see the log]`),
+      );
     }
   }
   return row;

@@ -12,7 +12,10 @@ export class Header {
   private readonly logNote = el('div', 'log-note');
   private readonly actions = el('span', 'actions');
 
-  constructor(root: HTMLElement, private readonly post: Post) {
+  constructor(
+    root: HTMLElement,
+    private readonly post: Post,
+  ) {
     root.dataset.testid = 'header';
     const info = el('div', 'header-info');
     info.append(this.role, this.address, this.state);
@@ -22,7 +25,8 @@ export class Header {
   update(header: HeaderView): void {
     this.role.textContent = header.role === 'server' ? 'Server' : header.role === 'client' ? 'Client' : 'TCP Chat';
     const me = header.self ? ` as ${header.self.name}` : '';
-    const lan = header.role === 'server' && header.lanAddresses.length ? ` — LAN: ${header.lanAddresses.join(', ')}` : '';
+    const lan =
+      header.role === 'server' && header.lanAddresses.length ? ` — LAN: ${header.lanAddresses.join(', ')}` : '';
     this.address.textContent = header.address ? `${header.address}${me}${lan}` : '';
     this.state.textContent = header.role === 'none' ? 'not connected' : header.status;
     this.state.dataset.state = header.state;
@@ -36,11 +40,23 @@ export class Header {
       buttons.push(button(label, () => this.post({ type: 'stop' }), { appearance: 'secondary', testid: 'stop' }));
     } else {
       buttons.push(
-        button('Start Server', () => this.post({ type: 'run', command: 'startServer' }), { appearance: 'secondary', testid: 'start-server' }),
-        button('Connect…', () => this.post({ type: 'run', command: 'connect' }), { appearance: 'secondary', testid: 'connect' }),
+        button('Start Server', () => this.post({ type: 'run', command: 'startServer' }), {
+          appearance: 'secondary',
+          testid: 'start-server',
+        }),
+        button('Connect…', () => this.post({ type: 'run', command: 'connect' }), {
+          appearance: 'secondary',
+          testid: 'connect',
+        }),
       );
     }
-    buttons.push(button('Open Logs', () => this.post({ type: 'openLogs' }), { appearance: 'secondary', testid: 'open-logs', title: 'Reveal the log folder and open the current log' }));
+    buttons.push(
+      button('Open Logs', () => this.post({ type: 'openLogs' }), {
+        appearance: 'secondary',
+        testid: 'open-logs',
+        title: 'Reveal the log folder and open the current log',
+      }),
+    );
     this.actions.replaceChildren(...buttons);
   }
 }

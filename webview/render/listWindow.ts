@@ -19,17 +19,32 @@ export class ListWindow {
   /** True while the user is at the bottom: new entries slide the window and the view scrolls with them. */
   following = true;
 
-  constructor(readonly size = 300, readonly step = 100) {
+  constructor(
+    readonly size = 300,
+    readonly step = 100,
+  ) {
     if (size < 1 || step < 1 || step > size) throw new RangeError('need 1 ≤ step ≤ size');
   }
 
-  get start(): number { return this.first; }
-  get end(): number { return this.last; }
-  get count(): number { return this.total; }
-  get hasEarlier(): boolean { return this.first > 0; }
-  get hasLater(): boolean { return this.last < this.total; }
+  get start(): number {
+    return this.first;
+  }
+  get end(): number {
+    return this.last;
+  }
+  get count(): number {
+    return this.total;
+  }
+  get hasEarlier(): boolean {
+    return this.first > 0;
+  }
+  get hasLater(): boolean {
+    return this.last < this.total;
+  }
   /** Entries after the window the user has not seen yet (for a "↓ N new" button). */
-  get below(): number { return this.total - this.last; }
+  get below(): number {
+    return this.total - this.last;
+  }
 
   /** A fresh list of `total` entries, showing the newest. */
   reset(total: number): WindowChange {
@@ -43,7 +58,8 @@ export class ListWindow {
     const wasAtEnd = this.last === this.total;
     this.total += n;
     // Scrolled up: new rows still join the DOM while the window has room, without moving the view.
-    if (!this.following) return this.moveTo(this.first, wasAtEnd ? Math.min(this.total, this.first + this.size) : this.last);
+    if (!this.following)
+      return this.moveTo(this.first, wasAtEnd ? Math.min(this.total, this.first + this.size) : this.last);
     return this.moveTo(Math.max(this.first, this.total - this.size), this.total);
   }
 

@@ -42,13 +42,22 @@ export class MessageList {
     };
     this.rows.addEventListener('click', (event) => openThumbnail(event.target as HTMLElement));
     this.rows.addEventListener('keydown', (event) => {
-      if ((event.key === 'Enter' || event.key === ' ') && openThumbnail(event.target as HTMLElement)) event.preventDefault();
+      if ((event.key === 'Enter' || event.key === ' ') && openThumbnail(event.target as HTMLElement))
+        event.preventDefault();
     });
     // A thumbnail finishing loading grows the list: stay pinned to the bottom when following.
-    this.rows.addEventListener('load', () => { if (this.window.following) this.scrollToBottom(); }, true);
+    this.rows.addEventListener(
+      'load',
+      () => {
+        if (this.window.following) this.scrollToBottom();
+      },
+      true,
+    );
   }
 
-  get size(): number { return this.entries.length; }
+  get size(): number {
+    return this.entries.length;
+  }
 
   setEmptyHint(text: string): void {
     this.emptyHint.textContent = text;
@@ -117,7 +126,9 @@ export class MessageList {
     if (keepRow && keepRow.isConnected) {
       this.adjusting = true;
       this.scroller.scrollTop = keepRow.offsetTop - keepOffset;
-      requestAnimationFrame(() => { this.adjusting = false; });
+      requestAnimationFrame(() => {
+        this.adjusting = false;
+      });
     }
     this.updateChrome();
   }

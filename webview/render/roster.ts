@@ -29,7 +29,9 @@ export class RosterPanel {
 
     const waitingMe = header.role === 'client' && header.queuePosition !== null;
     this.banner.hidden = !waitingMe;
-    this.banner.textContent = waitingMe ? `You are #${header.queuePosition} in line — you can chat once a seat frees up.` : '';
+    this.banner.textContent = waitingMe
+      ? `You are #${header.queuePosition} in line — you can chat once a seat frees up.`
+      : '';
 
     if (header.role === 'none') {
       this.root.replaceChildren(el('div', 'roster-empty', 'Nobody here yet.'));
@@ -42,7 +44,15 @@ export class RosterPanel {
     for (const peer of roster.active) {
       const item = this.peerItem(peer, isHost, selfId);
       if (isHost && peer.address !== 'host') {
-        item.append(actions(button('Kick', () => this.post({ type: 'kick', peerId: peer.id }), { appearance: 'secondary', testid: 'kick', title: `Disconnect ${peer.name}` })));
+        item.append(
+          actions(
+            button('Kick', () => this.post({ type: 'kick', peerId: peer.id }), {
+              appearance: 'secondary',
+              testid: 'kick',
+              title: `Disconnect ${peer.name}`,
+            }),
+          ),
+        );
       }
       active.append(item);
     }
@@ -54,16 +64,28 @@ export class RosterPanel {
       const item = this.peerItem(peer, isHost, selfId, index + 1);
       item.dataset.testid = 'queue-entry';
       if (isHost) {
-        item.append(actions(
-          button('Admit', () => this.post({ type: 'admit', peerId: peer.id }), { appearance: 'secondary', testid: 'admit', title: `Give ${peer.name} a seat now` }),
-          button('Kick', () => this.post({ type: 'kick', peerId: peer.id }), { appearance: 'secondary', testid: 'kick', title: `Disconnect ${peer.name}` }),
-        ));
+        item.append(
+          actions(
+            button('Admit', () => this.post({ type: 'admit', peerId: peer.id }), {
+              appearance: 'secondary',
+              testid: 'admit',
+              title: `Give ${peer.name} a seat now`,
+            }),
+            button('Kick', () => this.post({ type: 'kick', peerId: peer.id }), {
+              appearance: 'secondary',
+              testid: 'kick',
+              title: `Disconnect ${peer.name}`,
+            }),
+          ),
+        );
       }
       waiting.append(item);
     });
     if (roster.waiting.length === 0) waiting.append(el('li', 'roster-none', 'nobody waiting'));
 
-    const footer = isHost ? el('div', 'roster-connections', `${roster.connections} connection${roster.connections === 1 ? '' : 's'}`) : el('div');
+    const footer = isHost
+      ? el('div', 'roster-connections', `${roster.connections} connection${roster.connections === 1 ? '' : 's'}`)
+      : el('div');
     this.root.replaceChildren(activeTitle, active, waitingTitle, waiting, footer);
   }
 

@@ -17,7 +17,15 @@ import {
 } from '../core/events';
 import { checkImage, formatBytes } from '../core/images';
 import { IncomingMessages } from './incomingMessages';
-import { encodeFrame, FrameType, HARD_MAX_FRAME_BYTES, imageChunkHeader, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/protocol';
+import {
+  encodeFrame,
+  FrameType,
+  HARD_MAX_FRAME_BYTES,
+  imageChunkHeader,
+  MAX_IMAGE_CHUNK,
+  type Frame,
+  type MessageBody,
+} from '../wire/protocol';
 import { Reconnector } from './reconnect';
 import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
 
@@ -51,18 +59,25 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.options = resolveClientOptions(options);
     this.name = this.options.name;
     this.where = hostPort(this.options.host, this.options.port);
-    this.incoming = new IncomingMessages(this.options.maxImageBytes, () => this.serverPeer(), () => this.nextId(), {
-      message: (message) => this.emit('message', message),
-      notice: (level, text, code) => this.notice(level, text, code),
-    });
+    this.incoming = new IncomingMessages(
+      this.options.maxImageBytes,
+      () => this.serverPeer(),
+      () => this.nextId(),
+      {
+        message: (message) => this.emit('message', message),
+        notice: (level, text, code) => this.notice(level, text, code),
+      },
+    );
     const policy = this.options.reconnect;
-    this.reconnector = policy && new Reconnector(policy, this.where, {
-      attempt: () => this.attempt(),
-      cancelled: () => this.closing !== undefined,
-      final: (error) => NO_RETRY.has(error.code ?? ''),
-      notice: (level, text, code) => this.notice(level, text, code),
-      state: (state) => this.setState(state),
-    });
+    this.reconnector =
+      policy &&
+      new Reconnector(policy, this.where, {
+        attempt: () => this.attempt(),
+        cancelled: () => this.closing !== undefined,
+        final: (error) => NO_RETRY.has(error.code ?? ''),
+        notice: (level, text, code) => this.notice(level, text, code),
+        state: (state) => this.setState(state),
+      });
   }
 
   get self(): Peer | undefined {
@@ -90,7 +105,11 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   /** Resolves once we are in the room (seated or waiting); rejects with a ChatError a user can read. */
   async connect(): Promise<void> {
     if (this.closing) throw new ChatError('closed', 'This client was closed; make a new one to connect again.');
-    if (this.started) throw new ChatError('already-connected', 'This client is already connected; make a new one for another connection.');
+    if (this.started)
+      throw new ChatError(
+        'already-connected',
+        'This client is already connected; make a new one for another connection.',
+      );
     this.started = true;
     try {
       await this.attempt();
@@ -107,15 +126,20 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   async send(message: OutgoingMessage): Promise<void> {
     const connection = this.connection;
     if (this.currentState === 'waiting') {
-      throw new ChatError('not-admitted', `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`);
+      throw new ChatError(
+        'not-admitted',
+        `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`,
+      );
     }
     if (!connection?.usable || this.currentState !== 'active') throw this.notConnected();
     const text = message.text ?? '';
     const image = message.image;
-    if (text === '' && !image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    if (text === '' && !image)
+      throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
     if (connection.mode === 'plain') {
       if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
-      if (message.to) throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
+      if (message.to)
+        throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
       connection.sendLines(text);
       return this.emitOwn({ text, code: message.code });
     }
@@ -124,7 +148,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const mime = image ? checkImage(image, limit) : undefined;
     const writer = connection.writer;
     if (image && writer.pendingBytes + image.length > this.maxQueuedBytes()) {
-      throw new ChatError('busy', `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`);
+      throw new ChatError(
+        'busy',
+        `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`,
+      );
     }
     const ref = ++this.counter;
     const body: MessageBody = { ref, text };
@@ -134,7 +161,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const header = encodeFrame({ type: FrameType.Message, body });
     const maxFrame = connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES;
     if (header.length - 4 > maxFrame) {
-      throw new ChatError('too-long', `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`);
+      throw new ChatError(
+        'too-long',
+        `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`,
+      );
     }
     // A text goes out at once. An image message (header + chunks) waits in the bulk lane behind earlier images,
     // so the server sees one image after another from us, and a text sent meanwhile overtakes them.
@@ -156,7 +186,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     } else if (connection?.usable && connection.mode === 'plain' && this.me) {
       this.name = name;
       this.me = { ...this.me, name };
-      this.notice('system', `You are now ${name} on this side; a plain-text server does not know names, so others still see the label it gave you.`);
+      this.notice(
+        'system',
+        `You are now ${name} on this side; a plain-text server does not know names, so others still see the label it gave you.`,
+      );
     } else {
       this.notice('error', 'Not connected: the name cannot be changed right now.', 'not-connected');
     }
@@ -179,7 +212,11 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
       this.position = null;
-      if (wasIn) this.notice('system', `You left ${this.room && this.room !== this.where ? `"${this.room}" at ` : ''}${this.where}.`);
+      if (wasIn)
+        this.notice(
+          'system',
+          `You left ${this.room && this.room !== this.where ? `"${this.room}" at ` : ''}${this.where}.`,
+        );
       this.setState('closed');
     })();
     return this.closing;
@@ -206,7 +243,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (joined.kind === 'plain') {
       this.room = this.where;
       this.enterRoom(joined.self, null, { seats: 0, active: [joined.self], waiting: [], connections: 1 });
-      this.notice('system', `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`);
+      this.notice(
+        'system',
+        `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`,
+      );
       return;
     }
     const { you, seats, position } = joined.welcome;
@@ -221,7 +261,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         return this.incoming.header(frame.body);
       case FrameType.ImageChunk:
         this.incoming.chunk(frame.ref, frame.bytes);
-        return this.sendAck(this.connection?.imageAcks.received(frame.ref, frame.bytes.length, !this.incoming.isCollecting(frame.ref)));
+        return this.sendAck(
+          this.connection?.imageAcks.received(frame.ref, frame.bytes.length, !this.incoming.isCollecting(frame.ref)),
+        );
       case FrameType.ImageAbort:
         this.incoming.abort(frame.ref);
         return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
@@ -306,7 +348,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private notConnected(): ChatError {
     switch (this.currentState) {
       case 'reconnecting':
-        return new ChatError('not-connected', `The connection to ${this.where} was lost; reconnecting — try again in a moment.`);
+        return new ChatError(
+          'not-connected',
+          `The connection to ${this.where} was lost; reconnecting — try again in a moment.`,
+        );
       case 'connecting':
       case 'handshaking':
         return new ChatError('not-connected', `Still connecting to ${this.where}; try again in a moment.`);

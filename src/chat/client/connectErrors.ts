@@ -7,7 +7,12 @@ import { formatDelay } from './reconnect';
 // Re-exported: the client modules and their tests import it from here.
 export { hostPort };
 
-export function describeConnectError(error: NodeJS.ErrnoException, host: string, port: number, timeoutMs: number): ChatError {
+export function describeConnectError(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): ChatError {
   const where = hostPort(host, port);
   const code = error.code ?? 'ECONNECT';
   switch (code) {

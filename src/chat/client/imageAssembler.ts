@@ -57,7 +57,11 @@ export class ImageAssembler {
     }
     this.forget(header.ref); // a reused ref replaces the old, unfinished image
     if (this.pendingBytes + image.size > this.maxPendingBytes) {
-      return { kind: 'failed', header, reason: `too many images at once (${formatBytes(this.pendingBytes)} still arriving)` };
+      return {
+        kind: 'failed',
+        header,
+        reason: `too many images at once (${formatBytes(this.pendingBytes)} still arriving)`,
+      };
     }
     this.partials.set(header.ref, { header, size: image.size, bytes: undefined, received: 0 });
     this.pendingBytes += image.size;
@@ -70,7 +74,11 @@ export class ImageAssembler {
     if (!partial) return { kind: 'pending' };
     if (partial.received + bytes.length > partial.size) {
       this.forget(ref);
-      return { kind: 'failed', header: partial.header, reason: `the image sent more than the ${formatBytes(partial.size)} it announced` };
+      return {
+        kind: 'failed',
+        header: partial.header,
+        reason: `the image sent more than the ${formatBytes(partial.size)} it announced`,
+      };
     }
     // One copy per byte: the decoder's chunk may be a view into a receive buffer that will be reused.
     partial.bytes ??= Buffer.allocUnsafe(partial.size);
@@ -82,7 +90,11 @@ export class ImageAssembler {
       const mime = checkImage(all, this.maxImageBytes);
       return { kind: 'complete', header: partial.header, mime, bytes: all };
     } catch (error) {
-      return { kind: 'failed', header: partial.header, reason: lowerFirst((error as ChatError).message.replace(/\.$/, '')) };
+      return {
+        kind: 'failed',
+        header: partial.header,
+        reason: lowerFirst((error as ChatError).message.replace(/\.$/, '')),
+      };
     }
   }
 

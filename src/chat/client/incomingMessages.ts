@@ -54,7 +54,13 @@ export class IncomingMessages {
 
   private emit(body: MessageBody, image?: ChatMessage['image']): void {
     // `at` is when we received it (the ChatMessage contract), not the server's clock.
-    const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: body.from ?? this.server(), text: body.text, own: false };
+    const message: ChatMessage = {
+      id: this.nextId(),
+      at: Date.now(),
+      from: body.from ?? this.server(),
+      text: body.text,
+      own: false,
+    };
     if (body.code) message.code = body.code;
     if (typeof body.to === 'object') message.to = body.to;
     if (image) message.image = image;
@@ -63,7 +69,11 @@ export class IncomingMessages {
 
   private failed(header: MessageBody, reason: string, level: NoticeLevel = 'error'): void {
     const who = header.from?.name ?? 'The server';
-    this.sink.notice(level, `${who}'s image was not received: ${reason}.`, level === 'error' ? 'image-dropped' : undefined);
+    this.sink.notice(
+      level,
+      `${who}'s image was not received: ${reason}.`,
+      level === 'error' ? 'image-dropped' : undefined,
+    );
     if (header.text !== '' || header.code) this.emit({ ...header, image: undefined });
   }
 }

@@ -48,9 +48,16 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     plainPauseMs: options.plainPauseMs ?? 250,
   };
-  for (const key of ['connectTimeoutMs', 'greetingTimeoutMs', 'maxImageBytes', 'heartbeatIntervalMs', 'plainPauseMs'] as const) {
+  for (const key of [
+    'connectTimeoutMs',
+    'greetingTimeoutMs',
+    'maxImageBytes',
+    'heartbeatIntervalMs',
+    'plainPauseMs',
+  ] as const) {
     const value = resolved[key];
-    if (!Number.isFinite(value) || value < 1) throw new RangeError(`Client option ${key} must be a positive number, not ${value}.`);
+    if (!Number.isFinite(value) || value < 1)
+      throw new RangeError(`Client option ${key} must be a positive number, not ${value}.`);
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 1 || resolved.port > 65535) {
     throw new RangeError(`Port must be a whole number from 1 to 65535, not ${resolved.port}.`);

@@ -18,10 +18,13 @@ export function parsePlainServerLine(line: string): PlainServerLine {
   const text = line.replace(/\r$/, '');
   const ncat = NCAT_LINE.exec(text);
   if (ncat) {
-    return ncat[1] === 'announce' ? { kind: 'announce', text: ncat[2] } : { kind: 'message', from: ncat[1], text: ncat[2] };
+    return ncat[1] === 'announce'
+      ? { kind: 'announce', text: ncat[2] }
+      : { kind: 'message', from: ncat[1], text: ncat[2] };
   }
   const bracket = BRACKET_LINE.exec(text);
   // `[12:34:56] …` is a timestamp (our own format relayed by someone), not a sender.
-  if (bracket && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(bracket[1])) return { kind: 'message', from: bracket[1], text: bracket[2] };
+  if (bracket && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(bracket[1]))
+    return { kind: 'message', from: bracket[1], text: bracket[2] };
   return { kind: 'server', text };
 }

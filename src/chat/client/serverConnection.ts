@@ -88,18 +88,28 @@ export class ServerConnection {
         this.settle = undefined;
         clearTimeout(this.timer);
       };
-      this.settle = { resolve: () => (done(), resolve()), reject: (error) => (done(), this.socket.destroy(), reject(error)) };
+      this.settle = {
+        resolve: () => (done(), resolve()),
+        reject: (error) => (done(), this.socket.destroy(), reject(error)),
+      };
     });
     this.socket = netConnect({ host, port });
     this.writer = new FrameWriter(this.socket, {
       maxPendingBytes: maxQueuedBytes + HARD_MAX_FRAME_BYTES,
       onOverflow: (pending) => {
-        hooks.notice('error', `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`, 'output-cap');
+        hooks.notice(
+          'error',
+          `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`,
+          'output-cap',
+        );
         this.socket.destroy();
       },
     });
     const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-    this.timer = setTimeout(() => this.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)), connectTimeoutMs);
+    this.timer = setTimeout(
+      () => this.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)),
+      connectTimeoutMs,
+    );
     this.socket.once('connect', () => this.onConnect());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error: NodeJS.ErrnoException) => (this.lastError = error));
@@ -135,7 +145,8 @@ export class ServerConnection {
   async end(reason: string): Promise<void> {
     this.ending = true;
     clearInterval(this.heartbeat);
-    if (this.settle) return this.settle.reject(new ChatError('closed', 'The connection was closed before the chat started.'));
+    if (this.settle)
+      return this.settle.reject(new ChatError('closed', 'The connection was closed before the chat started.'));
     if (this.socket.destroyed) return;
     if (this.currentMode === 'native') this.writer.queue(encodeFrame({ type: FrameType.Bye, body: { reason } }));
     await this.writer.flushed(5000);
@@ -176,7 +187,12 @@ export class ServerConnection {
     this.writer.urgent(CLIENT_PREAMBLE);
     const timeout = this.options.connectTimeoutMs;
     this.timer = setTimeout(() => {
-      this.settle?.reject(new ChatError('handshake-timeout', `${this.where} greeted us but did not let us in within ${formatDelay(timeout)}.`));
+      this.settle?.reject(
+        new ChatError(
+          'handshake-timeout',
+          `${this.where} greeted us but did not let us in within ${formatDelay(timeout)}.`,
+        ),
+      );
     }, timeout);
     if (verdict.rest.length > 0) this.onFrameBytes(verdict.rest);
   }
@@ -186,7 +202,12 @@ export class ServerConnection {
     if (this.currentMode !== 'detecting' || !this.settle) return;
     clearTimeout(this.timer);
     this.currentMode = 'plain';
-    const self: Peer = { id: 1, name: this.name, address: hostPort(this.socket.localAddress ?? '?', this.socket.localPort ?? 0), kind: 'plain' };
+    const self: Peer = {
+      id: 1,
+      name: this.name,
+      address: hostPort(this.socket.localAddress ?? '?', this.socket.localPort ?? 0),
+      kind: 'plain',
+    };
     this.plain = new PlainServerLink(this.socket, this.where, this.options.plainPauseMs, {
       message: (from, text) => this.hooks.line(from, text),
       notice: (text) => this.hooks.notice('system', text),
@@ -204,7 +225,10 @@ export class ServerConnection {
       frames = this.decoder!.push(chunk);
     } catch (error) {
       const detail = error instanceof ProtocolError ? error.message : String(error);
-      const problem = new ChatError('protocol', `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`);
+      const problem = new ChatError(
+        'protocol',
+        `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`,
+      );
       if (this.settle) return this.settle.reject(problem);
       this.hooks.notice('error', problem.message, problem.code);
       this.socket.destroy();
@@ -252,18 +276,28 @@ export class ServerConnection {
     let proof: string | undefined;
     if (challenge.auth === 'hmac-sha256') {
       const password = this.options.password;
-      if (!password) return this.settle.reject(new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`));
+      if (!password)
+        return this.settle.reject(
+          new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`),
+        );
       proof = authProof(password, challenge.nonce);
     }
     // A server that acknowledges image bytes gets ours through the ack window, so our text is not stuck behind them.
     if (challenge.acks === true) this.writer.enableAckWindow();
-    this.send({ type: FrameType.Hello, body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof, acks: true } });
+    this.send({
+      type: FrameType.Hello,
+      body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof, acks: true },
+    });
   }
 
   /** 2 intervals of silence after our Pings mean the server (or the path to it) is gone. */
   private beat(): void {
     if (this.missedPongs >= 2) {
-      this.hooks.notice('error', `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`, 'heartbeat');
+      this.hooks.notice(
+        'error',
+        `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`,
+        'heartbeat',
+      );
       this.socket.destroy();
       return;
     }
@@ -283,7 +317,11 @@ export class ServerConnection {
       return this.settle.reject(this.fatal ?? socketError ?? new ChatError('closed-early', early));
     }
     if (this.ending) return;
-    const why = this.fatal?.message ?? (this.goodbye ? `the server said: ${this.goodbye}` : socketError?.message ?? 'the server closed the connection');
+    const why =
+      this.fatal?.message ??
+      (this.goodbye
+        ? `the server said: ${this.goodbye}`
+        : (socketError?.message ?? 'the server closed the connection'));
     this.hooks.lost({
       text: `Disconnected from ${this.where} — ${why.replace(/\.$/, '')}.`,
       error: Boolean(this.fatal || socketError),

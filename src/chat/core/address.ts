@@ -8,7 +8,8 @@ export function hostPort(host: string, port: number): string {
 
 /** A whole number in [min, max] from text, or the sentence saying what is wrong (`what` starts it). */
 export function parseWholeNumber(what: string, text: string, min: number, max: number): number | { error: string } {
-  if (!/^-?\d+$/.test(text.trim())) return { error: `${what} must be a whole number from ${min} to ${max}, not "${text}".` };
+  if (!/^-?\d+$/.test(text.trim()))
+    return { error: `${what} must be a whole number from ${min} to ${max}, not "${text}".` };
   const value = Number(text);
   if (value < min || value > max) return { error: `${what} must be from ${min} to ${max}, not ${value}.` };
   return value;

@@ -47,7 +47,9 @@ export function parseInput(line: string): ParsedInput {
       return { kind: 'msg', to: parts[1], text: parts[2] };
     }
     case 'name':
-      return rest === '' ? { kind: 'error', message: '/name needs the new name: /name NAME' } : { kind: 'name', name: rest };
+      return rest === ''
+        ? { kind: 'error', message: '/name needs the new name: /name NAME' }
+        : { kind: 'name', name: rest };
     case 'image': {
       const path = unquote(rest);
       return path === '' ? { kind: 'error', message: '/image needs a file: /image PATH' } : { kind: 'image', path };

@@ -97,7 +97,10 @@ export interface OutgoingMessage {
 
 /** An error a user should read: `message` is the sentence to show, `code` is for programs. */
 export class ChatError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ChatError';
   }

@@ -47,7 +47,10 @@ export function checkImage(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_IMA
     throw new ChatError('image-type', `Not a supported image (PNG, JPEG, GIF, WebP or BMP): ${describeStart(bytes)}.`);
   }
   if (bytes.length > maxBytes) {
-    throw new ChatError('image-too-large', `Image is ${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)}.`);
+    throw new ChatError(
+      'image-too-large',
+      `Image is ${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)}.`,
+    );
   }
   return mime;
 }
@@ -92,7 +95,11 @@ function startsWith(bytes: Uint8Array, offset: number, expected: readonly number
 }
 
 function startsWithText(bytes: Uint8Array, offset: number, ascii: string): boolean {
-  return startsWith(bytes, offset, Array.from(ascii, (c) => c.charCodeAt(0)));
+  return startsWith(
+    bytes,
+    offset,
+    Array.from(ascii, (c) => c.charCodeAt(0)),
+  );
 }
 
 function readUInt32LE(bytes: Uint8Array, offset: number): number {

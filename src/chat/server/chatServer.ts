@@ -4,11 +4,32 @@
 // image streaming in imageRelay.ts; the seat rules in seats.ts.
 import { createServer, type Server, type Socket } from 'node:net';
 import { COMMAND_HELP, parseInput } from '../core/chatInput';
-import { ChatError, type ChatEndpoint, type ChatMessage, type CodeInfo, type ImageMime, type OutgoingMessage, type Peer } from '../core/events';
+import {
+  ChatError,
+  type ChatEndpoint,
+  type ChatMessage,
+  type CodeInfo,
+  type ImageMime,
+  type OutgoingMessage,
+  type Peer,
+} from '../core/events';
 import { checkImage, formatBytes } from '../core/images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from '../wire/plainText';
-import { CLIENT_PREAMBLE, encodeFrame, FrameType, greetingLine, imageChunkHeader, MAX_IMAGE_CHUNK, newNonce, PROTOCOL_VERSION, verifyProof, type Frame, type HelloBody, type MessageBody } from '../wire/protocol';
+import {
+  CLIENT_PREAMBLE,
+  encodeFrame,
+  FrameType,
+  greetingLine,
+  imageChunkHeader,
+  MAX_IMAGE_CHUNK,
+  newNonce,
+  PROTOCOL_VERSION,
+  verifyProof,
+  type Frame,
+  type HelloBody,
+  type MessageBody,
+} from '../wire/protocol';
 import { resolveServerOptions, type ServerOptions } from './options';
 import { HOST_ID, ServerRoom } from './room';
 import { connectionRefusal, formatSeconds, listenError, socketAddress } from './wording';
@@ -40,7 +61,10 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
 
   constructor(options: ServerOptions = {}) {
     super(resolveServerOptions(options));
-    this.greeting = Buffer.from(greetingLine(this.options.room, this.options.handshakeTimeoutMs, this.options.password !== undefined), 'utf8');
+    this.greeting = Buffer.from(
+      greetingLine(this.options.room, this.options.handshakeTimeoutMs, this.options.password !== undefined),
+      'utf8',
+    );
   }
 
   /** Where we listen, once listening. */
@@ -69,7 +93,10 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
         this.heartbeat.unref();
         this.setState('listening');
         this.scheduleRoster(); // the first roster: the host alone
-        this.hostNotice('system', `Listening on ${host}:${this.bound.port} as ${this.hostPeer.name} (room "${this.options.room}", ${this.seatsText()}).`);
+        this.hostNotice(
+          'system',
+          `Listening on ${host}:${this.bound.port} as ${this.hostPeer.name} (room "${this.options.room}", ${this.seatsText()}).`,
+        );
         resolve(this.bound);
       });
     });
@@ -79,9 +106,13 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
   async send(message: OutgoingMessage): Promise<void> {
     if (this.currentState !== 'listening') throw new ChatError('not-listening', 'The server is not running.');
     const text = message.text ?? '';
-    if (text === '' && !message.image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    if (text === '' && !message.image)
+      throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
     if (text.length > this.options.maxTextChars) {
-      throw new ChatError('text-too-long', `Message is ${text.length} characters; the limit is ${this.options.maxTextChars}.`);
+      throw new ChatError(
+        'text-too-long',
+        `Message is ${text.length} characters; the limit is ${this.options.maxTextChars}.`,
+      );
     }
     const mime = message.image ? checkImage(message.image, this.options.maxImageBytes) : undefined;
     let target: PeerConnection | undefined;
@@ -102,8 +133,14 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     for (const conn of recipients) conn.deliver(out);
     if (message.image) this.streamImage(ref, message.image, recipients);
     this.emit('message', {
-      id: this.messageId(), at, from, text, code: message.code, to,
-      image: message.image && mime ? { mime, bytes: message.image } : undefined, own: true,
+      id: this.messageId(),
+      at,
+      from,
+      text,
+      code: message.code,
+      to,
+      image: message.image && mime ? { mime, bytes: message.image } : undefined,
+      own: true,
     });
   }
 
@@ -120,25 +157,57 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       conn.nonce = newNonce();
       const o = this.options;
       const auth = o.password ? 'hmac-sha256' : 'none';
-      conn.sendFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room: o.room, auth, nonce: conn.nonce, maxFrameBytes: o.maxFrameBytes, maxImageBytes: o.maxImageBytes, acks: true } });
+      conn.sendFrame({
+        type: FrameType.Challenge,
+        body: {
+          v: PROTOCOL_VERSION,
+          room: o.room,
+          auth,
+          nonce: conn.nonce,
+          maxFrameBytes: o.maxFrameBytes,
+          maxImageBytes: o.maxImageBytes,
+          acks: true,
+        },
+      });
     },
     onPlain: (conn) => {
       if (!this.options.password) return;
-      conn.close('password required', plainBytes('This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`.'));
-      this.hostNotice('error', `Turned away ${conn.address}: a plain-text connection cannot give the room password.`, 'password-required');
+      conn.close(
+        'password required',
+        plainBytes('This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`.'),
+      );
+      this.hostNotice(
+        'error',
+        `Turned away ${conn.address}: a plain-text connection cannot give the room password.`,
+        'password-required',
+      );
     },
     onFrame: (conn, frame) => this.onFrame(conn, frame),
     onLine: (conn, line) => this.onLine(conn, line),
-    onOverlongLine: (conn, max) => this.noticeTo(conn, 'error', `Your line was longer than ${formatBytes(max)}; the rest of it was cut.`, 'line-too-long'),
+    onOverlongLine: (conn, max) =>
+      this.noticeTo(
+        conn,
+        'error',
+        `Your line was longer than ${formatBytes(max)}; the rest of it was cut.`,
+        'line-too-long',
+      ),
     onProtocolError: (conn, error) => this.fatal(conn, error.code, error.message),
     onOverflow: (conn, pending) => {
       conn.destroy('stalled');
-      this.hostNotice('error', `Disconnected ${this.who(conn)}: ${formatBytes(pending)} of output was waiting for it (limit ${formatBytes(this.options.maxPendingOutputBytes)}); it stopped reading.`, 'output-cap');
+      this.hostNotice(
+        'error',
+        `Disconnected ${this.who(conn)}: ${formatBytes(pending)} of output was waiting for it (limit ${formatBytes(this.options.maxPendingOutputBytes)}); it stopped reading.`,
+        'output-cap',
+      );
       this.leaveRoom(conn, `${conn.peer?.name ?? conn.address} was disconnected (stopped reading).`);
     },
     onInternalError: (conn, error) => {
       const text = error instanceof Error ? error.message : String(error);
-      this.hostNotice('error', `Internal error while serving ${this.who(conn)}: ${text}; that connection was closed.`, 'internal');
+      this.hostNotice(
+        'error',
+        `Internal error while serving ${this.who(conn)}: ${text}; that connection was closed.`,
+        'internal',
+      );
     },
     onClose: (conn) => {
       this.relay.senderGone(conn);
@@ -147,7 +216,11 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       if (this.closing) return;
       // Our client, asked for a password it does not have, hangs up at the challenge without a Hello.
       if (this.options.password && conn.kind === 'native' && !conn.peer && (conn.closeReason ?? 'left') === 'left') {
-        this.hostNotice('error', `Turned away ${conn.address}: it left at the password challenge (no password given?).`, 'password-required');
+        this.hostNotice(
+          'error',
+          `Turned away ${conn.address}: it left at the password challenge (no password given?).`,
+          'password-required',
+        );
       }
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
       if (conn.peer) this.leaveRoom(conn, `${conn.peer.name} left${reason}.`);
@@ -166,19 +239,30 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     conn.startHandshakeTimer(() => {
       const seconds = formatSeconds(this.options.handshakeTimeoutMs);
       if (conn.kind === 'native') {
-        conn.sendFrame({ type: FrameType.Error, body: { code: 'handshake-timeout', message: `No Hello within ${seconds}.`, fatal: true } });
+        conn.sendFrame({
+          type: FrameType.Error,
+          body: { code: 'handshake-timeout', message: `No Hello within ${seconds}.`, fatal: true },
+        });
         conn.close('handshake timeout');
       } else {
         conn.close('handshake timeout', plainBytes(`No name received within ${seconds}; goodbye.`));
       }
-      this.hostNotice('error', `Disconnected ${address}: it did not identify itself within ${seconds}.`, 'handshake-timeout');
+      this.hostNotice(
+        'error',
+        `Disconnected ${address}: it did not identify itself within ${seconds}.`,
+        'handshake-timeout',
+      );
     });
     this.scheduleRoster();
   }
 
   /** Over maxConnections: say so in the peer's own language (Error frame or text line), then close. */
   private refuseConnection(socket: Socket, address: string): void {
-    this.hostNotice('error', `Refused ${address}: the server is at its limit of ${this.options.maxConnections} connections.`, 'connection-limit');
+    this.hostNotice(
+      'error',
+      `Refused ${address}: the server is at its limit of ${this.options.maxConnections} connections.`,
+      'connection-limit',
+    );
     if (this.refusing >= MAX_REFUSING) return void socket.destroy();
     this.refusing++;
     socket.on('close', () => this.refusing--);
@@ -186,7 +270,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     const answer = (first: Buffer | undefined) => {
       clearTimeout(timer);
       socket.off('data', answer);
-      const native = first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
+      const native =
+        first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
       socket.end(connectionRefusal(native, this.options.maxConnections));
       setTimeout(() => socket.destroy(), 2000).unref();
     };
@@ -213,7 +298,9 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
         return this.onSaid(conn, messageToSaid(frame.body));
       case FrameType.ImageChunk:
         this.relay.chunk(conn, frame.ref, frame.bytes);
-        return conn.write(conn.imageAcks.received(frame.ref, frame.bytes.length, !this.relay.isCollecting(conn, frame.ref)));
+        return conn.write(
+          conn.imageAcks.received(frame.ref, frame.bytes.length, !this.relay.isCollecting(conn, frame.ref)),
+        );
       case FrameType.ImageAbort:
         this.relay.abort(conn, frame.ref);
         return conn.write(conn.imageAcks.finish(frame.ref));
@@ -227,15 +314,33 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
 
   private onHello(conn: PeerConnection, hello: HelloBody): void {
     if (hello.v !== PROTOCOL_VERSION) {
-      return this.fatal(conn, 'bad-version', `This server speaks protocol version ${PROTOCOL_VERSION}, the client ${hello.v}; update TCP Chat.`);
+      return this.fatal(
+        conn,
+        'bad-version',
+        `This server speaks protocol version ${PROTOCOL_VERSION}, the client ${hello.v}; update TCP Chat.`,
+      );
     }
     if (this.options.password && hello.proof === undefined) {
-      conn.sendFrame({ type: FrameType.Error, body: { code: 'password-required', message: 'This room needs a password; connect again with one.', fatal: true } });
+      conn.sendFrame({
+        type: FrameType.Error,
+        body: {
+          code: 'password-required',
+          message: 'This room needs a password; connect again with one.',
+          fatal: true,
+        },
+      });
       conn.close('no password');
-      return this.hostNotice('error', `Turned away ${conn.address}: it gave no password (this room needs one).`, 'password-required');
+      return this.hostNotice(
+        'error',
+        `Turned away ${conn.address}: it gave no password (this room needs one).`,
+        'password-required',
+      );
     }
     if (this.options.password && !verifyProof(this.options.password, conn.nonce, hello.proof)) {
-      conn.sendFrame({ type: FrameType.Error, body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true } });
+      conn.sendFrame({
+        type: FrameType.Error,
+        body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true },
+      });
       conn.close('wrong password');
       return this.hostNotice('error', `Turned away ${conn.address}: wrong password.`, 'bad-password');
     }
@@ -249,7 +354,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     if (!conn.peer) {
       // The first line is the name ("/name Bob" works too); /quit and /help are understood before joining.
       if (input.kind === 'quit') return conn.close('left', plainBytes('Goodbye!'));
-      if (input.kind === 'help') return void conn.write(plainBytes('Type your name and press Enter to join; then /help lists the commands.'));
+      if (input.kind === 'help')
+        return void conn.write(plainBytes('Type your name and press Enter to join; then /help lists the commands.'));
       return this.join(conn, input.kind === 'name' ? input.name : line);
     }
     switch (input.kind) {
@@ -266,7 +372,12 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       case 'help':
         return this.noticeTo(conn, 'info', `Commands:\n${COMMAND_HELP.replace(/^\/image.*\n/m, '')}`);
       case 'image':
-        return this.noticeTo(conn, 'error', 'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.', 'no-images');
+        return this.noticeTo(
+          conn,
+          'error',
+          'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
+          'no-images',
+        );
       case 'error':
         return this.noticeTo(conn, 'error', input.message, 'bad-command');
       case 'empty':
@@ -284,7 +395,11 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     }
     if (!this.withinRate(conn)) return;
     if (said.text.length > this.options.maxTextChars) {
-      return this.refuse(conn, 'text-too-long', `Message not sent: it is ${said.text.length} characters; the limit is ${this.options.maxTextChars}.`);
+      return this.refuse(
+        conn,
+        'text-too-long',
+        `Message not sent: it is ${said.text.length} characters; the limit is ${this.options.maxTextChars}.`,
+      );
     }
     if (said.text === '' && !said.image && !said.code) return;
     let target: PeerConnection | undefined;
@@ -293,13 +408,23 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       toHost = this.names.get(said.to.toLowerCase()) === HOST_ID;
       target = toHost ? undefined : this.findByName(said.to);
       if (!toHost && !target) return this.refuse(conn, 'unknown-recipient', `No one named ${said.to} is here.`, false);
-      if (target === conn) return this.refuse(conn, 'unknown-recipient', 'That is you: private messages go to someone else.', false);
+      if (target === conn)
+        return this.refuse(conn, 'unknown-recipient', 'That is you: private messages go to someone else.', false);
       if (target && this.seatQueue.stateOf(target.id) !== 'active') {
-        return this.refuse(conn, 'recipient-waiting', `${target.peer?.name} is waiting in line and cannot receive messages yet.`, false);
+        return this.refuse(
+          conn,
+          'recipient-waiting',
+          `${target.peer?.name} is waiting in line and cannot receive messages yet.`,
+          false,
+        );
       }
     }
     if (said.image && said.image.size > this.options.maxImageBytes) {
-      return this.refuse(conn, 'image-too-large', `Image refused: it is ${formatBytes(said.image.size)}; the limit is ${formatBytes(this.options.maxImageBytes)}.`);
+      return this.refuse(
+        conn,
+        'image-too-large',
+        `Image refused: it is ${formatBytes(said.image.size)}; the limit is ${formatBytes(this.options.maxImageBytes)}.`,
+      );
     }
     // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
     if (said.image && !this.withinImageBudget(conn, said.image.size)) return;
@@ -314,7 +439,13 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       () => plainMessage({ at, from: peer, to, own: false, text, code, image }),
     );
     const message = (bytes?: Buffer): ChatMessage => ({
-      id: this.messageId(), at, from: peer, text, code, to, own: false,
+      id: this.messageId(),
+      at,
+      from: peer,
+      text,
+      code,
+      to,
+      own: false,
       image: image && bytes ? { mime: image.mime, bytes } : undefined,
     });
     if (!image) {
@@ -323,8 +454,14 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       return;
     }
     this.relay.start({
-      sender: conn, clientRef: said.clientRef, serverRef: ref, mime: image.mime, size: image.size, header: out,
-      recipients, keepForHost: hostGets,
+      sender: conn,
+      clientRef: said.clientRef,
+      serverRef: ref,
+      mime: image.mime,
+      size: image.size,
+      header: out,
+      recipients,
+      keepForHost: hostGets,
       onComplete: (bytes) => {
         for (const c of recipients) if (c.kind === 'plain') c.deliver(out);
         if (hostGets && bytes) this.emit('message', message(bytes));
@@ -370,7 +507,9 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       () => plainNotice({ at: Date.now(), level: 'system', text: `The server closed: ${reason}` }),
     );
     for (const conn of this.conns.values()) {
-      closed.push(new Promise((resolve) => (conn.socket.destroyed ? resolve() : conn.socket.once('close', () => resolve()))));
+      closed.push(
+        new Promise((resolve) => (conn.socket.destroyed ? resolve() : conn.socket.once('close', () => resolve()))),
+      );
       if (conn.kind !== 'unknown') conn.deliver(bye);
       conn.close('server closed');
     }
@@ -385,5 +524,11 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
 
 function messageToSaid(body: MessageBody): Said {
   // `from`, `at` and a Peer-shaped `to` from a client are ignored: the server labels every message itself.
-  return { text: body.text, code: body.code, image: body.image, to: typeof body.to === 'string' ? body.to : undefined, clientRef: body.ref };
+  return {
+    text: body.text,
+    code: body.code,
+    image: body.image,
+    to: typeof body.to === 'string' ? body.to : undefined,
+    clientRef: body.ref,
+  };
 }

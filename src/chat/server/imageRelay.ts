@@ -68,15 +68,32 @@ export class ImageRelay {
     if (!flights) this.bySender.set(image.sender, (flights = new Map()));
     if (flights.has(image.clientRef)) this.abort(image.sender, image.clientRef);
     if (flights.size >= MAX_IMAGES_IN_FLIGHT) {
-      this.callbacks.reject(image.sender, 'too-many-images', `Image refused: you already have ${MAX_IMAGES_IN_FLIGHT} images on the way; wait for them to finish.`);
+      this.callbacks.reject(
+        image.sender,
+        'too-many-images',
+        `Image refused: you already have ${MAX_IMAGES_IN_FLIGHT} images on the way; wait for them to finish.`,
+      );
       return false;
     }
     if (image.keepForHost && this.reserved + image.size > this.maxReserved) {
-      this.callbacks.reject(image.sender, 'server-busy', 'Image refused: the server is receiving too many images right now; try again in a moment.');
+      this.callbacks.reject(
+        image.sender,
+        'server-busy',
+        'Image refused: the server is receiving too many images right now; try again in a moment.',
+      );
       return false;
     }
     if (image.keepForHost) this.reserved += image.size;
-    flights.set(image.clientRef, { ...image, received: 0, released: false, held: [], kept: undefined, keptBytes: 0, forgotten: false, lastActivity: Date.now() });
+    flights.set(image.clientRef, {
+      ...image,
+      received: 0,
+      released: false,
+      held: [],
+      kept: undefined,
+      keptBytes: 0,
+      forgotten: false,
+      lastActivity: Date.now(),
+    });
     return true;
   }
 
@@ -94,7 +111,9 @@ export class ImageRelay {
       const head = Buffer.concat(flight.held);
       const actual = sniffImage(head);
       if (actual !== flight.mime) {
-        const what = actual ? `its bytes are ${imageLabel(actual)}` : 'its bytes are not a PNG, JPEG, GIF, WebP or BMP image';
+        const what = actual
+          ? `its bytes are ${imageLabel(actual)}`
+          : 'its bytes are not a PNG, JPEG, GIF, WebP or BMP image';
         return this.fail(flight, 'image-type', `Image refused: it says ${imageLabel(flight.mime)} but ${what}.`);
       }
       flight.released = true;
@@ -163,7 +182,7 @@ export class ImageRelay {
 
   private finish(flight: Flight): void {
     // Every byte is in place: received === size, and each was copied to its offset on the way through.
-    const whole = flight.keepForHost ? flight.kept ?? Buffer.alloc(0) : undefined;
+    const whole = flight.keepForHost ? (flight.kept ?? Buffer.alloc(0)) : undefined;
     this.forget(flight);
     if (whole) {
       try {

@@ -34,11 +34,14 @@ export class NoticeThrottle {
     window.hidden++;
     if (window.timer) return;
     const current = window;
-    current.timer = setTimeout(() => {
-      if (this.windows.get(code) === current) this.windows.delete(code);
-      const text = `…and ${current.hidden} more like that (${code}) in the last second.`;
-      this.emit({ at: Date.now(), level: 'error', text, code });
-    }, Math.max(1, current.until - now));
+    current.timer = setTimeout(
+      () => {
+        if (this.windows.get(code) === current) this.windows.delete(code);
+        const text = `…and ${current.hidden} more like that (${code}) in the last second.`;
+        this.emit({ at: Date.now(), level: 'error', text, code });
+      },
+      Math.max(1, current.until - now),
+    );
     current.timer.unref();
   }
 

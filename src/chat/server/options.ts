@@ -89,7 +89,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? d.handshakeTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
     rateLimit: options.rateLimit === undefined ? { ...d.rateLimit } : options.rateLimit,
-    imageBytesPerMinute: options.imageBytesPerMinute ?? Math.max(d.imageBytesPerMinute, options.maxImageBytes ?? d.maxImageBytes),
+    imageBytesPerMinute:
+      options.imageBytesPerMinute ?? Math.max(d.imageBytesPerMinute, options.maxImageBytes ?? d.maxImageBytes),
     maxPendingOutputBytes: options.maxPendingOutputBytes ?? d.maxPendingOutputBytes,
     maxConnections: options.maxConnections ?? d.maxConnections,
     plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
@@ -116,12 +117,18 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (resolved.imageBytesPerMinute !== false) {
     wholeAtLeast('imageBytesPerMinute', 1);
     if (resolved.imageBytesPerMinute < resolved.maxImageBytes) {
-      throw new ChatError('bad-option', `Server option imageBytesPerMinute (${resolved.imageBytesPerMinute}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent (false turns the limit off).`);
+      throw new ChatError(
+        'bad-option',
+        `Server option imageBytesPerMinute (${resolved.imageBytesPerMinute}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent (false turns the limit off).`,
+      );
     }
   }
   if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
     const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');
-    throw new ChatError('bad-option', `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`);
+    throw new ChatError(
+      'bad-option',
+      `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`,
+    );
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new ChatError('bad-option', `Port must be a whole number from 0 to 65535, not ${resolved.port}.`);
@@ -134,6 +141,14 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */
 function cleanRoomName(room: string): string {
-  const cleaned = Array.from(room.replace(/[\p{C}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim()).slice(0, 64).join('').trim();
+  const cleaned = Array.from(
+    room
+      .replace(/[\p{C}\u2028\u2029]+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
+    .slice(0, 64)
+    .join('')
+    .trim();
   return cleaned === '' ? 'TCP Chat' : cleaned;
 }

@@ -5,7 +5,14 @@ import type { Socket } from 'node:net';
 import type { Peer } from '../core/events';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
-import { CLIENT_PREAMBLE, encodeFrame, FrameDecoder, ProtocolError, type Frame, type UnknownFrame } from '../wire/protocol';
+import {
+  CLIENT_PREAMBLE,
+  encodeFrame,
+  FrameDecoder,
+  ProtocolError,
+  type Frame,
+  type UnknownFrame,
+} from '../wire/protocol';
 import { LineSplitter } from '../wire/plainText';
 import type { RateLimiter } from './rateLimiter';
 import type { ResolvedServerOptions } from './options';
@@ -57,7 +64,6 @@ function flushAll(): void {
 }
 /** An outbox this big is written at once instead of at the end of the turn (bounds memory, lets the cap act). */
 const OUTBOX_FLUSH_BYTES = 256 * 1024;
-
 
 /**
  * Image backlog policy — recipients are isolated from each other and from the sender:

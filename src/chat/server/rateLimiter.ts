@@ -85,12 +85,19 @@ export type ImageBudgetVerdict = { ok: true } | { ok: false; usedBytes: number; 
 export class ImageByteBudget {
   private readonly bucket: TokenBucket;
 
-  constructor(readonly bytesPerMinute: number, now = Date.now()) {
+  constructor(
+    readonly bytesPerMinute: number,
+    now = Date.now(),
+  ) {
     this.bucket = new TokenBucket(bytesPerMinute, bytesPerMinute / 60, now);
   }
 
   take(bytes: number, now = Date.now()): ImageBudgetVerdict {
     if (this.bucket.take(bytes, now)) return { ok: true };
-    return { ok: false, usedBytes: Math.round(this.bucket.used(now)), retrySeconds: Math.max(1, Math.ceil(this.bucket.msUntil(bytes, now) / 1000)) };
+    return {
+      ok: false,
+      usedBytes: Math.round(this.bucket.used(now)),
+      retrySeconds: Math.max(1, Math.ceil(this.bucket.msUntil(bytes, now) / 1000)),
+    };
   }
 }

@@ -1,7 +1,15 @@
 // The room's membership, shared by ChatServer: who is here (names, seats, the waiting queue), what everyone is
 // told about it (notices, queue positions, rosters), and the host's admit/kick/rename. ChatServer (server.ts)
 // adds the sockets: listening, handshakes, relaying messages and images, heartbeats, shutdown.
-import { ChatError, TypedEmitter, type ChatEvents, type EndpointState, type NoticeLevel, type Peer, type Roster } from '../core/events';
+import {
+  ChatError,
+  TypedEmitter,
+  type ChatEvents,
+  type EndpointState,
+  type NoticeLevel,
+  type Peer,
+  type Roster,
+} from '../core/events';
 import { sanitizeName } from '../core/format';
 import { formatBytes } from '../core/images';
 import { ImageRelay } from './imageRelay';
@@ -60,7 +68,12 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     } catch (error) {
       if (event === 'notice') return; // reporting it would throw again
       const text = error instanceof Error ? error.message : String(error);
-      this.emit('notice', { at: Date.now(), level: 'error', text: `A '${event}' listener failed: ${text}`, code: 'listener-failed' });
+      this.emit('notice', {
+        at: Date.now(),
+        level: 'error',
+        text: `A '${event}' listener failed: ${text}`,
+        code: 'listener-failed',
+      });
     }
   }
 
@@ -85,7 +98,10 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   admit(peerId?: number): Peer | undefined {
     const change = this.seatQueue.admit(peerId);
     if (change.admitted.length === 0) {
-      this.hostNotice('info', peerId === undefined ? 'Nobody is waiting in line.' : 'That person is not waiting in line.');
+      this.hostNotice(
+        'info',
+        peerId === undefined ? 'Nobody is waiting in line.' : 'That person is not waiting in line.',
+      );
       return undefined;
     }
     this.activeCache = undefined;
@@ -96,7 +112,8 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
 
   /** Changes the number of seats while running: more seats admit waiters in order; fewer evict nobody. */
   setSeats(seats: number): void {
-    if (!Number.isInteger(seats) || seats < 0) throw new ChatError('bad-option', `Seats must be a whole number ≥ 0 (0 = everyone chats), not ${seats}.`);
+    if (!Number.isInteger(seats) || seats < 0)
+      throw new ChatError('bad-option', `Seats must be a whole number ≥ 0 (0 = everyone chats), not ${seats}.`);
     const change = this.seatQueue.setSeats(seats);
     this.activeCache = undefined;
     this.hostNotice('system', seats === 0 ? 'Seats: unlimited, everyone chats.' : `Seats: ${seats}.`);
@@ -110,14 +127,20 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     if (!conn?.peer || conn.departed) throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
     const why = reason ? `: ${reason}` : '.';
     this.noticeTo(conn, 'error', `You were removed from the room by the host${why}`, 'kicked');
-    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Bye, body: { reason: reason ?? 'Removed by the host.' } });
+    if (conn.kind === 'native')
+      conn.sendFrame({ type: FrameType.Bye, body: { reason: reason ?? 'Removed by the host.' } });
     conn.close('kicked');
     this.leaveRoom(conn, `${conn.peer.name} was removed by the host${why}`);
   }
 
   rename(name: string): void {
     const clean = sanitizeName(name);
-    if (!clean) return this.hostNotice('error', 'That name has no letters or digits left after cleaning; keeping the old one.', 'bad-name');
+    if (!clean)
+      return this.hostNotice(
+        'error',
+        'That name has no letters or digits left after cleaning; keeping the old one.',
+        'bad-name',
+      );
     const old = this.hostPeer.name;
     const unique = this.uniqueName(clean, HOST_ID);
     if (unique === old) return;
@@ -136,18 +159,29 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     conn.identified(peer);
     this.names.set(name.toLowerCase(), conn.id);
     if (this.options.rateLimit) conn.rate = new RateLimiter(this.options.rateLimit);
-    if (this.options.imageBytesPerMinute) this.imageBudgets.set(conn, new ImageByteBudget(this.options.imageBytesPerMinute));
+    if (this.options.imageBytesPerMinute)
+      this.imageBudgets.set(conn, new ImageByteBudget(this.options.imageBytesPerMinute));
     const seat = this.seatQueue.join(conn.id);
     this.activeCache = undefined;
     const position = seat.state === 'waiting' ? seat.position : null;
     if (conn.kind === 'native') {
       // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
-      conn.sendFrame({ type: FrameType.Welcome, body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position } });
+      conn.sendFrame({
+        type: FrameType.Welcome,
+        body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position },
+      });
     } else {
       const here = this.roster.active.map((p) => p.name).join(', ');
       const seats = this.seatQueue.seats;
-      const room = position === null ? `Here now: ${here}.` : `All ${seats} seat${seats === 1 ? ' is' : 's are'} taken (chatting: ${here}); you will be let in when one frees up.`;
-      this.noticeTo(conn, 'info', `Welcome to ${this.options.room}, ${name} (${conn.address})! ${room} Type /help for commands.`);
+      const room =
+        position === null
+          ? `Here now: ${here}.`
+          : `All ${seats} seat${seats === 1 ? ' is' : 's are'} taken (chatting: ${here}); you will be let in when one frees up.`;
+      this.noticeTo(
+        conn,
+        'info',
+        `Welcome to ${this.options.room}, ${name} (${conn.address})! ${room} Type /help for commands.`,
+      );
     }
     if (position !== null) {
       this.tellPosition(conn, position);
@@ -202,7 +236,13 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     const peer = conn.peer as Peer;
     if (!this.withinRate(conn)) return; // each rename is announced to everyone: no free amplification
     const clean = sanitizeName(requested);
-    if (!clean) return this.noticeTo(conn, 'error', 'Names use letters, digits, spaces and - _ . only; that one has none left.', 'bad-name');
+    if (!clean)
+      return this.noticeTo(
+        conn,
+        'error',
+        'Names use letters, digits, spaces and - _ . only; that one has none left.',
+        'bad-name',
+      );
     const name = this.uniqueName(clean, peer.id);
     if (name === peer.name) return this.noticeTo(conn, 'info', `You are already ${name}.`);
     this.names.delete(peer.name.toLowerCase());
@@ -223,8 +263,17 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     if (verdict.firstDrop) {
       const limit = this.options.rateLimit ? this.options.rateLimit.perSecond : 0;
       const seconds = verdict.muteSeconds;
-      this.noticeTo(conn, 'error', `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`, 'rate-limited');
-      this.hostNotice('error', `${this.who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`, 'rate-limited');
+      this.noticeTo(
+        conn,
+        'error',
+        `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`,
+        'rate-limited',
+      );
+      this.hostNotice(
+        'error',
+        `${this.who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`,
+        'rate-limited',
+      );
     }
     return false;
   }
@@ -234,7 +283,11 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
     const verdict = this.imageBudgets.get(conn)?.take(bytes);
     if (!verdict || verdict.ok) return true;
     const limit = formatBytes(this.options.imageBytesPerMinute || 0);
-    this.refuse(conn, 'image-rate-limited', `Image refused — slow down: you sent ${formatBytes(verdict.usedBytes)} of images in the last minute (the limit is ${limit} per minute); try again in ${verdict.retrySeconds} s.`);
+    this.refuse(
+      conn,
+      'image-rate-limited',
+      `Image refused — slow down: you sent ${formatBytes(verdict.usedBytes)} of images in the last minute (the limit is ${limit} per minute); try again in ${verdict.retrySeconds} s.`,
+    );
     return false;
   }
 
@@ -289,7 +342,10 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
    */
   protected scheduleRoster(): void {
     if (this.rosterTimer || this.stopped || this.currentState !== 'listening') return;
-    const gap = Math.min(MAX_ROSTER_GAP_MS, Math.max(MIN_ROSTER_GAP_MS, (this.lastRosterBytes / ROSTER_BYTES_PER_SECOND) * 1000));
+    const gap = Math.min(
+      MAX_ROSTER_GAP_MS,
+      Math.max(MIN_ROSTER_GAP_MS, (this.lastRosterBytes / ROSTER_BYTES_PER_SECOND) * 1000),
+    );
     const wait = Math.max(0, this.lastRosterAt + gap - Date.now());
     this.rosterTimer = setTimeout(() => {
       this.rosterTimer = undefined;
@@ -311,7 +367,9 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
   // ------------------------------------------------------------------------------------------ helpers
 
   protected activeConns(): PeerConnection[] {
-    this.activeCache ??= this.seatQueue.active.map((id) => this.conns.get(id)).filter((c): c is PeerConnection => c !== undefined);
+    this.activeCache ??= this.seatQueue.active
+      .map((id) => this.conns.get(id))
+      .filter((c): c is PeerConnection => c !== undefined);
     return this.activeCache;
   }
 

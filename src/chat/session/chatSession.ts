@@ -157,7 +157,8 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       // The image quota is not a broken log (its line was written): no "being written again" after it.
-      if (error instanceof ChatError && error.code === 'log-quota') return { at: Date.now(), level: 'error', text, code: error.code };
+      if (error instanceof ChatError && error.code === 'log-quota')
+        return { at: Date.now(), level: 'error', text, code: error.code };
       if (text === this.lastLogError) return undefined;
       this.lastLogError = text;
       return { at: Date.now(), level: 'error', text, code: error instanceof ChatError ? error.code : 'log-failed' };
@@ -190,7 +191,9 @@ function describeRoster(endpoint: ChatEndpoint): string {
   lines.push(
     waiting.length === 0
       ? 'Waiting: nobody'
-      : `Waiting (${waiting.length}): ${names(waiting).map((n, i) => `#${i + 1} ${n}`).join(', ')}`,
+      : `Waiting (${waiting.length}): ${names(waiting)
+          .map((n, i) => `#${i + 1} ${n}`)
+          .join(', ')}`,
   );
   return lines.join('\n');
 }

@@ -56,7 +56,10 @@ export class Transcript {
   static open(dir: string, options: TranscriptOptions = {}): Transcript {
     const quota = options.maxSavedImageBytes ?? DEFAULT_MAX_SAVED_IMAGE_BYTES;
     if (!Number.isInteger(quota) || quota < 0) {
-      throw new ChatError('bad-option', `The chat log's image quota must be a whole number of bytes ≥ 0, not ${quota}.`);
+      throw new ChatError(
+        'bad-option',
+        `The chat log's image quota must be a whole number of bytes ≥ 0, not ${quota}.`,
+      );
     }
     const folder = path.resolve(dir);
     const stamp = fileStamp(options.now ?? Date.now());
@@ -97,14 +100,19 @@ export class Transcript {
     }
     const who = `${peerLabel(msg.from)}${msg.to ? ` → ${peerLabel(msg.to)} [private]` : ''}`;
     const body = messageBody(msg, (image) =>
-      image.savedPath ? `[image saved: ${path.basename(image.savedPath)}]`
-      : overQuota ? `[image not saved: ${this.quotaText()}]`
-      : '[image not saved]',
+      image.savedPath
+        ? `[image saved: ${path.basename(image.savedPath)}]`
+        : overQuota
+          ? `[image not saved: ${this.quotaText()}]`
+          : '[image not saved]',
     );
     this.append(`[${clock(msg.at)}] ${who}: ${body}`);
     if (imageError !== undefined) throw logFailed(this.dir, imageError, 'save an image of the chat log in');
     if (overQuota && this.skipped === 1) {
-      throw new ChatError('log-quota', `Images are no longer saved with the chat log: ${this.quotaText()}. Messages are still logged.`);
+      throw new ChatError(
+        'log-quota',
+        `Images are no longer saved with the chat log: ${this.quotaText()}. Messages are still logged.`,
+      );
     }
   }
 
@@ -158,7 +166,12 @@ function peerLabel(peer: { name: string; address: string }): string {
 
 /** Letters and digits of any script, `-` and `_` only: a sender name can never add a dot, slash or drive. */
 function fileSafe(name: string): string {
-  const safe = Array.from(name.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, ''))
+  const safe = Array.from(
+    name
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}_-]+/gu, '_')
+      .replace(/^_+|_+$/g, ''),
+  )
     .slice(0, 32)
     .join('');
   return safe || 'anon';

@@ -153,8 +153,12 @@ export class FrameWriter {
   }
 
   private windowClosed(): boolean {
-    return this.window !== undefined && this.bulkHead < this.bulk.length && this.bulkImageBytes[this.bulkHead] > 0 &&
-      this.imageBytesWritten - this.imageBytesAcked >= this.window;
+    return (
+      this.window !== undefined &&
+      this.bulkHead < this.bulk.length &&
+      this.bulkImageBytes[this.bulkHead] > 0 &&
+      this.imageBytesWritten - this.imageBytesAcked >= this.window
+    );
   }
 
   private pump(): void {

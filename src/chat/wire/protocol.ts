@@ -119,7 +119,10 @@ export interface UnknownFrame {
 export class ProtocolError extends Error {
   /** Frames completed by the same push() before the error: deliver them, then drop the connection. */
   frames: Array<Frame | UnknownFrame> = [];
-  constructor(readonly code: 'frame-too-large' | 'empty-frame' | 'bad-frame', message: string) {
+  constructor(
+    readonly code: 'frame-too-large' | 'empty-frame' | 'bad-frame',
+    message: string,
+  ) {
     super(message);
     this.name = 'ProtocolError';
   }
@@ -246,7 +249,10 @@ export class FrameDecoder {
       }
       if (length === 0) throw new ProtocolError('empty-frame', 'Received a frame of length 0.');
       if (length > this.maxFrameBytes) {
-        throw new ProtocolError('frame-too-large', `Received a frame of ${length} bytes; the limit is ${this.maxFrameBytes}.`);
+        throw new ProtocolError(
+          'frame-too-large',
+          `Received a frame of ${length} bytes; the limit is ${this.maxFrameBytes}.`,
+        );
       }
       if (chunk.length - offset >= length) {
         frames.push(decodeFrameBody(chunk[offset], chunk.subarray(offset + 1, offset + length)));
@@ -263,18 +269,27 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
   switch (type) {
     case FrameType.ImageChunk:
       if (payload.length < 5 || payload.length > 4 + MAX_IMAGE_CHUNK) {
-        throw new ProtocolError('bad-frame', `Image chunk of ${Math.max(0, payload.length - 4)} bytes; chunks carry 1 to ${MAX_IMAGE_CHUNK} bytes.`);
+        throw new ProtocolError(
+          'bad-frame',
+          `Image chunk of ${Math.max(0, payload.length - 4)} bytes; chunks carry 1 to ${MAX_IMAGE_CHUNK} bytes.`,
+        );
       }
       return { type, ref: payload.readUInt32BE(0), bytes: payload.subarray(4) };
     case FrameType.ImageAbort:
-      if (payload.length !== 4) throw new ProtocolError('bad-frame', 'Image abort frame must carry exactly a 4-byte reference.');
+      if (payload.length !== 4)
+        throw new ProtocolError('bad-frame', 'Image abort frame must carry exactly a 4-byte reference.');
       return { type, ref: payload.readUInt32BE(0) };
     case FrameType.ImageAck:
-      if (payload.length !== 8) throw new ProtocolError('bad-frame', 'Image ack frame must carry exactly a 4-byte reference and a 4-byte count.');
+      if (payload.length !== 8)
+        throw new ProtocolError(
+          'bad-frame',
+          'Image ack frame must carry exactly a 4-byte reference and a 4-byte count.',
+        );
       return { type, ref: payload.readUInt32BE(0), received: payload.readUInt32BE(4) };
     case FrameType.Ping:
     case FrameType.Pong:
-      if (payload.length > MAX_PING_PAYLOAD) throw new ProtocolError('bad-frame', `Ping payload over ${MAX_PING_PAYLOAD} bytes.`);
+      if (payload.length > MAX_PING_PAYLOAD)
+        throw new ProtocolError('bad-frame', `Ping payload over ${MAX_PING_PAYLOAD} bytes.`);
       return { type, payload: Buffer.from(payload) };
   }
   const validate = validators[type as FrameType];
@@ -329,28 +344,44 @@ function checkCode(v: unknown): string | undefined {
 
 const validators: Partial<Record<FrameType, Validator>> = {
   [FrameType.Challenge]: (b) =>
-    !isObj(b) ? 'not an object'
-    : !isUint(b.v) || !isStr(b.room, 256) || !isStr(b.nonce, 256) ? 'needs v, room and nonce'
-    : b.auth !== 'none' && b.auth !== 'hmac-sha256' ? 'unknown auth scheme'
-    : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes) ? 'needs limits'
-    : b.acks !== undefined && typeof b.acks !== 'boolean' ? 'acks must be true or false'
-    : undefined,
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.v) || !isStr(b.room, 256) || !isStr(b.nonce, 256)
+        ? 'needs v, room and nonce'
+        : b.auth !== 'none' && b.auth !== 'hmac-sha256'
+          ? 'unknown auth scheme'
+          : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes)
+            ? 'needs limits'
+            : b.acks !== undefined && typeof b.acks !== 'boolean'
+              ? 'acks must be true or false'
+              : undefined,
   [FrameType.Hello]: (b) =>
-    !isObj(b) ? 'not an object'
-    : !isUint(b.v) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs v and name'
-    : b.client !== undefined && !isStr(b.client, 256) ? 'client must be text'
-    : b.proof !== undefined && !isStr(b.proof, 256) ? 'proof must be text'
-    : b.acks !== undefined && typeof b.acks !== 'boolean' ? 'acks must be true or false'
-    : undefined,
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.v) || !isStr(b.name, MAX_NAME_FIELD_CHARS)
+        ? 'needs v and name'
+        : b.client !== undefined && !isStr(b.client, 256)
+          ? 'client must be text'
+          : b.proof !== undefined && !isStr(b.proof, 256)
+            ? 'proof must be text'
+            : b.acks !== undefined && typeof b.acks !== 'boolean'
+              ? 'acks must be true or false'
+              : undefined,
   [FrameType.Welcome]: (b) =>
-    !isObj(b) ? 'not an object'
-    : checkPeer(b.you) ?? (!isStr(b.room, 256) || !isUint(b.seats) ? 'needs room and seats'
-    : b.position !== null && !isUint(b.position) ? 'position must be a number or null'
-    : undefined),
+    !isObj(b)
+      ? 'not an object'
+      : (checkPeer(b.you) ??
+        (!isStr(b.room, 256) || !isUint(b.seats)
+          ? 'needs room and seats'
+          : b.position !== null && !isUint(b.position)
+            ? 'position must be a number or null'
+            : undefined)),
   [FrameType.Error]: (b) =>
-    !isObj(b) ? 'not an object'
-    : !isStr(b.code, 64) || !isStr(b.message, 4096) || typeof b.fatal !== 'boolean' ? 'needs code, message and fatal'
-    : undefined,
+    !isObj(b)
+      ? 'not an object'
+      : !isStr(b.code, 64) || !isStr(b.message, 4096) || typeof b.fatal !== 'boolean'
+        ? 'needs code, message and fatal'
+        : undefined,
   [FrameType.Message]: (b) => {
     if (!isObj(b)) return 'not an object';
     if (!isUint(b.ref) || !isStr(b.text)) return 'needs ref and text';
@@ -366,18 +397,28 @@ const validators: Partial<Record<FrameType, Validator>> = {
     return undefined;
   },
   [FrameType.Notice]: (b) =>
-    !isObj(b) ? 'not an object'
-    : !isLevel(b.level) || !isStr(b.text, 65536) ? 'needs level and text'
-    : b.code !== undefined && !isStr(b.code, 64) ? 'code must be text'
-    : undefined,
+    !isObj(b)
+      ? 'not an object'
+      : !isLevel(b.level) || !isStr(b.text, 65536)
+        ? 'needs level and text'
+        : b.code !== undefined && !isStr(b.code, 64)
+          ? 'code must be text'
+          : undefined,
   [FrameType.Roster]: (b) =>
-    !isObj(b) ? 'not an object'
-    : !isUint(b.seats) || !isUint(b.connections) ? 'needs seats and connections'
-    : checkPeers(b.active) ?? checkPeers(b.waiting),
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.seats) || !isUint(b.connections)
+        ? 'needs seats and connections'
+        : (checkPeers(b.active) ?? checkPeers(b.waiting)),
   [FrameType.Queue]: (b) =>
-    !isObj(b) ? 'not an object' : b.position !== null && !isUint(b.position) ? 'position must be a number or null' : undefined,
+    !isObj(b)
+      ? 'not an object'
+      : b.position !== null && !isUint(b.position)
+        ? 'position must be a number or null'
+        : undefined,
   [FrameType.Rename]: (b) => (!isObj(b) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs a name' : undefined),
-  [FrameType.Bye]: (b) => (!isObj(b) || (b.reason !== undefined && !isStr(b.reason, 4096)) ? 'reason must be text' : undefined),
+  [FrameType.Bye]: (b) =>
+    !isObj(b) || (b.reason !== undefined && !isStr(b.reason, 4096)) ? 'reason must be text' : undefined,
 };
 
 // ---------------------------------------------------------------------------------------------- greeting + auth
@@ -412,7 +453,9 @@ export function newNonce(): string {
 }
 
 export function authProof(password: string, nonce: string): string {
-  return createHmac('sha256', password).update(AUTH_CONTEXT + nonce).digest('hex');
+  return createHmac('sha256', password)
+    .update(AUTH_CONTEXT + nonce)
+    .digest('hex');
 }
 
 export function verifyProof(password: string, nonce: string, proof: string | undefined): boolean {

@@ -27,15 +27,25 @@ export class ChatPanel implements vscode.Disposable {
   static create(extensionUri: vscode.Uri, host: PanelHost, logDir: string | undefined): ChatPanel {
     // Beside the code being edited, so "Send Selection" keeps both in view; alone when nothing is open.
     const viewColumn = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, { viewColumn, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      TITLE,
+      { viewColumn, preserveFocus: false },
+      {
+        enableScripts: true,
+        localResourceRoots: [],
+      },
+    );
     return new ChatPanel(panel, extensionUri, host, logDir);
   }
 
   /** Re-attaches to a panel VS Code restored after a window reload (registerWebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost, logDir: string | undefined): ChatPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    host: PanelHost,
+    logDir: string | undefined,
+  ): ChatPanel {
     return new ChatPanel(panel, extensionUri, host, logDir);
   }
 
@@ -87,8 +97,11 @@ export class ChatPanel implements vscode.Disposable {
 
   private receive(message: unknown): void {
     if (!isWebviewToHost(message)) {
-      const type = typeof message === 'object' && message !== null ? String((message as { type?: unknown }).type) : typeof message;
-      this.host.onInvalidMessage(`The chat panel sent a message the extension does not accept (type: ${type.slice(0, 40)}).`);
+      const type =
+        typeof message === 'object' && message !== null ? String((message as { type?: unknown }).type) : typeof message;
+      this.host.onInvalidMessage(
+        `The chat panel sent a message the extension does not accept (type: ${type.slice(0, 40)}).`,
+      );
       return;
     }
     if (message.type === 'ready') {

@@ -15,7 +15,12 @@ export function toPeerView(peer: Peer): PeerView {
 }
 
 export function toRosterView(roster: Roster): RosterView {
-  return { seats: roster.seats, active: roster.active.map(toPeerView), waiting: roster.waiting.map(toPeerView), connections: roster.connections };
+  return {
+    seats: roster.seats,
+    active: roster.active.map(toPeerView),
+    waiting: roster.waiting.map(toPeerView),
+    connections: roster.connections,
+  };
 }
 
 /** Takes a live message or a history one (whose image bytes may be dropped, keeping `size`). */
@@ -60,13 +65,22 @@ export class NoticeIds {
 }
 
 export function toNoticeView(notice: Notice, id: string): NoticeView {
-  const view: NoticeView = { entry: 'notice', id, at: notice.at, time: clock(notice.at), level: notice.level, text: notice.text };
+  const view: NoticeView = {
+    entry: 'notice',
+    id,
+    at: notice.at,
+    time: clock(notice.at),
+    level: notice.level,
+    text: notice.text,
+  };
   if (notice.code) view.code = notice.code;
   return view;
 }
 
 export function toEntryView(entry: HistoryEntry, imageUri: ImageUri, ids: NoticeIds): EntryView {
-  return entry.kind === 'message' ? toMessageView(entry.message, imageUri) : toNoticeView(entry.notice, ids.idOf(entry.notice));
+  return entry.kind === 'message'
+    ? toMessageView(entry.message, imageUri)
+    : toNoticeView(entry.notice, ids.idOf(entry.notice));
 }
 
 /** Merges two time-ordered entry lists (session history + the host's own notices) by time, stable. */
@@ -111,7 +125,13 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
 }
 
 /** The status bar text: `serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`, `disconnected`. */
-export function statusText(role: Role, state: EndpointState, port: number | undefined, roster: Roster, queuePosition: number | null): string {
+export function statusText(
+  role: Role,
+  state: EndpointState,
+  port: number | undefined,
+  roster: Roster,
+  queuePosition: number | null,
+): string {
   if (role === 'none') return 'TCP Chat';
   if (role === 'server') {
     if (state === 'closed') return 'server stopped';
@@ -120,12 +140,17 @@ export function statusText(role: Role, state: EndpointState, port: number | unde
     return `serving :${port ?? '?'} · ${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}`;
   }
   switch (state) {
-    case 'waiting': return queuePosition ? `#${queuePosition} in line` : 'waiting in line';
-    case 'active': return 'connected';
+    case 'waiting':
+      return queuePosition ? `#${queuePosition} in line` : 'waiting in line';
+    case 'active':
+      return 'connected';
     case 'connecting':
-    case 'handshaking': return 'connecting…';
-    case 'reconnecting': return 'reconnecting…';
-    default: return 'disconnected';
+    case 'handshaking':
+      return 'connecting…';
+    case 'reconnecting':
+      return 'reconnecting…';
+    default:
+      return 'disconnected';
   }
 }
 

@@ -20,14 +20,59 @@ function usageError(pattern: RegExp) {
 }
 
 test('parseCli: defaults for serve and connect', () => {
-  assert.deepEqual(parseCli(['serve']), { kind: 'serve', host: '127.0.0.1', port: 65432, seats: 0, name: 'Server', logDir: 'chat_logs', password: undefined });
-  assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
-    kind: 'connect', host: 'example.lan', port: 5000, name: 'kim', password: undefined, reconnect: false, logDir: 'chat_logs',
+  assert.deepEqual(parseCli(['serve']), {
+    kind: 'serve',
+    host: '127.0.0.1',
+    port: 65432,
+    seats: 0,
+    name: 'Server',
+    logDir: 'chat_logs',
+    password: undefined,
   });
-  const full = parseCli(['serve', '--host', '0.0.0.0', '--port', '0', '--seats', '1', '--name', 'Hub', '--no-log', '--password', 'pw']);
-  assert.deepEqual(full, { kind: 'serve', host: '0.0.0.0', port: 0, seats: 1, name: 'Hub', logDir: undefined, password: 'pw' });
-  const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], { password: 'from-env' });
-  assert.deepEqual(connect, { kind: 'connect', host: '::1', port: 7000, name: 'ann', password: 'from-env', reconnect: true, logDir: 'logs' });
+  assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
+    kind: 'connect',
+    host: 'example.lan',
+    port: 5000,
+    name: 'kim',
+    password: undefined,
+    reconnect: false,
+    logDir: 'chat_logs',
+  });
+  const full = parseCli([
+    'serve',
+    '--host',
+    '0.0.0.0',
+    '--port',
+    '0',
+    '--seats',
+    '1',
+    '--name',
+    'Hub',
+    '--no-log',
+    '--password',
+    'pw',
+  ]);
+  assert.deepEqual(full, {
+    kind: 'serve',
+    host: '0.0.0.0',
+    port: 0,
+    seats: 1,
+    name: 'Hub',
+    logDir: undefined,
+    password: 'pw',
+  });
+  const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], {
+    password: 'from-env',
+  });
+  assert.deepEqual(connect, {
+    kind: 'connect',
+    host: '::1',
+    port: 7000,
+    name: 'ann',
+    password: 'from-env',
+    reconnect: true,
+    logDir: 'logs',
+  });
   assert.deepEqual(parseHostPort('localhost'), { host: 'localhost', port: 65432 });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
   assert.deepEqual(parseCli(['connect', '-h']), { kind: 'help' });
@@ -36,34 +81,61 @@ test('parseCli: defaults for serve and connect', () => {
 test('parseCli: bad arguments become one clear sentence', () => {
   assert.throws(() => parseCli([]), usageError(/^Missing command/));
   assert.throws(() => parseCli(['chat']), usageError(/^Unknown command "chat"/));
-  assert.throws(() => parseCli(['serve', '--port', '70000']), usageError(/^--port must be from 0 to 65535, not 70000\.$/));
+  assert.throws(
+    () => parseCli(['serve', '--port', '70000']),
+    usageError(/^--port must be from 0 to 65535, not 70000\.$/),
+  );
   assert.throws(() => parseCli(['serve', '--port', 'http']), usageError(/^--port must be a whole number/));
   assert.throws(() => parseCli(['serve', '--seats', '-1']), usageError(/^--seats must be from 0 to 10000, not -1\.$/));
   assert.throws(() => parseCli(['serve', '--colour']), usageError(/^Unknown option --colour for "tcp-chat serve"\.$/));
   assert.throws(() => parseCli(['serve', '--port']), usageError(/^Option --port needs a value\.$/));
-  assert.throws(() => parseCli(['connect', 'h:1', '--reconnect=yes']), usageError(/^Option --reconnect does not take a value\.$/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--reconnect=yes']),
+    usageError(/^Option --reconnect does not take a value\.$/),
+  );
   assert.throws(() => parseCli(['connect']), usageError(/^Missing HOST:PORT/));
   assert.throws(() => parseCli(['connect', 'h:0']), usageError(/^Port must be from 1 to 65535, not 0\.$/));
   assert.throws(() => parseCli(['connect', ':80']), usageError(/has no host/));
   assert.throws(() => parseCli(['connect', '::1:80']), usageError(/IPv6 addresses in brackets/));
   assert.throws(() => parseCli(['connect', 'h:1', 'h:2']), usageError(/^Unexpected argument "h:2"/));
-  assert.throws(() => parseCli(['connect', 'h:1', '--seats', '2']), usageError(/^Option --seats does not apply to "tcp-chat connect"\.$/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--seats', '2']),
+    usageError(/^Option --seats does not apply to "tcp-chat connect"\.$/),
+  );
   assert.throws(() => parseCli(['serve', '--no-log', '--log-dir', 'x']), usageError(/either --log-dir or --no-log/));
 });
 
 test('parseHostCommand: /admit and /kick find people by name (case-insensitive, names with spaces too)', () => {
   const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
   const host: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
-  const roster = { seats: 1, active: [host, peer(1, 'ann')], waiting: [peer(2, 'bob'), peer(3, 'ann (2)')], connections: 3 };
+  const roster = {
+    seats: 1,
+    active: [host, peer(1, 'ann')],
+    waiting: [peer(2, 'bob'), peer(3, 'ann (2)')],
+    connections: 3,
+  };
   assert.equal(parseHostCommand('hello', roster), undefined);
   assert.equal(parseHostCommand('/msg ann hi', roster), undefined);
   assert.deepEqual(parseHostCommand('/admit', roster), { kind: 'admit' });
   assert.deepEqual(parseHostCommand('/ADMIT Bob', roster), { kind: 'admit', peer: roster.waiting[0] });
-  assert.deepEqual(parseHostCommand('/admit ann', roster), { kind: 'error', message: 'Nobody called "ann" is waiting in line.' });
+  assert.deepEqual(parseHostCommand('/admit ann', roster), {
+    kind: 'error',
+    message: 'Nobody called "ann" is waiting in line.',
+  });
   assert.deepEqual(parseHostCommand('/kick ann (2)', roster), { kind: 'kick', peer: roster.waiting[1] });
-  assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), { kind: 'kick', peer: roster.active[1], reason: 'spamming links' });
-  assert.deepEqual(parseHostCommand('/kick Server', roster), { kind: 'error', message: 'Nobody called "Server" is in the room.' });
-  assert.deepEqual(parseHostCommand('/kick', roster), { kind: 'error', message: '/kick needs a name: /kick NAME [reason]' });
+  assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), {
+    kind: 'kick',
+    peer: roster.active[1],
+    reason: 'spamming links',
+  });
+  assert.deepEqual(parseHostCommand('/kick Server', roster), {
+    kind: 'error',
+    message: 'Nobody called "Server" is in the room.',
+  });
+  assert.deepEqual(parseHostCommand('/kick', roster), {
+    kind: 'error',
+    message: '/kick needs a name: /kick NAME [reason]',
+  });
 });
 
 // ------------------------------------------------------------------------------------------ end to end
@@ -81,7 +153,10 @@ interface Running {
 
 function run(t: { after(fn: () => unknown): void }, args: string[], cwd: string): Running {
   assert.ok(fs.existsSync(CLI), `${CLI} is missing: build it first (node esbuild.mjs)`);
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '' } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '' },
+  });
   let out = '';
   let err = '';
   const wake = new Set<() => void>();
@@ -113,7 +188,8 @@ function run(t: { after(fn: () => unknown): void }, args: string[], cwd: string)
         ms,
         () => `${what} in the output of tcp-chat ${args.join(' ')}; stdout so far:\n${out}\nstderr:\n${err}`,
       ).finally(() => wake.clear()),
-    exited: (ms = 8000) => within(exit, ms, () => `tcp-chat ${args.join(' ')} to exit; stdout:\n${out}\nstderr:\n${err}`),
+    exited: (ms = 8000) =>
+      within(exit, ms, () => `tcp-chat ${args.join(' ')} to exit; stdout:\n${out}\nstderr:\n${err}`),
   };
 }
 
@@ -123,7 +199,11 @@ function tempDir(t: { after(fn: () => unknown): void }): string {
   return dir;
 }
 
-async function serve(t: { after(fn: () => unknown): void }, cwd: string, extra: string[] = []): Promise<{ server: Running; port: number }> {
+async function serve(
+  t: { after(fn: () => unknown): void },
+  cwd: string,
+  extra: string[] = [],
+): Promise<{ server: Running; port: number }> {
   const logging = extra.includes('--no-log') ? [] : ['--log-dir', 'server-logs'];
   const server = run(t, ['serve', '--port', '0', ...logging, ...extra], cwd);
   const listening = await server.until(/Listening on 127\.0\.0\.1:(\d+)/, 'the listening line');
@@ -132,7 +212,13 @@ async function serve(t: { after(fn: () => unknown): void }, cwd: string, extra: 
 
 test('bad arguments: one line on stderr plus a usage hint, exit code 2, nothing started', async (t) => {
   const cwd = tempDir(t);
-  for (const args of [['serve', '--port', '70000'], ['serve', '--seats', '-1'], ['connect'], ['serve', '--bogus'], ['connect', '127.0.0.1:99999']]) {
+  for (const args of [
+    ['serve', '--port', '70000'],
+    ['serve', '--seats', '-1'],
+    ['connect'],
+    ['serve', '--bogus'],
+    ['connect', '127.0.0.1:99999'],
+  ]) {
     const cli = run(t, args, cwd);
     assert.equal(await cli.exited(), 2, `exit code for ${args.join(' ')}`);
     const lines = cli.stderr().trimEnd().split('\n');
@@ -164,7 +250,11 @@ test('serve + connect: lines both ways, /msg, /image from a file, /who; stdin en
   fs.writeFileSync(path.join(cwd, 'notes.txt'), 'just text, not a picture');
   const { server, port } = await serve(t, cwd, ['--name', 'Hub']);
   const serverLog = (await server.until(/Chat log: (.*chat_log_\d{8}_\d{6}(?:_\d+)?\.txt)/, 'the log path'))[1];
-  assert.ok(serverLog.startsWith(path.join(fs.realpathSync(cwd), 'server-logs')) || serverLog.startsWith(path.join(cwd, 'server-logs')), serverLog);
+  assert.ok(
+    serverLog.startsWith(path.join(fs.realpathSync(cwd), 'server-logs')) ||
+      serverLog.startsWith(path.join(cwd, 'server-logs')),
+    serverLog,
+  );
 
   const ann = run(t, ['connect', `127.0.0.1:${port}`, '--name', 'ann', '--log-dir', 'ann-logs'], cwd);
   await ann.until(/Connected to "Hub" at 127\.0\.0\.1:\d+ as ann\./, 'ann connected');
@@ -180,19 +270,40 @@ test('serve + connect: lines both ways, /msg, /image from a file, /who; stdin en
 
   await server.until(/^\[\d\d:\d\d:\d\d\] ann: hi Hub$/m, 'ann’s line at the server');
   await server.until(/^\[\d\d:\d\d:\d\d\] ann → you: only for you$/m, 'the private line');
-  const imageLine = await server.until(/^\[\d\d:\d\d:\d\d\] ann: \[image: 200 KB PNG\] → (.*\.png)$/m, 'the image line with its saved path', 15_000);
+  const imageLine = await server.until(
+    /^\[\d\d:\d\d:\d\d\] ann: \[image: 200 KB PNG\] → (.*\.png)$/m,
+    'the image line with its saved path',
+    15_000,
+  );
   assert.ok(fs.readFileSync(imageLine[1]).equals(photo), 'the saved image is byte-identical');
   await server.until(/^\[\d\d:\d\d:\d\d\] ann: last words$/m, 'the last line, after the image');
   assert.match(ann.stdout(), /Chatting \(2, no seat limit\): Hub, ann \(you\)/);
   assert.match(ann.stdout(), /! Cannot read missing\.png: no such file\./);
-  assert.match(ann.stdout(), /! Not a supported image \(PNG, JPEG, GIF, WebP or BMP\): the file starts with 6a 75 73 74/);
+  assert.match(
+    ann.stdout(),
+    /! Not a supported image \(PNG, JPEG, GIF, WebP or BMP\): the file starts with 6a 75 73 74/,
+  );
   assert.equal(ann.stderr(), '');
   const annLogs = fs.readdirSync(path.join(cwd, 'ann-logs'));
-  const annLog = fs.readFileSync(path.join(cwd, 'ann-logs', annLogs.find((f) => f.endsWith('.txt'))!), 'utf8');
+  const annLog = fs.readFileSync(
+    path.join(
+      cwd,
+      'ann-logs',
+      annLogs.find((f) => f.endsWith('.txt'))!,
+    ),
+    'utf8',
+  );
   assert.match(annLog, /Hub \(host\): hello ann/);
   assert.match(annLog, /\[ERROR\] Cannot read missing\.png: no such file\./);
-  assert.match(annLog.trimEnd().split('\n').at(-1)!, /\[SYSTEM\] You left "Hub" at 127\.0\.0\.1:\d+\.$/, 'the client log ends with leaving');
-  assert.ok(annLogs.some((f) => f.endsWith('.png')), 'the sent image is saved beside the client log too');
+  assert.match(
+    annLog.trimEnd().split('\n').at(-1)!,
+    /\[SYSTEM\] You left "Hub" at 127\.0\.0\.1:\d+\.$/,
+    'the client log ends with leaving',
+  );
+  assert.ok(
+    annLogs.some((f) => f.endsWith('.png')),
+    'the sent image is saved beside the client log too',
+  );
 
   server.child.kill('SIGTERM');
   assert.equal(await server.exited(), 0);
@@ -206,7 +317,10 @@ test('a room with a password: connect without it or with a wrong one fails with 
   const { server, port } = await serve(t, cwd, ['--no-log', '--password', 'open sesame']);
   const none = run(t, ['connect', `127.0.0.1:${port}`, '--no-log'], cwd);
   assert.equal(await none.exited(), 1);
-  assert.equal(none.stderr(), 'tcp-chat: The room "Server" needs a password; connect again with one (give it with --password P or the TCP_CHAT_PASSWORD environment variable).\n');
+  assert.equal(
+    none.stderr(),
+    'tcp-chat: The room "Server" needs a password; connect again with one (give it with --password P or the TCP_CHAT_PASSWORD environment variable).\n',
+  );
   const wrong = run(t, ['connect', `127.0.0.1:${port}`, '--no-log', '--password', 'guess'], cwd);
   assert.equal(await wrong.exited(), 1);
   assert.match(wrong.stderr(), /^tcp-chat: Wrong password for this room \(give it with --password P/);
@@ -235,7 +349,10 @@ test('serve keeps running after its stdin ends; SIGTERM tells connected clients 
   assert.equal(await server.exited(), 0);
   const bye = await events.notice((n) => n.code === 'disconnected', 'the goodbye at the engine client');
   assert.match(bye.text, /the server said: Server shutting down/);
-  await watcher.until(/Disconnected from 127\.0\.0\.1:\d+ — the server said: Server shutting down\./, 'the goodbye at the CLI client');
+  await watcher.until(
+    /Disconnected from 127\.0\.0\.1:\d+ — the server said: Server shutting down\./,
+    'the goodbye at the CLI client',
+  );
   assert.equal(await watcher.exited(), 1, 'the server ended the chat: exit 1');
   assert.deepEqual(fs.readdirSync(cwd), [], '--no-log wrote nothing');
 });
@@ -311,7 +428,6 @@ test('serve host commands: /admit NAME seats a chosen waiter, /kick NAME reason 
   assert.equal(await server.exited(), 0);
 });
 
-
 test('connect --reconnect: the server restarts on the same port; the CLI says it is reconnecting and comes back', async (t) => {
   const cwd = tempDir(t);
   const first = await serve(t, cwd, ['--no-log', '--name', 'Hub']);
@@ -322,7 +438,11 @@ test('connect --reconnect: the server restarts on the same port; the CLI says it
   await cli.until(/\* Connection lost — reconnecting in \d(\.\d)? s \(attempt 1\)/, 'the reconnecting line');
   const second = run(t, ['serve', '--port', String(first.port), '--no-log', '--name', 'Hub'], cwd);
   await second.until(/Listening on 127\.0\.0\.1:\d+/, 'the restarted server');
-  await cli.until(/Connected to "Hub"[^\n]*\n[\s\S]*Connected to "Hub" at 127\.0\.0\.1:\d+ as ann\./, 'the second connection', 15_000);
+  await cli.until(
+    /Connected to "Hub"[^\n]*\n[\s\S]*Connected to "Hub" at 127\.0\.0\.1:\d+ as ann\./,
+    'the second connection',
+    15_000,
+  );
   cli.child.stdin.write('back\n');
   await second.until(/\] ann: back$/m, 'a line after reconnecting');
   cli.child.stdin.end();

@@ -69,7 +69,11 @@ export function heapUsedAfterGc(): number {
 }
 
 /** An honest native client, recording every event from before it connects. */
-export async function honestClient(port: number, name: string, extra: Partial<ChatClientOptions> = {}): Promise<{ client: ChatClient; seen: EventRecorder }> {
+export async function honestClient(
+  port: number,
+  name: string,
+  extra: Partial<ChatClientOptions> = {},
+): Promise<{ client: ChatClient; seen: EventRecorder }> {
   const client = new ChatClient({ host: '127.0.0.1', port, name, ...extra });
   const seen = new EventRecorder(client);
   await client.connect();

@@ -16,7 +16,10 @@ import {
 } from '../../../src/chat/wire/protocol';
 
 /** A 1×1 PNG (a complete file a viewer opens). */
-export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+export const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 /** A PNG of `size` bytes: the real 1×1 file followed by random bytes in an extra ancillary-looking tail. */
 export function bigPng(size: number): Buffer {
@@ -29,7 +32,10 @@ export function bigPng(size: number): Buffer {
 export async function within<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -91,7 +97,9 @@ export class EventRecorder {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        const seen = JSON.stringify(list.slice(-8), (k, v) => (k === 'bytes' ? `<${(v as { length?: number })?.length ?? '?'} bytes>` : v));
+        const seen = JSON.stringify(list.slice(-8), (k, v) =>
+          k === 'bytes' ? `<${(v as { length?: number })?.length ?? '?'} bytes>` : v,
+        );
         reject(new Error(`Timed out after ${ms} ms waiting for ${what}; last seen: ${seen}`));
       }, ms);
       this.waiters.add(wake);
@@ -162,9 +170,13 @@ export function ncatPath(): string | undefined {
  * Runs `ncat --chat` on 127.0.0.1 and waits for its "Listening on" line (-v). No probe connection: ncat quits
  * when a connection is gone before it accepted it ("getpeername … failed … QUITTING").
  */
-export async function startNcatChat(ncat: string): Promise<{ port: number; process: ChildProcess; stop(): Promise<void> }> {
+export async function startNcatChat(
+  ncat: string,
+): Promise<{ port: number; process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(ncat, ['-v', '--chat', '--listen', '127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(ncat, ['-v', '--chat', '--listen', '127.0.0.1', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   await within(
     new Promise<void>((resolve, reject) => {
@@ -194,7 +206,9 @@ export async function startNcatChat(ncat: string): Promise<{ port: number; proce
 }
 
 /** A raw TCP peer that collects what it receives as text. */
-export async function rawPeer(port: number): Promise<{ socket: net.Socket; text(): string; until(pattern: RegExp, what: string, ms?: number): Promise<string> }> {
+export async function rawPeer(
+  port: number,
+): Promise<{ socket: net.Socket; text(): string; until(pattern: RegExp, what: string, ms?: number): Promise<string> }> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -260,7 +274,19 @@ export async function startScriptedServer(options: { room?: string; welcome?: bo
         preamble = Buffer.concat([preamble, chunk]);
         if (preamble.length < CLIENT_PREAMBLE.length) return;
         chunk = preamble.subarray(CLIENT_PREAMBLE.length);
-        socket.write(encodeFrame({ type: FrameType.Challenge, body: { v: PROTOCOL_VERSION, room, auth: 'none', nonce: 'n', maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20 } }));
+        socket.write(
+          encodeFrame({
+            type: FrameType.Challenge,
+            body: {
+              v: PROTOCOL_VERSION,
+              room,
+              auth: 'none',
+              nonce: 'n',
+              maxFrameBytes: 1 << 20,
+              maxImageBytes: 25 << 20,
+            },
+          }),
+        );
       }
       for (const frame of decoder.push(chunk)) {
         if (frame.type === 'unknown') continue;
@@ -268,7 +294,8 @@ export async function startScriptedServer(options: { room?: string; welcome?: bo
         if (frame.type === FrameType.Hello && !hello) {
           hello = frame.body;
           const you = { id: 1, name: hello.name, address: `127.0.0.1:${socket.remotePort}`, kind: 'native' as const };
-          if (options.welcome !== false) socket.write(encodeFrame({ type: FrameType.Welcome, body: { you, room, seats: 0, position: null } }));
+          if (options.welcome !== false)
+            socket.write(encodeFrame({ type: FrameType.Welcome, body: { you, room, seats: 0, position: null } }));
           resolveAccepted({ socket, hello, frames, decoder });
         }
       }

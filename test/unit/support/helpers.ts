@@ -29,7 +29,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = predicate();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await delay(5);
   }
 }
@@ -39,7 +40,9 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** A server on 127.0.0.1, any port, that records every event it emits. */
-export async function startServer(options: ServerOptions = {}): Promise<{ server: ChatServer; port: number; events: Recorded }> {
+export async function startServer(
+  options: ServerOptions = {},
+): Promise<{ server: ChatServer; port: number; events: Recorded }> {
   const server = new ChatServer({ host: '127.0.0.1', port: 0, ...options });
   const events = record(server);
   const { port } = await server.listen();
@@ -123,7 +126,10 @@ export class RawNativeClient {
   }
 
   /** Sends a message header announcing an image, then its bytes in chunks of at most 64 KiB. */
-  sendImage(bytes: Buffer, options: { ref?: number; text?: string; to?: string; mime?: ImageMime; size?: number } = {}): void {
+  sendImage(
+    bytes: Buffer,
+    options: { ref?: number; text?: string; to?: string; mime?: ImageMime; size?: number } = {},
+  ): void {
     const ref = options.ref ?? 7;
     const image = { mime: options.mime ?? 'image/png', size: options.size ?? bytes.length };
     this.say(options.text ?? '', { ref, image, to: options.to });
@@ -134,7 +140,11 @@ export class RawNativeClient {
 
   /** The bytes of a relayed image, by the server's ref. */
   imageBytes(ref: number): Buffer {
-    return Buffer.concat(this.of(FrameType.ImageChunk).filter((f) => f.ref === ref).map((f) => f.bytes));
+    return Buffer.concat(
+      this.of(FrameType.ImageChunk)
+        .filter((f) => f.ref === ref)
+        .map((f) => f.bytes),
+    );
   }
 
   /** Frames of one type received so far. */
@@ -224,7 +234,11 @@ export class RawPlainClient {
   }
 
   async waitText(pattern: RegExp, timeoutMs = 3000): Promise<string> {
-    return waitFor(() => pattern.exec(this.text)?.[0], () => `text matching ${pattern} (got ${JSON.stringify(this.text.slice(-300))})`, timeoutMs);
+    return waitFor(
+      () => pattern.exec(this.text)?.[0],
+      () => `text matching ${pattern} (got ${JSON.stringify(this.text.slice(-300))})`,
+      timeoutMs,
+    );
   }
 
   async waitClosed(timeoutMs = 3000): Promise<void> {
@@ -237,7 +251,10 @@ export class RawPlainClient {
 }
 
 /** A real 1×1 PNG. */
-export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 /** `size` bytes that start with a PNG signature (the magic bytes decide the type) followed by random bytes. */
 export function pngLike(size: number): Buffer {

@@ -22,7 +22,10 @@ test('plainNotificationText leaves no link the notification renderer would make'
   for (const text of HOSTILE) {
     const shown = plainNotificationText(text);
     assert.equal(new RegExp(LINK.source, 'gi').test(shown), false, `${text} → ${shown}`);
-    assert.ok(shown.includes('command:') || shown.includes('http') || shown.includes('file:'), 'the text itself is still readable');
+    assert.ok(
+      shown.includes('command:') || shown.includes('http') || shown.includes('file:'),
+      'the text itself is still readable',
+    );
   }
 });
 

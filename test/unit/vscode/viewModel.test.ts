@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import type { ChatMessage, Notice, Peer } from '../../../src/chat/core/events';
 import type { HistoryEntry } from '../../../src/chat/session/chatSession';
 import {
-  lanAddresses, mentions, mergeByTime, NoticeIds, statusText, toEntryView, toMessageView,
+  lanAddresses,
+  mentions,
+  mergeByTime,
+  NoticeIds,
+  statusText,
+  toEntryView,
+  toMessageView,
 } from '../../../src/vscode/panel/viewModel';
 import type { EntryView } from '../../../src/webviewApi';
 
@@ -15,29 +21,61 @@ const uri = (p: string) => `https://file+.vscode-resource.vscode-cdn.net${p}`;
 
 test('a text+image message becomes one view row with a webview URI for the saved file and no bytes', () => {
   const message: ChatMessage = {
-    id: 's3', at: AT, from: alice, text: 'look', own: false,
+    id: 's3',
+    at: AT,
+    from: alice,
+    text: 'look',
+    own: false,
     image: { mime: 'image/png', bytes: Buffer.alloc(1234), savedPath: '/ws/chat_logs/img_1.png' },
   };
   const view = toMessageView(message, uri);
   assert.equal(view.kind, 'image');
   assert.equal(view.time, '09:05:07');
-  assert.deepEqual(view.image, { mime: 'image/png', size: 1234, sizeText: '1.2 KB', uri: uri('/ws/chat_logs/img_1.png') });
+  assert.deepEqual(view.image, {
+    mime: 'image/png',
+    size: 1234,
+    sizeText: '1.2 KB',
+    uri: uri('/ws/chat_logs/img_1.png'),
+  });
   assert.equal(view.text, 'look');
   assert.ok(!JSON.stringify(view).includes('"bytes"'), 'no Buffers cross to the webview');
   assert.deepEqual(JSON.parse(JSON.stringify(view)), view, 'plain JSON');
 });
 
 test('history images keep their size after the bytes were dropped; unsaved images have no URI', () => {
-  const saved = toMessageView({ id: 'a', at: AT, from: alice, text: '', own: false,
-    image: { mime: 'image/gif', bytes: Buffer.alloc(0), savedPath: '/x.gif', size: 99 } as ChatMessage['image'] }, uri);
+  const saved = toMessageView(
+    {
+      id: 'a',
+      at: AT,
+      from: alice,
+      text: '',
+      own: false,
+      image: { mime: 'image/gif', bytes: Buffer.alloc(0), savedPath: '/x.gif', size: 99 } as ChatMessage['image'],
+    },
+    uri,
+  );
   assert.equal(saved.image?.size, 99);
   assert.equal(saved.image?.sizeText, '99 B', 'the size text comes from the engine formatBytes');
-  const unsaved = toMessageView({ id: 'b', at: AT, from: alice, text: '', own: false, image: { mime: 'image/gif', bytes: Buffer.alloc(7) } }, uri);
+  const unsaved = toMessageView(
+    { id: 'b', at: AT, from: alice, text: '', own: false, image: { mime: 'image/gif', bytes: Buffer.alloc(7) } },
+    uri,
+  );
   assert.deepEqual(unsaved.image, { mime: 'image/gif', size: 7, sizeText: '7 B' });
 });
 
 test('code messages carry language and file:line; private messages their recipient; own flag kept', () => {
-  const view = toMessageView({ id: 'c', at: AT, from: host, to: alice, text: 'x = 1', own: true, code: { language: 'python', file: 'a.py', line: 3 } }, uri);
+  const view = toMessageView(
+    {
+      id: 'c',
+      at: AT,
+      from: host,
+      to: alice,
+      text: 'x = 1',
+      own: true,
+      code: { language: 'python', file: 'a.py', line: 3 },
+    },
+    uri,
+  );
   assert.equal(view.kind, 'code');
   assert.deepEqual(view.code, { language: 'python', file: 'a.py', line: 3 });
   assert.equal(view.to?.name, 'alice');
@@ -46,25 +84,52 @@ test('code messages carry language and file:line; private messages their recipie
 
 test('notices keep the same id on every replay (snapshots after hide/show do not reshuffle rows)', () => {
   const ids = new NoticeIds();
-  const notice: Notice = { at: AT, level: 'error', text: 'Nobody is listening on 127.0.0.1:9 (connection refused).', code: 'ECONNREFUSED' };
+  const notice: Notice = {
+    at: AT,
+    level: 'error',
+    text: 'Nobody is listening on 127.0.0.1:9 (connection refused).',
+    code: 'ECONNREFUSED',
+  };
   const history: HistoryEntry[] = [{ kind: 'notice', notice }];
   const first = toEntryView(history[0], uri, ids);
   const again = toEntryView(history[0], uri, ids);
   assert.equal(first.id, again.id);
-  assert.deepEqual(first, { entry: 'notice', id: first.id, at: AT, time: '09:05:07', level: 'error', text: notice.text, code: 'ECONNREFUSED' });
+  assert.deepEqual(first, {
+    entry: 'notice',
+    id: first.id,
+    at: AT,
+    time: '09:05:07',
+    level: 'error',
+    text: notice.text,
+    code: 'ECONNREFUSED',
+  });
   assert.notEqual(toEntryView({ kind: 'notice', notice: { ...notice } }, uri, ids).id, first.id);
 });
 
 test('the host’s own lines merge into the session history by time', () => {
   const row = (id: string, at: number): EntryView => ({ entry: 'notice', id, at, time: '', level: 'info', text: id });
   const merged = mergeByTime([row('a', 1), row('b', 3), row('c', 5)], [row('x', 2), row('y', 5), row('z', 9)]);
-  assert.deepEqual(merged.map((e) => e.id), ['a', 'x', 'b', 'c', 'y', 'z']);
+  assert.deepEqual(
+    merged.map((e) => e.id),
+    ['a', 'x', 'b', 'c', 'y', 'z'],
+  );
 });
 
 test('status bar text says role and state', () => {
-  const roster = { seats: 1, active: [host, alice], waiting: [{ ...alice, id: 2, name: 'bob' }, { ...alice, id: 3, name: 'carol' }], connections: 3 };
+  const roster = {
+    seats: 1,
+    active: [host, alice],
+    waiting: [
+      { ...alice, id: 2, name: 'bob' },
+      { ...alice, id: 3, name: 'carol' },
+    ],
+    connections: 3,
+  };
   assert.equal(statusText('server', 'listening', 65432, roster, null), 'serving :65432 · 1 chatting · 2 waiting');
-  assert.equal(statusText('server', 'listening', 65432, { ...roster, waiting: [] }, null), 'serving :65432 · 1 chatting');
+  assert.equal(
+    statusText('server', 'listening', 65432, { ...roster, waiting: [] }, null),
+    'serving :65432 · 1 chatting',
+  );
   assert.equal(statusText('client', 'waiting', 65432, roster, 2), '#2 in line');
   assert.equal(statusText('client', 'active', 65432, roster, null), 'connected');
   assert.equal(statusText('client', 'closed', 65432, roster, null), 'disconnected');
@@ -85,7 +150,10 @@ test('mentions: the name as a word or @name, any case; not inside other words', 
 test('LAN addresses: every external IPv4 for a wildcard bind, the bind address otherwise', () => {
   const ifaces = {
     lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
-    eth0: [{ address: '192.168.1.10', family: 'IPv4', internal: false }, { address: 'fe80::1', family: 'IPv6', internal: false }],
+    eth0: [
+      { address: '192.168.1.10', family: 'IPv4', internal: false },
+      { address: 'fe80::1', family: 'IPv6', internal: false },
+    ],
     wlan0: [{ address: '10.0.0.5', family: 'IPv4', internal: false }],
   } as unknown as Parameters<typeof lanAddresses>[2];
   assert.deepEqual(lanAddresses('0.0.0.0', 65432, ifaces), ['192.168.1.10:65432', '10.0.0.5:65432']);

@@ -97,7 +97,24 @@ test('dropping the oldest entries from memory shifts the window without losing v
 test('every sender name gets a stable palette slot, case-insensitively, and names spread over the palette', () => {
   assert.equal(nameColorIndex('alice'), nameColorIndex('alice'));
   assert.equal(nameColorIndex('Alice'), nameColorIndex('alice'));
-  const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil'];
+  const names = [
+    'alice',
+    'bob',
+    'carol',
+    'dave',
+    'erin',
+    'frank',
+    'grace',
+    'heidi',
+    'ivan',
+    'judy',
+    'mallory',
+    'niaj',
+    'olivia',
+    'peggy',
+    'rupert',
+    'sybil',
+  ];
   const slots = new Set(names.map((n) => nameColorIndex(n)));
   for (const slot of slots) assert.ok(slot >= 0 && slot < NAME_PALETTE_SIZE);
   assert.ok(slots.size >= 5, `16 names should use most of the ${NAME_PALETTE_SIZE} colours, got ${slots.size}`);
@@ -126,16 +143,31 @@ test('the host accepts each well-formed webview message', () => {
 
 test('the host rejects malformed or unknown webview messages (webview input is untrusted)', () => {
   const bad: unknown[] = [
-    null, 'ready', 42, [], {}, { type: 'nope' }, { type: 'READY' },
-    { type: 'send' }, { type: 'send', ref: 1, text: 5 }, { type: 'send', ref: 1, text: '   ' },
+    null,
+    'ready',
+    42,
+    [],
+    {},
+    { type: 'nope' },
+    { type: 'READY' },
+    { type: 'send' },
+    { type: 'send', ref: 1, text: 5 },
+    { type: 'send', ref: 1, text: '   ' },
     { type: 'send', ref: 1, text: 'x'.repeat(64 * 1024 + 1) },
-    { type: 'send', text: 'hi' }, { type: 'send', ref: -1, text: 'hi' }, { type: 'send', ref: 1.5, text: 'hi' }, { type: 'send', ref: '1', text: 'hi' },
+    { type: 'send', text: 'hi' },
+    { type: 'send', ref: -1, text: 'hi' },
+    { type: 'send', ref: 1.5, text: 'hi' },
+    { type: 'send', ref: '1', text: 'hi' },
     { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'not base64!' } },
     { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: 'abc' } },
     { type: 'send', ref: 1, text: 'hi', image: { name: 'a.png', mime: 'image/png', base64: [1, 2, 3] } },
     { type: 'run', command: 'workbench.action.terminal.new' },
-    { type: 'openImage', id: '' }, { type: 'openImage', id: { toString: () => 'x' } },
-    { type: 'kick' }, { type: 'kick', peerId: -1 }, { type: 'kick', peerId: 1.5 }, { type: 'kick', peerId: '1' },
+    { type: 'openImage', id: '' },
+    { type: 'openImage', id: { toString: () => 'x' } },
+    { type: 'kick' },
+    { type: 'kick', peerId: -1 },
+    { type: 'kick', peerId: 1.5 },
+    { type: 'kick', peerId: '1' },
     { type: 'admit', peerId: 'all' },
     { type: 'attachUri', uri: '' },
   ];

@@ -9,7 +9,10 @@ import { bigPng, EventRecorder, freePort, PNG_1X1, within } from '../../support/
 
 type Cleanup = { after(fn: () => unknown): void };
 
-async function room(t: Cleanup, options: ServerOptions = {}): Promise<{ server: ChatServer; port: number; host: EventRecorder }> {
+async function room(
+  t: Cleanup,
+  options: ServerOptions = {},
+): Promise<{ server: ChatServer; port: number; host: EventRecorder }> {
   const server = new ChatServer({ host: '127.0.0.1', port: 0, ...options });
   const host = new EventRecorder(server);
   const { port } = await server.listen();
@@ -17,7 +20,12 @@ async function room(t: Cleanup, options: ServerOptions = {}): Promise<{ server: 
   return { server, port, host };
 }
 
-async function join(t: Cleanup, port: number, name: string, options: Partial<ChatClientOptions> = {}): Promise<{ client: ChatClient; events: EventRecorder }> {
+async function join(
+  t: Cleanup,
+  port: number,
+  name: string,
+  options: Partial<ChatClientOptions> = {},
+): Promise<{ client: ChatClient; events: EventRecorder }> {
   const client = new ChatClient({ host: '127.0.0.1', port, name, connectTimeoutMs: 5000, ...options });
   const events = new EventRecorder(client);
   t.after(() => client.close());
@@ -26,7 +34,8 @@ async function join(t: Cleanup, port: number, name: string, options: Partial<Cha
 }
 
 function isChatError(code: string, message?: RegExp) {
-  return (error: unknown) => error instanceof ChatError && error.code === code && (!message || message.test(error.message));
+  return (error: unknown) =>
+    error instanceof ChatError && error.code === code && (!message || message.test(error.message));
 }
 
 test('join, text both ways, host messages, private messages; labels come from the server', async (t) => {
@@ -39,7 +48,10 @@ test('join, text both ways, host messages, private messages; labels come from th
   assert.equal(ann.client.self?.kind, 'native');
   assert.equal(ann.client.queuePosition, null);
   assert.equal(ann.client.roomName, 'Host');
-  await ann.events.notice((n) => /Connected to "Host" at 127\.0\.0\.1:\d+ as ann\./.test(n.text), 'the connected notice');
+  await ann.events.notice(
+    (n) => /Connected to "Host" at 127\.0\.0\.1:\d+ as ann\./.test(n.text),
+    'the connected notice',
+  );
 
   await ann.client.send({ text: 'hi all' });
   const atBob = await bob.events.message((m) => m.text === 'hi all', 'ann’s text at bob');
@@ -50,7 +62,11 @@ test('join, text both ways, host messages, private messages; labels come from th
   const own = await ann.events.message((m) => m.own, 'ann’s own copy');
   assert.equal(own.text, 'hi all');
   assert.equal(own.from.name, 'ann');
-  assert.equal(ann.events.messages.filter((m) => m.text === 'hi all').length, 1, 'the server does not echo; one copy only');
+  assert.equal(
+    ann.events.messages.filter((m) => m.text === 'hi all').length,
+    1,
+    'the server does not echo; one copy only',
+  );
 
   await server.send({ text: 'welcome both' });
   assert.equal((await ann.events.message((m) => m.text === 'welcome both', 'host text at ann')).from.name, 'Host');
@@ -58,18 +74,30 @@ test('join, text both ways, host messages, private messages; labels come from th
 
   // The roster reaches everyone: wait until bob's join is in ann's copy, then message bob privately.
   await ann.events.notice((n) => /bob .*joined/.test(n.text), 'bob joined notice at ann');
-  await within((async () => { while (!ann.client.roster.active.some((p) => p.name === 'bob')) await new Promise((r) => setTimeout(r, 10)); })(), 3000, 'bob in ann’s roster');
+  await within(
+    (async () => {
+      while (!ann.client.roster.active.some((p) => p.name === 'bob')) await new Promise((r) => setTimeout(r, 10));
+    })(),
+    3000,
+    'bob in ann’s roster',
+  );
   await ann.client.send({ to: 'BOB', text: 'just for you' });
   const secret = await bob.events.message((m) => m.text === 'just for you', 'the private message at bob');
   assert.equal(secret.from.name, 'ann');
   assert.equal(secret.to?.name, 'bob');
   const ownSecret = await ann.events.message((m) => m.own && m.text === 'just for you', 'ann’s own private copy');
   assert.equal(ownSecret.to?.name, 'bob', 'case-insensitive name resolved to the real one');
-  await assert.rejects(ann.client.send({ to: 'zed', text: 'hello?' }), isChatError('unknown-recipient', /Nobody called "zed"/));
+  await assert.rejects(
+    ann.client.send({ to: 'zed', text: 'hello?' }),
+    isChatError('unknown-recipient', /Nobody called "zed"/),
+  );
   // Proof the private one stayed private: a later public line reaches the host, the private one never did.
   await ann.client.send({ text: 'public again' });
   await host.message((m) => m.text === 'public again', 'the later public line at the host');
-  assert.equal(host.messages.some((m) => m.text === 'just for you'), false);
+  assert.equal(
+    host.messages.some((m) => m.text === 'just for you'),
+    false,
+  );
 });
 
 test('a second "ann" gets a unique name from the server, and rename goes through the server', async (t) => {
@@ -80,9 +108,18 @@ test('a second "ann" gets a unique name from the server, and rename goes through
   assert.equal(second.client.self?.name, 'ann (2)');
   second.client.rename('annie');
   await second.events.notice((n) => /You are now annie/.test(n.text), 'rename confirmed');
-  await within((async () => { while (second.client.self?.name !== 'annie') await new Promise((r) => setTimeout(r, 10)); })(), 3000, 'self renamed via the roster');
+  await within(
+    (async () => {
+      while (second.client.self?.name !== 'annie') await new Promise((r) => setTimeout(r, 10));
+    })(),
+    3000,
+    'self renamed via the roster',
+  );
   await second.client.send({ text: 'new name' });
-  assert.equal((await first.events.message((m) => m.text === 'new name', 'line under the new name')).from.name, 'annie');
+  assert.equal(
+    (await first.events.message((m) => m.text === 'new name', 'line under the new name')).from.name,
+    'annie',
+  );
 });
 
 test('text + image arrive byte-identical at the other client and at the host', async (t) => {
@@ -109,9 +146,15 @@ test('images are checked before anything is sent: wrong type, too large', async 
   const { port } = await room(t, { maxImageBytes: 64 * 1024 });
   const ann = await join(t, port, 'ann', { maxImageBytes: 1024 * 1024 });
   const bob = await join(t, port, 'bob');
-  await assert.rejects(ann.client.send({ image: Buffer.from('%PDF-1.7 not an image') }), isChatError('image-type', /Not a supported image/));
+  await assert.rejects(
+    ann.client.send({ image: Buffer.from('%PDF-1.7 not an image') }),
+    isChatError('image-type', /Not a supported image/),
+  );
   // The server's smaller limit (from its Challenge) applies even though ours is larger.
-  await assert.rejects(ann.client.send({ image: bigPng(100 * 1024) }), isChatError('image-too-large', /limit is 64 KB/));
+  await assert.rejects(
+    ann.client.send({ image: bigPng(100 * 1024) }),
+    isChatError('image-too-large', /limit is 64 KB/),
+  );
   await ann.client.send({ text: 'after the refusals' });
   await bob.events.message((m) => m.text === 'after the refusals', 'the text after the refusals');
   assert.equal(bob.events.messages.length, 1, 'nothing of the refused images reached bob');
@@ -141,7 +184,10 @@ test('seats = 1: the waiting user sees its place live, cannot chat, and is admit
   assert.equal(bob.client.queuePosition, 1);
   assert.equal(cy.client.queuePosition, 2);
   await bob.events.notice((n) => n.text === 'You are #1 in line.', 'the server’s place-in-line notice');
-  await assert.rejects(cy.client.send({ text: 'let me in' }), isChatError('not-admitted', /^You are #2 in line; you can chat once you're admitted\.$/));
+  await assert.rejects(
+    cy.client.send({ text: 'let me in' }),
+    isChatError('not-admitted', /^You are #2 in line; you can chat once you're admitted\.$/),
+  );
 
   await ann.client.close();
   await ann.events.notice((n) => /^You left "Server" at 127\.0\.0\.1:\d+\.$/.test(n.text), 'ann’s own leaving notice');
@@ -162,24 +208,39 @@ test('password: right one joins, wrong one and missing one are refused with a cl
 
   const wrong = new ChatClient({ host: '127.0.0.1', port, name: 'eve', password: 'guess' });
   const wrongEvents = new EventRecorder(wrong);
-  await assert.rejects(within(wrong.connect(), 5000, 'wrong password'), isChatError('bad-password', /^Wrong password for this room\.$/));
+  await assert.rejects(
+    within(wrong.connect(), 5000, 'wrong password'),
+    isChatError('bad-password', /^Wrong password for this room\.$/),
+  );
   assert.equal(wrong.state, 'closed');
   await wrongEvents.notice((n) => n.level === 'error' && n.code === 'bad-password', 'the error notice');
 
   const none = new ChatClient({ host: '127.0.0.1', port, name: 'nobody' });
-  await assert.rejects(within(none.connect(), 5000, 'no password'), isChatError('password-required', /needs a password/));
+  await assert.rejects(
+    within(none.connect(), 5000, 'no password'),
+    isChatError('password-required', /needs a password/),
+  );
 });
 
 test('connection errors read as sentences: refused, unknown host, a server that is not there any more', async () => {
   const port = await freePort();
   const refused = new ChatClient({ host: '127.0.0.1', port, name: 'ann' });
   const events = new EventRecorder(refused);
-  await assert.rejects(within(refused.connect(), 5000, 'refused'), isChatError('ECONNREFUSED', new RegExp(`^Nobody is listening on 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\.$`)));
+  await assert.rejects(
+    within(refused.connect(), 5000, 'refused'),
+    isChatError(
+      'ECONNREFUSED',
+      new RegExp(`^Nobody is listening on 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\.$`),
+    ),
+  );
   await events.notice((n) => n.level === 'error' && n.code === 'ECONNREFUSED', 'the refused notice');
   assert.equal(refused.state, 'closed');
   await assert.rejects(refused.connect(), isChatError('already-connected'));
 
   // .invalid never resolves (RFC 6761), so no packet goes anywhere but the local resolver.
   const unknown = new ChatClient({ host: 'nosuchhost.invalid', port: 65432, name: 'ann' });
-  await assert.rejects(within(unknown.connect(), 15_000, 'unknown host'), isChatError('ENOTFOUND', /^Unknown host nosuchhost\.invalid/));
+  await assert.rejects(
+    within(unknown.connect(), 15_000, 'unknown host'),
+    isChatError('ENOTFOUND', /^Unknown host nosuchhost\.invalid/),
+  );
 });

@@ -5,12 +5,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient } from '../../../../src/chat/client/chatClient';
 import { ChatError } from '../../../../src/chat/core/events';
-import { EventRecorder, ncatPath, PNG_1X1, rawPeer, startNcatChat, startSeed000Server, within } from '../../support/clientHelpers';
+import {
+  EventRecorder,
+  ncatPath,
+  PNG_1X1,
+  rawPeer,
+  startNcatChat,
+  startSeed000Server,
+  within,
+} from '../../support/clientHelpers';
 
 test('a seed-000 server (silent on connect) is detected as plain text; [ip:port] and [SERVER] lines get their senders', async (t) => {
   const server = await startSeed000Server();
   t.after(() => server.close());
-  const client = new ChatClient({ host: '127.0.0.1', port: server.port, name: 'ann', greetingTimeoutMs: 300, plainPauseMs: 100 });
+  const client = new ChatClient({
+    host: '127.0.0.1',
+    port: server.port,
+    name: 'ann',
+    greetingTimeoutMs: 300,
+    plainPauseMs: 100,
+  });
   t.after(() => client.close());
   const events = new EventRecorder(client);
   await within(client.connect(), 5000, 'connect to the seed 000 server');
@@ -46,7 +60,13 @@ test('bytes a plain-text server sent before we decided are shown as messages; im
   const server = await startSeed000Server();
   t.after(() => server.close());
   // Someone else joins first, so our client receives nothing until we are in; then the server speaks at once.
-  const client = new ChatClient({ host: '127.0.0.1', port: server.port, name: 'bob', greetingTimeoutMs: 400, plainPauseMs: 100 });
+  const client = new ChatClient({
+    host: '127.0.0.1',
+    port: server.port,
+    name: 'bob',
+    greetingTimeoutMs: 400,
+    plainPauseMs: 100,
+  });
   t.after(() => client.close());
   const events = new EventRecorder(client);
   const connecting = client.connect();
@@ -57,8 +77,14 @@ test('bytes a plain-text server sent before we decided are shown as messages; im
   const early = await events.message((m) => m.text === 'early words', 'the early line as a message');
   assert.equal(early.from.name, 'SERVER');
 
-  await assert.rejects(client.send({ image: PNG_1X1 }), (e: unknown) => e instanceof ChatError && e.code === 'plain-text-server' && /images can't be sent/.test(e.message));
-  await assert.rejects(client.send({ to: 'x', text: 'psst' }), (e: unknown) => e instanceof ChatError && e.code === 'plain-text-server' && /private messages/.test(e.message));
+  await assert.rejects(
+    client.send({ image: PNG_1X1 }),
+    (e: unknown) => e instanceof ChatError && e.code === 'plain-text-server' && /images can't be sent/.test(e.message),
+  );
+  await assert.rejects(
+    client.send({ to: 'x', text: 'psst' }),
+    (e: unknown) => e instanceof ChatError && e.code === 'plain-text-server' && /private messages/.test(e.message),
+  );
   assert.deepEqual(server.received, [], 'nothing reached the server for the refused sends');
 });
 
@@ -100,5 +126,8 @@ test('the plain-text server going away closes the client (no reconnect unless as
   await events.state('closed');
   const gone = await events.notice((n) => n.code === 'disconnected', 'the disconnect notice');
   assert.match(gone.text, /Disconnected from 127\.0\.0\.1:\d+/);
-  await assert.rejects(client.send({ text: 'anyone?' }), (e: unknown) => e instanceof ChatError && e.code === 'not-connected');
+  await assert.rejects(
+    client.send({ text: 'anyone?' }),
+    (e: unknown) => e instanceof ChatError && e.code === 'not-connected',
+  );
 });

@@ -10,7 +10,11 @@ import { EventRecorder, within } from '../../support/clientHelpers';
 
 type Cleanup = { after(fn: () => unknown): void };
 
-async function serverOn(t: Cleanup, port: number, options: ServerOptions = {}): Promise<{ server: ChatServer; port: number; host: EventRecorder }> {
+async function serverOn(
+  t: Cleanup,
+  port: number,
+  options: ServerOptions = {},
+): Promise<{ server: ChatServer; port: number; host: EventRecorder }> {
   const server = new ChatServer({ host: '127.0.0.1', port, ...options });
   const host = new EventRecorder(server);
   const bound = await server.listen();
@@ -22,10 +26,23 @@ const FAST = { initialDelayMs: 100, maxDelayMs: 400 };
 
 test('backoff doubles from the first delay, is capped, and jitters by at most ±20 %', () => {
   const policy = reconnectPolicy({})!;
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 0.5)), [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
-  assert.equal(backoffDelay(2, policy, () => 0), 1600);
-  assert.equal(backoffDelay(2, policy, () => 0.999999), 2400);
-  assert.equal(backoffDelay(9, policy, () => 0.999999), 30000, 'jitter never goes above the cap');
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 0.5)),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000],
+  );
+  assert.equal(
+    backoffDelay(2, policy, () => 0),
+    1600,
+  );
+  assert.equal(
+    backoffDelay(2, policy, () => 0.999999),
+    2400,
+  );
+  assert.equal(
+    backoffDelay(9, policy, () => 0.999999),
+    30000,
+    'jitter never goes above the cap',
+  );
   assert.equal(reconnectPolicy(false), undefined);
   assert.equal(reconnectPolicy({ maxAttempts: 3 })!.maxAttempts, 3);
 });
@@ -45,13 +62,26 @@ test('the server restarts on the same port: the client backs off, says so, and r
   await events.notice((n) => n.text === 'Connection lost — reconnecting in 0.1 s (attempt 1)', 'attempt 1 notice');
   // Nobody listens for a while: attempts fail and the delay grows.
   const second = await events.notice((n) => /\(attempt 2\)$/.test(n.text), 'attempt 2 notice', 3000);
-  assert.match(second.text, new RegExp(`^Reconnect failed \\(Nobody is listening on 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\) — reconnecting in 0\\.2 s \\(attempt 2\\)$`));
-  await events.notice((n) => /reconnecting in 0\.[345] s \(attempt 3\)$/.test(n.text), 'attempt 3 with a longer delay', 3000);
+  assert.match(
+    second.text,
+    new RegExp(
+      `^Reconnect failed \\(Nobody is listening on 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\) — reconnecting in 0\\.2 s \\(attempt 2\\)$`,
+    ),
+  );
+  await events.notice(
+    (n) => /reconnecting in 0\.[345] s \(attempt 3\)$/.test(n.text),
+    'attempt 3 with a longer delay',
+    3000,
+  );
   assert.equal(client.state, 'reconnecting');
   await assert.rejects(client.send({ text: 'anyone?' }), /reconnecting/);
 
   const again = await serverOn(t, port, { name: 'Host' });
-  await events.notice((n) => /^Connected to "Host" at 127\.0\.0\.1:\d+ as ann\.$/.test(n.text) && n.at > lost.at, 'the re-join', 5000);
+  await events.notice(
+    (n) => /^Connected to "Host" at 127\.0\.0\.1:\d+ as ann\.$/.test(n.text) && n.at > lost.at,
+    'the re-join',
+    5000,
+  );
   assert.equal(client.state, 'active');
   assert.equal(client.self?.name, 'ann');
   await client.send({ text: 'back again' });
@@ -62,7 +92,12 @@ test('the server restarts on the same port: the client backs off, says so, and r
 test('close() while reconnecting stops for good; maxAttempts gives up with a notice', async (t) => {
   const { server, port } = await serverOn(t, 0);
   const quitter = new ChatClient({ host: '127.0.0.1', port, name: 'q', reconnect: { initialDelayMs: 300 } });
-  const limited = new ChatClient({ host: '127.0.0.1', port, name: 'l', reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 } });
+  const limited = new ChatClient({
+    host: '127.0.0.1',
+    port,
+    name: 'l',
+    reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 },
+  });
   const quitterEvents = new EventRecorder(quitter);
   const limitedEvents = new EventRecorder(limited);
   t.after(() => Promise.all([quitter.close(), limited.close()]));
@@ -97,7 +132,10 @@ test('a kicked client does not come back, and a wrong password after a restart s
 
   server.kick(kicked.self!.id, 'spam');
   await kickedEvents.state('closed');
-  await kickedEvents.notice((n) => n.code === 'kicked' && /removed from the room by the host: spam/.test(n.text), 'the kick notice');
+  await kickedEvents.notice(
+    (n) => n.code === 'kicked' && /removed from the room by the host: spam/.test(n.text),
+    'the kick notice',
+  );
   assert.equal(kickedEvents.states.includes('reconnecting'), false, 'never tried to reconnect');
 
   await server.close();

@@ -42,7 +42,10 @@ test('image chunks wait in the bulk lane: a text sent while the server is not re
   await new Promise((r) => setTimeout(r, 100));
   await client.send({ text: 'quick' });
   const waiting = client.pendingBytes;
-  assert.ok(waiting > MAX_IMAGE_CHUNK, `some of the image must still be queued in the client for this test to mean anything (queued: ${waiting})`);
+  assert.ok(
+    waiting > MAX_IMAGE_CHUNK,
+    `some of the image must still be queued in the client for this test to mean anything (queued: ${waiting})`,
+  );
   socket.resume();
   await within(client.flushed(), 20_000, 'everything written');
   assert.equal(client.pendingBytes, 0);
@@ -55,10 +58,16 @@ test('image chunks wait in the bulk lane: a text sent while the server is not re
   assert.ok(header && header.type === FrameType.Message);
   assert.deepEqual(header.body.image, { mime: 'image/png', size: photo.length });
   const chunks = frames.filter(isChunk);
-  assert.ok(chunks.every((c) => c.ref === header.body.ref && c.bytes.length <= MAX_IMAGE_CHUNK), 'chunks carry the header’s ref and ≤ 64 KiB');
+  assert.ok(
+    chunks.every((c) => c.ref === header.body.ref && c.bytes.length <= MAX_IMAGE_CHUNK),
+    'chunks carry the header’s ref and ≤ 64 KiB',
+  );
   assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(photo), 'chunks reassemble to the image');
   const lastChunk = frames.lastIndexOf(chunks.at(-1)!);
-  assert.ok(quick > frames.indexOf(header) && quick < lastChunk, `the text must go out before the last chunk (text at frame ${quick}, last chunk at frame ${lastChunk})`);
+  assert.ok(
+    quick > frames.indexOf(header) && quick < lastChunk,
+    `the text must go out before the last chunk (text at frame ${quick}, last chunk at frame ${lastChunk})`,
+  );
 });
 
 test('answers Ping with the same payload; drops a server that stops answering after 2 missed heartbeats', async (t) => {
@@ -77,8 +86,13 @@ test('answers Ping with the same payload; drops a server that stops answering af
 test('unknown frame types are skipped; a broken frame ends the connection with a clear error', async (t) => {
   const { events, socket } = await scripted(t);
   socket.write(frameBytes(0x7e, Buffer.from('from a future version')));
-  socket.write(encodeFrame({ type: FrameType.Message, body: { ref: 1, text: 'still here', from: bob, at: Date.now() } }));
-  assert.equal((await events.message((m) => m.text === 'still here', 'the message after an unknown frame')).from.name, 'bob');
+  socket.write(
+    encodeFrame({ type: FrameType.Message, body: { ref: 1, text: 'still here', from: bob, at: Date.now() } }),
+  );
+  assert.equal(
+    (await events.message((m) => m.text === 'still here', 'the message after an unknown frame')).from.name,
+    'bob',
+  );
   socket.write(frameBytes(FrameType.Notice, Buffer.from('{not json')));
   const broken = await events.notice((n) => n.code === 'protocol', 'the protocol error notice');
   assert.match(broken.text, /^The server sent data this client cannot read \(.*JSON.*\); disconnecting\.$/);
@@ -88,22 +102,40 @@ test('unknown frame types are skipped; a broken frame ends the connection with a
 test('an image the sender aborts is dropped with a notice; its text is still shown; later images still work', async (t) => {
   const { events, socket } = await scripted(t);
   const photo = bigPng(100 * 1024);
-  socket.write(encodeFrame({ type: FrameType.Message, body: { ref: 7, text: 'half a picture', from: bob, image: { mime: 'image/png', size: photo.length } } }));
+  socket.write(
+    encodeFrame({
+      type: FrameType.Message,
+      body: { ref: 7, text: 'half a picture', from: bob, image: { mime: 'image/png', size: photo.length } },
+    }),
+  );
   socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 7, bytes: photo.subarray(0, MAX_IMAGE_CHUNK) }));
   socket.write(encodeFrame({ type: FrameType.ImageAbort, ref: 7 }));
-  const aborted = await events.notice((n) => /bob's image was not received: the sender stopped sending it\./.test(n.text), 'the abort notice');
+  const aborted = await events.notice(
+    (n) => /bob's image was not received: the sender stopped sending it\./.test(n.text),
+    'the abort notice',
+  );
   assert.equal(aborted.level, 'system');
   const text = await events.message((m) => m.text === 'half a picture', 'the text of the aborted image');
   assert.equal(text.image, undefined);
 
-  socket.write(encodeFrame({ type: FrameType.Message, body: { ref: 8, text: '', from: bob, image: { mime: 'image/png', size: photo.length } } }));
+  socket.write(
+    encodeFrame({
+      type: FrameType.Message,
+      body: { ref: 8, text: '', from: bob, image: { mime: 'image/png', size: photo.length } },
+    }),
+  );
   socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 8, bytes: photo.subarray(0, MAX_IMAGE_CHUNK) }));
   socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 8, bytes: photo.subarray(MAX_IMAGE_CHUNK) }));
   const whole = await events.message((m) => m.image !== undefined, 'the complete image');
   assert.ok(whole.image?.bytes.equals(photo));
 
   // Announced as PNG but the bytes are not an image: refused by magic bytes, not by the claim.
-  socket.write(encodeFrame({ type: FrameType.Message, body: { ref: 9, text: 'trust me', from: bob, image: { mime: 'image/png', size: 4 } } }));
+  socket.write(
+    encodeFrame({
+      type: FrameType.Message,
+      body: { ref: 9, text: 'trust me', from: bob, image: { mime: 'image/png', size: 4 } },
+    }),
+  );
   socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 9, bytes: Buffer.from([0x4d, 0x5a, 0x90, 0x00]) }));
   const refused = await events.notice((n) => n.code === 'image-dropped', 'the not-an-image notice');
   assert.match(refused.text, /^bob's image was not received: not a supported image/);
@@ -115,7 +147,10 @@ test('the server saying Bye and closing ends the chat with its reason (no reconn
   const bye = await events.notice((n) => n.code === 'disconnected', 'the disconnect notice');
   assert.match(bye.text, /^Disconnected from 127\.0\.0\.1:\d+ — the server said: maintenance\.$/);
   await events.state('closed');
-  await assert.rejects(client.send({ text: 'hello?' }), (e: unknown) => e instanceof ChatError && e.code === 'not-connected');
+  await assert.rejects(
+    client.send({ text: 'hello?' }),
+    (e: unknown) => e instanceof ChatError && e.code === 'not-connected',
+  );
 });
 
 test('a greeting with another protocol version is refused with a sentence saying what to do', async (t) => {
@@ -125,7 +160,10 @@ test('a greeting with another protocol version is refused with a sentence saying
   const client = new ChatClient({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, name: 'ann' });
   await assert.rejects(
     within(client.connect(), 5000, 'the version refusal'),
-    (e: unknown) => e instanceof ChatError && e.code === 'version' && /version 2; this client speaks version 1\. Update the older side\./.test(e.message),
+    (e: unknown) =>
+      e instanceof ChatError &&
+      e.code === 'version' &&
+      /version 2; this client speaks version 1\. Update the older side\./.test(e.message),
   );
 });
 
@@ -146,9 +184,11 @@ test('a server that greets but never lets us in times out with a clear error', a
   const events = new EventRecorder(client);
   await assert.rejects(
     within(client.connect(), 5000, 'the handshake timeout'),
-    (e: unknown) => e instanceof ChatError && e.code === 'handshake-timeout' && e.message === `127.0.0.1:${port} greeted us but did not let us in within 0.3 s.`,
+    (e: unknown) =>
+      e instanceof ChatError &&
+      e.code === 'handshake-timeout' &&
+      e.message === `127.0.0.1:${port} greeted us but did not let us in within 0.3 s.`,
   );
   await events.state('closed');
   assert.deepEqual(events.states, ['connecting', 'handshaking', 'closed']);
 });
-

@@ -24,7 +24,11 @@ test('// sends a line starting with / literally', () => {
 test('/msg takes the first word as the name and the rest as the message', () => {
   assert.deepEqual(parseInput('/msg bob hi there'), { kind: 'msg', to: 'bob', text: 'hi there' });
   assert.deepEqual(parseInput('/msg   小明   你好  '), { kind: 'msg', to: '小明', text: '你好' });
-  assert.deepEqual(parseInput('/MSG Bob x'), { kind: 'msg', to: 'Bob', text: 'x' }, 'command word is case-insensitive, name is not changed');
+  assert.deepEqual(
+    parseInput('/MSG Bob x'),
+    { kind: 'msg', to: 'Bob', text: 'x' },
+    'command word is case-insensitive, name is not changed',
+  );
   // A name with a space cannot be addressed: the second word becomes part of the message.
   assert.deepEqual(parseInput('/msg Ann Lee hello'), { kind: 'msg', to: 'Ann', text: 'Lee hello' });
 });
@@ -61,7 +65,8 @@ test('/who, /quit (/exit) and /help (/?)', () => {
 test('unknown commands are errors that name the known commands', () => {
   assert.deepEqual(parseInput('/foo bar'), {
     kind: 'error',
-    message: 'Unknown command /foo. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).',
+    message:
+      'Unknown command /foo. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).',
   });
   const bare = parseInput('/');
   assert.equal(bare.kind, 'error');

@@ -66,8 +66,14 @@ test('formatLine: private messages show the direction', () => {
 
 test('formatLine: images add size and type, with or without text', () => {
   const bytes = Buffer.alloc(12595);
-  assert.equal(formatLine(message({ image: { mime: 'image/png', bytes } })), '[09:05:07] ann: hello [image: 12.3 KB PNG]');
-  assert.equal(formatLine(message({ text: '', image: { mime: 'image/jpeg', bytes } })), '[09:05:07] ann: [image: 12.3 KB JPEG]');
+  assert.equal(
+    formatLine(message({ image: { mime: 'image/png', bytes } })),
+    '[09:05:07] ann: hello [image: 12.3 KB PNG]',
+  );
+  assert.equal(
+    formatLine(message({ text: '', image: { mime: 'image/jpeg', bytes } })),
+    '[09:05:07] ann: [image: 12.3 KB JPEG]',
+  );
 });
 
 test('formatLine: an image whose bytes were dropped still shows its recorded size', () => {
@@ -76,9 +82,17 @@ test('formatLine: an image whose bytes were dropped still shows its recorded siz
 });
 
 test('formatLine: code goes on the following, indented lines with language and place', () => {
-  const line = formatLine(message({ text: 'const a = 1;\n  return a;', code: { language: 'typescript', file: 'src/a.ts', line: 12 } }));
-  assert.equal(line, '[09:05:07] ann: [code: typescript, src/a.ts:12]\n           const a = 1;\n             return a;');
-  assert.equal(formatLine(message({ text: 'x', code: { language: 'python' } })), '[09:05:07] ann: [code: python]\n           x');
+  const line = formatLine(
+    message({ text: 'const a = 1;\n  return a;', code: { language: 'typescript', file: 'src/a.ts', line: 12 } }),
+  );
+  assert.equal(
+    line,
+    '[09:05:07] ann: [code: typescript, src/a.ts:12]\n           const a = 1;\n             return a;',
+  );
+  assert.equal(
+    formatLine(message({ text: 'x', code: { language: 'python' } })),
+    '[09:05:07] ann: [code: python]\n           x',
+  );
 });
 
 test('formatLine: multi-line text cannot fake a line from someone else', () => {
@@ -95,7 +109,13 @@ test('formatLine escapes control characters in text and names', () => {
 
 test('formatNotice marks info/system with * and errors with !', () => {
   assert.equal(formatNotice({ at: AT, level: 'info', text: 'bob joined' }), '[09:05:07] * bob joined');
-  assert.equal(formatNotice({ at: AT, level: 'system', text: 'You are #2 in line' }), '[09:05:07] * You are #2 in line');
+  assert.equal(
+    formatNotice({ at: AT, level: 'system', text: 'You are #2 in line' }),
+    '[09:05:07] * You are #2 in line',
+  );
   assert.equal(formatNotice({ at: AT, level: 'error', text: 'Not allowed', code: 'x' }), '[09:05:07] ! Not allowed');
-  assert.equal(formatNotice({ at: AT, level: 'info', text: 'Active: a\nWaiting: b\x1b' }), '[09:05:07] * Active: a\n           Waiting: b\\x1b');
+  assert.equal(
+    formatNotice({ at: AT, level: 'info', text: 'Active: a\nWaiting: b\x1b' }),
+    '[09:05:07] * Active: a\n           Waiting: b\\x1b',
+  );
 });

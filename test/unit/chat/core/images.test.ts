@@ -4,7 +4,10 @@ import { ChatError } from '../../../../src/chat/core/events';
 import { checkImage, formatBytes, imageExtension, imageLabel, sniffImage } from '../../../../src/chat/core/images';
 
 // Real, complete 1×1 images (valid files a viewer opens), so the sniffer is tested on what users send.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 const GIF89 = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
 // JFIF start of a JPEG (SOI + APP0 marker + "JFIF\0").
@@ -64,23 +67,44 @@ test('checkImage explains a wrong file type and shows how the file starts', () =
   const wave = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WAVEfmt data')]);
   assert.throws(
     () => checkImage(wave, 1024),
-    chatErrorWith('image-type', /^Not a supported image \(PNG, JPEG, GIF, WebP or BMP\): the file starts with 52 49 46 46 24 00 00 00 57 41 56 45 … \("RIFF\$\.\.\.WAVE"\)\.$/),
+    chatErrorWith(
+      'image-type',
+      /^Not a supported image \(PNG, JPEG, GIF, WebP or BMP\): the file starts with 52 49 46 46 24 00 00 00 57 41 56 45 … \("RIFF\$\.\.\.WAVE"\)\.$/,
+    ),
   );
   assert.throws(() => checkImage(Buffer.alloc(0), 1024), chatErrorWith('image-type', /the file is empty\.$/));
-  assert.throws(() => checkImage(Buffer.from('hi'), 1024), chatErrorWith('image-type', /starts with 68 69 \("hi"\)\.$/));
+  assert.throws(
+    () => checkImage(Buffer.from('hi'), 1024),
+    chatErrorWith('image-type', /starts with 68 69 \("hi"\)\.$/),
+  );
 });
 
 test('checkImage refuses an image over the limit with both sizes in the sentence', () => {
   const big = Buffer.alloc(Math.round(31.2 * 1024 * 1024));
   PNG.copy(big);
-  assert.throws(() => checkImage(big, 25 * 1024 * 1024), chatErrorWith('image-too-large', /^Image is 31\.2 MB; the limit is 25 MB\.$/));
-  assert.throws(() => checkImage(PNG, PNG.length - 1), chatErrorWith('image-too-large', new RegExp(`^Image is ${PNG.length} B; the limit is ${PNG.length - 1} B\\.$`)));
+  assert.throws(
+    () => checkImage(big, 25 * 1024 * 1024),
+    chatErrorWith('image-too-large', /^Image is 31\.2 MB; the limit is 25 MB\.$/),
+  );
+  assert.throws(
+    () => checkImage(PNG, PNG.length - 1),
+    chatErrorWith('image-too-large', new RegExp(`^Image is ${PNG.length} B; the limit is ${PNG.length - 1} B\\.$`)),
+  );
 });
 
 test('extensions and labels follow the sniffed type', () => {
   assert.deepEqual(
-    (['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp'] as const).map((m) => [imageExtension(m), imageLabel(m)]),
-    [['png', 'PNG'], ['jpg', 'JPEG'], ['gif', 'GIF'], ['webp', 'WebP'], ['bmp', 'BMP']],
+    (['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp'] as const).map((m) => [
+      imageExtension(m),
+      imageLabel(m),
+    ]),
+    [
+      ['png', 'PNG'],
+      ['jpg', 'JPEG'],
+      ['gif', 'GIF'],
+      ['webp', 'WebP'],
+      ['bmp', 'BMP'],
+    ],
   );
 });
 

@@ -9,73 +9,107 @@ import { pngLike, RawNativeClient, socketPair, startServer, waitFor } from '../.
 
 const MiB = 1024 * 1024;
 
-test('a member that stopped reading is cut off at its cap; the sender’s text and the whole image still reach the others', { timeout: 60_000 }, async (t) => {
-  const cap = 8 * MiB;
-  const { server, port, events } = await startServer({ name: 'Host', maxPendingOutputBytes: cap, rateLimit: false });
-  t.after(() => server.close());
-  const alice = await RawNativeClient.join(port, 'alice');
-  const bob = await RawNativeClient.join(port, 'bob');
-  const sloth = await RawNativeClient.join(port, 'sloth');
-  t.after(() => [alice, bob, sloth].forEach((c) => c.close()));
-  sloth.socket.pause(); // stops reading for good
+test(
+  'a member that stopped reading is cut off at its cap; the sender’s text and the whole image still reach the others',
+  { timeout: 60_000 },
+  async (t) => {
+    const cap = 8 * MiB;
+    const { server, port, events } = await startServer({ name: 'Host', maxPendingOutputBytes: cap, rateLimit: false });
+    t.after(() => server.close());
+    const alice = await RawNativeClient.join(port, 'alice');
+    const bob = await RawNativeClient.join(port, 'bob');
+    const sloth = await RawNativeClient.join(port, 'sloth');
+    t.after(() => [alice, bob, sloth].forEach((c) => c.close()));
+    sloth.socket.pause(); // stops reading for good
 
-  const image = pngLike(3 * cap); // more than the cap: the stalled member can never hold all of it
-  alice.sendImage(image, { ref: 11, text: 'the picture' });
-  alice.say('said after the picture');
+    const image = pngLike(3 * cap); // more than the cap: the stalled member can never hold all of it
+    alice.sendImage(image, { ref: 11, text: 'the picture' });
+    alice.say('said after the picture');
 
-  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'the picture', 20_000)).body;
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'said after the picture', 20_000);
-  await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'the whole image at bob', 20_000);
-  assert.ok(bob.imageBytes(header.ref).equals(image), 'bob’s copy is byte-identical');
-  const hostCopy = await waitFor(() => events.messages.find((m) => m.image), 'the host’s copy', 20_000);
-  assert.ok(hostCopy.image?.bytes.equals(image), 'the host’s copy is byte-identical');
+    const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'the picture', 20_000)).body;
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'said after the picture', 20_000);
+    await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'the whole image at bob', 20_000);
+    assert.ok(bob.imageBytes(header.ref).equals(image), 'bob’s copy is byte-identical');
+    const hostCopy = await waitFor(() => events.messages.find((m) => m.image), 'the host’s copy', 20_000);
+    assert.ok(hostCopy.image?.bytes.equals(image), 'the host’s copy is byte-identical');
 
-  const cut = await waitFor(() => events.notices.find((n) => n.code === 'output-cap'), 'the stalled member cut off', 20_000);
-  assert.match(cut.text, /^Disconnected sloth\b.*limit 8(\.0)? MB.*it stopped reading\.$/);
-  await waitFor(() => !server.roster.active.some((p) => p.name === 'sloth'), 'sloth out of the room', 5000);
-  sloth.socket.resume(); // reads what the kernel still held for it, then sees the server hang up
-  await sloth.waitClosed(5000);
-  assert.ok(sloth.imageBytes(header.ref).length < image.length, 'the stalled member never got the whole image');
-  assert.equal(events.notices.filter((n) => n.code === 'output-cap').length, 1, 'only the stalled member was cut off');
-  assert.equal(bob.closed, false);
-  assert.equal(alice.closed, false);
-  // Text after the cut flows as usual.
-  alice.say('still here');
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still here', 5000);
-});
+    const cut = await waitFor(
+      () => events.notices.find((n) => n.code === 'output-cap'),
+      'the stalled member cut off',
+      20_000,
+    );
+    assert.match(cut.text, /^Disconnected sloth\b.*limit 8(\.0)? MB.*it stopped reading\.$/);
+    await waitFor(() => !server.roster.active.some((p) => p.name === 'sloth'), 'sloth out of the room', 5000);
+    sloth.socket.resume(); // reads what the kernel still held for it, then sees the server hang up
+    await sloth.waitClosed(5000);
+    assert.ok(sloth.imageBytes(header.ref).length < image.length, 'the stalled member never got the whole image');
+    assert.equal(
+      events.notices.filter((n) => n.code === 'output-cap').length,
+      1,
+      'only the stalled member was cut off',
+    );
+    assert.equal(bob.closed, false);
+    assert.equal(alice.closed, false);
+    // Text after the cut flows as usual.
+    alice.say('still here');
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still here', 5000);
+  },
+);
 
-test('a member that pauses under its cap only lags: the others get text and image at once, it gets everything when it reads again', { timeout: 60_000 }, async (t) => {
-  const { server, port, events } = await startServer({ name: 'Host', maxPendingOutputBytes: 64 * MiB, rateLimit: false });
-  t.after(() => server.close());
-  const alice = await RawNativeClient.join(port, 'alice');
-  const bob = await RawNativeClient.join(port, 'bob');
-  const lagger = await RawNativeClient.join(port, 'lagger');
-  t.after(() => [alice, bob, lagger].forEach((c) => c.close()));
-  lagger.socket.pause();
+test(
+  'a member that pauses under its cap only lags: the others get text and image at once, it gets everything when it reads again',
+  { timeout: 60_000 },
+  async (t) => {
+    const { server, port, events } = await startServer({
+      name: 'Host',
+      maxPendingOutputBytes: 64 * MiB,
+      rateLimit: false,
+    });
+    t.after(() => server.close());
+    const alice = await RawNativeClient.join(port, 'alice');
+    const bob = await RawNativeClient.join(port, 'bob');
+    const lagger = await RawNativeClient.join(port, 'lagger');
+    t.after(() => [alice, bob, lagger].forEach((c) => c.close()));
+    lagger.socket.pause();
 
-  const image = pngLike(16 * MiB);
-  alice.sendImage(image, { ref: 12, text: 'big one' });
-  alice.say('after the big one');
+    const image = pngLike(16 * MiB);
+    alice.sendImage(image, { ref: 12, text: 'big one' });
+    alice.say('after the big one');
 
-  // While the lagger still reads nothing, the room goes on: bob has the text said after the image and every byte.
-  // (The suite's usual 3 s wait: a sender held back for the lagger's sake — up to 5 s before — would miss it.)
-  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'big one')).body;
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after the big one');
-  await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'the whole image at bob', 20_000);
-  assert.ok(bob.imageBytes(header.ref).equals(image));
-  // …and so does the host, talking back in the meantime.
-  await server.send({ text: 'host answers' });
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'host answers', 5000);
-  assert.equal(lagger.of(FrameType.ImageChunk).reduce((n, f) => n + f.bytes.length, 0) < image.length, true, 'set-up: the lagger has not read the image yet');
-  assert.ok(server.roster.active.some((p) => p.name === 'lagger'), 'under its cap the lagger stays');
+    // While the lagger still reads nothing, the room goes on: bob has the text said after the image and every byte.
+    // (The suite's usual 3 s wait: a sender held back for the lagger's sake — up to 5 s before — would miss it.)
+    const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'big one')).body;
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after the big one');
+    await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'the whole image at bob', 20_000);
+    assert.ok(bob.imageBytes(header.ref).equals(image));
+    // …and so does the host, talking back in the meantime.
+    await server.send({ text: 'host answers' });
+    await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'host answers', 5000);
+    assert.equal(
+      lagger.of(FrameType.ImageChunk).reduce((n, f) => n + f.bytes.length, 0) < image.length,
+      true,
+      'set-up: the lagger has not read the image yet',
+    );
+    assert.ok(
+      server.roster.active.some((p) => p.name === 'lagger'),
+      'under its cap the lagger stays',
+    );
 
-  lagger.socket.resume();
-  await waitFor(() => lagger.imageBytes(header.ref).length === image.length, 'the whole image at the lagger', 20_000);
-  assert.ok(lagger.imageBytes(header.ref).equals(image), 'the lagger’s copy is byte-identical');
-  const texts = lagger.messages().map((m) => m.text);
-  assert.deepEqual(texts.filter((x) => ['big one', 'after the big one', 'host answers'].includes(x)), ['big one', 'after the big one', 'host answers']);
-  assert.deepEqual(events.notices.filter((n) => n.code === 'output-cap'), [], 'nobody was cut off');
-});
+    lagger.socket.resume();
+    await waitFor(() => lagger.imageBytes(header.ref).length === image.length, 'the whole image at the lagger', 20_000);
+    assert.ok(lagger.imageBytes(header.ref).equals(image), 'the lagger’s copy is byte-identical');
+    const texts = lagger.messages().map((m) => m.text);
+    assert.deepEqual(
+      texts.filter((x) => ['big one', 'after the big one', 'host answers'].includes(x)),
+      ['big one', 'after the big one', 'host answers'],
+    );
+    assert.deepEqual(
+      events.notices.filter((n) => n.code === 'output-cap'),
+      [],
+      'nobody was cut off',
+    );
+  },
+);
 
 test('the host’s copy is assembled in place even when the first chunk is tiny and held for the type check', async (t) => {
   const { server, port, events } = await startServer({ name: 'Host' });
@@ -87,7 +121,8 @@ test('the host’s copy is assembled in place even when the first chunk is tiny 
   alice.say('pieces', { ref: 9, image: { mime: 'image/png', size: image.length } });
   // 5 + 3 bytes stay held until 32 bytes prove the type, then go out in order with the rest.
   const cuts = [0, 5, 8, 8 + MAX_IMAGE_CHUNK, 8 + 2 * MAX_IMAGE_CHUNK, image.length];
-  for (let i = 0; i + 1 < cuts.length; i++) alice.send({ type: FrameType.ImageChunk, ref: 9, bytes: image.subarray(cuts[i], cuts[i + 1]) });
+  for (let i = 0; i + 1 < cuts.length; i++)
+    alice.send({ type: FrameType.ImageChunk, ref: 9, bytes: image.subarray(cuts[i], cuts[i + 1]) });
   const hostCopy = await waitFor(() => events.messages.find((m) => m.text === 'pieces' && m.image), 'the host’s copy');
   assert.equal(hostCopy.image?.bytes.length, image.length);
   assert.ok(hostCopy.image?.bytes.equals(image), 'the host’s copy is byte-identical');
@@ -96,14 +131,17 @@ test('the host’s copy is assembled in place even when the first chunk is tiny 
   assert.ok(bob.imageBytes(header.ref).equals(image));
 });
 
-
 test('FrameWriter with capBulk off: bulk past the cap is kept for the owner to judge; urgent bytes alone over it still overflow', async (t) => {
   const { writer, reader, close } = await socketPair();
   t.after(close);
   reader.pause();
   const overflows: number[] = [];
   const cap = 1 * MiB;
-  const frames = new FrameWriter(writer, { maxPendingBytes: cap, capBulk: false, onOverflow: (pending) => overflows.push(pending) });
+  const frames = new FrameWriter(writer, {
+    maxPendingBytes: cap,
+    capBulk: false,
+    onOverflow: (pending) => overflows.push(pending),
+  });
   const chunk = Buffer.alloc(MAX_IMAGE_CHUNK, 0x2e);
   for (let i = 0; i < 64; i++) assert.equal(frames.queue(chunk), true, `bulk chunk ${i} accepted`);
   assert.ok(frames.pendingBytes > cap, `set-up: ${frames.pendingBytes} bytes pending`);

@@ -20,7 +20,10 @@ test('native handshake: greeting line, Challenge with limits, Welcome with ident
   assert.equal(welcome.you.address, `127.0.0.1:${client.socket.localPort}`);
   assert.equal(welcome.position, null);
   const roster = (await client.waitFrame(FrameType.Roster)).body;
-  assert.deepEqual(roster.active.map((p) => p.name), ['Host', 'Alice']);
+  assert.deepEqual(
+    roster.active.map((p) => p.name),
+    ['Host', 'Alice'],
+  );
   await waitFor(() => server.roster.active.length === 2, 'Alice in the server roster');
   assert.equal(server.roster.connections, 1);
   client.close();
@@ -45,7 +48,10 @@ test('broadcast: the server labels every message; a forged `from` is ignored; th
   // Bob speaks after Alice; when Alice has Bob's line, she would already have had her own echo.
   bob.say('hi Alice');
   await alice.waitFrame(FrameType.Message, (f) => f.body.text === 'hi Alice');
-  assert.deepEqual(alice.messages().map((m) => m.text), ['hi Alice']);
+  assert.deepEqual(
+    alice.messages().map((m) => m.text),
+    ['hi Alice'],
+  );
   for (const c of [alice, bob, carol]) c.close();
 });
 
@@ -86,8 +92,14 @@ test('private messages reach only the named member; unknown names get a clear er
   // A public line after the private ones: Carol sees it and nothing private before it.
   alice.say('public');
   await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'public');
-  assert.deepEqual(carol.messages().map((m) => m.text), ['public']);
-  assert.equal(events.messages.some((m) => m.text === 'psst'), false);
+  assert.deepEqual(
+    carol.messages().map((m) => m.text),
+    ['public'],
+  );
+  assert.equal(
+    events.messages.some((m) => m.text === 'psst'),
+    false,
+  );
   for (const c of [alice, bob, carol]) c.close();
 });
 
@@ -104,7 +116,11 @@ test('the host speaks: to everyone, and privately; unknown recipient rejects wit
   assert.equal(events.messages.find((m) => m.text === 'welcome all')?.own, true);
   await server.send({ text: 'just you', to: 'nina' });
   await nc.waitText(/Boss → you: just you\r\n/);
-  await assert.rejects(server.send({ text: 'x', to: 'Nobody' }), { name: 'ChatError', code: 'unknown-recipient', message: 'No one named Nobody is here.' });
+  await assert.rejects(server.send({ text: 'x', to: 'Nobody' }), {
+    name: 'ChatError',
+    code: 'unknown-recipient',
+    message: 'No one named Nobody is here.',
+  });
   await assert.rejects(server.send({}), { code: 'empty-message' });
   alice.close();
   nc.close();
@@ -118,11 +134,17 @@ test('join and leave notices reach the room and the host; connection count follo
   const alice = await RawNativeClient.join(port, 'Alice');
   const bob = await RawNativeClient.join(port, 'Bob');
   await alice.waitNotice(/^Bob \(127\.0\.0\.1:\d+\) joined\.$/);
-  await waitFor(() => events.notices.find((n) => /^Bob \(127\.0\.0\.1:\d+\) joined\.$/.test(n.text)), 'host join notice');
+  await waitFor(
+    () => events.notices.find((n) => /^Bob \(127\.0\.0\.1:\d+\) joined\.$/.test(n.text)),
+    'host join notice',
+  );
   await waitFor(() => events.rosters.at(-1)?.connections === 2, 'roster with 2 connections');
   bob.close();
   await alice.waitNotice(/^Bob left\.$/);
-  await waitFor(() => events.rosters.at(-1)?.connections === 1 && events.rosters.at(-1)?.active.length === 2, 'roster after Bob left');
+  await waitFor(
+    () => events.rosters.at(-1)?.connections === 1 && events.rosters.at(-1)?.active.length === 2,
+    'roster after Bob left',
+  );
   alice.close();
 });
 
@@ -217,22 +239,27 @@ test('a client Ping gets a Pong with the same payload; a Bye makes a clean leave
 
 // How fast shutdown is belongs to the benchmarks; here: it completes (the handshake timeout is 30 s, far beyond
 // the test's timeout, so no peer is let go by that) and nobody is left connected.
-test('close() while peers are still handshaking or half-way through the preamble resolves and closes every socket', { timeout: 15_000 }, async () => {
-  const { server, port } = await startServer();
-  const silent = await RawPlainClient.connect(port);
-  const half = await RawPlainClient.connect(port);
-  half.write('TCP');
-  const native = await RawNativeClient.connect(port);
-  await waitFor(() => server.roster.connections === 3, 'all three connected');
-  await server.close();
-  assert.equal(server.state, 'closed');
-  await Promise.all([silent.waitClosed(), half.waitClosed(), native.waitClosed()]);
-  assert.equal(server.roster.connections, 0);
-});
+test(
+  'close() while peers are still handshaking or half-way through the preamble resolves and closes every socket',
+  { timeout: 15_000 },
+  async () => {
+    const { server, port } = await startServer();
+    const silent = await RawPlainClient.connect(port);
+    const half = await RawPlainClient.connect(port);
+    half.write('TCP');
+    const native = await RawNativeClient.connect(port);
+    await waitFor(() => server.roster.connections === 3, 'all three connected');
+    await server.close();
+    assert.equal(server.state, 'closed');
+    await Promise.all([silent.waitClosed(), half.waitClosed(), native.waitClosed()]);
+    assert.equal(server.roster.connections, 0);
+  },
+);
 
 test('addresses: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets', async () => {
   const { socketAddress } = await import('../../../../src/chat/server/wording');
-  const at = (remoteAddress: string, remotePort: number) => socketAddress({ remoteAddress, remotePort } as import('node:net').Socket);
+  const at = (remoteAddress: string, remotePort: number) =>
+    socketAddress({ remoteAddress, remotePort } as import('node:net').Socket);
   assert.equal(at('::ffff:192.168.1.20', 50123), '192.168.1.20:50123');
   assert.equal(at('10.0.0.5', 1), '10.0.0.5:1');
   assert.equal(at('fe80::1', 65432), '[fe80::1]:65432');
@@ -240,14 +267,23 @@ test('addresses: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets', 
 
 test('bad options are refused up front with a ChatError a user can read', async () => {
   const { ChatServer } = await import('../../../../src/chat/server/chatServer');
-  assert.throws(() => new ChatServer({ port: 70000 }), { name: 'ChatError', code: 'bad-option', message: 'Port must be a whole number from 0 to 65535, not 70000.' });
-  assert.throws(() => new ChatServer({ seats: -1 }), { code: 'bad-option', message: 'Server option seats must be a whole number ≥ 0, not -1.' });
+  assert.throws(() => new ChatServer({ port: 70000 }), {
+    name: 'ChatError',
+    code: 'bad-option',
+    message: 'Port must be a whole number from 0 to 65535, not 70000.',
+  });
+  assert.throws(() => new ChatServer({ seats: -1 }), {
+    code: 'bad-option',
+    message: 'Server option seats must be a whole number ≥ 0, not -1.',
+  });
   assert.throws(() => new ChatServer({ rateLimit: { burst: 0, perSecond: 1 } }), { code: 'bad-option' });
   // Every roster lists the host plus every connection; clients refuse lists over MAX_ROSTER_PEERS.
   const { MAX_ROSTER_PEERS } = await import('../../../../src/chat/wire/protocol');
   assert.equal(new ChatServer({ maxConnections: MAX_ROSTER_PEERS - 1 }).options.maxConnections, 9_999);
   assert.throws(() => new ChatServer({ maxConnections: MAX_ROSTER_PEERS }), {
-    code: 'bad-option', message: 'Server option maxConnections can be at most 9,999 (clients read rosters of at most 10,000 people), not 10000.',
+    code: 'bad-option',
+    message:
+      'Server option maxConnections can be at most 9,999 (clients read rosters of at most 10,000 people), not 10000.',
   });
   const defaults = new ChatServer();
   assert.equal(defaults.options.host, '127.0.0.1');

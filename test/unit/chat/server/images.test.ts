@@ -42,7 +42,9 @@ test('text keeps flowing while an image is relayed (a line sent after the header
   await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'host line during the image');
   await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'all image bytes', 10_000);
   assert.ok(bob.imageBytes(header.ref).equals(image));
-  const lineAt = bob.frames.findIndex((f) => f.type === FrameType.Message && f.body.text === 'host line during the image');
+  const lineAt = bob.frames.findIndex(
+    (f) => f.type === FrameType.Message && f.body.text === 'host line during the image',
+  );
   const lastChunkAt = bob.frames.map((f) => f.type).lastIndexOf(FrameType.ImageChunk);
   assert.ok(lineAt < lastChunkAt, 'the text did not wait behind the image');
   alice.close();
@@ -80,7 +82,10 @@ test('an oversized image is refused with a notice and its chunks are ignored', a
   assert.ok(events.notices.some((n) => n.code === 'image-too-large' && n.level === 'error'));
   alice.say('next');
   await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'next');
-  assert.deepEqual(bob.messages().map((m) => m.text), ['next']);
+  assert.deepEqual(
+    bob.messages().map((m) => m.text),
+    ['next'],
+  );
   assert.equal(bob.of(FrameType.ImageChunk).length, 0);
   alice.close();
   bob.close();
@@ -197,7 +202,10 @@ test('a tiny first chunk followed by a full one is relayed without ever exceedin
 });
 
 test('a reader that stopped for good does not freeze an image sender: the others get every byte, it is dropped', async (t) => {
-  const { server, port, events } = await startServer({ maxPendingOutputBytes: 12 * 1024 * 1024, heartbeatIntervalMs: 300 });
+  const { server, port, events } = await startServer({
+    maxPendingOutputBytes: 12 * 1024 * 1024,
+    heartbeatIntervalMs: 300,
+  });
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
   const carol = await RawNativeClient.join(port, 'Carol');
@@ -211,7 +219,11 @@ test('a reader that stopped for good does not freeze an image sender: the others
     assert.ok(carol.imageBytes(header.ref).equals(image));
   }
   await waitFor(() => !server.roster.active.some((p) => p.name === 'Stalled'), 'Stalled dropped', 10_000);
-  assert.ok(events.notices.some((n) => n.level === 'error' && (n.code === 'output-cap' || n.code === 'heartbeat') && n.text.includes('Stalled')));
+  assert.ok(
+    events.notices.some(
+      (n) => n.level === 'error' && (n.code === 'output-cap' || n.code === 'heartbeat') && n.text.includes('Stalled'),
+    ),
+  );
   assert.equal(events.messages.filter((m) => m.image).length, 3);
   alice.close();
   carol.close();

@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { CLIENT_PREAMBLE, encodeFrame, frameBytes, FrameType } from '../../../../src/chat/wire/protocol';
-import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from '../../support/helpers';
+import {
+  delay,
+  pngLike,
+  RawNativeClient,
+  RawPlainClient,
+  startServer,
+  waitFor,
+  type Recorded,
+} from '../../support/helpers';
 
 function hostErrors(events: Recorded, code: string) {
   return events.notices.filter((n) => n.level === 'error' && n.code === code);
@@ -30,20 +38,33 @@ test('password: the right proof joins; a wrong one gets bad-password and is clos
   const none = await RawNativeClient.connect(port);
   none.hello('NoProof');
   const missing = (await none.waitFrame(FrameType.Error)).body;
-  assert.deepEqual(missing, { code: 'password-required', message: 'This room needs a password; connect again with one.', fatal: true });
+  assert.deepEqual(missing, {
+    code: 'password-required',
+    message: 'This room needs a password; connect again with one.',
+    fatal: true,
+  });
   await none.waitClosed();
-  const noProofLine = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the missing proof');
+  const noProofLine = await waitFor(
+    () => hostErrors(events, 'password-required')[0],
+    'host log line for the missing proof',
+  );
   assert.match(noProofLine.text, /^Turned away 127\.0\.0\.1:\d+: it gave no password \(this room needs one\)\.$/);
 
   // The greeting tells a nc user up front; they are refused at their first line, after having read it.
   const nc = await RawPlainClient.connect(port);
-  assert.match(nc.text, /^TCPCHAT\/1 Server — this room needs a password: join with the TCP Chat extension or `tcp-chat connect --password`; plain-text clients such as nc cannot join\.\r\n$/);
+  assert.match(
+    nc.text,
+    /^TCPCHAT\/1 Server — this room needs a password: join with the TCP Chat extension or `tcp-chat connect --password`; plain-text clients such as nc cannot join\.\r\n$/,
+  );
   assert.doesNotMatch(nc.text, /type your name/);
   assert.equal(nc.closed, false, 'kept open until the first line, so the greeting can be read');
   nc.write('Nina\n');
   await nc.waitText(/This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`\.\r\n/);
   await nc.waitClosed();
-  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Alice']);
+  assert.deepEqual(
+    server.roster.active.map((p) => p.name),
+    ['Server', 'Alice'],
+  );
   good.close();
 });
 
@@ -54,9 +75,18 @@ test('password: our client without a password hangs up at the challenge; the hos
   const client = new ChatClient({ host: '127.0.0.1', port, name: 'Nopass' });
   await assert.rejects(client.connect(), { code: 'password-required' });
   await client.close();
-  const line = await waitFor(() => hostErrors(events, 'password-required')[0], 'host log line for the client that had no password');
-  assert.match(line.text, /^Turned away 127\.0\.0\.1:\d+: it left at the password challenge \(no password given\?\)\.$/);
-  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server']);
+  const line = await waitFor(
+    () => hostErrors(events, 'password-required')[0],
+    'host log line for the client that had no password',
+  );
+  assert.match(
+    line.text,
+    /^Turned away 127\.0\.0\.1:\d+: it left at the password challenge \(no password given\?\)\.$/,
+  );
+  assert.deepEqual(
+    server.roster.active.map((p) => p.name),
+    ['Server'],
+  );
   assert.equal(hostErrors(events, 'password-required').length, 1, 'one line, not one per close path');
 });
 
@@ -83,11 +113,19 @@ test('rate limit: a flood is cut at the burst with ONE notice; other members kee
   const bob = await RawNativeClient.join(port, 'Bob');
   const carol = await RawNativeClient.join(port, 'Carol');
   for (let i = 0; i < 30; i++) flooder.say(`spam ${i}`);
-  await flooder.waitNotice(/^Slow down: you are sending more than 2 messages per second; your messages are being dropped for 3 s\.$/);
+  await flooder.waitNotice(
+    /^Slow down: you are sending more than 2 messages per second; your messages are being dropped for 3 s\.$/,
+  );
   bob.say('still here');
   await carol.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
   await delay(50);
-  assert.deepEqual(carol.messages().filter((m) => m.from?.name === 'Flood').map((m) => m.text), ['spam 0', 'spam 1', 'spam 2', 'spam 3', 'spam 4']);
+  assert.deepEqual(
+    carol
+      .messages()
+      .filter((m) => m.from?.name === 'Flood')
+      .map((m) => m.text),
+    ['spam 0', 'spam 1', 'spam 2', 'spam 3', 'spam 4'],
+  );
   assert.equal(flooder.noticeTexts().filter((n) => n.startsWith('Slow down')).length, 1);
   assert.equal(hostErrors(events, 'rate-limited').length, 1);
   for (const c of [flooder, bob, carol]) c.close();
@@ -108,13 +146,23 @@ test('connection limit: a native peer gets an Error frame, a plain one a line; b
   await waitFor(() => raw.readableEnded || raw.destroyed, 'the refused native socket to close');
   const all = Buffer.concat(chunks);
   const afterGreeting = all.subarray(all.indexOf(0x0a) + 1);
-  assert.ok(afterGreeting.equals(encodeFrame({ type: FrameType.Error, body: { code: 'server-full', message: 'The server is full (2 connections); try again later.', fatal: true } })));
+  assert.ok(
+    afterGreeting.equals(
+      encodeFrame({
+        type: FrameType.Error,
+        body: { code: 'server-full', message: 'The server is full (2 connections); try again later.', fatal: true },
+      }),
+    ),
+  );
   const nc = await RawPlainClient.connect(port);
   nc.write('Late\n');
   await nc.waitText(/Sorry: The server is full \(2 connections\); try again later\.\r\n/);
   await nc.waitClosed();
   assert.equal(hostErrors(events, 'connection-limit').length, 2);
-  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'A', 'B']);
+  assert.deepEqual(
+    server.roster.active.map((p) => p.name),
+    ['Server', 'A', 'B'],
+  );
   a.close();
   b.close();
 });
@@ -180,7 +228,10 @@ test('a stalled reader is cut off at its output cap; the room goes on', async (t
     if (i % 50 === 0) await delay(1);
   }
   await waitFor(() => hostErrors(events, 'output-cap').length === 1, 'the cut-off log line', 5000);
-  assert.match(hostErrors(events, 'output-cap')[0].text, /^Disconnected Stalled \(127\.0\.0\.1:\d+\): .* of output was waiting for it \(limit 512 KB\); it stopped reading\.$/);
+  assert.match(
+    hostErrors(events, 'output-cap')[0].text,
+    /^Disconnected Stalled \(127\.0\.0\.1:\d+\): .* of output was waiting for it \(limit 512 KB\); it stopped reading\.$/,
+  );
   await waitFor(() => !server.roster.active.some((p) => p.name === 'Stalled'), 'Stalled gone from the roster');
   await server.send({ text: 'after the stall' });
   await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after the stall', 10_000);
@@ -196,7 +247,10 @@ test('heartbeat: a peer that never answers is dropped; one that answers stays', 
   dead.autoPong = false;
   await dead.waitClosed(2000);
   await waitFor(() => hostErrors(events, 'heartbeat').length === 1, 'the heartbeat log line');
-  assert.match(hostErrors(events, 'heartbeat')[0].text, /^Disconnected Dead \(127\.0\.0\.1:\d+\): no answer to 2 heartbeats\.$/);
+  assert.match(
+    hostErrors(events, 'heartbeat')[0].text,
+    /^Disconnected Dead \(127\.0\.0\.1:\d+\): no answer to 2 heartbeats\.$/,
+  );
   await delay(200);
   assert.equal(alive.closed, false);
   assert.ok(alive.of(FrameType.Ping).length >= 3);
@@ -244,10 +298,16 @@ test('a burst of the same error (wrong passwords) is throttled in the host log a
   // Every attempt is accounted for: shown as a line, or counted in a summary line.
   const accounted = () => {
     const lines = hostErrors(events, 'bad-password');
-    const hidden = lines.map((n) => /^…and (\d+) more like that \(bad-password\) in the last second\.$/.exec(n.text)?.[1]).filter(Boolean);
+    const hidden = lines
+      .map((n) => /^…and (\d+) more like that \(bad-password\) in the last second\.$/.exec(n.text)?.[1])
+      .filter(Boolean);
     return lines.length - hidden.length + hidden.reduce((sum, n) => sum + Number(n), 0);
   };
-  await waitFor(() => accounted() === 12, () => `12 attempts accounted for (got ${accounted()})`, 3000);
+  await waitFor(
+    () => accounted() === 12,
+    () => `12 attempts accounted for (got ${accounted()})`,
+    3000,
+  );
   const shown = hostErrors(events, 'bad-password').filter((n) => n.text.startsWith('Turned away'));
   assert.ok(shown.length < 12 && shown.length <= 10, `at most 5 per second shown (got ${shown.length})`);
   assert.equal(server.roster.active.length, 1, 'nobody got in');
@@ -261,22 +321,40 @@ test('image byte budget: one client sending images faster than imageBytesPerMinu
   const bob = await RawNativeClient.join(port, 'Bob');
   const images = Array.from({ length: 7 }, () => pngLike(240 * 1024));
   images.forEach((image, i) => alice.sendImage(image, { ref: i + 1, text: `picture ${i + 1}` }));
-  const refusal = /^Image refused — slow down: you sent (\d+(?:\.\d)?) KB of images in the last minute \(the limit is 1 MB per minute\); try again in (\d+) s\.$/;
-  await waitFor(() => alice.noticeTexts().filter((text) => refusal.test(text)).length === 3, () => `3 refusals (notices: ${JSON.stringify(alice.noticeTexts())})`);
+  const refusal =
+    /^Image refused — slow down: you sent (\d+(?:\.\d)?) KB of images in the last minute \(the limit is 1 MB per minute\); try again in (\d+) s\.$/;
+  await waitFor(
+    () => alice.noticeTexts().filter((text) => refusal.test(text)).length === 3,
+    () => `3 refusals (notices: ${JSON.stringify(alice.noticeTexts())})`,
+  );
   for (const text of alice.noticeTexts().filter((n) => refusal.test(n))) {
     const [, used, seconds] = refusal.exec(text) as RegExpExecArray;
     assert.ok(Number(used) >= 900 && Number(used) <= 1024, `used ${used} KB`);
-    assert.ok(Number(seconds) >= 10 && Number(seconds) <= 14, `retry in ${seconds} s (240 KiB at 1 MiB/min is ~10-14 s after what refilled)`);
+    assert.ok(
+      Number(seconds) >= 10 && Number(seconds) <= 14,
+      `retry in ${seconds} s (240 KiB at 1 MiB/min is ~10-14 s after what refilled)`,
+    );
   }
   alice.say('still here', { ref: 99 });
   await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'still here');
   // Bob got the first four images whole and nothing of the others: no header, no chunk.
   const headers = bob.messages().filter((m) => m.image);
-  assert.deepEqual(headers.map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
-  headers.forEach((header, i) => assert.ok(bob.imageBytes(header.ref).equals(images[i]), `image ${i + 1} byte-identical`));
+  assert.deepEqual(
+    headers.map((m) => m.text),
+    ['picture 1', 'picture 2', 'picture 3', 'picture 4'],
+  );
+  headers.forEach((header, i) =>
+    assert.ok(bob.imageBytes(header.ref).equals(images[i]), `image ${i + 1} byte-identical`),
+  );
   const accepted = new Set(headers.map((h) => h.ref));
-  assert.ok(bob.of(FrameType.ImageChunk).every((chunk) => accepted.has(chunk.ref)), 'no chunk of a refused image was relayed');
-  assert.deepEqual(events.messages.filter((m) => m.image).map((m) => m.text), ['picture 1', 'picture 2', 'picture 3', 'picture 4']);
+  assert.ok(
+    bob.of(FrameType.ImageChunk).every((chunk) => accepted.has(chunk.ref)),
+    'no chunk of a refused image was relayed',
+  );
+  assert.deepEqual(
+    events.messages.filter((m) => m.image).map((m) => m.text),
+    ['picture 1', 'picture 2', 'picture 3', 'picture 4'],
+  );
   const logged = hostErrors(events, 'image-rate-limited');
   assert.equal(logged.length, 3);
   assert.match(logged[0].text, /^Alice \(127\.0\.0\.1:\d+\): Image refused — slow down: you sent /);
@@ -292,7 +370,8 @@ test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImage
   assert.equal(new ChatServer({ maxImageBytes: 200 * 1024 * 1024 }).options.imageBytesPerMinute, 200 * 1024 * 1024);
   assert.throws(() => new ChatServer({ maxImageBytes: 2048, imageBytesPerMinute: 1024 }), {
     code: 'bad-option',
-    message: 'Server option imageBytesPerMinute (1024) must be at least maxImageBytes (2048), or an image of the largest allowed size could never be sent (false turns the limit off).',
+    message:
+      'Server option imageBytesPerMinute (1024) must be at least maxImageBytes (2048), or an image of the largest allowed size could never be sent (false turns the limit off).',
   });
   assert.throws(() => new ChatServer({ imageBytesPerMinute: 0 }), { code: 'bad-option' });
 

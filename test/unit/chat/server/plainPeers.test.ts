@@ -9,9 +9,14 @@ test('nc style (lines with newlines): greeting, name line, welcome, messages bot
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
   const nc = await RawPlainClient.connect(port);
-  assert.match(nc.text, /^TCPCHAT\/1 Lab — welcome! Plain-text users: type your name and press Enter within 30 s to join\.\r\n$/);
+  assert.match(
+    nc.text,
+    /^TCPCHAT\/1 Lab — welcome! Plain-text users: type your name and press Enter within 30 s to join\.\r\n$/,
+  );
   nc.write('Nina\n');
-  await nc.waitText(/\[\d\d:\d\d:\d\d\] \* Welcome to Lab, Nina \(127\.0\.0\.1:\d+\)! Here now: Server, Alice, Nina\. Type \/help for commands\.\r\n/);
+  await nc.waitText(
+    /\[\d\d:\d\d:\d\d\] \* Welcome to Lab, Nina \(127\.0\.0\.1:\d+\)! Here now: Server, Alice, Nina\. Type \/help for commands\.\r\n/,
+  );
   await alice.waitNotice(/^Nina \(127\.0\.0\.1:\d+\) joined\.$/);
   nc.write('hello from nc\nsecond line\r\n');
   const first = (await alice.waitFrame(FrameType.Message, (f) => f.body.text === 'hello from nc')).body;
@@ -36,7 +41,13 @@ test('seed 000 style (no newline, one send per line): the pause ends each line, 
   await waitFor(() => events.messages.find((m) => m.text === 'first message'), 'first message');
   seed.write('second message');
   await waitFor(() => events.messages.find((m) => m.text === 'second message'), 'second message');
-  assert.deepEqual(events.messages.map((m) => [m.from.name, m.text]), [['Wang', 'first message'], ['Wang', 'second message']]);
+  assert.deepEqual(
+    events.messages.map((m) => [m.from.name, m.text]),
+    [
+      ['Wang', 'first message'],
+      ['Wang', 'second message'],
+    ],
+  );
   seed.close();
 });
 
@@ -51,7 +62,11 @@ test('an empty first line makes a guest name; control characters from anyone are
   await nc.waitText(/Mallory: \\x1b\[2J\\x1b\[31mfake\\rServer: give me your password\\x07\r\n/);
   assert.doesNotMatch(nc.text, /\u001b/);
   const hostCopy = await waitFor(() => events.messages.find((m) => m.from.name === 'Mallory'), 'host copy');
-  assert.equal(hostCopy.text, '\u001b[2J\u001b[31mfake\rServer: give me your password\u0007', 'the engine event carries the text as sent');
+  assert.equal(
+    hostCopy.text,
+    '\u001b[2J\u001b[31mfake\rServer: give me your password\u0007',
+    'the engine event carries the text as sent',
+  );
   nc.close();
   evil.close();
 });
@@ -75,7 +90,9 @@ test('plain commands: /msg, /name, /who, /help, unknown command, /quit', async (
   await nc.waitText(/\* You are now Nora\./);
   await alice.waitNotice(/^Nina is now Nora\.$/);
   nc.write('/who\n');
-  await nc.waitText(/Chatting \(3\): Server \(host\), Alice \(127\.0\.0\.1:\d+\), Nora \(127\.0\.0\.1:\d+\)\r\n {11}Waiting \(1\): #1 Walt/);
+  await nc.waitText(
+    /Chatting \(3\): Server \(host\), Alice \(127\.0\.0\.1:\d+\), Nora \(127\.0\.0\.1:\d+\)\r\n {11}Waiting \(1\): #1 Walt/,
+  );
   nc.write('/help\n');
   await nc.waitText(/\/msg NAME text/);
   assert.doesNotMatch(nc.text, /\/image PATH/, '/image is not offered to plain peers');

@@ -15,10 +15,15 @@ test('seats = 1: #1 and #2 in line; the first leaves → the second is admitted 
   await bob.waitNotice(/^You are #1 in line\.$/);
   const carol = await RawNativeClient.join(port, 'Carol');
   await carol.waitNotice(/^You are #2 in line\.$/);
-  await waitFor(() => events.notices.find((n) => /^Carol \(127\.0\.0\.1:\d+\) is waiting: #2 in line\.$/.test(n.text)), 'host told Carol waits');
+  await waitFor(
+    () => events.notices.find((n) => /^Carol \(127\.0\.0\.1:\d+\) is waiting: #2 in line\.$/.test(n.text)),
+    'host told Carol waits',
+  );
   await waitFor(() => {
     const r = events.rosters.at(-1);
-    return r && r.active.map((p) => p.name).join() === 'Server,Alice' && r.waiting.map((p) => p.name).join() === 'Bob,Carol';
+    return (
+      r && r.active.map((p) => p.name).join() === 'Server,Alice' && r.waiting.map((p) => p.name).join() === 'Bob,Carol'
+    );
   }, 'roster: Alice active, Bob and Carol waiting in order');
 
   // Waiters get no room messages and cannot speak.
@@ -29,7 +34,10 @@ test('seats = 1: #1 and #2 in line; the first leaves → the second is admitted 
   await alice.waitNotice(/^Bob is waiting in line and cannot receive messages yet\.$/);
   await server.send({ text: 'host line' });
   await waitFor(() => events.messages.find((m) => m.text === 'only for the seated'), 'host has Alice line');
-  assert.equal(events.messages.some((m) => m.text === 'can I talk?'), false);
+  assert.equal(
+    events.messages.some((m) => m.text === 'can I talk?'),
+    false,
+  );
 
   alice.close();
   await bob.waitFrame(FrameType.Queue, (f) => f.body.position === null);
@@ -56,9 +64,16 @@ test('a waiter that disconnects leaves the queue at once and the others move up'
   bob.close();
   await carol.waitNotice(/^You are #1 in line\.$/);
   await dave.waitNotice(/^You are #2 in line\.$/);
-  await waitFor(() => server.roster.waiting.map((p) => p.name).join() === 'Carol,Dave' && server.roster.connections === 3, 'Bob gone from the queue');
+  await waitFor(
+    () => server.roster.waiting.map((p) => p.name).join() === 'Carol,Dave' && server.roster.connections === 3,
+    'Bob gone from the queue',
+  );
   await waitFor(() => events.notices.find((n) => n.text === 'Bob left (was waiting in line).'), 'host told');
-  assert.equal(alice.noticeTexts().some((n) => n.startsWith('Bob')), false, 'the room is not bothered with queue departures');
+  assert.equal(
+    alice.noticeTexts().some((n) => n.startsWith('Bob')),
+    false,
+    'the room is not bothered with queue departures',
+  );
   for (const c of [alice, carol, dave]) c.close();
 });
 
@@ -73,8 +88,14 @@ test('the host admits a chosen waiter (over the seat count) and kicks a member; 
   assert.equal(admitted?.name, 'Carol');
   await carol.waitFrame(FrameType.Queue, (f) => f.body.position === null);
   await alice.waitNotice(/^Carol was admitted\.$/);
-  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Alice', 'Carol']);
-  assert.deepEqual(server.roster.waiting.map((p) => p.name), ['Bob']);
+  assert.deepEqual(
+    server.roster.active.map((p) => p.name),
+    ['Server', 'Alice', 'Carol'],
+  );
+  assert.deepEqual(
+    server.roster.waiting.map((p) => p.name),
+    ['Bob'],
+  );
   assert.equal(server.admit(9999), undefined);
   assert.ok(events.notices.some((n) => n.text === 'That person is not waiting in line.'));
 
@@ -85,11 +106,17 @@ test('the host admits a chosen waiter (over the seat count) and kicks a member; 
   await alice.waitClosed();
   await carol.waitNotice(/^Alice was removed by the host: spamming$/);
   // Two members were seated for one seat; with Alice gone the room is at its seat count, so Bob still waits.
-  assert.deepEqual(server.roster.waiting.map((p) => p.name), ['Bob']);
+  assert.deepEqual(
+    server.roster.waiting.map((p) => p.name),
+    ['Bob'],
+  );
   const carolIdNow = carolId;
   server.kick(carolIdNow);
   await bob.waitFrame(FrameType.Queue, (f) => f.body.position === null);
-  assert.deepEqual(server.roster.active.map((p) => p.name), ['Server', 'Bob']);
+  assert.deepEqual(
+    server.roster.active.map((p) => p.name),
+    ['Server', 'Bob'],
+  );
   assert.throws(() => server.kick(aliceId), { name: 'ChatError', code: 'unknown-peer' });
   server.admit();
   assert.ok(events.notices.some((n) => n.text === 'Nobody is waiting in line.'));
@@ -115,7 +142,9 @@ test('a plain-text newcomer who has to wait is told why in its welcome', async (
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
   const walt = await RawPlainClient.join(port, 'Walt');
-  await walt.waitText(/Welcome to Server, Walt \(127\.0\.0\.1:\d+\)! All 1 seat is taken \(chatting: Server, Alice\); you will be let in when one frees up\. Type \/help for commands\.\r\n/);
+  await walt.waitText(
+    /Welcome to Server, Walt \(127\.0\.0\.1:\d+\)! All 1 seat is taken \(chatting: Server, Alice\); you will be let in when one frees up\. Type \/help for commands\.\r\n/,
+  );
   alice.close();
   walt.close();
 });

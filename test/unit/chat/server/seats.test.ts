@@ -107,7 +107,11 @@ test('over-admitted room: a leave does not admit anyone until active drops below
   queue.admit('b'); // active = a, b with 1 seat
   assert.deepEqual(queue.leave('a'), { admitted: [], removedFrom: 'active', queueMoved: false });
   assert.deepEqual(queue.waiting, ['c']);
-  assert.deepEqual(queue.leave('b'), { admitted: ['c'], removedFrom: 'active', queueMoved: false }, 'nobody is left in line to tell');
+  assert.deepEqual(
+    queue.leave('b'),
+    { admitted: ['c'], removedFrom: 'active', queueMoved: false },
+    'nobody is left in line to tell',
+  );
 });
 
 test('admit with nobody waiting, or an id not in line, changes nothing', () => {

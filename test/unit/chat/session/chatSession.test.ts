@@ -25,7 +25,10 @@ const AT = new Date(2026, 10, 22, 10, 0, 0).getTime();
 const me: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
 const ann: Peer = { id: 1, name: 'ann', address: '127.0.0.1:50001', kind: 'native' };
 const bob: Peer = { id: 2, name: 'bob', address: '127.0.0.1:50002', kind: 'plain' };
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 class FakeEndpoint extends TypedEmitter<{ [K in keyof ChatEvents]: ChatEvents[K] }> implements ChatEndpoint {
   readonly role = 'server';
@@ -91,7 +94,10 @@ test('re-emits every endpoint event in order and logs messages and notices', (t)
     '[10:00:00] ann (127.0.0.1:50001): hi',
     '',
   ]);
-  assert.deepEqual(session.history.map((e) => e.kind), ['notice', 'message']);
+  assert.deepEqual(
+    session.history.map((e) => e.kind),
+    ['notice', 'message'],
+  );
 });
 
 test('images are saved before listeners see the message; history keeps path and size, not bytes', (t) => {
@@ -116,7 +122,9 @@ test('without a transcript, history keeps the image size and type but not its by
   const endpoint = new FakeEndpoint();
   const session = new ChatSession(endpoint);
   let live: Buffer | undefined;
-  session.on('message', (m) => { live = m.image?.bytes; });
+  session.on('message', (m) => {
+    live = m.image?.bytes;
+  });
   endpoint.fire('message', message({ image: { mime: 'image/png', bytes: PNG } }));
   const [entry] = session.history;
   assert.ok(live?.equals(PNG), 'live listeners still get the bytes');
@@ -131,9 +139,13 @@ test('history is bounded: the oldest entries are dropped first', () => {
   const endpoint = new FakeEndpoint();
   const session = new ChatSession(endpoint, { historyLimit: 3 });
   for (let i = 1; i <= 5; i++) endpoint.fire('message', message({ id: `m${i}`, text: `n${i}` }));
-  assert.deepEqual(session.history.map((e) => (e.kind === 'message' ? e.message.text : '')), ['n3', 'n4', 'n5']);
+  assert.deepEqual(
+    session.history.map((e) => (e.kind === 'message' ? e.message.text : '')),
+    ['n3', 'n4', 'n5'],
+  );
   const defaultSession = new ChatSession(new FakeEndpoint());
-  for (let i = 0; i < 10005; i++) (defaultSession.endpoint as FakeEndpoint).fire('notice', { at: AT, level: 'info', text: `${i}` });
+  for (let i = 0; i < 10005; i++)
+    (defaultSession.endpoint as FakeEndpoint).fire('notice', { at: AT, level: 'info', text: `${i}` });
   assert.equal(defaultSession.history.length, 10000);
   assert.deepEqual(defaultSession.history[0], { kind: 'notice', notice: { at: AT, level: 'info', text: '5' } });
 });
@@ -172,10 +184,17 @@ test('input: /help shows the commands; mistakes become error notices and are log
   assert.equal(await session.input('/msg bob').then((p) => p.kind), 'error');
   await session.input('/bogus');
   assert.match(notices[0].text, /^Commands:\n\/msg NAME text/);
-  assert.deepEqual(notices.slice(1).map((n) => [n.level, n.code, n.text]), [
-    ['error', 'bad-command', '/msg needs a name and a message: /msg NAME text'],
-    ['error', 'bad-command', 'Unknown command /bogus. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).'],
-  ]);
+  assert.deepEqual(
+    notices.slice(1).map((n) => [n.level, n.code, n.text]),
+    [
+      ['error', 'bad-command', '/msg needs a name and a message: /msg NAME text'],
+      [
+        'error',
+        'bad-command',
+        'Unknown command /bogus. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).',
+      ],
+    ],
+  );
   assert.match(fs.readFileSync(transcript.logFile, 'utf8'), /\] \[ERROR\] Unknown command \/bogus\./);
   assert.equal(endpoint.sent.length, 0);
 });
@@ -199,11 +218,14 @@ test('send failures become error notices and reject; input resolves after showin
   assert.deepEqual(await session.input('/msg zed hi'), { kind: 'msg', to: 'zed', text: 'hi' });
   endpoint.sendError = new Error('socket exploded');
   await session.input('hi');
-  assert.deepEqual(notices.map((n) => [n.level, n.code, n.text]), [
-    ['error', 'unknown-recipient', 'Nobody called zed is in the room.'],
-    ['error', 'unknown-recipient', 'Nobody called zed is in the room.'],
-    ['error', 'send-failed', 'socket exploded'],
-  ]);
+  assert.deepEqual(
+    notices.map((n) => [n.level, n.code, n.text]),
+    [
+      ['error', 'unknown-recipient', 'Nobody called zed is in the room.'],
+      ['error', 'unknown-recipient', 'Nobody called zed is in the room.'],
+      ['error', 'send-failed', 'socket exploded'],
+    ],
+  );
 });
 
 test('log failures become one error notice per streak; the chat goes on and recovery is announced', (t) => {
@@ -219,7 +241,10 @@ test('log failures become one error notice per streak; the chat goes on and reco
   fs.mkdirSync(dir);
   endpoint.fire('message', message({ text: 'three' }));
   assert.equal(seen.length, 6);
-  assert.deepEqual(seen.slice(0, 2), ['message:one', `error:Could not write the chat log ${transcript.logFile}: ENOENT: no such file or directory, open '${transcript.logFile}'`]);
+  assert.deepEqual(seen.slice(0, 2), [
+    'message:one',
+    `error:Could not write the chat log ${transcript.logFile}: ENOENT: no such file or directory, open '${transcript.logFile}'`,
+  ]);
   assert.deepEqual(seen.slice(2, 5), ['message:two', 'info:bob left', 'message:three']);
   assert.equal(seen[5], `info:The chat log is being written again: ${transcript.logFile}`);
   const log = fs.readFileSync(transcript.logFile, 'utf8').split('\n');

@@ -11,7 +11,10 @@ function receive(reader: Socket, total: number, timeoutMs: number): Promise<Buff
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const timer = setTimeout(() => reject(new Error(`received only ${received} of ${total} bytes in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`received only ${received} of ${total} bytes in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     reader.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
@@ -49,13 +52,24 @@ test('an urgent line overtakes 8 MB of queued bulk chunks', async (t) => {
   const at = stream.indexOf(line);
   assert.ok(at >= 0, 'the urgent line arrived whole');
   const bulkAfterLine = bulkTotal - at;
-  t.diagnostic(`urgent line at byte ${at} of ${stream.length}; ${bulkAfterLine} bulk bytes arrived after it (${queuedBehind} were still queued when it was written)`);
+  t.diagnostic(
+    `urgent line at byte ${at} of ${stream.length}; ${bulkAfterLine} bulk bytes arrived after it (${queuedBehind} were still queued when it was written)`,
+  );
   assert.ok(queuedBehind >= 2 << 20, `set-up: only ${queuedBehind} bytes were queued`);
   // All but at most the one chunk already handed to the socket must come after the line.
-  assert.ok(bulkAfterLine >= queuedBehind - CHUNK, `only ${bulkAfterLine} of ${queuedBehind} queued bulk bytes came after the line`);
+  assert.ok(
+    bulkAfterLine >= queuedBehind - CHUNK,
+    `only ${bulkAfterLine} of ${queuedBehind} queued bulk bytes came after the line`,
+  );
   // The bulk bytes themselves are intact around the line.
-  assert.equal(stream.subarray(0, at).every((b) => b === 0x2e), true);
-  assert.equal(stream.subarray(at + line.length).every((b) => b === 0x2e), true);
+  assert.equal(
+    stream.subarray(0, at).every((b) => b === 0x2e),
+    true,
+  );
+  assert.equal(
+    stream.subarray(at + line.length).every((b) => b === 0x2e),
+    true,
+  );
 });
 
 test('a reader that stops reading pushes pendingBytes over the cap: onOverflow runs once, later writes are refused', async (t) => {
@@ -88,7 +102,10 @@ test('urgent writes alone also count against the cap', async (t) => {
   t.after(close);
   reader.pause();
   const overflows: number[] = [];
-  const frames = new FrameWriter(writer, { maxPendingBytes: 1 << 20, onOverflow: (pending) => overflows.push(pending) });
+  const frames = new FrameWriter(writer, {
+    maxPendingBytes: 1 << 20,
+    onOverflow: (pending) => overflows.push(pending),
+  });
   const line = Buffer.alloc(16 * 1024, 0x41);
   for (let i = 0; i < 4096 && overflows.length === 0; i++) {
     frames.urgent(line);
@@ -130,7 +147,10 @@ test('flushed() resolves when the last pending bytes are small urgent writes (no
     written += line.length;
     if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
   }
-  assert.ok(writer.writableLength > 0 && !writer.writableNeedDrain, `set-up: ${writer.writableLength} bytes held by Node`);
+  assert.ok(
+    writer.writableLength > 0 && !writer.writableNeedDrain,
+    `set-up: ${writer.writableLength} bytes held by Node`,
+  );
 
   let flushedDone = false;
   const flushed = frames.flushed(10_000).then(() => {

@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameWriter } from '../../../../src/chat/wire/frameWriter';
 import { IMAGE_ACK_EVERY, IMAGE_ACK_WINDOW, ImageAckCounter } from '../../../../src/chat/wire/imageAcks';
-import { encodeFrame, FrameDecoder, FrameType, imageChunkHeader, MAX_IMAGE_CHUNK, type Frame, type UnknownFrame } from '../../../../src/chat/wire/protocol';
+import {
+  encodeFrame,
+  FrameDecoder,
+  FrameType,
+  imageChunkHeader,
+  MAX_IMAGE_CHUNK,
+  type Frame,
+  type UnknownFrame,
+} from '../../../../src/chat/wire/protocol';
 import { delay, socketPair, waitFor } from '../../support/helpers';
 
 const REF = 7;
@@ -37,11 +45,18 @@ test('ack window: the bulk lane stops at the window without acks, text overtakes
   }
 
   // Without acks: the window's worth arrives, then nothing more however long we wait.
-  await waitFor(() => imageBytes >= IMAGE_ACK_WINDOW, () => `the first window (got ${imageBytes} bytes)`, 5000);
+  await waitFor(
+    () => imageBytes >= IMAGE_ACK_WINDOW,
+    () => `the first window (got ${imageBytes} bytes)`,
+    5000,
+  );
   await delay(300);
   assert.equal(imageBytes, IMAGE_ACK_WINDOW, 'exactly the window went out (whole chunks, no more)');
   assert.equal(frames.unackedImageBytes, IMAGE_ACK_WINDOW);
-  assert.ok(frames.pendingBytes >= image.length - IMAGE_ACK_WINDOW, `the rest waits in the writer (${frames.pendingBytes} bytes)`);
+  assert.ok(
+    frames.pendingBytes >= image.length - IMAGE_ACK_WINDOW,
+    `the rest waits in the writer (${frames.pendingBytes} bytes)`,
+  );
 
   // A text line now goes straight out, ahead of every image byte still queued.
   const line: Frame = { type: FrameType.Message, body: { ref: 1, text: 'hello while the image waits' } };
@@ -68,10 +83,16 @@ test('ack window: the bulk lane stops at the window without acks, text overtakes
   };
   await waitFor(ackWhatArrived, () => `the whole image with acks (got ${imageBytes} of ${image.length})`, 10_000);
   assert.equal(acks, image.length / IMAGE_ACK_EVERY, 'one ack per 256 KiB');
-  const chunks = got.filter((f): f is Extract<Frame, { type: FrameType.ImageChunk }> => f.type === FrameType.ImageChunk);
+  const chunks = got.filter(
+    (f): f is Extract<Frame, { type: FrameType.ImageChunk }> => f.type === FrameType.ImageChunk,
+  );
   assert.ok(chunks.every((c) => c.ref === REF));
   assert.equal(Buffer.concat(chunks.map((c) => c.bytes)).equals(image), true, 'image bytes intact and in order');
-  assert.equal(got.findIndex((f) => f.type === FrameType.Message), IMAGE_ACK_WINDOW / MAX_IMAGE_CHUNK, 'line sits after the first window');
+  assert.equal(
+    got.findIndex((f) => f.type === FrameType.Message),
+    IMAGE_ACK_WINDOW / MAX_IMAGE_CHUNK,
+    'line sits after the first window',
+  );
   assert.equal(frames.unackedImageBytes, 0, 'every byte acknowledged: the window is empty');
   await frames.flushed(2000);
   assert.equal(frames.pendingBytes, 0);
@@ -89,7 +110,11 @@ test('ack window: a peer cannot open more than was written; without enableAckWin
     plain.queueChunk(imageChunkHeader(1, bytes.length), bytes);
     total += 9 + bytes.length;
   }
-  await waitFor(() => received === total, () => `all ${total} bytes without acks (got ${received})`, 5000);
+  await waitFor(
+    () => received === total,
+    () => `all ${total} bytes without acks (got ${received})`,
+    5000,
+  );
   assert.equal(plain.unackedImageBytes, 0);
 
   plain.enableAckWindow(2 * MAX_IMAGE_CHUNK);
@@ -101,9 +126,17 @@ test('ImageAckCounter: acks every 256 KiB, and what is left when the image ends 
   const counter = new ImageAckCounter();
   const decode = (bytes: Buffer | undefined) => (bytes ? new FrameDecoder().push(bytes)[0] : undefined);
   assert.equal(counter.received(3, IMAGE_ACK_EVERY - 1, false), undefined);
-  assert.deepEqual(decode(counter.received(3, 1, false)), { type: FrameType.ImageAck, ref: 3, received: IMAGE_ACK_EVERY });
+  assert.deepEqual(decode(counter.received(3, 1, false)), {
+    type: FrameType.ImageAck,
+    ref: 3,
+    received: IMAGE_ACK_EVERY,
+  });
   assert.equal(counter.received(3, 100, false), undefined);
-  assert.deepEqual(decode(counter.received(3, 5, true)), { type: FrameType.ImageAck, ref: 3, received: IMAGE_ACK_EVERY + 105 });
+  assert.deepEqual(decode(counter.received(3, 5, true)), {
+    type: FrameType.ImageAck,
+    ref: 3,
+    received: IMAGE_ACK_EVERY + 105,
+  });
   // A chunk for an image nobody collects is acknowledged at once; an aborted image's rest too.
   assert.deepEqual(decode(counter.received(4, 10, true)), { type: FrameType.ImageAck, ref: 4, received: 10 });
   counter.received(5, 20, false);

@@ -34,7 +34,9 @@ test('telnet IAC negotiation is stripped (WILL/DO options, subnegotiation, IAC I
   const { s, lines } = splitter();
   const iac = Buffer.from([0xff, 0xfb, 0x18, 0xff, 0xfd, 0x01]); // IAC WILL TERMINAL-TYPE, IAC DO ECHO
   const sb = Buffer.from([0xff, 0xfa, 0x18, 0x00, 0x41, 0x4e, 0x53, 0x49, 0xff, 0xf0]); // IAC SB … IAC SE
-  s.push(Buffer.concat([iac, Buffer.from('he'), sb, Buffer.from('llo'), Buffer.from([0xff, 0xff]), Buffer.from('!\r\n')]));
+  s.push(
+    Buffer.concat([iac, Buffer.from('he'), sb, Buffer.from('llo'), Buffer.from([0xff, 0xff]), Buffer.from('!\r\n')]),
+  );
   // A sequence split across chunks.
   s.push(Buffer.from([0x61, 0xff]));
   s.push(Buffer.from([0xfd]));
@@ -89,7 +91,10 @@ test('output lines end with CRLF; message and image lines are formatted and esca
   assert.equal(plainBytes('a\nb').toString(), 'a\r\nb\r\n');
   const at = new Date(2026, 0, 1, 9, 5, 7).getTime();
   const from = { name: 'Eve\u001b[2J' };
-  assert.equal(plainMessage({ at, from, own: false, text: 'hi\u0007' }).toString(), '[09:05:07] Eve\\x1b[2J: hi\\x07\r\n');
+  assert.equal(
+    plainMessage({ at, from, own: false, text: 'hi\u0007' }).toString(),
+    '[09:05:07] Eve\\x1b[2J: hi\\x07\r\n',
+  );
   const image = { mime: 'image/png' as const, size: 2048 };
   assert.equal(
     plainMessage({ at, from: { name: 'Al' }, own: false, text: '', image }).toString(),

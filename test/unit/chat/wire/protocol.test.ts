@@ -4,9 +4,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Peer } from '../../../../src/chat/core/events';
 import {
-  CLIENT_PREAMBLE, DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS, ProtocolError,
-  authProof, encodeFrame, frameBytes, greetingLine, newNonce, parseGreeting, verifyProof,
-  type Frame, type UnknownFrame,
+  CLIENT_PREAMBLE,
+  DEFAULT_MAX_FRAME_BYTES,
+  FrameDecoder,
+  FrameType,
+  HARD_MAX_FRAME_BYTES,
+  MAX_IMAGE_CHUNK,
+  MAX_ROSTER_PEERS,
+  ProtocolError,
+  authProof,
+  encodeFrame,
+  frameBytes,
+  greetingLine,
+  newNonce,
+  parseGreeting,
+  verifyProof,
+  type Frame,
+  type UnknownFrame,
 } from '../../../../src/chat/wire/protocol';
 
 type Decoded = Frame | UnknownFrame;
@@ -16,8 +30,14 @@ const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 /** One frame of every type, with optional fields both present and absent. */
 const samples: Frame[] = [
-  { type: FrameType.Challenge, body: { v: 1, room: 'Lobby', auth: 'none', nonce: newNonce(), maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20 } },
-  { type: FrameType.Challenge, body: { v: 1, room: 'Zimmer', auth: 'hmac-sha256', nonce: 'ab'.repeat(16), maxFrameBytes: 100, maxImageBytes: 0 } },
+  {
+    type: FrameType.Challenge,
+    body: { v: 1, room: 'Lobby', auth: 'none', nonce: newNonce(), maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20 },
+  },
+  {
+    type: FrameType.Challenge,
+    body: { v: 1, room: 'Zimmer', auth: 'hmac-sha256', nonce: 'ab'.repeat(16), maxFrameBytes: 100, maxImageBytes: 0 },
+  },
   { type: FrameType.Hello, body: { v: 1, name: 'ann' } },
   { type: FrameType.Hello, body: { v: 1, name: 'Zoë 你好', client: 'tcp-chat-cli/0.1', proof: authProof('pw', 'n') } },
   { type: FrameType.Welcome, body: { you: ann, room: 'Lobby', seats: 0, position: null } },
@@ -27,7 +47,15 @@ const samples: Frame[] = [
   { type: FrameType.Message, body: { ref: 0xffffffff, text: '', image: { mime: 'image/gif', size: 1 }, to: 'bob' } },
   {
     type: FrameType.Message,
-    body: { ref: 9, text: 'const x = 1;', code: { language: 'typescript', file: 'src/a.ts', line: 12 }, image: { mime: 'image/png', size: 70000 }, to: ann, from: host, at: 1795000000123 },
+    body: {
+      ref: 9,
+      text: 'const x = 1;',
+      code: { language: 'typescript', file: 'src/a.ts', line: 12 },
+      image: { mime: 'image/png', size: 70000 },
+      to: ann,
+      from: host,
+      at: 1795000000123,
+    },
   },
   { type: FrameType.ImageChunk, ref: 9, bytes: png },
   { type: FrameType.ImageChunk, ref: 0, bytes: Buffer.from([0]) },
@@ -35,7 +63,15 @@ const samples: Frame[] = [
   { type: FrameType.Notice, body: { level: 'info', text: 'ann joined' } },
   { type: FrameType.Notice, body: { level: 'error', text: 'Slow down.', code: 'rate-limited' } },
   { type: FrameType.Notice, body: { level: 'system', text: 'You are #2 in line' } },
-  { type: FrameType.Roster, body: { seats: 1, active: [host], waiting: [ann, { id: 2, name: 'bob', address: '10.0.0.2:4000', kind: 'plain' }], connections: 2 } },
+  {
+    type: FrameType.Roster,
+    body: {
+      seats: 1,
+      active: [host],
+      waiting: [ann, { id: 2, name: 'bob', address: '10.0.0.2:4000', kind: 'plain' }],
+      connections: 2,
+    },
+  },
   { type: FrameType.Queue, body: { position: 2 } },
   { type: FrameType.Queue, body: { position: null } },
   { type: FrameType.Rename, body: { name: 'annie' } },
@@ -46,7 +82,18 @@ const samples: Frame[] = [
   { type: FrameType.Bye, body: { reason: 'quit' } },
   { type: FrameType.ImageAck, ref: 9, received: 256 * 1024 },
   { type: FrameType.ImageAck, ref: 0xffffffff, received: 0xffffffff },
-  { type: FrameType.Challenge, body: { v: 1, room: 'Lobby', auth: 'none', nonce: 'n', maxFrameBytes: 1 << 20, maxImageBytes: 25 << 20, acks: true } },
+  {
+    type: FrameType.Challenge,
+    body: {
+      v: 1,
+      room: 'Lobby',
+      auth: 'none',
+      nonce: 'n',
+      maxFrameBytes: 1 << 20,
+      maxImageBytes: 25 << 20,
+      acks: true,
+    },
+  },
   { type: FrameType.Hello, body: { v: 1, name: 'ann', acks: true } },
 ];
 const unknownFrame = frameBytes(0x7e, Buffer.from('future stuff'));
@@ -73,7 +120,11 @@ function jsonFrame(type: number, json: string): Buffer {
 test('every frame type round-trips through encodeFrame and FrameDecoder', () => {
   const covered = new Set(samples.map((f) => f.type));
   const allTypes = Object.values(FrameType).filter((v): v is FrameType => typeof v === 'number');
-  assert.deepEqual(allTypes.filter((t) => !covered.has(t)), [], 'a frame type has no sample');
+  assert.deepEqual(
+    allTypes.filter((t) => !covered.has(t)),
+    [],
+    'a frame type has no sample',
+  );
   for (const frame of samples) {
     const bytes = encodeFrame(frame);
     assert.equal(bytes.readUInt32BE(0), bytes.length - 4, `length prefix of type 0x${frame.type.toString(16)}`);
@@ -118,7 +169,11 @@ test('the stream fed one byte at a time decodes the same frames, and nothing is 
 
 test('a 64 KiB image chunk between text frames, fed in 16-byte pieces, decodes intact', () => {
   const image = Buffer.alloc(MAX_IMAGE_CHUNK, 0xab);
-  const big = Buffer.concat([encodeFrame(samples[7]), encodeFrame({ type: FrameType.ImageChunk, ref: 1, bytes: image }), encodeFrame(samples[13])]);
+  const big = Buffer.concat([
+    encodeFrame(samples[7]),
+    encodeFrame({ type: FrameType.ImageChunk, ref: 1, bytes: image }),
+    encodeFrame(samples[13]),
+  ]);
   const decoder = new FrameDecoder();
   const frames: Decoded[] = [];
   for (let i = 0; i < big.length; i += 16) frames.push(...decoder.push(big.subarray(i, i + 16)));
@@ -139,13 +194,18 @@ test('an oversized length prefix is rejected as soon as its 4 bytes arrive, befo
     assert.deepEqual(decoder.push(lengthPrefix(length).subarray(0, 3)), []);
     assert.throws(() => decoder.push(lengthPrefix(length).subarray(3)), protocolError('frame-too-large'));
   }
-  assert.throws(() => new FrameDecoder(100).push(Buffer.concat([lengthPrefix(101), Buffer.from([0x10])])), protocolError('frame-too-large'));
+  assert.throws(
+    () => new FrameDecoder(100).push(Buffer.concat([lengthPrefix(101), Buffer.from([0x10])])),
+    protocolError('frame-too-large'),
+  );
 });
 
 test('a frame of exactly the maximum length is accepted', () => {
   const decoder = new FrameDecoder(100);
   assert.deepEqual(decoder.push(frameBytes(0x7e, Buffer.alloc(99))), [{ type: 'unknown', code: 0x7e, length: 100 }]);
-  assert.deepEqual(decodeAll(frameBytes(0x7f, Buffer.alloc(DEFAULT_MAX_FRAME_BYTES - 1))), [{ type: 'unknown', code: 0x7f, length: DEFAULT_MAX_FRAME_BYTES }]);
+  assert.deepEqual(decodeAll(frameBytes(0x7f, Buffer.alloc(DEFAULT_MAX_FRAME_BYTES - 1))), [
+    { type: 'unknown', code: 0x7f, length: DEFAULT_MAX_FRAME_BYTES },
+  ]);
 });
 
 test('a decoder configured above the hard limit still rejects frames over HARD_MAX_FRAME_BYTES', () => {
@@ -155,7 +215,10 @@ test('a decoder configured above the hard limit still rejects frames over HARD_M
 
 test('a zero length prefix is an empty-frame error', () => {
   assert.throws(() => decodeAll(lengthPrefix(0)), protocolError('empty-frame'));
-  assert.throws(() => decodeAll(Buffer.concat([encodeFrame(samples[0]), lengthPrefix(0)])), protocolError('empty-frame'));
+  assert.throws(
+    () => decodeAll(Buffer.concat([encodeFrame(samples[0]), lengthPrefix(0)])),
+    protocolError('empty-frame'),
+  );
 });
 
 // ------------------------------------------------------------------------------------------- malformed bodies
@@ -167,20 +230,36 @@ const badJsonFrames: Array<[string, number, string]> = [
   ['JSON null', FrameType.Rename, 'null'],
   ['JSON array', FrameType.Queue, '[1]'],
   ['JSON string', FrameType.Bye, '"bye"'],
-  ['Challenge: unknown auth scheme', FrameType.Challenge, '{"v":1,"room":"r","auth":"md5","nonce":"n","maxFrameBytes":1,"maxImageBytes":1}'],
+  [
+    'Challenge: unknown auth scheme',
+    FrameType.Challenge,
+    '{"v":1,"room":"r","auth":"md5","nonce":"n","maxFrameBytes":1,"maxImageBytes":1}',
+  ],
   ['Challenge: limits missing', FrameType.Challenge, '{"v":1,"room":"r","auth":"none","nonce":"n"}'],
   ['Hello: name is a number', FrameType.Hello, '{"v":1,"name":42}'],
   ['Hello: negative version', FrameType.Hello, '{"v":-1,"name":"a"}'],
   ['Hello: proof is a number', FrameType.Hello, '{"v":1,"name":"a","proof":123}'],
-  ['Welcome: position is text', FrameType.Welcome, `{"you":${JSON.stringify(ann)},"room":"r","seats":1,"position":"1"}`],
-  ['Welcome: peer kind unknown', FrameType.Welcome, '{"you":{"id":1,"name":"a","address":"x","kind":"admin"},"room":"r","seats":0,"position":null}'],
+  [
+    'Welcome: position is text',
+    FrameType.Welcome,
+    `{"you":${JSON.stringify(ann)},"room":"r","seats":1,"position":"1"}`,
+  ],
+  [
+    'Welcome: peer kind unknown',
+    FrameType.Welcome,
+    '{"you":{"id":1,"name":"a","address":"x","kind":"admin"},"room":"r","seats":0,"position":null}',
+  ],
   ['Error: fatal is text', FrameType.Error, '{"code":"x","message":"y","fatal":"yes"}'],
   ['Message: ref is text', FrameType.Message, '{"ref":"1","text":"hi"}'],
   ['Message: ref is fractional', FrameType.Message, '{"ref":1.5,"text":"hi"}'],
   ['Message: text missing', FrameType.Message, '{"ref":1}'],
   ['Message: text is a number', FrameType.Message, '{"ref":1,"text":5}'],
   ['Message: image size 0', FrameType.Message, '{"ref":1,"text":"","image":{"mime":"image/png","size":0}}'],
-  ['Message: image mime not an image we accept', FrameType.Message, '{"ref":1,"text":"","image":{"mime":"image/svg+xml","size":10}}'],
+  [
+    'Message: image mime not an image we accept',
+    FrameType.Message,
+    '{"ref":1,"text":"","image":{"mime":"image/svg+xml","size":10}}',
+  ],
   ['Message: to is a number', FrameType.Message, '{"ref":1,"text":"x","to":7}'],
   ['Message: from is not a peer', FrameType.Message, '{"ref":1,"text":"x","from":"ann"}'],
   ['Message: at is text', FrameType.Message, '{"ref":1,"text":"x","at":"noon"}'],
@@ -188,7 +267,11 @@ const badJsonFrames: Array<[string, number, string]> = [
   ['Notice: unknown level', FrameType.Notice, '{"level":"warning","text":"x"}'],
   ['Notice: text missing', FrameType.Notice, '{"level":"info"}'],
   ['Roster: active not a list', FrameType.Roster, '{"seats":0,"active":{},"waiting":[],"connections":0}'],
-  ['Roster: waiting has a broken peer', FrameType.Roster, '{"seats":0,"active":[],"waiting":[{"id":1}],"connections":0}'],
+  [
+    'Roster: waiting has a broken peer',
+    FrameType.Roster,
+    '{"seats":0,"active":[],"waiting":[{"id":1}],"connections":0}',
+  ],
   ['Queue: negative position', FrameType.Queue, '{"position":-1}'],
   ['Rename: name missing', FrameType.Rename, '{}'],
   ['Bye: reason is a number', FrameType.Bye, '{"reason":1}'],
@@ -202,14 +285,28 @@ test('malformed JSON and wrongly typed fields are bad-frame errors', () => {
 
 test('a roster list longer than MAX_ROSTER_PEERS is a bad-frame error (a hostile server cannot flood the panel); the limit itself decodes', () => {
   assert.equal(MAX_ROSTER_PEERS, 10_000);
-  const peers = (n: number) => Array.from({ length: n }, (_, i): Peer => ({ id: i + 1, name: `p${i}`, address: '127.0.0.1:1', kind: 'native' }));
-  const roster = (active: Peer[], waiting: Peer[]) => encodeFrame({ type: FrameType.Roster, body: { seats: 0, active, waiting, connections: 1 } });
+  const peers = (n: number) =>
+    Array.from({ length: n }, (_, i): Peer => ({ id: i + 1, name: `p${i}`, address: '127.0.0.1:1', kind: 'native' }));
+  const roster = (active: Peer[], waiting: Peer[]) =>
+    encodeFrame({ type: FrameType.Roster, body: { seats: 0, active, waiting, connections: 1 } });
   const decoder = () => new FrameDecoder(HARD_MAX_FRAME_BYTES);
   const [full] = decoder().push(roster(peers(MAX_ROSTER_PEERS), peers(MAX_ROSTER_PEERS)));
-  assert.ok(full.type === FrameType.Roster && full.body.active.length === MAX_ROSTER_PEERS && full.body.waiting.length === MAX_ROSTER_PEERS);
+  assert.ok(
+    full.type === FrameType.Roster &&
+      full.body.active.length === MAX_ROSTER_PEERS &&
+      full.body.waiting.length === MAX_ROSTER_PEERS,
+  );
   const tooMany = /Frame type 0x21: a list of 10001 peers \(the limit is 10000\)\./;
-  assert.throws(() => decoder().push(roster(peers(MAX_ROSTER_PEERS + 1), [])), { name: 'ProtocolError', code: 'bad-frame', message: tooMany });
-  assert.throws(() => decoder().push(roster([], peers(MAX_ROSTER_PEERS + 1))), { name: 'ProtocolError', code: 'bad-frame', message: tooMany });
+  assert.throws(() => decoder().push(roster(peers(MAX_ROSTER_PEERS + 1), [])), {
+    name: 'ProtocolError',
+    code: 'bad-frame',
+    message: tooMany,
+  });
+  assert.throws(() => decoder().push(roster([], peers(MAX_ROSTER_PEERS + 1))), {
+    name: 'ProtocolError',
+    code: 'bad-frame',
+    message: tooMany,
+  });
 });
 
 test('bad binary frames are bad-frame errors: empty or oversized image chunks, short aborts and acks, long pings', () => {
@@ -217,13 +314,25 @@ test('bad binary frames are bad-frame errors: empty or oversized image chunks, s
   const cases: Array<[string, Buffer]> = [
     ['image chunk with 0 image bytes', frameBytes(FrameType.ImageChunk, ref)],
     ['image chunk shorter than its ref', frameBytes(FrameType.ImageChunk, Buffer.from([0, 1]))],
-    ['image chunk of 64 KiB + 1', frameBytes(FrameType.ImageChunk, Buffer.concat([ref, Buffer.alloc(MAX_IMAGE_CHUNK + 1)]))],
+    [
+      'image chunk of 64 KiB + 1',
+      frameBytes(FrameType.ImageChunk, Buffer.concat([ref, Buffer.alloc(MAX_IMAGE_CHUNK + 1)])),
+    ],
     ['image abort of 3 bytes', frameBytes(FrameType.ImageAbort, Buffer.from([0, 0, 1]))],
     ['image abort of 5 bytes', frameBytes(FrameType.ImageAbort, Buffer.from([0, 0, 0, 0, 1]))],
     ['image ack of 7 bytes', frameBytes(FrameType.ImageAck, Buffer.alloc(7))],
     ['image ack of 9 bytes', frameBytes(FrameType.ImageAck, Buffer.alloc(9))],
-    ['hello whose acks is not a boolean', frameBytes(FrameType.Hello, Buffer.from('{"v":1,"name":"ann","acks":"yes"}'))],
-    ['challenge whose acks is not a boolean', frameBytes(FrameType.Challenge, Buffer.from('{"v":1,"room":"r","auth":"none","nonce":"n","maxFrameBytes":1,"maxImageBytes":1,"acks":1}'))],
+    [
+      'hello whose acks is not a boolean',
+      frameBytes(FrameType.Hello, Buffer.from('{"v":1,"name":"ann","acks":"yes"}')),
+    ],
+    [
+      'challenge whose acks is not a boolean',
+      frameBytes(
+        FrameType.Challenge,
+        Buffer.from('{"v":1,"room":"r","auth":"none","nonce":"n","maxFrameBytes":1,"maxImageBytes":1,"acks":1}'),
+      ),
+    ],
     ['ping of 65 bytes', frameBytes(FrameType.Ping, Buffer.alloc(65))],
     ['pong of 65 bytes', frameBytes(FrameType.Pong, Buffer.alloc(65))],
   ];
@@ -231,7 +340,12 @@ test('bad binary frames are bad-frame errors: empty or oversized image chunks, s
 });
 
 test('unknown frame types are skipped and the next frame still decodes', () => {
-  const bytes = Buffer.concat([frameBytes(0x7e, Buffer.alloc(0)), frameBytes(0xff, Buffer.from('{"x":1}')), frameBytes(0x00, Buffer.alloc(300, 1)), encodeFrame(samples[13])]);
+  const bytes = Buffer.concat([
+    frameBytes(0x7e, Buffer.alloc(0)),
+    frameBytes(0xff, Buffer.from('{"x":1}')),
+    frameBytes(0x00, Buffer.alloc(300, 1)),
+    encodeFrame(samples[13]),
+  ]);
   assert.deepEqual(decodeAll(bytes), [
     { type: 'unknown', code: 0x7e, length: 1 },
     { type: 'unknown', code: 0xff, length: 8 },
@@ -241,8 +355,14 @@ test('unknown frame types are skipped and the next frame still decodes', () => {
 });
 
 test('invalid UTF-8 in a text is replaced with U+FFFD, not rejected', () => {
-  const payload = Buffer.concat([Buffer.from('{"ref":1,"text":"a'), Buffer.from([0xff, 0x62, 0xc3]), Buffer.from('"}')]);
-  assert.deepEqual(decodeAll(frameBytes(FrameType.Message, payload)), [{ type: FrameType.Message, body: { ref: 1, text: 'a\ufffdb\ufffd' } }]);
+  const payload = Buffer.concat([
+    Buffer.from('{"ref":1,"text":"a'),
+    Buffer.from([0xff, 0x62, 0xc3]),
+    Buffer.from('"}'),
+  ]);
+  assert.deepEqual(decodeAll(frameBytes(FrameType.Message, payload)), [
+    { type: FrameType.Message, body: { ref: 1, text: 'a\ufffdb\ufffd' } },
+  ]);
   const name = Buffer.concat([Buffer.from('{"v":1,"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('x"}')]); // a UTF-8-encoded surrogate
   const [hello] = decodeAll(frameBytes(FrameType.Hello, name));
   assert.ok(hello.type === FrameType.Hello && /^\ufffd+x$/.test(hello.body.name), JSON.stringify(hello));
@@ -270,7 +390,11 @@ test('greetingLine parses back to its version and room; it tells nc users what t
     const line = greetingLine(room, 15_000);
     assert.match(line, /^TCPCHAT\/1 .* type your name and press Enter within 15 s.*\r\n$/);
     assert.deepEqual(parseGreeting(line), { version: 1, room });
-    assert.deepEqual(parseGreeting(line.replace(/\r\n$/, '')), { version: 1, room }, 'line without its CRLF (readline)');
+    assert.deepEqual(
+      parseGreeting(line.replace(/\r\n$/, '')),
+      { version: 1, room },
+      'line without its CRLF (readline)',
+    );
   }
   assert.deepEqual(parseGreeting('TCPCHAT/2 Future room — something new\r\n'), { version: 2, room: 'Future room' });
 });
@@ -278,7 +402,10 @@ test('greetingLine parses back to its version and room; it tells nc users what t
 test('greetingLine of a password room says so up front (no "type your name") and still parses', () => {
   for (const room of ['Lobby', 'Zoë’s Ünïcødé 你好 👋']) {
     const line = greetingLine(room, 15_000, true);
-    assert.equal(line, `TCPCHAT/1 ${room} — this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`);
+    assert.equal(
+      line,
+      `TCPCHAT/1 ${room} — this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`,
+    );
     assert.deepEqual(parseGreeting(line), { version: 1, room });
   }
 });
@@ -317,8 +444,18 @@ test('verifyProof returns false without throwing for a missing or malformed proo
   const nonce = '00112233445566778899aabbccddeeff';
   const proof = authProof('secret', nonce);
   const malformed: unknown[] = [
-    undefined, '', 'zz', 'not hex at all', 'x'.repeat(64), proof.slice(0, 62), proof + '00',
-    proof.slice(0, 63) + 'g', ' ' + proof, 42, null, { length: 64 },
+    undefined,
+    '',
+    'zz',
+    'not hex at all',
+    'x'.repeat(64),
+    proof.slice(0, 62),
+    proof + '00',
+    proof.slice(0, 63) + 'g',
+    ' ' + proof,
+    42,
+    null,
+    { length: 64 },
   ];
   for (const bad of malformed) {
     assert.equal(verifyProof('secret', nonce, bad as string), false, JSON.stringify(bad));
@@ -336,17 +473,30 @@ test('verifyProof rejects the right proof with trailing garbage (only exactly 64
 
 // ------------------------------------------------------------------------------------------- docs/PROTOCOL.md vectors
 
-interface Vector { kind: string; name: string; hex: string; meaning: Record<string, unknown> }
+interface Vector {
+  kind: string;
+  name: string;
+  hex: string;
+  meaning: Record<string, unknown>;
+}
 
 function readVectors(): Vector[] {
   const doc = readFileSync(join(process.cwd(), 'docs', 'PROTOCOL.md'), 'utf8');
   const block = /```vectors\n([\s\S]*?)```/.exec(doc);
   assert.ok(block, 'docs/PROTOCOL.md has a ```vectors block');
-  return block[1].trim().split('\n').map((line) => {
-    const match = /^vector (\w+) ([\w-]+): ([0-9a-f]+) \| (.+)$/.exec(line);
-    assert.ok(match, `vector line not understood: ${line}`);
-    return { kind: match[1], name: match[2], hex: match[3], meaning: JSON.parse(match[4]) as Record<string, unknown> };
-  });
+  return block[1]
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const match = /^vector (\w+) ([\w-]+): ([0-9a-f]+) \| (.+)$/.exec(line);
+      assert.ok(match, `vector line not understood: ${line}`);
+      return {
+        kind: match[1],
+        name: match[2],
+        hex: match[3],
+        meaning: JSON.parse(match[4]) as Record<string, unknown>,
+      };
+    });
 }
 
 /** The frame a `frame` vector describes: FrameType names, hex strings for binary fields. */
@@ -354,17 +504,30 @@ function vectorFrame(meaning: Record<string, unknown>): Frame {
   const type = FrameType[meaning.type as keyof typeof FrameType];
   assert.equal(typeof type, 'number', `unknown frame type name ${String(meaning.type)}`);
   const frame: Record<string, unknown> = { ...meaning, type };
-  for (const key of ['bytes', 'payload']) if (typeof frame[key] === 'string') frame[key] = Buffer.from(frame[key] as string, 'hex');
+  for (const key of ['bytes', 'payload'])
+    if (typeof frame[key] === 'string') frame[key] = Buffer.from(frame[key] as string, 'hex');
   return frame as unknown as Frame;
 }
 
 test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
   const vectors = readVectors();
   const frameNames = new Set(vectors.filter((v) => v.kind === 'frame').map((v) => v.meaning.type));
-  for (const name of ['Hello', 'Message', 'ImageChunk', 'ImageAbort', 'ImageAck', 'Ping', 'Notice', 'unknown']) assert.ok(frameNames.has(name), `a ${name} vector`);
-  assert.ok(vectors.some((v) => v.kind === 'frame' && JSON.stringify(v.meaning).includes('héllo')), 'the héllo vector');
-  assert.ok(vectors.some((v) => v.kind === 'frame' && v.meaning.type === 'Message' && v.meaning.body && 'image' in (v.meaning.body as object)));
-  assert.deepEqual(['preamble', 'greeting', 'proof'].filter((k) => !vectors.some((v) => v.kind === k)), []);
+  for (const name of ['Hello', 'Message', 'ImageChunk', 'ImageAbort', 'ImageAck', 'Ping', 'Notice', 'unknown'])
+    assert.ok(frameNames.has(name), `a ${name} vector`);
+  assert.ok(
+    vectors.some((v) => v.kind === 'frame' && JSON.stringify(v.meaning).includes('héllo')),
+    'the héllo vector',
+  );
+  assert.ok(
+    vectors.some(
+      (v) =>
+        v.kind === 'frame' && v.meaning.type === 'Message' && v.meaning.body && 'image' in (v.meaning.body as object),
+    ),
+  );
+  assert.deepEqual(
+    ['preamble', 'greeting', 'proof'].filter((k) => !vectors.some((v) => v.kind === k)),
+    [],
+  );
 
   for (const { kind, name, hex, meaning } of vectors) {
     const bytes = Buffer.from(hex, 'hex');
@@ -380,7 +543,11 @@ test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
       assert.equal(CLIENT_PREAMBLE.toString('hex'), hex, name);
       assert.equal(bytes.toString('ascii'), meaning.text, name);
     } else if (kind === 'greeting') {
-      const line = greetingLine(meaning.room as string, meaning.handshakeTimeoutMs as number, meaning.passwordRequired === true);
+      const line = greetingLine(
+        meaning.room as string,
+        meaning.handshakeTimeoutMs as number,
+        meaning.passwordRequired === true,
+      );
       assert.equal(Buffer.from(line, 'utf8').toString('hex'), hex, name);
       assert.deepEqual(parseGreeting(bytes.toString('utf8')), { version: 1, room: meaning.room }, name);
     } else if (kind === 'proof') {
@@ -429,13 +596,14 @@ test('2,000 random byte strings only ever produce ProtocolError, never another e
     }
     const decoder = new FrameDecoder(int(2) ? DEFAULT_MAX_FRAME_BYTES : 64);
     try {
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const next = at + 1 + int(bytes.length - at);
         decoder.push(bytes.subarray(at, next));
         at = next;
       }
     } catch (error) {
-      if (!(error instanceof ProtocolError)) assert.fail(`seed ${seed} round ${round}: ${String(error)} for ${bytes.toString('hex')}`);
+      if (!(error instanceof ProtocolError))
+        assert.fail(`seed ${seed} round ${round}: ${String(error)} for ${bytes.toString('hex')}`);
       protocolErrors++;
     }
   }
