@@ -189,8 +189,10 @@ async function withInstallLock(body) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
+        // eslint-disable-next-line preserve-caught-error -- a timeout of our own, not a symptom of the EEXIST caught
         throw new Error(`Timed out waiting for the code-server install lock ${lockDir} (held by PID ${owner}).`);
+      }
       await sleep(1000);
     }
   }
@@ -398,7 +400,7 @@ export async function launchCodeServer({
     );
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n(code-server log: ${logFile})\n${log.slice(-2000)}`);
+    throw new Error(`${error.message}\n(code-server log: ${logFile})\n${log.slice(-2000)}`, { cause: error });
   }
   const payload = [];
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${resolve(path)}`;

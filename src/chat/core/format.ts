@@ -1,7 +1,7 @@
 // How chat events look as text lines: ONE implementation for the CLI, the plain-text (nc) adapter and the log.
 // Every peer string passes through escapeControl, so nobody can move a terminal's cursor, recolour it,
 // clear it, or fake a line from someone else.
-import type { ChatMessage, CodeInfo, ImageMime, Notice, Peer } from './events';
+import type { CodeInfo, ImageMime, Notice, Peer } from './events';
 import { formatBytes, imageLabel } from './images';
 
 /** Continuation lines of a multi-line entry start with this, so every line is attributable to the line above. */

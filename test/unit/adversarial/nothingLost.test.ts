@@ -246,9 +246,6 @@ test(
       } else if (op === 10) {
         // The host changes the number of seats while people chat and wait (more seats admit waiters in order).
         server.setSeats(1 + r.int(3));
-      } else if (op === 10) {
-        // The host changes the number of seats while people chat and wait (more seats admit waiters in order).
-        server.setSeats(1 + r.int(3));
       } else if (op === 9 && waiting.length > 0 && r.chance(0.5)) {
         // A waiter tries to talk: refused locally with a clear error, nothing reaches the room.
         const eager = r.pick(waiting);

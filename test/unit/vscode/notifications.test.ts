@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { NOTIFICATION_CHARS, plainNotificationText } from '../../../src/vscode/notifications';
 
 // The workbench's link detector for notification messages (code-server / VS Code notificationsViewer).
-const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)/gi;
+const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)/gi;
 
 const HOSTILE = [
   'mallory: [click me](command:workbench.action.terminal.new)',
