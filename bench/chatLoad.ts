@@ -6,6 +6,7 @@ import { nativeDriver } from './lib/nativeDriver';
 import { plainDriver } from './lib/plainDriver';
 import { fmt, printTable, type Cell } from './lib/table';
 import { runWorkload, type Shape, type WorkloadResult, type DriverFactory } from './lib/workload';
+import { errorMessage } from '../src/chat';
 
 export const SHAPES: Shape[] = [
   { name: 'W1 100 clients × 20 msg/s × 5 s', clients: 100, messagesPerClient: 100, rate: 20 },
@@ -75,7 +76,7 @@ export async function runAgainst(
 }
 
 export function failed(shape: Shape, error: unknown): WorkloadResult {
-  const note = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const note = errorMessage(error).split('\n')[0];
   return {
     shape,
     sent: 0,

@@ -7,6 +7,7 @@ import { imageBench } from './imageBench';
 import { webviewBench } from './webviewBench';
 import { extensionBench } from './extensionBench';
 import { corruptSamples } from './lib/probe';
+import { errorMessage } from '../src/chat';
 
 const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       parts.set(section, await runners[section]());
     } catch (error) {
       console.log(`\n${section}: FAILED — ${error instanceof Error ? error.stack : String(error)}`);
-      parts.set(section, `### ${section}\n\nFailed: ${error instanceof Error ? error.message : String(error)}\n`);
+      parts.set(section, `### ${section}\n\nFailed: ${errorMessage(error)}\n`);
     }
     console.log(`  (${section} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }

@@ -4,9 +4,11 @@ export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { Transcript } from './session/transcript';
-export { ChatError, type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
+export { ChatError, errorMessage } from './core/errors';
+export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
 export { parseInput } from './core/chatInput';
+export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
 export { clock, formatLine, formatNotice } from './core/format';
 export { checkImage, formatBytes } from './core/images';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).

@@ -2,6 +2,7 @@
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
 import { parseAddress, parseWholeNumber } from '../chat';
+import { errorMessage } from '../chat';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
@@ -169,7 +170,7 @@ function joinNegativeNumbers(args: readonly string[]): string[] {
 
 function describeParseError(command: string, error: unknown): string {
   const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const option = /'(-[^' ]*)/.exec(message)?.[1];
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

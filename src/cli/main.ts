@@ -12,6 +12,7 @@ import { ChatSession } from '../chat';
 import { Transcript } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
+import { errorMessage } from '../chat';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
@@ -207,7 +208,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     await client.connect();
   } catch (error) {
     await session.close();
-    let message = error instanceof Error ? error.message : String(error);
+    let message = errorMessage(error);
     if (error instanceof ChatError && (error.code === 'password-required' || error.code === 'bad-password')) {
       message = `${message.replace(/\.$/, '')} (give it with --password P or the TCP_CHAT_PASSWORD environment variable).`;
     }

@@ -32,6 +32,7 @@ import {
   toNoticeView,
   toRosterView,
 } from './panel/viewModel';
+import { errorMessage } from '../chat';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {
@@ -214,7 +215,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
 
   onMessage(message: WebviewToHost): void {
     void this.handle(message).catch((error: unknown) => {
-      this.reportError(error instanceof Error ? error.message : String(error));
+      this.reportError(errorMessage(error));
     });
   }
 
@@ -268,7 +269,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
       await deliverFromPanel(info.session, text, image, this.imageActions, () => this.stop('left'));
       this.post({ type: 'sendResult', ref, ok: true });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (!info || !this.alreadyShown(info.session, reason))
         this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
       this.post({ type: 'sendResult', ref, ok: false, error: reason });

@@ -9,6 +9,7 @@ import { checkImage, formatBytes } from '../chat';
 import type { ChatController } from './chatController';
 import { plainNotificationText } from './notifications';
 import { logLocation, readSettings } from './settings';
+import { errorMessage } from '../chat';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 
@@ -30,10 +31,7 @@ async function readImage(uri: vscode.Uri): Promise<{ bytes: Uint8Array; mime: st
   try {
     return { bytes, mime: checkImage(bytes, maxBytes), name };
   } catch (error) {
-    throw new ChatError(
-      error instanceof ChatError ? error.code : 'image-type',
-      `“${name}”: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new ChatError(error instanceof ChatError ? error.code : 'image-type', `“${name}”: ${errorMessage(error)}`);
   }
 }
 
@@ -68,9 +66,7 @@ export function registerMessagingCommands(
     try {
       await session.send(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(
-        plainNotificationText(error instanceof Error ? error.message : String(error)),
-      );
+      void vscode.window.showErrorMessage(plainNotificationText(errorMessage(error)));
     }
   }
 

@@ -16,6 +16,7 @@ import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } fr
 import { logLocation, osUserName, Passwords, readSettings } from './settings';
 import { plainNotificationText } from './notifications';
 import { lanAddresses } from './panel/viewModel';
+import { errorMessage } from '../chat';
 
 export interface StartServerArgs {
   port?: number;
@@ -31,10 +32,6 @@ export interface ConnectArgs {
   password?: string;
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Runs a command body; anything it throws is shown (notification + panel line), never rethrown. */
 export function guarded<A extends unknown[]>(
   controller: ChatController,
@@ -44,7 +41,7 @@ export function guarded<A extends unknown[]>(
     try {
       await body(...args);
     } catch (error) {
-      controller.reportError(errorText(error), error instanceof ChatError ? error.code : undefined);
+      controller.reportError(errorMessage(error), error instanceof ChatError ? error.code : undefined);
     }
   };
 }
@@ -79,13 +76,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     try {
       return { transcript: Transcript.open(logLocation(context).dir) };
     } catch (error) {
-      return { problem: `Chat log not saved: ${errorText(error)}` };
+      return { problem: `Chat log not saved: ${errorMessage(error)}` };
     }
   }
 
   /** Shows a failure once: the session may already have put it in the panel as an error notice. */
   function reportFailure(session: ChatSession, error: unknown): void {
-    const text = errorText(error);
+    const text = errorMessage(error);
     if (controller.alreadyShown(session, text)) void vscode.window.showErrorMessage(plainNotificationText(text));
     else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
   }

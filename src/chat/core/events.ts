@@ -2,6 +2,8 @@
 // Pure data: no sockets, no 'vscode'. Both ChatServer and ChatClient speak this vocabulary.
 import { EventEmitter } from 'node:events';
 
+export { ChatError } from './errors';
+
 /** Who someone is in a room. `id` is unique per server run; the host is always id 0. */
 export interface Peer {
   id: number;
@@ -93,17 +95,6 @@ export interface OutgoingMessage {
   image?: Buffer;
   /** Private recipient by name (`/msg NAME`). */
   to?: string;
-}
-
-/** An error a user should read: `message` is the sentence to show, `code` is for programs. */
-export class ChatError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ChatError';
-  }
 }
 
 /** Event name → listener argument tuple. Written as a mapped constraint so interfaces satisfy it too. */

@@ -33,6 +33,7 @@ import {
 import { resolveServerOptions, type ServerOptions } from './options';
 import { HOST_ID, ServerRoom } from './room';
 import { connectionRefusal, formatSeconds, listenError, socketAddress } from './wording';
+import { errorMessage } from '../core/errors';
 
 export type { ServerOptions } from './options';
 
@@ -202,7 +203,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
       this.leaveRoom(conn, `${conn.peer?.name ?? conn.address} was disconnected (stopped reading).`);
     },
     onInternalError: (conn, error) => {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       this.hostNotice(
         'error',
         `Internal error while serving ${this.who(conn)}: ${text}; that connection was closed.`,

@@ -20,6 +20,7 @@ import { FrameType } from '../wire/protocol';
 import { ImageByteBudget, RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './options';
+import { errorMessage } from '../core/errors';
 
 export const HOST_ID = 0;
 const MIN_ROSTER_GAP_MS = 20;
@@ -67,7 +68,7 @@ export abstract class ServerRoom extends TypedEmitter<ChatEvents> {
       super.emit(event, ...args);
     } catch (error) {
       if (event === 'notice') return; // reporting it would throw again
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       this.emit('notice', {
         at: Date.now(),
         level: 'error',

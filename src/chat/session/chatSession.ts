@@ -14,6 +14,7 @@ import {
   type Peer,
 } from '../core/events';
 import type { Transcript } from './transcript';
+import { errorMessage } from '../core/errors';
 
 /**
  * A message as history keeps it: image bytes are always dropped (empty) and `size` remains. A panel shows a saved
@@ -104,7 +105,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
       await this.endpoint.send(message);
     } catch (error) {
       const code = error instanceof ChatError ? error.code : 'send-failed';
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       this.notice('error', text, code);
       throw error;
     }
@@ -155,7 +156,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     try {
       write();
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       // The image quota is not a broken log (its line was written): no "being written again" after it.
       if (error instanceof ChatError && error.code === 'log-quota')
         return { at: Date.now(), level: 'error', text, code: error.code };

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ChatError, type ChatMessage, type Notice } from '../core/events';
 import { clock, escapeControl, indentContinuation, messageBody } from '../core/format';
 import { formatBytes, imageExtension, sniffImage } from '../core/images';
+import { errorMessage } from '../core/errors';
 
 export interface TranscriptOptions {
   /** The instant (epoch ms) that names the log file; defaults to Date.now(). */
@@ -198,6 +199,6 @@ function fileStamp(at: number): string {
 }
 
 function logFailed(target: string, error: unknown, action = 'write the chat log'): ChatError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new ChatError('log-failed', `Could not ${action} ${target}: ${reason}`);
 }
