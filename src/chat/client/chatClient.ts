@@ -2,7 +2,7 @@
 // images, and reconnects with backoff when asked. Each TCP connection (greeting detection, handshake,
 // heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically.
 import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './options';
-import { hostPort } from './connectErrors';
+import { hostPort } from '../core/address';
 import {
   ChatError,
   TypedEmitter,
@@ -15,7 +15,7 @@ import {
   type Peer,
   type Roster,
 } from '../core/events';
-import { checkImage, formatBytes } from '../core/images';
+import { checkImage } from '../core/images';
 import { IncomingMessages } from './incomingMessages';
 import {
   encodeFrame,
@@ -28,6 +28,7 @@ import {
 } from '../wire/protocol';
 import { Reconnector } from './reconnect';
 import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
+import { formatBytes } from '../core/units';
 
 export type { ChatClientOptions } from './options';
 

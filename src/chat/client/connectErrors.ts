@@ -2,10 +2,8 @@
 // system error code for programs. Used by ChatClient for the first connect and for every reconnect attempt.
 import { hostPort } from '../core/address';
 import { ChatError } from '../core/events';
-import { formatDelay } from './reconnect';
-
+import { formatDuration } from '../core/units';
 // Re-exported: the client modules and their tests import it from here.
-export { hostPort };
 
 export function describeConnectError(
   error: NodeJS.ErrnoException,
@@ -24,7 +22,7 @@ export function describeConnectError(
     case 'EAI_FAIL':
       return new ChatError('ENOTFOUND', `Unknown host ${host}: the name could not be resolved.`);
     case 'ETIMEDOUT':
-      return new ChatError(code, `No answer from ${where} within ${formatDelay(timeoutMs)} (connection timed out).`);
+      return new ChatError(code, `No answer from ${where} within ${formatDuration(timeoutMs)} (connection timed out).`);
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new ChatError(code, `Cannot reach ${where}: no route to that host.`);

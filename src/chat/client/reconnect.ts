@@ -1,5 +1,6 @@
 // Reconnect timing for ChatClient: exponential backoff (1 s, 2 s, 4 s … capped) with jitter, so a room full of
 // clients does not hammer a restarting server in lockstep.
+import { formatDuration } from '../core/units';
 
 export interface ReconnectOptions {
   /** Delay before the first attempt (default 1000 ms); each later attempt doubles it. */
@@ -75,7 +76,7 @@ export class Reconnector {
     const delay = backoffDelay(attempt, policy, this.random);
     hooks.state('reconnecting');
     const lead = failure ? `Reconnect failed (${failure.message.replace(/\.$/, '')})` : 'Connection lost';
-    hooks.notice('system', `${lead} — reconnecting in ${formatDelay(delay)} (attempt ${attempt})`);
+    hooks.notice('system', `${lead} — reconnecting in ${formatDuration(delay)} (attempt ${attempt})`);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // Success needs no notice of its own: entering the room already says "Connected to …".
@@ -87,9 +88,4 @@ export class Reconnector {
       });
     }, delay);
   }
-}
-
-/** `0.5 s`, `2 s`. */
-export function formatDelay(ms: number): string {
-  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

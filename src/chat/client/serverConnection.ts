@@ -3,11 +3,11 @@
 // state (who I am, roster, queue) lives in ChatClient; a reconnect makes a fresh ServerConnection.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { ResolvedClientOptions } from './options';
-import { describeConnectError, hostPort } from './connectErrors';
+import { hostPort } from '../core/address';
+import { describeConnectError } from './connectErrors';
 import { ChatError, type NoticeLevel, type Peer } from '../core/events';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
-import { formatBytes } from '../core/images';
 import { PlainServerLink } from './plainServerLink';
 import {
   authProof,
@@ -23,8 +23,8 @@ import {
   type UnknownFrame,
   type WelcomeBody,
 } from '../wire/protocol';
-import { formatDelay } from './reconnect';
 import { classifyGreeting } from './serverKind';
+import { formatBytes, formatDuration } from '../core/units';
 
 /** Errors after which trying again cannot help, so reconnecting stops. */
 export const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'bad-version', 'kicked']);
@@ -190,7 +190,7 @@ export class ServerConnection {
       this.settle?.reject(
         new ChatError(
           'handshake-timeout',
-          `${this.where} greeted us but did not let us in within ${formatDelay(timeout)}.`,
+          `${this.where} greeted us but did not let us in within ${formatDuration(timeout)}.`,
         ),
       );
     }, timeout);

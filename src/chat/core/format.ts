@@ -2,7 +2,8 @@
 // Every peer string passes through escapeControl, so nobody can move a terminal's cursor, recolour it,
 // clear it, or fake a line from someone else.
 import type { CodeInfo, ImageMime, Notice, Peer } from './events';
-import { formatBytes, imageLabel } from './images';
+import { imageLabel } from './images';
+import { formatBytes } from './units';
 
 /** Continuation lines of a multi-line entry start with this, so every line is attributable to the line above. */
 export const CONTINUATION_INDENT = ' '.repeat('[00:00:00] '.length);

@@ -1,5 +1,6 @@
 // Which images we accept, decided by magic bytes only (never by a file name or a claim from the wire).
 import { ChatError, type ImageMime } from './events';
+import { formatBytes } from './units';
 
 /** The default limit on one image (issue 2: 25 MiB). */
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
@@ -63,20 +64,6 @@ export function imageExtension(mime: ImageMime): string {
 /** Short name for people: 'PNG', 'JPEG', 'GIF', 'WebP', 'BMP'. */
 export function imageLabel(mime: ImageMime): string {
   return LABELS[mime];
-}
-
-/** Human size with binary units: 512 B, 12.3 KB, 31.2 MB (1 KB = 1024 B, matching the "25 MB" limit). */
-export function formatBytes(count: number): string {
-  if (count < 1024) return `${count} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = count / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const rounded = Math.round(value * 10) / 10;
-  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} ${units[unit]}`;
 }
 
 /** "the file starts with 52 49 46 46 … ("RIFF....WAVE")" — enough for a user to see what they picked. */

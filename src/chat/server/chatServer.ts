@@ -13,7 +13,7 @@ import {
   type OutgoingMessage,
   type Peer,
 } from '../core/events';
-import { checkImage, formatBytes } from '../core/images';
+import { checkImage } from '../core/images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from '../wire/plainText';
 import {
@@ -32,8 +32,9 @@ import {
 } from '../wire/protocol';
 import { resolveServerOptions, type ServerOptions } from './options';
 import { HOST_ID, ServerRoom } from './room';
-import { connectionRefusal, formatSeconds, listenError, socketAddress } from './wording';
+import { connectionRefusal, listenError, socketAddress } from './wording';
 import { errorMessage } from '../core/errors';
+import { formatBytes, formatDuration } from '../core/units';
 
 export type { ServerOptions } from './options';
 
@@ -238,7 +239,7 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     this.conns.set(conn.id, conn);
     conn.write(this.greeting);
     conn.startHandshakeTimer(() => {
-      const seconds = formatSeconds(this.options.handshakeTimeoutMs);
+      const seconds = formatDuration(this.options.handshakeTimeoutMs);
       if (conn.kind === 'native') {
         conn.sendFrame({
           type: FrameType.Error,

@@ -6,8 +6,7 @@ import { ChatError, type ImageMime } from '../core/events';
 import { checkImage, imageLabel, sniffImage } from '../core/images';
 import type { Outgoing, PeerConnection } from './peerConnection';
 import { encodeFrame, FrameType, imageChunkHeader } from '../wire/protocol';
-import { formatSeconds } from './wording';
-
+import { formatDuration } from '../core/units';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
@@ -151,7 +150,7 @@ export class ImageRelay {
     for (const flights of this.bySender.values()) {
       for (const flight of [...flights.values()]) {
         if (now - flight.lastActivity < idleMs) continue;
-        this.fail(flight, 'image-stalled', `Image given up: no bytes of it arrived for ${formatSeconds(idleMs)}.`);
+        this.fail(flight, 'image-stalled', `Image given up: no bytes of it arrived for ${formatDuration(idleMs)}.`);
       }
     }
   }

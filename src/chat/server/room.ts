@@ -11,7 +11,6 @@ import {
   type Roster,
 } from '../core/events';
 import { sanitizeName } from '../core/format';
-import { formatBytes } from '../core/images';
 import { ImageRelay } from './imageRelay';
 import { NoticeThrottle } from './noticeThrottle';
 import { Outgoing, type PeerConnection } from './peerConnection';
@@ -21,6 +20,7 @@ import { ImageByteBudget, RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './options';
 import { errorMessage } from '../core/errors';
+import { formatBytes } from '../core/units';
 
 export const HOST_ID = 0;
 const MIN_ROSTER_GAP_MS = 20;

@@ -44,8 +44,3 @@ export function connectionRefusal(native: boolean, maxConnections: number): Buff
   if (native) return encodeFrame({ type: FrameType.Error, body: { code: 'server-full', message, fatal: true } });
   return plainBytes(`Sorry: ${message}`);
 }
-
-/** `30 s`, `0.2 s`: a duration for people. */
-export function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}

@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChatError, type ChatMessage, type Notice } from '../core/events';
 import { clock, escapeControl, indentContinuation, messageBody } from '../core/format';
-import { formatBytes, imageExtension, sniffImage } from '../core/images';
+import { imageExtension, sniffImage } from '../core/images';
 import { errorMessage } from '../core/errors';
+import { formatBytes } from '../core/units';
 
 export interface TranscriptOptions {
   /** The instant (epoch ms) that names the log file; defaults to Date.now(). */

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveClientOptions } from '../../../../src/chat/client/options';
-import { describeConnectError, hostPort } from '../../../../src/chat/client/connectErrors';
+import { describeConnectError } from '../../../../src/chat/client/connectErrors';
+import { hostPort } from '../../../../src/chat/core/address';
 import { ImageAssembler } from '../../../../src/chat/client/imageAssembler';
 import { parsePlainServerLine } from '../../../../src/chat/client/plainServerDialects';
 import { greetingLine } from '../../../../src/chat/wire/protocol';

@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostPort, parseAddress, parsePort, parseWholeNumber } from '../../../../src/chat/core/address';
-import { hostPort as hostPortFromConnectErrors } from '../../../../src/chat/client/connectErrors';
 
 test('parseAddress: host:port, a bare host takes the default port, IPv6 in brackets, spaces ignored', () => {
   assert.deepEqual(parseAddress('192.168.1.10:5000', 65432), { host: '192.168.1.10', port: 5000 });
@@ -35,8 +34,7 @@ test('parsePort and parseWholeNumber: ranges and non-numbers', () => {
   assert.deepEqual(parseWholeNumber('--seats', '-1', 0, 10), { error: '--seats must be from 0 to 10, not -1.' });
 });
 
-test('hostPort brackets IPv6 literals; connectErrors uses the same function', () => {
+test('hostPort brackets IPv6 literals', () => {
   assert.equal(hostPort('127.0.0.1', 80), '127.0.0.1:80');
   assert.equal(hostPort('fe80::1', 80), '[fe80::1]:80');
-  assert.equal(hostPortFromConnectErrors, hostPort);
 });

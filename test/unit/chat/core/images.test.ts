@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatError } from '../../../../src/chat/core/events';
-import { checkImage, formatBytes, imageExtension, imageLabel, sniffImage } from '../../../../src/chat/core/images';
+import { checkImage, imageExtension, imageLabel, sniffImage } from '../../../../src/chat/core/images';
+import { formatBytes } from '../../../../src/chat/core/units';
 
 // Real, complete 1×1 images (valid files a viewer opens), so the sniffer is tested on what users send.
 const PNG = Buffer.from(
