@@ -10,7 +10,7 @@ export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/addr
 export { parseInput } from './core/chatInput';
 export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
 export { clock, formatLine, formatNotice } from './core/format';
-export { checkImage } from './core/images';
+export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).
 export { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from './wire/protocol';

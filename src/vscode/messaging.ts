@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseInput } from '../chat';
 import { ChatError } from '../chat';
-import { checkImage, formatBytes } from '../chat';
+import { checkImage, formatBytes, IMAGE_EXTENSIONS } from '../chat';
 import type { ChatController } from './chatController';
 import { plainNotificationText } from './notifications';
 import { logLocation, readSettings } from './settings';
@@ -13,7 +13,7 @@ import { errorMessage } from '../chat';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 
-const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp'] };
+const IMAGE_FILTERS = { Images: [...IMAGE_EXTENSIONS] };
 
 /** Reads an image file, refusing what is too big or not an image (checked by magic bytes, not the name). */
 async function readImage(uri: vscode.Uri): Promise<{ bytes: Uint8Array; mime: string; name: string }> {

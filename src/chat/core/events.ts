@@ -15,7 +15,8 @@ export interface Peer {
   kind: 'host' | 'native' | 'plain';
 }
 
-export type ImageMime = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/bmp';
+export type { ImageMime } from './images';
+import type { ImageMime } from './images';
 
 export interface ImageData {
   mime: ImageMime;

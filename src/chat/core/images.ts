@@ -1,25 +1,37 @@
 // Which images we accept, decided by magic bytes only (never by a file name or a claim from the wire).
-import { ChatError, type ImageMime } from './events';
+import { ChatError } from './errors';
 import { formatBytes } from './units';
 
-/** The default limit on one image (issue 2: 25 MiB). */
+/** The default limit on one image: 25 MiB. */
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 
-const LABELS: Record<ImageMime, string> = {
-  'image/png': 'PNG',
-  'image/jpeg': 'JPEG',
-  'image/gif': 'GIF',
-  'image/webp': 'WebP',
-  'image/bmp': 'BMP',
-};
+/**
+ * The image formats TCP Chat sends, relays and shows: the one list. The wire's validator, magic-byte sniffing, the
+ * file pickers, the panel's drop/paste filter and the Explorer menu (package.json, checked by a unit test) all
+ * derive from it. The first extension is the one saved files get.
+ */
+export const IMAGE_FORMATS = [
+  { mime: 'image/png', label: 'PNG', extensions: ['png'] },
+  { mime: 'image/jpeg', label: 'JPEG', extensions: ['jpg', 'jpeg'] },
+  { mime: 'image/gif', label: 'GIF', extensions: ['gif'] },
+  { mime: 'image/webp', label: 'WebP', extensions: ['webp'] },
+  { mime: 'image/bmp', label: 'BMP', extensions: ['bmp'] },
+] as const;
 
-const EXTENSIONS: Record<ImageMime, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-  'image/bmp': 'bmp',
-};
+export type ImageMime = (typeof IMAGE_FORMATS)[number]['mime'];
+
+const FORMAT_BY_MIME = new Map<string, (typeof IMAGE_FORMATS)[number]>(IMAGE_FORMATS.map((f) => [f.mime, f]));
+
+/** Every accepted MIME type, e.g. for a browser's `accept` filter. */
+export const IMAGE_MIMES: readonly ImageMime[] = IMAGE_FORMATS.map((f) => f.mime);
+
+/** Every file extension of an accepted format, without the dot (file-picker filters). */
+export const IMAGE_EXTENSIONS: readonly string[] = IMAGE_FORMATS.flatMap((f) => f.extensions);
+
+/** True when `mime` names a format we accept (a claim from the wire is checked against the bytes later). */
+export function isImageMime(mime: unknown): mime is ImageMime {
+  return typeof mime === 'string' && FORMAT_BY_MIME.has(mime);
+}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** BITMAPCOREHEADER, INFOHEADER, V2, V3, OS/2 v2, V4, V5: the DIB header sizes real BMP files use. */
@@ -45,7 +57,7 @@ export function sniffImage(bytes: Uint8Array): ImageMime | undefined {
 export function checkImage(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_IMAGE_BYTES): ImageMime {
   const mime = sniffImage(bytes);
   if (!mime) {
-    throw new ChatError('image-type', `Not a supported image (PNG, JPEG, GIF, WebP or BMP): ${describeStart(bytes)}.`);
+    throw new ChatError('image-type', `Not a supported image (${LABEL_LIST}): ${describeStart(bytes)}.`);
   }
   if (bytes.length > maxBytes) {
     throw new ChatError(
@@ -58,13 +70,18 @@ export function checkImage(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_IMA
 
 /** File extension without the dot: 'png', 'jpg', 'gif', 'webp', 'bmp'. */
 export function imageExtension(mime: ImageMime): string {
-  return EXTENSIONS[mime];
+  return FORMAT_BY_MIME.get(mime)!.extensions[0];
 }
 
 /** Short name for people: 'PNG', 'JPEG', 'GIF', 'WebP', 'BMP'. */
 export function imageLabel(mime: ImageMime): string {
-  return LABELS[mime];
+  return FORMAT_BY_MIME.get(mime)!.label;
 }
+
+/** "PNG, JPEG, GIF, WebP or BMP". */
+const LABEL_LIST = `${IMAGE_FORMATS.slice(0, -1)
+  .map((f) => f.label)
+  .join(', ')} or ${IMAGE_FORMATS[IMAGE_FORMATS.length - 1].label}`;
 
 /** "the file starts with 52 49 46 46 … ("RIFF....WAVE")" — enough for a user to see what they picked. */
 function describeStart(bytes: Uint8Array): string {

@@ -3,6 +3,7 @@
 // stream can only ever produce a ProtocolError, never a crash.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CodeInfo, ImageMime, NoticeLevel, Peer, Roster } from '../core/events';
+import { isImageMime } from '../core/images';
 
 export const PROTOCOL_VERSION = 1;
 /** First bytes of the server's greeting line; a client that reads them knows it reached a native server. */
@@ -315,8 +316,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isStr = (v: unknown, max = 1 << 20): v is string => typeof v === 'string' && v.length <= max;
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 const isLevel = (v: unknown): v is NoticeLevel => v === 'info' || v === 'system' || v === 'error';
-const IMAGE_MIMES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
-
 function checkPeer(v: unknown): string | undefined {
   if (!isObj(v)) return 'peer is not an object';
   if (!isUint(v.id) || !isStr(v.name, 256) || !isStr(v.address, 256)) return 'peer needs id, name and address';
@@ -389,7 +388,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     if (codeProblem) return codeProblem;
     if (b.image !== undefined) {
       if (!isObj(b.image) || !isUint(b.image.size) || b.image.size === 0) return 'image needs a size';
-      if (!IMAGE_MIMES.has(b.image.mime as string)) return 'image type is not supported';
+      if (!isImageMime(b.image.mime)) return 'image type is not supported';
     }
     if (b.to !== undefined && !isStr(b.to, 256) && checkPeer(b.to)) return 'to must be a name or a peer';
     if (b.from !== undefined && checkPeer(b.from)) return 'from must be a peer';

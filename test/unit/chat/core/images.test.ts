@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatError } from '../../../../src/chat/core/events';
 import { checkImage, imageExtension, imageLabel, sniffImage } from '../../../../src/chat/core/images';
+import { IMAGE_EXTENSIONS } from '../../../../src/chat/core/images';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatBytes } from '../../../../src/chat/core/units';
 
 // Real, complete 1×1 images (valid files a viewer opens), so the sniffer is tested on what users send.
@@ -116,4 +119,17 @@ test('formatBytes uses B, KB, MB with one decimal only when needed', () => {
   assert.equal(formatBytes(12595), '12.3 KB');
   assert.equal(formatBytes(25 * 1024 * 1024), '25 MB');
   assert.equal(formatBytes(3 * 1024 * 1024 * 1024), '3 GB');
+});
+
+test("the Explorer menu's Send Image filter in package.json is the engine's list of image extensions", () => {
+  const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
+  const entry = manifest.contributes.menus['explorer/context'].find(
+    (m: { command: string }) => m.command === 'tcpChat.sendImage',
+  );
+  const match = /resourceExtname =~ \/(.*)\/i/.exec(entry.when);
+  assert.ok(match, `no resourceExtname regex in ${entry.when}`);
+  assert.equal(match[1], `^\\.(${IMAGE_EXTENSIONS.join('|')})$`);
+  const menuRegex = new RegExp(match[1], 'i');
+  for (const ext of IMAGE_EXTENSIONS) assert.ok(menuRegex.test(`.${ext}`), ext);
+  for (const other of ['.svg', '.tiff', '.txt', '.png.txt']) assert.ok(!menuRegex.test(other), other);
 });
