@@ -16,7 +16,8 @@ import {
   pickItem,
   runCommand,
 } from '../tools/browser.mjs';
-import { freePort, launchCodeServer, makeScratch, repoRoot } from '../tools/offlineEditor.mjs';
+import { freePort, launchCodeServer, makeScratch } from '../tools/offlineEditor.mjs';
+import { repoRoot } from '../tools/paths.mjs';
 import { startCli, startPlainServer } from '../tools/peers.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
 

@@ -2,7 +2,7 @@
 // PID, and a tiny hostile plain-text chat server (seed 000's line format) on 127.0.0.1.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from './offlineEditor.mjs';
+import { repoRoot } from './paths.mjs';
 import { spawnTracked, waitFor } from './processes.mjs';
 
 /**
