@@ -88,7 +88,7 @@ if (tests) {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external: ['vscode', 'mocha', 'playwright-core'],
+      external: ['vscode', 'mocha', 'playwright-core', 'eslint'],
     });
   }
 }

@@ -24,7 +24,7 @@ async function productionBundles(): Promise<Record<string, number>> {
     }),
     build({
       ...common,
-      entryPoints: ['src/cli.ts'],
+      entryPoints: ['src/cli/main.ts'],
       outfile: `${PROD_DIR}/cli.js`,
       platform: 'node',
       format: 'cjs',

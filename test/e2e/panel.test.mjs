@@ -16,7 +16,8 @@ import {
   pickItem,
   runCommand,
 } from '../tools/browser.mjs';
-import { freePort, launchCodeServer, makeScratch, repoRoot } from '../tools/offlineEditor.mjs';
+import { freePort, launchCodeServer, makeScratch } from '../tools/offlineEditor.mjs';
+import { repoRoot } from '../tools/paths.mjs';
 import { startCli, startPlainServer } from '../tools/peers.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
 
@@ -204,7 +205,7 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
     await waitFor(() => server.clients === 1, { timeoutMs: 15_000, what: 'the panel’s client to connect' });
     await panel.locator('[data-testid=header]', { hasText: String(server.port) }).waitFor({ timeout: 30_000 });
 
-    // Seed 000's line format: `[sender] text`. A hostile server chooses both.
+    // The classic broadcast room's line format: `[sender] text`. A hostile server chooses both.
     server.broadcast('[<b>Eve</b>] <img src=x onerror=alert(1)> hello from Eve');
     const row = rows({ hasText: 'hello from Eve' });
     await row.waitFor({ timeout: 30_000 });

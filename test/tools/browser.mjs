@@ -2,7 +2,8 @@
 // here). Started through launchServer so we own the browser's PID and can kill its process group.
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
-import { chromiumPath, ensureSystemPackages, scratchEnv } from './offlineEditor.mjs';
+import { scratchEnv } from './offlineEditor.mjs';
+import { chromiumPath, ensureSystemPackages } from './offlineEditorInstall.mjs';
 import { stopGroup, trackGroup, waitFor, withTimeout } from './processes.mjs';
 
 const CHROMIUM_ARGS = [

@@ -1,8 +1,9 @@
 // Peers outside the editor for the browser tests: the headless CLI (`node dist/cli.js …`) as a process we own by
-// PID, and a tiny hostile plain-text chat server (seed 000's line format) on 127.0.0.1.
+// PID, and a tiny hostile plain-text chat server (`[sender] text` lines, like the classic broadcast room) on
+// 127.0.0.1.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from './offlineEditor.mjs';
+import { repoRoot } from './paths.mjs';
 import { spawnTracked, waitFor } from './processes.mjs';
 
 /**
@@ -52,8 +53,8 @@ export function startCli(args, { cwd }) {
 }
 
 /**
- * A plain-text chat server like seed 000's: it sends `[sender] text` lines (whatever it is told to, markup
- * included) and keeps what its one client sends. `close()` ends everything.
+ * A plain-text chat server like the classic broadcast room: it sends `[sender] text` lines (whatever it is told
+ * to, markup included) and keeps what its one client sends. `close()` ends everything.
  */
 export async function startPlainServer() {
   const sockets = new Set();

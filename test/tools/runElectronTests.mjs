@@ -5,7 +5,8 @@
 import { runTests } from '@vscode/test-electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeScratch, repoRoot } from './offlineEditor.mjs';
+import { makeScratch } from './offlineEditor.mjs';
+import { repoRoot } from './paths.mjs';
 
 const suite = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 if (!existsSync(suite)) {

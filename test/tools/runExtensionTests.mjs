@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
-import { launchCodeServer, makeScratch, repoRoot } from './offlineEditor.mjs';
+import { launchCodeServer, makeScratch } from './offlineEditor.mjs';
+import { repoRoot } from './paths.mjs';
 import { withTimeout } from './processes.mjs';
 
 // The workbench's own routine console lines arrive through the same hook as the suite's output; these known,

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { launchCodeServer, cacheDir, repoRoot } from './offlineEditor.mjs';
+import { launchCodeServer } from './offlineEditor.mjs';
+import { cacheDir, repoRoot } from './paths.mjs';
 
 const build = spawnSync(process.execPath, [join(repoRoot, 'esbuild.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);

@@ -1,6 +1,6 @@
-// Shared by the adversarial suites: a seeded random generator (FUZZ_SEED replays a run), honest ChatClients that
-// record what they receive, garbage collection on demand for memory bounds, and a file-tree scan for "nothing
-// written where it should not be".
+// Shared by the adversarial suites: a seeded random generator (FUZZ_SEED replays a run), a recorder of uncaught
+// errors, honest ChatClients that record what they receive, garbage collection on demand for memory bounds, and a
+// file-tree scan for "nothing written where it should not be".
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +47,22 @@ export function seededRandom(t: TestContext, suite: string): Random {
     },
     chance: (p) => next() < p,
   };
+}
+
+/**
+ * Collects every uncaught exception and unhandled rejection until the test ends, so a test can assert there were
+ * none (instead of the process dying, or the error being pinned on whichever test runs next).
+ */
+export function recordCrashes(t: TestContext): unknown[] {
+  const crashes: unknown[] = [];
+  const onCrash = (error: unknown) => crashes.push(error);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  t.after(() => {
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  });
+  return crashes;
 }
 
 let gcFunction: (() => void) | undefined;

@@ -1,5 +1,6 @@
-// Test helpers for ChatClient and CLI tests: bounded waits on endpoint events, a seed-000-style plain-text
-// server, free ports and real ncat. Every wait has a timeout that fails with what was being waited for.
+// Test helpers for ChatClient and CLI tests: bounded waits on endpoint events, a classic broadcast-room server
+// (plain text, `[ip:port] text` lines), free ports and real ncat. Every wait has a timeout that fails with what
+// was being waited for.
 import * as net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { ChatEvents, ChatMessage, EndpointState, Notice } from '../../../src/chat/core/events';
@@ -116,20 +117,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface Seed000Server {
+export interface BroadcastRoomServer {
   port: number;
   /** Raw text lines/chunks the server received, per client address. */
   received: string[];
-  /** Sends `[SERVER] text` to everyone, like the seed's server console (no newline, as the seed does). */
+  /** Sends `[SERVER] text` to everyone, as such a server's operator console does (without a newline). */
   announce(text: string): void;
   close(): Promise<void>;
 }
 
 /**
- * The seed 000 server's behaviour: says nothing on connect, tells the others `[SERVER] Client (...) has joined
- * the chat.\n`, and relays each received chunk to everyone else as `[ip:port] chunk` (newline or not, as received).
+ * The classic threaded broadcast room (plain text, no TCP Chat greeting): says nothing on connect, tells the
+ * others `[SERVER] Client (...) has joined the chat.\n`, and relays each received chunk to everyone else as
+ * `[ip:port] chunk` (newline or not, as received).
  */
-export async function startSeed000Server(): Promise<Seed000Server> {
+export async function startBroadcastRoomServer(): Promise<BroadcastRoomServer> {
   const clients = new Set<net.Socket>();
   const received: string[] = [];
   const broadcast = (bytes: Buffer | string, except?: net.Socket) => {

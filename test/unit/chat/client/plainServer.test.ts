@@ -11,12 +11,12 @@ import {
   PNG_1X1,
   rawPeer,
   startNcatChat,
-  startSeed000Server,
+  startBroadcastRoomServer,
   within,
 } from '../../support/clientHelpers';
 
 test('a seed-000 server (silent on connect) is detected as plain text; [ip:port] and [SERVER] lines get their senders', async (t) => {
-  const server = await startSeed000Server();
+  const server = await startBroadcastRoomServer();
   t.after(() => server.close());
   const client = new ChatClient({
     host: '127.0.0.1',
@@ -57,7 +57,7 @@ test('a seed-000 server (silent on connect) is detected as plain text; [ip:port]
 });
 
 test('bytes a plain-text server sent before we decided are shown as messages; images and /msg are refused clearly', async (t) => {
-  const server = await startSeed000Server();
+  const server = await startBroadcastRoomServer();
   t.after(() => server.close());
   // Someone else joins first, so our client receives nothing until we are in; then the server speaks at once.
   const client = new ChatClient({
@@ -117,7 +117,7 @@ test('real ncat --chat: two clients talk; <userN> lines carry the sender, <annou
 });
 
 test('the plain-text server going away closes the client (no reconnect unless asked)', async (t) => {
-  const server = await startSeed000Server();
+  const server = await startBroadcastRoomServer();
   const client = new ChatClient({ host: '127.0.0.1', port: server.port, name: 'cy', greetingTimeoutMs: 200 });
   t.after(() => client.close());
   const events = new EventRecorder(client);

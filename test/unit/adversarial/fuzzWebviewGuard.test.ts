@@ -1,0 +1,104 @@
+// Fuzz the host's guard for messages from the webview panel (isWebviewToHost): random values and mutated
+// well-formed messages. It must never throw, and whatever it lets in has the declared shape. FUZZ_SEED=<n>
+// replays a run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isWebviewToHost, WEBVIEW_LIMITS } from '../../../src/webviewApi';
+import { seededRandom } from '../support/adversarial';
+import { NASTY_TEXT } from '../support/fuzzFrames';
+
+test('fuzz: the host’s guard for webview messages (isWebviewToHost) never throws and lets only well-formed messages in', (t) => {
+  const r = seededRandom(t, 'adversarial-fuzz webview guard');
+  /** The message types the webview may send (a 'snapshot' goes the other way, host → webview). */
+  const ACCEPTED_TYPES = [
+    'ready',
+    'send',
+    'pickImage',
+    'attachUri',
+    'run',
+    'openImage',
+    'openLogs',
+    'stop',
+    'admit',
+    'kick',
+    'error',
+  ];
+  const TYPES = [...ACCEPTED_TYPES, 'snapshot', '__proto__', 'constructor', ''];
+  const anyValue = (depth: number): unknown => {
+    switch (r.int(depth > 2 ? 8 : 11)) {
+      case 0:
+        return r.pick(NASTY_TEXT);
+      case 1:
+        return r.pick([0, -1, 1.5, NaN, Infinity, 2 ** 53, 42, 7]);
+      case 2:
+        return r.pick([true, false, null, undefined]);
+      case 3:
+        return 'A'.repeat(r.pick([0, 3, 4, 1000]));
+      case 4:
+        return r.pick(['iVBORw0KGgo=', 'not base64!', '====', 'QUJD']);
+      case 5:
+        return r.pick(['file:///etc/passwd', 'vscode-resource:/x', '', 'x'.repeat(5000)]);
+      case 6:
+        return r.pick(['startServer', 'connect', 'rm -rf /']);
+      case 7:
+        return BigInt(r.int(10)) as unknown;
+      case 8:
+        return Array.from({ length: r.int(4) }, () => anyValue(depth + 1));
+      default: {
+        const obj: Record<string, unknown> = Object.create(r.chance(0.1) ? null : Object.prototype);
+        for (let n = r.int(5); n > 0; n--)
+          obj[
+            r.pick([
+              'type',
+              'text',
+              'image',
+              'name',
+              'mime',
+              'base64',
+              'uri',
+              'command',
+              'id',
+              'peerId',
+              '__proto__',
+              'toString',
+            ])
+          ] = anyValue(depth + 1);
+        return obj;
+      }
+    }
+  };
+  const accepted = { all: 0, sends: 0 };
+  for (let round = 0; round < 20_000; round++) {
+    const message: Record<string, unknown> = { type: r.pick(TYPES) };
+    // Half the time start from a well-formed send, so the random keys below mutate something the guard admits.
+    if (r.chance(0.5))
+      Object.assign(message, { type: 'send', ref: r.int(1000), text: r.pick(['hello', ...NASTY_TEXT]) });
+    for (let n = r.int(5); n > 0; n--)
+      message[r.pick(['text', 'image', 'uri', 'command', 'id', 'peerId', 'ref'])] = anyValue(0);
+    const candidate = r.chance(0.05) ? anyValue(0) : message;
+    let ok: boolean;
+    try {
+      ok = isWebviewToHost(candidate);
+    } catch (error) {
+      assert.fail(`seed ${r.seed} round ${round}: the guard threw ${String(error)}`);
+    }
+    assert.equal(typeof ok, 'boolean');
+    if (!ok) continue;
+    accepted.all++;
+    // Whatever got in has the declared shape.
+    const m = candidate as Record<string, unknown>;
+    assert.ok(ACCEPTED_TYPES.includes(m.type as string));
+    if (m.type === 'send') {
+      accepted.sends++;
+      assert.equal(typeof m.text, 'string');
+      assert.ok(Number.isSafeInteger(m.ref) && (m.ref as number) >= 0, 'a send carries its reference for the reply');
+      assert.ok((m.text as string).length <= WEBVIEW_LIMITS.textChars);
+      if (m.image !== undefined) assert.match((m.image as { base64: string }).base64, /^[A-Za-z0-9+/]*={0,2}$/);
+    }
+    if (m.type === 'kick') assert.ok(Number.isSafeInteger(m.peerId) && (m.peerId as number) >= 0);
+    if (m.type === 'run') assert.ok(m.command === 'startServer' || m.command === 'connect');
+  }
+  t.diagnostic(`${accepted.all} of 20,000 random messages accepted (${accepted.sends} sends)`);
+  assert.ok(accepted.all > 100, 'valid shapes were generated too');
+  assert.ok(accepted.sends > 10, 'well-formed sends were generated too, so their checks ran');
+});

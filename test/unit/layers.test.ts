@@ -1,0 +1,63 @@
+// The layer rules in eslint.config.mjs (which folder may import what, docs/ARCHITECTURE.md) really refuse a
+// wrong-way import: each case lints one line of code as if it stood in a file of that folder, through ESLint's
+// Node API with the repository's own config. Run from the repository root (as `npm run test:unit` does).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+// ESLint is CommonJS and stays outside the test bundle (esbuild.mjs lists it as external).
+import { ESLint } from 'eslint';
+
+const repoRoot = process.cwd();
+assert.ok(
+  fs.existsSync(path.join(repoRoot, 'eslint.config.mjs')),
+  `run the tests from the repository root (no eslint.config.mjs in ${repoRoot})`,
+);
+const eslint = new ESLint({ cwd: repoRoot });
+
+/** The problems ESLint reports for `import … from specifier` in a file at `filePath` (relative to the root). */
+async function lintImport(filePath: string, specifier: string): Promise<ESLint.LintResult['messages']> {
+  const code = `import * as imported from '${specifier}';\nexport default imported;\n`;
+  const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, filePath) });
+  return result.messages;
+}
+
+const refused: Array<[file: string, specifier: string, why: string]> = [
+  ['src/chat/server/x.ts', 'vscode', 'the engine is pure Node'],
+  ['src/chat/server/x.ts', '../client/chatClient', 'server/ never imports client/'],
+  ['src/chat/client/x.ts', '../server/chatServer', 'client/ never imports server/'],
+  ['src/chat/core/x.ts', '../wire/frameWriter', 'core/ imports nothing else of the engine'],
+  ['src/chat/wire/x.ts', '../server/room', 'wire/ imports only core/'],
+  ['src/vscode/x.ts', '../chat/server/chatServer', 'the extension uses the engine only through src/chat/index.ts'],
+  ['webview/x.ts', 'node:fs', 'the webview runs in a browser'],
+  ['webview/x.ts', '../src/chat', 'the webview talks to the host only through src/webviewApi.ts'],
+];
+
+for (const [file, specifier, why] of refused) {
+  test(`layers: ${file} importing '${specifier}' is refused (${why})`, async () => {
+    const messages = await lintImport(file, specifier);
+    const summary = JSON.stringify(messages.map((m) => `${m.ruleId}: ${m.message}`));
+    assert.ok(
+      messages.some((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2),
+      `expected a no-restricted-imports error, got ${summary}`,
+    );
+    assert.ok(
+      messages.every((m) => m.ruleId === 'no-restricted-imports'),
+      `only the layer rule should complain, got ${summary}`,
+    );
+  });
+}
+
+const allowed: Array<[file: string, specifier: string, why: string]> = [
+  ['src/vscode/x.ts', '../chat', 'the engine’s public surface'],
+  ['webview/x.ts', '../src/webviewApi', 'the host↔webview contract'],
+];
+
+for (const [file, specifier, why] of allowed) {
+  test(`layers: ${file} importing '${specifier}' passes (${why})`, async () => {
+    assert.deepEqual(
+      (await lintImport(file, specifier)).map((m) => `${m.ruleId}: ${m.message}`),
+      [],
+    );
+  });
+}
