@@ -36,10 +36,10 @@ interface ModeItem extends vscode.QuickPickItem {
 export async function askSeats(state: vscode.Memento, fallback: number): Promise<number | undefined> {
   const last = state.get<number>(LAST_SEATS) ?? fallback;
   const items: ModeItem[] = [
-    { label: 'Room (everyone chats)', detail: 'Like seed 000: every client chats at once.', seats: 0 },
+    { label: 'Room (everyone chats)', detail: 'Every client chats at once, like `ncat --chat`.', seats: 0 },
     {
       label: 'One-to-one with waiting queue',
-      detail: 'Like seed 003: one client chats, the others wait in line.',
+      detail: 'One client chats with you; the others wait in line for their turn.',
       seats: 1,
     },
     { label: 'A number of seats…', detail: 'N clients chat at once; the rest wait in line.' },

@@ -162,7 +162,7 @@ export function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
 }
 
-/** Addresses others on the LAN can connect to, like the seeds show their local IP. */
+/** Addresses others on the LAN can connect to (shown when a server starts, so the host can pass them on). */
 export function lanAddresses(
   bindHost: string,
   port: number,
