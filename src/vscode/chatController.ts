@@ -22,6 +22,7 @@ import { ChatStatusBar } from './statusBar';
 import { plainNotificationText } from './notifications';
 import { deliverFromPanel, type ImageActions } from './panel/panelSend';
 import {
+  acceptedImagesView,
   mergeByTime,
   mentions,
   NoticeIds,
@@ -374,6 +375,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
       entries: mergeByTime(history, this.localNotices),
       sessionKey: info ? `${info.role}:${info.address}` : null,
       time: clock(Date.now()),
+      acceptedImages: acceptedImagesView(),
     });
   }
 

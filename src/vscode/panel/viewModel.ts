@@ -1,11 +1,27 @@
 // Engine events → the plain-JSON view models of src/webviewApi.ts. Pure (no 'vscode'): the image URI maker is
 // passed in, so this is unit-tested in plain Node.
-import { hostPort } from '../../chat';
-import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../../chat';
-import { clock } from '../../chat';
-import { formatBytes } from '../../chat';
-import type { HistoryEntry } from '../../chat';
-import type { EntryView, HeaderView, MessageView, NoticeView, PeerView, Role, RosterView } from '../../webviewApi';
+import {
+  clock,
+  formatBytes,
+  hostPort,
+  IMAGE_FORMATS,
+  type ChatMessage,
+  type EndpointState,
+  type HistoryEntry,
+  type Notice,
+  type Peer,
+  type Roster,
+} from '../../chat';
+import type {
+  AcceptedImagesView,
+  EntryView,
+  HeaderView,
+  MessageView,
+  NoticeView,
+  PeerView,
+  Role,
+  RosterView,
+} from '../../webviewApi';
 
 /** Turns a saved image path into a URI the webview may load (webview.asWebviewUri). */
 export type ImageUri = (savedPath: string) => string;
@@ -152,6 +168,15 @@ export function statusText(
     default:
       return 'disconnected';
   }
+}
+
+/** The engine's image formats for the composer's paste/drop filter and its refusal sentence. */
+export function acceptedImagesView(): AcceptedImagesView {
+  const labels = IMAGE_FORMATS.map((format) => format.label);
+  return {
+    mimes: IMAGE_FORMATS.map((format) => format.mime),
+    names: `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`,
+  };
 }
 
 /** True when `text` mentions `name` as a word or @name (case-insensitive). */
