@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TcpChatApi } from './api';
 import { ChatController } from './chatController';
 import { PANEL_VIEW_TYPE } from './panel/chatPanel';
-import { registerCommands } from './paletteCommands';
+import { registerCommands } from './commands/sessionCommands';
 
 let active: ChatController | undefined;
 

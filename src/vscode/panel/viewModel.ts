@@ -22,6 +22,11 @@ import type {
   Role,
   RosterView,
 } from '../../webviewApi';
+import type { SessionInfo } from '../chatController';
+import type { LogLocation } from '../settings';
+
+/** The roster before any session, or of a session that has none yet. */
+export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
 
 /** Turns a saved image path into a URI the webview may load (webview.asWebviewUri). */
 export type ImageUri = (savedPath: string) => string;
@@ -138,6 +143,36 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
   if (facts.logDir) view.logDir = facts.logDir;
   if (facts.logNote) view.logNote = facts.logNote;
   return view;
+}
+
+/** What the header says about a session (or none) whose log goes to `location`. */
+export function sessionHeader(info: SessionInfo | undefined, location: LogLocation): HeaderView {
+  const endpoint = info?.session.endpoint;
+  return toHeaderView({
+    role: info?.role ?? 'none',
+    address: info?.address ?? '',
+    lanAddresses: info?.lanAddresses ?? [],
+    state: endpoint?.state ?? 'idle',
+    self: endpoint?.self,
+    queuePosition: info?.queuePosition?.() ?? null,
+    status: sessionStatus(info),
+    logDir: location.dir,
+    logNote:
+      location.note ??
+      (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
+  });
+}
+
+/** One wording for the status bar and the panel header. */
+export function sessionStatus(info: SessionInfo | undefined): string {
+  const endpoint = info?.session.endpoint;
+  return statusText(
+    info?.role ?? 'none',
+    endpoint?.state ?? 'idle',
+    info?.port,
+    endpoint?.roster ?? EMPTY_ROSTER,
+    info?.queuePosition?.() ?? null,
+  );
 }
 
 /** The status bar text: `serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`, `disconnected`. */

@@ -4,19 +4,13 @@
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { hostPort } from '../chat';
-import { ChatClient } from '../chat';
-import { ChatError } from '../chat';
-import { ChatServer } from '../chat';
-import { ChatSession } from '../chat';
-import { Transcript } from '../chat';
-import type { ChatController } from './chatController';
-import { registerMessagingCommands } from './messaging';
+import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, hostPort, Transcript } from '../../chat';
+import type { ChatController } from '../chatController';
+import { plainNotificationText } from '../notifications';
+import { lanAddresses } from '../panel/viewModel';
+import { logLocation, osUserName, Passwords, readSettings } from '../settings';
+import { registerMessageCommands } from './messageCommands';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
-import { logLocation, osUserName, Passwords, readSettings } from './settings';
-import { plainNotificationText } from './notifications';
-import { lanAddresses } from './panel/viewModel';
-import { errorMessage } from '../chat';
 
 export interface StartServerArgs {
   port?: number;
@@ -293,5 +287,5 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     host.kick(id, 'removed by the host');
   });
 
-  registerMessagingCommands(context, controller, register);
+  registerMessageCommands(context, controller, register);
 }

@@ -3,13 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseInput } from '../chat';
-import { ChatError } from '../chat';
-import { checkImage, formatBytes, IMAGE_EXTENSIONS } from '../chat';
-import type { ChatController } from './chatController';
-import { plainNotificationText } from './notifications';
-import { logLocation, readSettings } from './settings';
-import { errorMessage } from '../chat';
+import { ChatError, checkImage, errorMessage, formatBytes, IMAGE_EXTENSIONS, parseInput } from '../../chat';
+import type { ChatController } from '../chatController';
+import { plainNotificationText } from '../notifications';
+import { logLocation, readSettings } from '../settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 
@@ -55,7 +52,7 @@ function requireSession(controller: ChatController) {
   return info.session;
 }
 
-export function registerMessagingCommands(
+export function registerMessageCommands(
   context: vscode.ExtensionContext,
   controller: ChatController,
   register: Register,

@@ -1,9 +1,9 @@
 // The palette prompts: port, room mode (remembered), host:port with recent hosts first, name, password.
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
-import { osUserName, saveUserName } from './settings';
-import { parseAddress, parsePort } from '../chat';
-import { plainNotificationText } from './notifications';
+import { parseAddress, parsePort } from '../../chat';
+import { plainNotificationText } from '../notifications';
+import { osUserName, saveUserName } from '../settings';
 
 const LAST_PORT = 'tcpChat.lastPort';
 const LAST_SEATS = 'tcpChat.lastSeats';
