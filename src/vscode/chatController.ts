@@ -14,6 +14,7 @@ import {
   type Roster,
 } from '../chat';
 import type { HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from '../webviewApi';
+import type { LogChannel } from './logChannel';
 import { NewMessageAlerts } from './newMessageAlerts';
 import { plainNotificationText } from './notifications';
 import { ChatPanel, type PanelHost } from './panel/chatPanel';
@@ -74,7 +75,11 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
   /** Set by commands/messageCommands.ts (registerMessageCommands). */
   imageActions: ImageActions | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    /** The "TCP Chat" log: every notice and error shown, and each session's start and end. */
+    readonly log: LogChannel,
+  ) {
     this.refreshStatus();
   }
 
@@ -100,15 +105,20 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
     this.current = info;
     this.running = true;
     this.localNotices = [];
+    this.log.info(`${info.role === 'server' ? 'Starting a server on' : 'Connecting to'} ${info.address}`);
     const { session } = info;
     const onMessage = (message: ChatMessage): void => this.onSessionMessage(message);
-    const onNotice = (notice: Notice): void => this.feed.entries([toNoticeView(notice, this.noticeIds.idOf(notice))]);
+    const onNotice = (notice: Notice): void => {
+      this.log.notice(notice);
+      this.feed.entries([toNoticeView(notice, this.noticeIds.idOf(notice))]);
+    };
     const onRoster = (roster: Roster): void => {
       this.feed.post({ type: 'roster', roster: toRosterView(roster) });
       this.refreshHeader(); // the header's state line counts who is chatting and waiting
     };
     const onQueue = (): void => this.refreshHeader();
     const onState = (state: EndpointState): void => {
+      this.log.info(`${info.role === 'server' ? 'Server' : 'Client'} ${info.address}: ${state}`);
       if (state === 'closed') {
         this.running = false;
         void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined); // palette: Stop/Disconnect off
@@ -139,11 +149,14 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
   update(facts: Partial<Pick<SessionInfo, 'address' | 'port' | 'lanAddresses'>>): void {
     if (!this.current) return;
     Object.assign(this.current, facts);
+    const lan = this.current.lanAddresses;
+    this.log.info(`Listening on ${this.current.address}${lan.length ? `; others connect to ${lan.join(', ')}` : ''}`);
     this.refreshHeader();
   }
 
   /** The session ended before it really started (listen/connect failed); it stays on screen. */
   markStopped(): void {
+    if (this.current) this.log.info(`${this.current.address}: did not start`);
     this.running = false;
     this.refreshHeader();
     void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined);
@@ -153,6 +166,7 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
   async stop(reason?: string): Promise<void> {
     const info = this.info;
     if (!info) return;
+    this.log.info(`Closing ${info.address}${reason ? ` (${reason})` : ''}`);
     this.running = false;
     try {
       await info.session.close(reason);
@@ -164,14 +178,28 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
 
   // ── lines the host adds itself ──────────────────────────────────────────
 
-  /** A red panel line plus an error notification (not awaited: commands must return promptly). */
+  /** A red panel line, a log line and an error notification (not awaited: commands must return promptly). */
   reportError(text: string, code?: string): void {
     this.localNotice('error', text, code);
+    this.toastError(text);
+  }
+
+  /** An error notification only: for an error the session already showed (its notice is in the panel and the
+   *  log already). */
+  toastError(text: string): void {
     void vscode.window.showErrorMessage(plainNotificationText(text));
   }
 
+  /** A log line and an error notification, no panel line: a mistake outside any session (a mistyped address). */
+  toastAndLogError(text: string): void {
+    this.log.notice({ at: Date.now(), level: 'error', text });
+    this.toastError(text);
+  }
+
+  /** A line in the panel and the log. */
   localNotice(level: Notice['level'], text: string, code?: string): void {
     const notice: Notice = { at: Date.now(), level, text, ...(code ? { code } : {}) };
+    this.log.notice(notice);
     const view = toNoticeView(notice, this.localIds.idOf(notice));
     this.localNotices.push(view);
     if (this.localNotices.length > LOCAL_NOTICE_LIMIT)

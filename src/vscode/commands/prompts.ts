@@ -2,7 +2,6 @@
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
 import { parseAddress, parsePort } from '../../chat';
-import { plainNotificationText } from '../notifications';
 import { osUserName, saveUserName } from '../settings';
 
 const LAST_PORT = 'tcpChat.lastPort';
@@ -73,9 +72,11 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
 }
 
 /** `host:port`, recent entries first; typing offers what was typed. */
+/** A typed address that does not parse goes to `onError` (a notification) and counts as cancelled. */
 export async function askHostPort(
   state: vscode.Memento,
   defaultPort: number,
+  onError: (problem: string) => void,
 ): Promise<{ host: string; port: number } | undefined> {
   const recent = state.get<string[]>(RECENT_HOSTS) ?? [];
   const pick = vscode.window.createQuickPick();
@@ -100,7 +101,7 @@ export async function askHostPort(
   if (chosen === undefined || !chosen.trim()) return undefined;
   const parsed = parseAddress(chosen, defaultPort);
   if ('error' in parsed) {
-    void vscode.window.showErrorMessage(plainNotificationText(parsed.error));
+    onError(parsed.error);
     return undefined;
   }
   return parsed;

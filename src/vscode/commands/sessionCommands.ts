@@ -77,7 +77,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   /** Shows a failure once: the session may already have put it in the panel as an error notice. */
   function reportFailure(session: ChatSession, error: unknown): void {
     const text = errorMessage(error);
-    if (controller.alreadyShown(session, text)) void vscode.window.showErrorMessage(plainNotificationText(text));
+    if (controller.alreadyShown(session, text)) controller.toastError(text);
     else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
   }
 
@@ -165,7 +165,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       target = { host: args.host, port: args.port };
       name = args.name ?? settings.userName ?? osUserName();
     } else {
-      target = await askHostPort(state, settings.serverPort);
+      target = await askHostPort(state, settings.serverPort, (problem) => controller.toastAndLogError(problem));
       if (!target) return;
       name = await askName(settings.userName);
       if (name === undefined) return;
