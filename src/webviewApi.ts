@@ -96,6 +96,15 @@ export interface HeaderView {
   logNote?: string;
 }
 
+/** The image formats the chat can send (the engine's one list, sent by the host: the webview never imports the
+ *  engine), so the composer refuses a pasted PDF at once instead of after a round trip. */
+export interface AcceptedImagesView {
+  /** MIME types a pasted or dropped file may have, e.g. 'image/png'. */
+  mimes: string[];
+  /** The same formats for a sentence: 'PNG, JPEG, GIF, WebP or BMP'. */
+  names: string;
+}
+
 /** Host → webview. */
 export type HostToWebview =
   /** `time`: the host's clock() now, for the panel's own "window was reloaded" line. */
@@ -106,6 +115,7 @@ export type HostToWebview =
       entries: EntryView[];
       sessionKey: string | null;
       time: string;
+      acceptedImages: AcceptedImagesView;
     }
   | { type: 'entries'; entries: EntryView[] }
   | { type: 'roster'; roster: RosterView }

@@ -120,6 +120,7 @@ function apply(message: HostToWebview): void {
     case 'snapshot': {
       currentHeader = message.header;
       currentRoster = message.roster;
+      composer.setAcceptedImages(message.acceptedImages);
       refreshChrome();
       const restored = message.sessionKey === null && message.entries.length === 0 ? memory.recent : undefined;
       if (restored) {

@@ -1,4 +1,4 @@
-// The ONE module that imports @vscode/webview-ui-toolkit (the user's named choice; archived upstream
+// The ONE module that imports @vscode/webview-ui-toolkit (chosen for VS Code's look; archived upstream
 // 2025-01-06). Everything else asks this file for buttons and badges, so swapping the toolkit
 // for plain elements or another library is a change here only.
 // The composer is a native <textarea> on purpose: vscode-text-area hides its <textarea> in a shadow root,

@@ -1,8 +1,7 @@
 // `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
-import { parseAddress, parseWholeNumber } from '../chat';
-import { errorMessage } from '../chat';
+import { errorMessage, parseAddress, parseWholeNumber } from '../chat';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
@@ -23,7 +22,10 @@ connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; det
          /msg NAME text   /image PATH   /name NAME   /who   /help   /quit
          At the end of stdin it finishes sending, then exits.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
---no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).`;
+--no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
+
+Troubleshooting: NODE_DEBUG=tcpchat tcp-chat serve (or connect) also prints diagnostic lines on stderr:
+connections, handshakes, refused frames, limits hit. Attach them to a bug report.`;
 
 /** One line for stderr, plus the usage hint; exit code 2. */
 export class UsageError extends Error {

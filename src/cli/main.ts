@@ -4,15 +4,21 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { ChatClient } from '../chat';
-import { ChatError, type ChatMessage, type Notice, type Roster } from '../chat';
-import { formatLine, formatNotice } from '../chat';
-import { ChatServer } from '../chat';
-import { ChatSession } from '../chat';
-import { Transcript } from '../chat';
+import {
+  ChatClient,
+  ChatError,
+  ChatServer,
+  ChatSession,
+  errorMessage,
+  formatLine,
+  formatNotice,
+  Transcript,
+  type ChatMessage,
+  type Notice,
+  type Roster,
+} from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
-import { errorMessage } from '../chat';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
@@ -54,7 +60,7 @@ function openTranscript(logDir: string | undefined): Transcript | undefined {
     return Transcript.open(logDir);
   } catch (error) {
     // No log is bad, no chat is worse: say so and go on.
-    printNotice(localNotice('error', `${(error as Error).message} — chatting without a log.`, 'log-failed'));
+    printNotice(localNotice('error', `${errorMessage(error)} — chatting without a log.`, 'log-failed'));
     return undefined;
   }
 }
@@ -105,7 +111,7 @@ async function sendImageFile(session: ChatSession, path: string): Promise<void> 
           ? 'it is a folder'
           : code === 'EACCES'
             ? 'permission denied'
-            : (error as Error).message;
+            : errorMessage(error);
     const notice = localNotice('error', `Cannot read ${path}: ${why}.`, 'image-read');
     printNotice(notice);
     recordQuietly(session, notice);
@@ -152,7 +158,7 @@ async function serve(command: ServeCommand): Promise<number> {
   try {
     await server.listen();
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     recordQuietly(session, localNotice('error', message, (error as ChatError).code));
     await session.close();
     process.stderr.write(`tcp-chat: ${message}\n`);
@@ -182,7 +188,7 @@ function hostCommand(server: ChatServer, session: ChatSession, line: string): bo
     if (command.kind === 'admit') server.admit(command.peer?.id);
     if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
   } catch (error) {
-    problem = (error as Error).message; // e.g. they left a moment ago
+    problem = errorMessage(error); // e.g. they left a moment ago
   }
   if (problem !== undefined) {
     const notice = localNotice('error', problem, 'bad-command');

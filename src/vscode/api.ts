@@ -5,4 +5,7 @@ import type { ChatSession } from '../chat';
 export interface TcpChatApi {
   /** The running chat session, if any. */
   readonly session: ChatSession | undefined;
+  /** The newest lines written to the "TCP Chat" log channel, oldest first, each `info …` or `error …` (an output
+   *  channel cannot be read back, so tests read these). */
+  readonly recentLog: readonly string[];
 }

@@ -1,38 +1,39 @@
-// The extension's one chat: which session runs (server or client role), wiring its events to the panel and
-// the status bar, unread counts and mention notifications, and the panel's requests. The history lives in
-// the ChatSession; the controller only adds the few lines that happen when no session exists (a bad port,
-// a server that could not start), so the panel can say what went wrong.
+// The extension's one chat: which session runs (server or client role) and wiring its events to the panel, the
+// status bar and the new-message alerts. The history lives in the ChatSession; the controller only adds the few
+// lines that happen when no session exists (a bad port, a server that could not start), so the panel can say
+// what went wrong. The panel's requests are handled in panel/panelRequests.ts.
 import * as vscode from 'vscode';
-import { clock } from '../chat';
-import { formatBytes } from '../chat';
-import { ChatError, type ChatMessage, type EndpointState, type Notice, type Roster } from '../chat';
-import type { ChatSession } from '../chat';
-import type {
-  EntryView,
-  HeaderView,
-  HostToWebview,
-  ImagePayload,
-  NoticeView,
-  Role,
-  WebviewToHost,
-} from '../webviewApi';
-import { ChatPanel, type PanelHost } from './panel/chatPanel';
-import { logLocation, readSettings } from './settings';
-import { ChatStatusBar } from './statusBar';
-import { plainNotificationText } from './notifications';
-import { deliverFromPanel, type ImageActions } from './panel/panelSend';
 import {
+  clock,
+  errorMessage,
+  formatBytes,
+  type ChatMessage,
+  type ChatSession,
+  type EndpointState,
+  type Notice,
+  type Roster,
+} from '../chat';
+import type { HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from '../webviewApi';
+import type { LogChannel } from './logChannel';
+import { NewMessageAlerts } from './newMessageAlerts';
+import { plainNotificationText } from './notifications';
+import { ChatPanel, type PanelHost } from './panel/chatPanel';
+import { PanelFeed } from './panel/panelFeed';
+import { handlePanelRequest, type ImageActions, type PanelRequestHost } from './panel/panelRequests';
+import {
+  acceptedImagesView,
+  EMPTY_ROSTER,
   mergeByTime,
-  mentions,
   NoticeIds,
-  statusText,
+  sessionHeader,
+  sessionStatus,
   toEntryView,
-  toHeaderView,
   toMessageView,
   toNoticeView,
   toRosterView,
 } from './panel/viewModel';
-import { errorMessage } from '../chat';
+import { logLocation } from './settings';
+import { ChatStatusBar } from './statusBar';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {
@@ -53,26 +54,32 @@ export interface SessionInfo {
 }
 
 const LOCAL_NOTICE_LIMIT = 200;
-const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
 
-export class ChatController implements PanelHost, vscode.Disposable {
+export class ChatController implements PanelHost, PanelRequestHost, vscode.Disposable {
   private current: SessionInfo | undefined;
   /** True while `current` runs; after it closes it stays shown (history) until the next session. */
   private running = false;
   private panel: ChatPanel | undefined;
   private readonly statusBar = new ChatStatusBar();
+  private readonly feed = new PanelFeed(() => this.panel);
+  private readonly alerts = new NewMessageAlerts({
+    panel: () => this.panel,
+    selfName: () => this.current?.session.endpoint.self?.name,
+    showPanel: () => this.showPanel(),
+    onUnreadChanged: () => this.refreshStatus(),
+  });
   private readonly noticeIds = new NoticeIds('n');
   private readonly localIds = new NoticeIds('h');
   private localNotices: NoticeView[] = [];
-  private unread = 0;
   private unsubscribe: (() => void) | undefined;
-  private lastNotificationAt = 0;
-  private pendingEntries: EntryView[] = [];
-  private flushScheduled = false;
-  /** Set by messaging.ts (registerMessagingCommands). */
+  /** Set by commands/messageCommands.ts (registerMessageCommands). */
   imageActions: ImageActions | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    /** The "TCP Chat" log: every notice and error shown, and each session's start and end. */
+    readonly log: LogChannel,
+  ) {
     this.refreshStatus();
   }
 
@@ -98,15 +105,20 @@ export class ChatController implements PanelHost, vscode.Disposable {
     this.current = info;
     this.running = true;
     this.localNotices = [];
+    this.log.info(`${info.role === 'server' ? 'Starting a server on' : 'Connecting to'} ${info.address}`);
     const { session } = info;
     const onMessage = (message: ChatMessage): void => this.onSessionMessage(message);
-    const onNotice = (notice: Notice): void => this.postEntries([toNoticeView(notice, this.noticeIds.idOf(notice))]);
+    const onNotice = (notice: Notice): void => {
+      this.log.notice(notice);
+      this.feed.entries([toNoticeView(notice, this.noticeIds.idOf(notice))]);
+    };
     const onRoster = (roster: Roster): void => {
-      this.post({ type: 'roster', roster: toRosterView(roster) });
+      this.feed.post({ type: 'roster', roster: toRosterView(roster) });
       this.refreshHeader(); // the header's state line counts who is chatting and waiting
     };
     const onQueue = (): void => this.refreshHeader();
     const onState = (state: EndpointState): void => {
+      this.log.info(`${info.role === 'server' ? 'Server' : 'Client'} ${info.address}: ${state}`);
       if (state === 'closed') {
         this.running = false;
         void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined); // palette: Stop/Disconnect off
@@ -137,11 +149,14 @@ export class ChatController implements PanelHost, vscode.Disposable {
   update(facts: Partial<Pick<SessionInfo, 'address' | 'port' | 'lanAddresses'>>): void {
     if (!this.current) return;
     Object.assign(this.current, facts);
+    const lan = this.current.lanAddresses;
+    this.log.info(`Listening on ${this.current.address}${lan.length ? `; others connect to ${lan.join(', ')}` : ''}`);
     this.refreshHeader();
   }
 
   /** The session ended before it really started (listen/connect failed); it stays on screen. */
   markStopped(): void {
+    if (this.current) this.log.info(`${this.current.address}: did not start`);
     this.running = false;
     this.refreshHeader();
     void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined);
@@ -151,6 +166,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
   async stop(reason?: string): Promise<void> {
     const info = this.info;
     if (!info) return;
+    this.log.info(`Closing ${info.address}${reason ? ` (${reason})` : ''}`);
     this.running = false;
     try {
       await info.session.close(reason);
@@ -162,19 +178,33 @@ export class ChatController implements PanelHost, vscode.Disposable {
 
   // ── lines the host adds itself ──────────────────────────────────────────
 
-  /** A red panel line plus an error notification (not awaited: commands must return promptly). */
+  /** A red panel line, a log line and an error notification (not awaited: commands must return promptly). */
   reportError(text: string, code?: string): void {
     this.localNotice('error', text, code);
+    this.toastError(text);
+  }
+
+  /** An error notification only: for an error the session already showed (its notice is in the panel and the
+   *  log already). */
+  toastError(text: string): void {
     void vscode.window.showErrorMessage(plainNotificationText(text));
   }
 
+  /** A log line and an error notification, no panel line: a mistake outside any session (a mistyped address). */
+  toastAndLogError(text: string): void {
+    this.log.notice({ at: Date.now(), level: 'error', text });
+    this.toastError(text);
+  }
+
+  /** A line in the panel and the log. */
   localNotice(level: Notice['level'], text: string, code?: string): void {
     const notice: Notice = { at: Date.now(), level, text, ...(code ? { code } : {}) };
+    this.log.notice(notice);
     const view = toNoticeView(notice, this.localIds.idOf(notice));
     this.localNotices.push(view);
     if (this.localNotices.length > LOCAL_NOTICE_LIMIT)
       this.localNotices.splice(0, this.localNotices.length - LOCAL_NOTICE_LIMIT);
-    this.postEntries([view]);
+    this.feed.entries([view]);
   }
 
   // ── panel ───────────────────────────────────────────────────────────────
@@ -198,11 +228,11 @@ export class ChatController implements PanelHost, vscode.Disposable {
   onReady(panel: ChatPanel): void {
     if (panel !== this.panel) return;
     this.postSnapshot();
-    if (panel.visible) this.clearUnread();
+    if (panel.visible) this.alerts.clear();
   }
 
   onVisibilityChanged(visible: boolean): void {
-    if (visible) this.clearUnread();
+    if (visible) this.alerts.clear();
   }
 
   onDisposed(panel: ChatPanel): void {
@@ -214,66 +244,9 @@ export class ChatController implements PanelHost, vscode.Disposable {
   }
 
   onMessage(message: WebviewToHost): void {
-    void this.handle(message).catch((error: unknown) => {
+    void handlePanelRequest(this, message).catch((error: unknown) => {
       this.reportError(errorMessage(error));
     });
-  }
-
-  private async handle(message: WebviewToHost): Promise<void> {
-    switch (message.type) {
-      case 'send':
-        return this.sendFromPanel(message.ref, message.text, message.image);
-      case 'pickImage':
-        return this.imageActions?.pick();
-      case 'attachUri':
-        return this.imageActions?.attachUri(message.uri);
-      case 'openImage':
-        return this.openImage(message.id);
-      case 'openLogs':
-        await vscode.commands.executeCommand('tcpChat.openLogs');
-        return;
-      case 'stop':
-        await vscode.commands.executeCommand(
-          this.info?.role === 'server' ? 'tcpChat.stopServer' : 'tcpChat.disconnect',
-        );
-        return;
-      case 'admit':
-        await vscode.commands.executeCommand('tcpChat.admitNext', message.peerId);
-        return;
-      case 'kick':
-        await vscode.commands.executeCommand('tcpChat.kick', message.peerId);
-        return;
-      case 'run':
-        await vscode.commands.executeCommand(
-          message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect',
-        );
-        return;
-      case 'error':
-        this.localNotice('error', message.text, 'panel');
-        return;
-      case 'ready':
-        return;
-    }
-  }
-
-  /** Sends what the composer posted and answers with a sendResult, so the composer clears only on success.
-   *  Every refusal is also a red line in the list (the session's own notice, or one added here). */
-  private async sendFromPanel(ref: number, text: string, image: ImagePayload | undefined): Promise<void> {
-    const info = this.info;
-    try {
-      if (!info)
-        throw new ChatError(
-          'not-connected',
-          'Not connected: start a server or connect to one first (Command Palette → TCP Chat).',
-        );
-      await deliverFromPanel(info.session, text, image, this.imageActions, () => this.stop('left'));
-      this.post({ type: 'sendResult', ref, ok: true });
-    } catch (error) {
-      const reason = errorMessage(error);
-      if (!info || !this.alreadyShown(info.session, reason))
-        this.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
-      this.post({ type: 'sendResult', ref, ok: false, error: reason });
-    }
   }
 
   /** True when the session already put this error in the panel (no second red line for it). */
@@ -281,149 +254,51 @@ export class ChatController implements PanelHost, vscode.Disposable {
     return session.history.some((e) => e.kind === 'notice' && e.notice.level === 'error' && e.notice.text === text);
   }
 
-  private async openImage(id: string): Promise<void> {
-    const entry = this.current?.session.history.find((e) => e.kind === 'message' && e.message.id === id);
-    const saved = entry?.kind === 'message' ? entry.message.image?.savedPath : undefined;
-    if (!saved) {
-      this.localNotice('error', 'That image was not saved, so it cannot be opened (see the log).', 'image-missing');
-      return;
-    }
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(saved), {
-      preview: true,
-      viewColumn: vscode.ViewColumn.Active,
-    });
+  postToPanel(message: HostToWebview): void {
+    this.feed.post(message);
   }
 
   // ── events → panel / status bar ─────────────────────────────────────────
 
   private onSessionMessage(message: ChatMessage): void {
-    this.postEntries([toMessageView(message, (p) => this.imageUri(p))]);
-    if (message.own) return;
-    const focused = this.panel?.visible === true && vscode.window.state.focused;
-    if (!this.panel?.visible) {
-      this.unread++;
-      this.panel?.setUnread(this.unread);
-      this.refreshStatus();
-    }
-    if (!focused) this.maybeNotify(message);
-  }
-
-  private maybeNotify(message: ChatMessage): void {
-    const mode = readSettings().notifications;
-    if (mode === 'off') return;
-    const me = this.current?.session.endpoint.self?.name;
-    const mentioned = me !== undefined && mentions(message.text, me);
-    if (mode === 'mentions' && !mentioned && !message.to) return;
-    // One toast per few seconds: a busy room must not bury the editor in notifications.
-    const now = Date.now();
-    if (now - this.lastNotificationAt < 3000) return;
-    this.lastNotificationAt = now;
-    const what = message.text ? message.text.slice(0, 120) : 'sent an image';
-    void vscode.window
-      .showInformationMessage(
-        plainNotificationText(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`),
-        'Open Chat',
-      )
-      .then((choice) => {
-        if (choice) this.showPanel();
-      });
-  }
-
-  private clearUnread(): void {
-    if (this.unread === 0) return;
-    this.unread = 0;
-    this.panel?.setUnread(0);
-    this.refreshStatus();
-  }
-
-  /** Entries of one event-loop turn go to the webview in one postMessage: a burst of 10,000 messages is a
-   *  handful of posts, not 10,000. */
-  private postEntries(entries: EntryView[]): void {
-    if (!this.panel) return;
-    this.pendingEntries.push(...entries);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flushEntries());
-  }
-
-  private flushEntries(): void {
-    this.flushScheduled = false;
-    const entries = this.pendingEntries.splice(0);
-    if (entries.length) this.post({ type: 'entries', entries });
-  }
-
-  private post(message: HostToWebview): void {
-    // Anything else must not overtake entries already waiting (a sendResult after its message, a header
-    // after the line that explains it).
-    if (message.type !== 'entries' && this.pendingEntries.length) this.flushEntries();
-    this.panel?.post(message);
+    this.feed.entries([toMessageView(message, (p) => this.imageUri(p))]);
+    if (!message.own) this.alerts.onMessage(message);
   }
 
   private postSnapshot(): void {
-    const panel = this.panel;
-    if (!panel) return;
-    this.pendingEntries = []; // the snapshot holds them already (history + local notices)
+    if (!this.panel) return;
     const info = this.current;
     const history = info
       ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds))
       : [];
-    panel.post({
+    this.feed.snapshot({
       type: 'snapshot',
       header: this.headerView(),
       roster: toRosterView(info?.session.endpoint.roster ?? EMPTY_ROSTER),
       entries: mergeByTime(history, this.localNotices),
       sessionKey: info ? `${info.role}:${info.address}` : null,
       time: clock(Date.now()),
+      acceptedImages: acceptedImagesView(),
     });
   }
 
   private refreshHeader(): void {
-    this.post({ type: 'header', header: this.headerView() });
+    this.feed.post({ type: 'header', header: this.headerView() });
     this.refreshStatus();
   }
 
   private headerView(): HeaderView {
-    const info = this.current;
-    const endpoint = info?.session.endpoint;
-    const role: Role = info?.role ?? 'none';
-    const location = info?.session.transcript
-      ? { dir: info.session.transcript.dir, note: undefined }
-      : logLocation(this.context);
-    return toHeaderView({
-      role,
-      address: info?.address ?? '',
-      lanAddresses: info?.lanAddresses ?? [],
-      state: endpoint?.state ?? 'idle',
-      self: endpoint?.self,
-      queuePosition: info?.queuePosition?.() ?? null,
-      status: this.statusLine(),
-      logDir: location.dir,
-      logNote:
-        location.note ??
-        (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
-    });
+    const transcript = this.current?.session.transcript;
+    return sessionHeader(this.current, transcript ? { dir: transcript.dir } : logLocation(this.context));
   }
 
   private refreshStatus(): void {
     const role: Role = this.current?.role ?? 'none';
     const state = this.current?.session.endpoint.state ?? 'idle';
     this.statusBar.update(
-      this.statusLine(),
-      this.unread,
+      sessionStatus(this.current),
+      this.alerts.unread,
       role !== 'none' && (state === 'closed' || state === 'reconnecting'),
-    );
-  }
-
-  /** One wording for the status bar and the panel header. */
-  private statusLine(): string {
-    const info = this.current;
-    const endpoint = info?.session.endpoint;
-    return statusText(
-      info?.role ?? 'none',
-      endpoint?.state ?? 'idle',
-      info?.port,
-      endpoint?.roster ?? EMPTY_ROSTER,
-      info?.queuePosition?.() ?? null,
     );
   }
 
@@ -438,7 +313,7 @@ export class ChatController implements PanelHost, vscode.Disposable {
   /** Posts an image the user picked to the webview's composer for preview. */
   postAttachment(name: string, mime: string, bytes: Uint8Array): void {
     if (!this.panel) this.showPanel();
-    this.post({
+    this.feed.post({
       type: 'attachment',
       name,
       mime,

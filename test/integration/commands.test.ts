@@ -1,8 +1,8 @@
 // The palette: every command the brief names is contributed in package.json under "TCP Chat" and registered at
-// runtime once the extension activates.
+// runtime once the extension activates. And the "TCP Chat" log channel behind "Show Log".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, EXTENSION_ID } from './helpers';
+import { activateExtension, endSession, EXTENSION_ID, startServer, waitFor } from './helpers';
 
 const EXPECTED: Record<string, string> = {
   'tcpChat.startServer': 'Start Server',
@@ -15,6 +15,7 @@ const EXPECTED: Record<string, string> = {
   'tcpChat.kick': 'Kick…',
   'tcpChat.sendSelection': 'Send Selection as Message',
   'tcpChat.sendImage': 'Send Image…',
+  'tcpChat.showLog': 'Show Log',
 };
 
 describe('commands', () => {
@@ -46,5 +47,33 @@ describe('commands', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = Object.keys(EXPECTED).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], 'commands not registered');
+  });
+});
+
+describe('the TCP Chat log channel', () => {
+  it('Show Log runs; the log says when a server starts, and a command failure is an error line in it', async () => {
+    const api = await activateExtension();
+    const describeLog = () => `log so far:\n${api.recentLog.join('\n')}`;
+    assert.ok(
+      api.recentLog.some((line) => /^info TCP Chat \S+ in VS Code /.test(line)),
+      describeLog(),
+    );
+    await vscode.commands.executeCommand('tcpChat.showLog');
+
+    const port = await startServer(api);
+    await waitFor(
+      () => api.recentLog.some((line) => line.startsWith(`info Listening on 127.0.0.1:${port}`)),
+      'the listening line in the log',
+      { describe: describeLog },
+    );
+    await endSession(api);
+
+    // A command failure: a red panel line, a notification, and an error line in the log.
+    await vscode.commands.executeCommand('tcpChat.connect', { host: '', port: 0 });
+    await waitFor(
+      () => api.recentLog.some((line) => line.startsWith('error Cannot connect to')),
+      'the command failure in the log',
+      { describe: describeLog },
+    );
   });
 });

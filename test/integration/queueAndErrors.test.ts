@@ -1,5 +1,5 @@
-// One-to-one mode (seats = 1, seed 003): the second client waits as #1 in line and is admitted when the first
-// leaves. And Connect to a closed port reports the failure instead of throwing.
+// One-to-one mode (seats = 1: one client chats, the others wait in line): the second client waits as #1 in line
+// and is admitted when the first leaves. And Connect to a closed port reports the failure instead of throwing.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

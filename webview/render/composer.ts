@@ -1,12 +1,10 @@
 // The composer: multi-line text (Enter sends, Shift+Enter new line), attach / paste / drop an image,
 // a removable preview of the pending image. Slash commands (/msg, /name, /who) go to the host as typed.
-import type { ImagePayload, WebviewToHost } from '../../src/webviewApi';
+import type { AcceptedImagesView, ImagePayload, WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
 import { el } from './entryRow';
 
 type Post = (message: WebviewToHost) => void;
-
-const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
 
 interface Pending {
   name: string;
@@ -49,6 +47,8 @@ export class Composer {
   private nextRef = 1;
   /** Why sending is impossible right now (waiting in line, not connected); null when it is possible. */
   private blocked: string | null = null;
+  /** What the host says the chat can send; undefined until its first snapshot. */
+  private acceptedImages: AcceptedImagesView | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -142,11 +142,20 @@ export class Composer {
     this.setPending({ name, mime, blob: base64ToBlob(base64, mime), sizeText });
   }
 
+  /** The image formats the host accepts (from its snapshot). */
+  setAcceptedImages(accepted: AcceptedImagesView): void {
+    this.acceptedImages = accepted;
+  }
+
   attachFile(file: File): void {
-    if (!IMAGE_TYPES.has(file.type)) {
+    const accepted = this.acceptedImages;
+    if (!accepted?.mimes.includes(file.type)) {
+      const name = file.name || 'pasted file';
       this.post({
         type: 'error',
-        text: `“${file.name || 'pasted file'}” is not an image the chat can send (PNG, JPEG, GIF, WebP or BMP).`,
+        text: accepted
+          ? `“${name}” is not an image the chat can send (${accepted.names}).`
+          : `“${name}” arrived before the chat panel was ready: try again in a moment.`,
       });
       return;
     }

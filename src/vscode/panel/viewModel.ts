@@ -1,11 +1,32 @@
 // Engine events → the plain-JSON view models of src/webviewApi.ts. Pure (no 'vscode'): the image URI maker is
 // passed in, so this is unit-tested in plain Node.
-import { hostPort } from '../../chat';
-import type { ChatMessage, EndpointState, Notice, Peer, Roster } from '../../chat';
-import { clock } from '../../chat';
-import { formatBytes } from '../../chat';
-import type { HistoryEntry } from '../../chat';
-import type { EntryView, HeaderView, MessageView, NoticeView, PeerView, Role, RosterView } from '../../webviewApi';
+import {
+  clock,
+  formatBytes,
+  hostPort,
+  IMAGE_FORMATS,
+  type ChatMessage,
+  type EndpointState,
+  type HistoryEntry,
+  type Notice,
+  type Peer,
+  type Roster,
+} from '../../chat';
+import type {
+  AcceptedImagesView,
+  EntryView,
+  HeaderView,
+  MessageView,
+  NoticeView,
+  PeerView,
+  Role,
+  RosterView,
+} from '../../webviewApi';
+import type { SessionInfo } from '../chatController';
+import type { LogLocation } from '../settings';
+
+/** The roster before any session, or of a session that has none yet. */
+export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
 
 /** Turns a saved image path into a URI the webview may load (webview.asWebviewUri). */
 export type ImageUri = (savedPath: string) => string;
@@ -124,6 +145,36 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
   return view;
 }
 
+/** What the header says about a session (or none) whose log goes to `location`. */
+export function sessionHeader(info: SessionInfo | undefined, location: LogLocation): HeaderView {
+  const endpoint = info?.session.endpoint;
+  return toHeaderView({
+    role: info?.role ?? 'none',
+    address: info?.address ?? '',
+    lanAddresses: info?.lanAddresses ?? [],
+    state: endpoint?.state ?? 'idle',
+    self: endpoint?.self,
+    queuePosition: info?.queuePosition?.() ?? null,
+    status: sessionStatus(info),
+    logDir: location.dir,
+    logNote:
+      location.note ??
+      (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
+  });
+}
+
+/** One wording for the status bar and the panel header. */
+export function sessionStatus(info: SessionInfo | undefined): string {
+  const endpoint = info?.session.endpoint;
+  return statusText(
+    info?.role ?? 'none',
+    endpoint?.state ?? 'idle',
+    info?.port,
+    endpoint?.roster ?? EMPTY_ROSTER,
+    info?.queuePosition?.() ?? null,
+  );
+}
+
 /** The status bar text: `serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`, `disconnected`. */
 export function statusText(
   role: Role,
@@ -154,6 +205,15 @@ export function statusText(
   }
 }
 
+/** The engine's image formats for the composer's paste/drop filter and its refusal sentence. */
+export function acceptedImagesView(): AcceptedImagesView {
+  const labels = IMAGE_FORMATS.map((format) => format.label);
+  return {
+    mimes: IMAGE_FORMATS.map((format) => format.mime),
+    names: `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`,
+  };
+}
+
 /** True when `text` mentions `name` as a word or @name (case-insensitive). */
 export function mentions(text: string, name: string): boolean {
   const trimmed = name.trim();
@@ -162,7 +222,7 @@ export function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
 }
 
-/** Addresses others on the LAN can connect to, like the seeds show their local IP. */
+/** Addresses others on the LAN can connect to (shown when a server starts, so the host can pass them on). */
 export function lanAddresses(
   bindHost: string,
   port: number,

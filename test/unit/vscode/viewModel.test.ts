@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, Notice, Peer } from '../../../src/chat/core/events';
 import type { HistoryEntry } from '../../../src/chat/session/chatSession';
+import { IMAGE_MIMES } from '../../../src/chat/core/images';
 import {
+  acceptedImagesView,
   lanAddresses,
   mentions,
   mergeByTime,
@@ -159,4 +161,8 @@ test('LAN addresses: every external IPv4 for a wildcard bind, the bind address o
   assert.deepEqual(lanAddresses('0.0.0.0', 65432, ifaces), ['192.168.1.10:65432', '10.0.0.5:65432']);
   assert.deepEqual(lanAddresses('127.0.0.1', 4000, ifaces), ['127.0.0.1:4000']);
   assert.deepEqual(lanAddresses('0.0.0.0', 4000, {}), ['127.0.0.1:4000']);
+});
+
+test('the composer gets the engine image list: its MIME types and one sentence naming them', () => {
+  assert.deepEqual(acceptedImagesView(), { mimes: [...IMAGE_MIMES], names: 'PNG, JPEG, GIF, WebP or BMP' });
 });

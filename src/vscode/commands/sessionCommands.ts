@@ -4,19 +4,13 @@
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { hostPort } from '../chat';
-import { ChatClient } from '../chat';
-import { ChatError } from '../chat';
-import { ChatServer } from '../chat';
-import { ChatSession } from '../chat';
-import { Transcript } from '../chat';
-import type { ChatController } from './chatController';
-import { registerMessagingCommands } from './messaging';
+import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, hostPort, Transcript } from '../../chat';
+import type { ChatController } from '../chatController';
+import { plainNotificationText } from '../notifications';
+import { lanAddresses } from '../panel/viewModel';
+import { logLocation, osUserName, Passwords, readSettings } from '../settings';
+import { registerMessageCommands } from './messageCommands';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
-import { logLocation, osUserName, Passwords, readSettings } from './settings';
-import { plainNotificationText } from './notifications';
-import { lanAddresses } from './panel/viewModel';
-import { errorMessage } from '../chat';
 
 export interface StartServerArgs {
   port?: number;
@@ -83,7 +77,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   /** Shows a failure once: the session may already have put it in the panel as an error notice. */
   function reportFailure(session: ChatSession, error: unknown): void {
     const text = errorMessage(error);
-    if (controller.alreadyShown(session, text)) void vscode.window.showErrorMessage(plainNotificationText(text));
+    if (controller.alreadyShown(session, text)) controller.toastError(text);
     else controller.reportError(text, error instanceof ChatError ? error.code : undefined);
   }
 
@@ -171,7 +165,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       target = { host: args.host, port: args.port };
       name = args.name ?? settings.userName ?? osUserName();
     } else {
-      target = await askHostPort(state, settings.serverPort);
+      target = await askHostPort(state, settings.serverPort, (problem) => controller.toastAndLogError(problem));
       if (!target) return;
       name = await askName(settings.userName);
       if (name === undefined) return;
@@ -293,5 +287,5 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     host.kick(id, 'removed by the host');
   });
 
-  registerMessagingCommands(context, controller, register);
+  registerMessageCommands(context, controller, register);
 }

@@ -1,9 +1,8 @@
 // The palette prompts: port, room mode (remembered), host:port with recent hosts first, name, password.
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
-import { osUserName, saveUserName } from './settings';
-import { parseAddress, parsePort } from '../chat';
-import { plainNotificationText } from './notifications';
+import { parseAddress, parsePort } from '../../chat';
+import { osUserName, saveUserName } from '../settings';
 
 const LAST_PORT = 'tcpChat.lastPort';
 const LAST_SEATS = 'tcpChat.lastSeats';
@@ -36,10 +35,10 @@ interface ModeItem extends vscode.QuickPickItem {
 export async function askSeats(state: vscode.Memento, fallback: number): Promise<number | undefined> {
   const last = state.get<number>(LAST_SEATS) ?? fallback;
   const items: ModeItem[] = [
-    { label: 'Room (everyone chats)', detail: 'Like seed 000: every client chats at once.', seats: 0 },
+    { label: 'Room (everyone chats)', detail: 'Every client chats at once, like `ncat --chat`.', seats: 0 },
     {
       label: 'One-to-one with waiting queue',
-      detail: 'Like seed 003: one client chats, the others wait in line.',
+      detail: 'One client chats with you; the others wait in line for their turn.',
       seats: 1,
     },
     { label: 'A number of seats…', detail: 'N clients chat at once; the rest wait in line.' },
@@ -73,9 +72,11 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
 }
 
 /** `host:port`, recent entries first; typing offers what was typed. */
+/** A typed address that does not parse goes to `onError` (a notification) and counts as cancelled. */
 export async function askHostPort(
   state: vscode.Memento,
   defaultPort: number,
+  onError: (problem: string) => void,
 ): Promise<{ host: string; port: number } | undefined> {
   const recent = state.get<string[]>(RECENT_HOSTS) ?? [];
   const pick = vscode.window.createQuickPick();
@@ -100,7 +101,7 @@ export async function askHostPort(
   if (chosen === undefined || !chosen.trim()) return undefined;
   const parsed = parseAddress(chosen, defaultPort);
   if ('error' in parsed) {
-    void vscode.window.showErrorMessage(plainNotificationText(parsed.error));
+    onError(parsed.error);
     return undefined;
   }
   return parsed;

@@ -3,13 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseInput } from '../chat';
-import { ChatError } from '../chat';
-import { checkImage, formatBytes, IMAGE_EXTENSIONS } from '../chat';
-import type { ChatController } from './chatController';
-import { plainNotificationText } from './notifications';
-import { logLocation, readSettings } from './settings';
-import { errorMessage } from '../chat';
+import { ChatError, checkImage, errorMessage, formatBytes, IMAGE_EXTENSIONS, parseInput } from '../../chat';
+import type { ChatController } from '../chatController';
+import { logLocation, readSettings } from '../settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 
@@ -55,18 +51,19 @@ function requireSession(controller: ChatController) {
   return info.session;
 }
 
-export function registerMessagingCommands(
+export function registerMessageCommands(
   context: vscode.ExtensionContext,
   controller: ChatController,
   register: Register,
 ): void {
-  /** Sends through the session; a failure is already an error notice in the panel, so only a toast is added. */
+  /** Sends through the session; a failure is already an error notice in the panel and the log, so only a
+   *  notification is added. */
   async function send(message: Parameters<ReturnType<typeof requireSession>['send']>[0]): Promise<void> {
     const session = requireSession(controller);
     try {
       await session.send(message);
     } catch (error) {
-      void vscode.window.showErrorMessage(plainNotificationText(errorMessage(error)));
+      controller.toastError(errorMessage(error));
     }
   }
 

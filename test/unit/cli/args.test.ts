@@ -1,0 +1,135 @@
+// The tcp-chat command line as pure functions: argument parsing (every rejection is one sentence), the usage
+// text, and the host's /admit and /kick lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCli, parseHostPort, USAGE, UsageError } from '../../../src/cli/args';
+import { parseHostCommand } from '../../../src/cli/hostCommands';
+import type { Peer } from '../../../src/chat/core/events';
+
+function usageError(pattern: RegExp) {
+  return (error: unknown) => error instanceof UsageError && pattern.test(error.message);
+}
+
+test('parseCli: defaults for serve and connect', () => {
+  assert.deepEqual(parseCli(['serve']), {
+    kind: 'serve',
+    host: '127.0.0.1',
+    port: 65432,
+    seats: 0,
+    name: 'Server',
+    logDir: 'chat_logs',
+    password: undefined,
+  });
+  assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
+    kind: 'connect',
+    host: 'example.lan',
+    port: 5000,
+    name: 'kim',
+    password: undefined,
+    reconnect: false,
+    logDir: 'chat_logs',
+  });
+  const full = parseCli([
+    'serve',
+    '--host',
+    '0.0.0.0',
+    '--port',
+    '0',
+    '--seats',
+    '1',
+    '--name',
+    'Hub',
+    '--no-log',
+    '--password',
+    'pw',
+  ]);
+  assert.deepEqual(full, {
+    kind: 'serve',
+    host: '0.0.0.0',
+    port: 0,
+    seats: 1,
+    name: 'Hub',
+    logDir: undefined,
+    password: 'pw',
+  });
+  const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], {
+    password: 'from-env',
+  });
+  assert.deepEqual(connect, {
+    kind: 'connect',
+    host: '::1',
+    port: 7000,
+    name: 'ann',
+    password: 'from-env',
+    reconnect: true,
+    logDir: 'logs',
+  });
+  assert.deepEqual(parseHostPort('localhost'), { host: 'localhost', port: 65432 });
+  assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+  assert.deepEqual(parseCli(['connect', '-h']), { kind: 'help' });
+});
+
+test('parseCli: bad arguments become one clear sentence', () => {
+  assert.throws(() => parseCli([]), usageError(/^Missing command/));
+  assert.throws(() => parseCli(['chat']), usageError(/^Unknown command "chat"/));
+  assert.throws(
+    () => parseCli(['serve', '--port', '70000']),
+    usageError(/^--port must be from 0 to 65535, not 70000\.$/),
+  );
+  assert.throws(() => parseCli(['serve', '--port', 'http']), usageError(/^--port must be a whole number/));
+  assert.throws(() => parseCli(['serve', '--seats', '-1']), usageError(/^--seats must be from 0 to 10000, not -1\.$/));
+  assert.throws(() => parseCli(['serve', '--colour']), usageError(/^Unknown option --colour for "tcp-chat serve"\.$/));
+  assert.throws(() => parseCli(['serve', '--port']), usageError(/^Option --port needs a value\.$/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--reconnect=yes']),
+    usageError(/^Option --reconnect does not take a value\.$/),
+  );
+  assert.throws(() => parseCli(['connect']), usageError(/^Missing HOST:PORT/));
+  assert.throws(() => parseCli(['connect', 'h:0']), usageError(/^Port must be from 1 to 65535, not 0\.$/));
+  assert.throws(() => parseCli(['connect', ':80']), usageError(/has no host/));
+  assert.throws(() => parseCli(['connect', '::1:80']), usageError(/IPv6 addresses in brackets/));
+  assert.throws(() => parseCli(['connect', 'h:1', 'h:2']), usageError(/^Unexpected argument "h:2"/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--seats', '2']),
+    usageError(/^Option --seats does not apply to "tcp-chat connect"\.$/),
+  );
+  assert.throws(() => parseCli(['serve', '--no-log', '--log-dir', 'x']), usageError(/either --log-dir or --no-log/));
+});
+
+test('parseHostCommand: /admit and /kick find people by name (case-insensitive, names with spaces too)', () => {
+  const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
+  const host: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
+  const roster = {
+    seats: 1,
+    active: [host, peer(1, 'ann')],
+    waiting: [peer(2, 'bob'), peer(3, 'ann (2)')],
+    connections: 3,
+  };
+  assert.equal(parseHostCommand('hello', roster), undefined);
+  assert.equal(parseHostCommand('/msg ann hi', roster), undefined);
+  assert.deepEqual(parseHostCommand('/admit', roster), { kind: 'admit' });
+  assert.deepEqual(parseHostCommand('/ADMIT Bob', roster), { kind: 'admit', peer: roster.waiting[0] });
+  assert.deepEqual(parseHostCommand('/admit ann', roster), {
+    kind: 'error',
+    message: 'Nobody called "ann" is waiting in line.',
+  });
+  assert.deepEqual(parseHostCommand('/kick ann (2)', roster), { kind: 'kick', peer: roster.waiting[1] });
+  assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), {
+    kind: 'kick',
+    peer: roster.active[1],
+    reason: 'spamming links',
+  });
+  assert.deepEqual(parseHostCommand('/kick Server', roster), {
+    kind: 'error',
+    message: 'Nobody called "Server" is in the room.',
+  });
+  assert.deepEqual(parseHostCommand('/kick', roster), {
+    kind: 'error',
+    message: '/kick needs a name: /kick NAME [reason]',
+  });
+});
+
+test('--help says how to get diagnostic lines for a bug report (NODE_DEBUG=tcpchat)', () => {
+  assert.match(USAGE, /NODE_DEBUG=tcpchat tcp-chat serve/);
+  assert.match(USAGE, /bug report/);
+});
