@@ -6,9 +6,9 @@ import { resolveClientOptions } from '../../../../src/chat/client/options';
 import { describeConnectError } from '../../../../src/chat/client/connectErrors';
 import { hostPort } from '../../../../src/chat/core/address';
 import { ImageAssembler } from '../../../../src/chat/client/imageAssembler';
-import { parsePlainServerLine } from '../../../../src/chat/client/plainServerDialects';
+import { parsePlainServerLine } from '../../../../src/chat/client/plainServerLink';
 import { greetingLine } from '../../../../src/chat/wire/protocol';
-import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/serverKind';
+import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/handshake';
 import { bigPng, PNG_1X1 } from '../../support/clientHelpers';
 
 test('classifyGreeting: our greeting (whole or split) is native; anything else is plain as soon as it differs', () => {
