@@ -31,7 +31,7 @@ test('classifyGreeting: our greeting (whole or split) is native; anything else i
   assert.equal(
     classifyGreeting(Buffer.from('[SERVER] hi')).kind,
     'plain',
-    'seed 000 sends no newline: decided at the first byte',
+    'the broadcast room sends no newline: decided at the first byte',
   );
   assert.equal(classifyGreeting(Buffer.from('TCPX')).kind, 'plain');
   assert.equal(
@@ -47,7 +47,7 @@ test('classifyGreeting: our greeting (whole or split) is native; anything else i
   );
 });
 
-test('parsePlainServerLine: ncat and seed-000 dialects; everything else is the server speaking', () => {
+test('parsePlainServerLine: ncat --chat and broadcast-room dialects; everything else is the server speaking', () => {
   assert.deepEqual(parsePlainServerLine('<user3> hi there'), { kind: 'message', from: 'user3', text: 'hi there' });
   assert.deepEqual(parsePlainServerLine('<user3>  two spaces kept'), {
     kind: 'message',
