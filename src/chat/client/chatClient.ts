@@ -1,8 +1,11 @@
 // ChatClient: one user's side of a room. It keeps who I am, the roster and my place in line, sends text and
 // images, and reconnects with backoff when asked. Each TCP connection (greeting detection, handshake,
-// heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically.
+// heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically. What goes
+// out to a native server is built in outgoingMessages.ts, what comes in is put together in incomingMessages.ts.
 import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './options';
 import { hostPort } from '../core/address';
+import { diagnose } from '../core/diagnostics';
+import { escapeControl } from '../core/format';
 import {
   ChatError,
   TypedEmitter,
@@ -15,20 +18,12 @@ import {
   type Peer,
   type Roster,
 } from '../core/events';
-import { checkImage } from '../core/images';
+import { NO_RETRY } from './handshake';
 import { IncomingMessages } from './incomingMessages';
-import {
-  encodeFrame,
-  FrameType,
-  HARD_MAX_FRAME_BYTES,
-  imageChunkHeader,
-  MAX_IMAGE_CHUNK,
-  type Frame,
-  type MessageBody,
-} from '../wire/protocol';
+import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
+import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/protocol';
 import { Reconnector } from './reconnect';
-import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
-import { formatBytes } from '../core/units';
+import { ServerConnection, type Joined, type Lost } from './serverConnection';
 
 export type { ChatClientOptions } from './options';
 
@@ -132,7 +127,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`,
       );
     }
-    if (!connection?.usable || this.currentState !== 'active') throw this.notConnected();
+    if (!connection?.usable || this.currentState !== 'active') throw notConnected(this.currentState, this.where);
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image)
@@ -144,37 +139,18 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       connection.sendLines(text);
       return this.emitOwn({ text, code: message.code });
     }
-    const to = message.to === undefined ? undefined : this.findPeer(message.to);
-    const limit = Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity);
-    const mime = image ? checkImage(image, limit) : undefined;
-    const writer = connection.writer;
-    if (image && writer.pendingBytes + image.length > this.maxQueuedBytes()) {
-      throw new ChatError(
-        'busy',
-        `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`,
-      );
-    }
-    const ref = ++this.counter;
-    const body: MessageBody = { ref, text };
-    if (message.code) body.code = message.code;
-    if (image && mime) body.image = { mime, size: image.length };
-    if (to) body.to = to.name;
-    const header = encodeFrame({ type: FrameType.Message, body });
-    const maxFrame = connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES;
-    if (header.length - 4 > maxFrame) {
-      throw new ChatError(
-        'too-long',
-        `The message is too long (${formatBytes(header.length)}); the server takes up to ${formatBytes(maxFrame)}.`,
-      );
-    }
-    // A text goes out at once. An image message (header + chunks) waits in the bulk lane behind earlier images,
-    // so the server sees one image after another from us, and a text sent meanwhile overtakes them.
-    if (image) writer.queue(header);
-    else writer.urgent(header);
-    for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
-      const bytes = image.subarray(offset, offset + MAX_IMAGE_CHUNK);
-      writer.queueChunk(imageChunkHeader(ref, bytes.length), bytes); // the bytes follow as they are: no copy per chunk
-    }
+    const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
+    const limits = {
+      maxImageBytes: Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity),
+      maxQueuedBytes: this.maxQueuedBytes(),
+      maxFrameBytes: connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES,
+    };
+    const mime = sendNativeMessage(
+      connection.writer,
+      { text, code: message.code, to, image },
+      limits,
+      () => ++this.counter,
+    );
     this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
   }
 
@@ -208,6 +184,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   close(reason = 'Client left'): Promise<void> {
     this.closing ??= (async () => {
+      diagnose('client', `leaving ${this.where}: ${escapeControl(reason)}`);
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
       await this.connection?.end(reason).catch(() => undefined);
@@ -278,7 +255,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         return this.setRoster(frame.body);
       case FrameType.Queue:
         return this.setQueue(frame.body.position);
-      case FrameType.Welcome: // a later Welcome (not sent by today's server) only updates who I am
+      case FrameType.Welcome: // a later Welcome (our server sends none after the first) only updates who I am
         this.me = frame.body.you;
         return;
     }
@@ -328,37 +305,12 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.emit('notice', code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text });
   }
 
-  /** The private recipient by name: exact match first, then a unique case-insensitive one (as the server matches). */
-  private findPeer(name: string): Peer {
-    const everyone = [...this.currentRoster.active, ...this.currentRoster.waiting];
-    const exact = everyone.find((peer) => peer.name === name);
-    if (exact) return exact;
-    const folded = everyone.filter((peer) => peer.name.toLowerCase() === name.toLowerCase());
-    if (folded.length === 1) return folded[0];
-    throw new ChatError('unknown-recipient', `Nobody called "${name}" is in the room (/who lists who is here).`);
-  }
-
   private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image'>): void {
     const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: this.me!, text: parts.text, own: true };
     if (parts.code) message.code = parts.code;
     if (parts.to) message.to = parts.to;
     if (parts.image) message.image = parts.image;
     this.emit('message', message);
-  }
-
-  private notConnected(): ChatError {
-    switch (this.currentState) {
-      case 'reconnecting':
-        return new ChatError(
-          'not-connected',
-          `The connection to ${this.where} was lost; reconnecting — try again in a moment.`,
-        );
-      case 'connecting':
-      case 'handshaking':
-        return new ChatError('not-connected', `Still connecting to ${this.where}; try again in a moment.`);
-      default:
-        return new ChatError('not-connected', 'Not connected to a server.');
-    }
   }
 
   /** Who a message without a sender is from: the server itself. */

@@ -1,9 +1,9 @@
-// Turns a failed TCP connect into a sentence a user can act on ("Nobody is listening on …"), keeping the
-// system error code for programs. Used by ChatClient for the first connect and for every reconnect attempt.
+// Sentences for a connection to the server that failed or ended: a failed TCP connect becomes one a user can act
+// on ("Nobody is listening on …"), keeping the system error code for programs; so do a handshake that never
+// finished and a connection that was lost. Used for the first connect and for every reconnect attempt.
 import { hostPort } from '../core/address';
 import { ChatError } from '../core/events';
 import { formatDuration } from '../core/units';
-// Re-exported: the client modules and their tests import it from here.
 
 export function describeConnectError(
   error: NodeJS.ErrnoException,
@@ -36,4 +36,43 @@ export function describeConnectError(
     default:
       return new ChatError(code, `Could not connect to ${where}: ${error.message}.`);
   }
+}
+
+/** The server greeted us but the handshake did not finish in time. */
+export function handshakeTimedOut(where: string, timeoutMs: number): ChatError {
+  return new ChatError(
+    'handshake-timeout',
+    `${where} greeted us but did not let us in within ${formatDuration(timeoutMs)}.`,
+  );
+}
+
+/** The server's bytes do not decode (a broken or hostile server); `detail` is the decoder's reason. */
+export function unreadableData(detail: string): ChatError {
+  return new ChatError(
+    'protocol',
+    `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`,
+  );
+}
+
+/** What ended a connection, most telling first: the server's refusal, its goodbye, the socket's error. */
+export interface Ending {
+  fatal: ChatError | undefined;
+  goodbye: string | undefined;
+  socketError: ChatError | undefined;
+}
+
+/** The connection closed before the server let us in. */
+export function closedBeforeJoining(where: string, ending: Ending): ChatError {
+  const early = `${where} closed the connection before letting us in${ending.goodbye ? ` (${ending.goodbye})` : ''}.`;
+  return ending.fatal ?? ending.socketError ?? new ChatError('closed-early', early);
+}
+
+/** The connection closed after we had joined, not because we closed it. */
+export function disconnected(where: string, ending: Ending): string {
+  const why =
+    ending.fatal?.message ??
+    (ending.goodbye
+      ? `the server said: ${ending.goodbye}`
+      : (ending.socketError?.message ?? 'the server closed the connection'));
+  return `Disconnected from ${where} — ${why.replace(/\.$/, '')}.`;
 }

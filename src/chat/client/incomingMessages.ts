@@ -1,7 +1,9 @@
 // Message, ImageChunk and ImageAbort frames from the server → ChatMessage events. A message with an image is
 // held until its last chunk arrives and the bytes are a real image; a refused or abandoned image becomes a
 // notice, and any text that came with it is still shown.
+import { diagnose } from '../core/diagnostics';
 import type { ChatMessage, NoticeLevel, Peer } from '../core/events';
+import { escapeControl } from '../core/format';
 import { ImageAssembler, type AssemblyResult } from './imageAssembler';
 import type { MessageBody } from '../wire/protocol';
 
@@ -69,6 +71,7 @@ export class IncomingMessages {
 
   private failed(header: MessageBody, reason: string, level: NoticeLevel = 'error'): void {
     const who = header.from?.name ?? 'The server';
+    diagnose('client', `image ${header.ref} from ${escapeControl(who)} dropped: ${escapeControl(reason)}`);
     this.sink.notice(
       level,
       `${who}'s image was not received: ${reason}.`,

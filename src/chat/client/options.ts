@@ -18,7 +18,7 @@ export interface ChatClientOptions {
   maxImageBytes?: number;
   /** Ping every this often; a server that misses 2 in a row is dropped (default 15 s). */
   heartbeatIntervalMs?: number;
-  /** A plain-text server's bytes followed by this much silence count as a line (seed 000 sends no newline). */
+  /** A plain-text server's bytes followed by this much silence count as a line (the classic broadcast room sends no newline). */
   plainPauseMs?: number;
 }
 

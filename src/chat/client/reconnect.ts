@@ -1,5 +1,6 @@
 // Reconnect timing for ChatClient: exponential backoff (1 s, 2 s, 4 s … capped) with jitter, so a room full of
 // clients does not hammer a restarting server in lockstep.
+import { diagnose } from '../core/diagnostics';
 import { formatDuration } from '../core/units';
 
 export interface ReconnectOptions {
@@ -69,12 +70,14 @@ export class Reconnector {
     const { hooks, policy } = this;
     if (attempt > policy.maxAttempts) {
       const tries = `${policy.maxAttempts} attempt${policy.maxAttempts === 1 ? '' : 's'}`;
+      diagnose('client', `gave up reconnecting to ${this.where} after ${tries}`);
       hooks.notice('error', `Gave up reconnecting to ${this.where} after ${tries}.`, 'reconnect-failed');
       hooks.state('closed');
       return;
     }
     const delay = backoffDelay(attempt, policy, this.random);
     hooks.state('reconnecting');
+    diagnose('client', `reconnect to ${this.where}: attempt ${attempt} in ${formatDuration(delay)}`);
     const lead = failure ? `Reconnect failed (${failure.message.replace(/\.$/, '')})` : 'Connection lost';
     hooks.notice('system', `${lead} — reconnecting in ${formatDuration(delay)} (attempt ${attempt})`);
     this.timer = setTimeout(() => {
@@ -83,6 +86,10 @@ export class Reconnector {
       hooks.attempt().catch((error: Error & { code?: string }) => {
         if (hooks.cancelled()) return;
         if (!hooks.final(error)) return this.schedule(attempt + 1, error);
+        diagnose(
+          'client',
+          `stopped reconnecting to ${this.where}: ${error.code ?? 'error'} cannot be fixed by trying again`,
+        );
         hooks.notice('error', error.message, error.code);
         hooks.state('closed');
       });

@@ -1,34 +1,38 @@
 // One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes,
-// handshake (preamble, Challenge → Hello with the HMAC proof, Welcome), heartbeat, and a goodbye. The room
-// state (who I am, roster, queue) lives in ChatClient; a reconnect makes a fresh ServerConnection.
+// handshake (preamble, Challenge → Hello with the HMAC proof, Welcome; its decisions are in handshake.ts),
+// heartbeat, and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a reconnect makes a
+// fresh ServerConnection.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { ResolvedClientOptions } from './options';
 import { hostPort } from '../core/address';
-import { describeConnectError } from './connectErrors';
+import {
+  closedBeforeJoining,
+  describeConnectError,
+  disconnected,
+  handshakeTimedOut,
+  unreadableData,
+  type Ending,
+} from './connectErrors';
+import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import { ChatError, type NoticeLevel, type Peer } from '../core/events';
+import { escapeControl } from '../core/format';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
 import { PlainServerLink } from './plainServerLink';
 import {
-  authProof,
   CLIENT_PREAMBLE,
   encodeFrame,
   FrameDecoder,
   FrameType,
   HARD_MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
   ProtocolError,
   type ChallengeBody,
   type Frame,
   type UnknownFrame,
   type WelcomeBody,
 } from '../wire/protocol';
-import { classifyGreeting } from './serverKind';
-import { formatBytes, formatDuration } from '../core/units';
-
-/** Errors after which trying again cannot help, so reconnecting stops. */
-export const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'bad-version', 'kicked']);
-const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
+import { classifyGreeting, helloFor, NO_RETRY, versionMismatch } from './handshake';
+import { formatBytes } from '../core/units';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
@@ -90,20 +94,23 @@ export class ServerConnection {
       };
       this.settle = {
         resolve: () => (done(), resolve()),
-        reject: (error) => (done(), this.socket.destroy(), reject(error)),
+        reject: (error) => {
+          done();
+          diagnose('client', `not let into ${this.where}: ${error.code} (${escapeControl(error.message)})`);
+          this.socket.destroy();
+          reject(error);
+        },
       };
     });
+    diagnose('client', `connecting to ${this.where}`);
     this.socket = netConnect({ host, port });
     this.writer = new FrameWriter(this.socket, {
       maxPendingBytes: maxQueuedBytes + HARD_MAX_FRAME_BYTES,
-      onOverflow: (pending) => {
-        hooks.notice(
-          'error',
+      onOverflow: (pending) =>
+        this.drop(
           `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`,
           'output-cap',
-        );
-        this.socket.destroy();
-      },
+        ),
     });
     const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
     this.timer = setTimeout(
@@ -163,8 +170,9 @@ export class ServerConnection {
     this.socket.setKeepAlive(true, 15_000);
     this.hooks.handshaking();
     clearTimeout(this.timer);
-    // Plain-text servers (ncat, seed 000) often say nothing at all: silence means plain text.
-    this.timer = setTimeout(() => this.startPlain(), this.options.greetingTimeoutMs);
+    // Plain-text servers (ncat --chat, the classic broadcast room) often say nothing at all: silence means plain text.
+    diagnose('client', `connected to ${this.where}; waiting for its greeting`);
+    this.timer = setTimeout(() => this.startPlain('no greeting'), this.options.greetingTimeoutMs);
   }
 
   private onData(chunk: Buffer): void {
@@ -173,46 +181,36 @@ export class ServerConnection {
     if (this.currentMode === 'plain') return this.plain!.push(chunk);
     this.head = Buffer.concat([this.head, chunk]);
     const verdict = classifyGreeting(this.head);
-    if (verdict.kind === 'plain') return this.startPlain();
+    if (verdict.kind === 'plain') return this.startPlain('its first line is not a TCP Chat greeting');
     if (verdict.kind === 'undecided') return;
     clearTimeout(this.timer);
-    if (verdict.version !== PROTOCOL_VERSION) {
-      const problem = `The server speaks TCP Chat protocol version ${verdict.version}; this client speaks version ${PROTOCOL_VERSION}. Update the older side.`;
-      return this.settle?.reject(new ChatError('version', problem));
-    }
+    diagnose(
+      'client',
+      `${this.where} is a TCP Chat server (protocol ${verdict.version}, room "${escapeControl(verdict.room)}")`,
+    );
+    const mismatch = versionMismatch(verdict.version);
+    if (mismatch) return this.settle?.reject(mismatch);
     this.currentMode = 'native';
     this.head = Buffer.alloc(0);
     this.room = verdict.room;
     this.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
     this.writer.urgent(CLIENT_PREAMBLE);
     const timeout = this.options.connectTimeoutMs;
-    this.timer = setTimeout(() => {
-      this.settle?.reject(
-        new ChatError(
-          'handshake-timeout',
-          `${this.where} greeted us but did not let us in within ${formatDuration(timeout)}.`,
-        ),
-      );
-    }, timeout);
+    this.timer = setTimeout(() => this.settle?.reject(handshakeTimedOut(this.where, timeout)), timeout);
     if (verdict.rest.length > 0) this.onFrameBytes(verdict.rest);
   }
 
   /** No greeting (in time) or another first line: a plain-text server. What it sent so far becomes messages. */
-  private startPlain(): void {
+  private startPlain(why: string): void {
     if (this.currentMode !== 'detecting' || !this.settle) return;
     clearTimeout(this.timer);
     this.currentMode = 'plain';
-    const self: Peer = {
-      id: 1,
-      name: this.name,
-      address: hostPort(this.socket.localAddress ?? '?', this.socket.localPort ?? 0),
-      kind: 'plain',
-    };
-    this.plain = new PlainServerLink(this.socket, this.where, this.options.plainPauseMs, {
+    diagnose('client', `${this.where} is a plain-text server (${why}); chatting as ${escapeControl(this.name)}`);
+    this.plain = new PlainServerLink(this.socket, this.where, this.name, this.options.plainPauseMs, {
       message: (from, text) => this.hooks.line(from, text),
       notice: (text) => this.hooks.notice('system', text),
     });
-    this.hooks.joined({ kind: 'plain', self });
+    this.hooks.joined({ kind: 'plain', self: this.plain.self });
     this.settle.resolve();
     const head = this.head;
     this.head = Buffer.alloc(0);
@@ -225,18 +223,17 @@ export class ServerConnection {
       frames = this.decoder!.push(chunk);
     } catch (error) {
       const detail = error instanceof ProtocolError ? error.message : String(error);
-      const problem = new ChatError(
-        'protocol',
-        `The server sent data this client cannot read (${detail.replace(/\.$/, '')}); disconnecting.`,
-      );
+      const problem = unreadableData(detail);
+      diagnose('client', `bad-frame from ${this.where}: ${escapeControl(detail)}`);
       if (this.settle) return this.settle.reject(problem);
-      this.hooks.notice('error', problem.message, problem.code);
-      this.socket.destroy();
-      return;
+      return this.drop(problem.message, problem.code);
     }
     for (const frame of frames) {
       if (this.socket.destroyed) return;
-      if (frame.type !== 'unknown') this.onFrame(frame); // unknown types: skipped (forward compatible)
+      if (frame.type !== 'unknown') this.onFrame(frame);
+      // Unknown types are skipped (forward compatible); a hostile server could send many, so the line is cheap.
+      else if (diagnosticsEnabled())
+        diagnose('client', `skipped a frame of unknown type ${frame.code} from ${this.where}`);
     }
   }
 
@@ -246,12 +243,17 @@ export class ServerConnection {
         return this.answerChallenge(frame.body);
       case FrameType.Welcome:
         if (!this.settle) return this.hooks.frame(frame);
+        diagnose(
+          'client',
+          `welcome to ${this.where} as ${escapeControl(frame.body.you.name)}${frame.body.position === null ? '' : `, #${frame.body.position} in line`}`,
+        );
         this.hooks.joined({ kind: 'native', room: this.room, welcome: frame.body });
         this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
         this.heartbeat.unref();
         return this.settle.resolve();
       case FrameType.Error:
         if (frame.body.fatal) this.fatal = new ChatError(frame.body.code, frame.body.message);
+        if (this.fatal) diagnose('client', `refused by ${this.where}: ${escapeControl(frame.body.code)}`);
         if (this.settle && this.fatal) return this.settle.reject(this.fatal);
         return this.hooks.frame(frame);
       case FrameType.Notice:
@@ -264,7 +266,7 @@ export class ServerConnection {
         return; // already counted as a sign of life
       case FrameType.Bye:
         this.goodbye = frame.body.reason || 'goodbye';
-        return;
+        return diagnose('client', `${this.where} said goodbye: ${escapeControl(this.goodbye)}`);
       default:
         if (!this.settle) this.hooks.frame(frame);
     }
@@ -273,36 +275,34 @@ export class ServerConnection {
   private answerChallenge(challenge: ChallengeBody): void {
     if (this.serverChallenge || !this.settle) return;
     this.serverChallenge = challenge;
-    let proof: string | undefined;
-    if (challenge.auth === 'hmac-sha256') {
-      const password = this.options.password;
-      if (!password)
-        return this.settle.reject(
-          new ChatError('password-required', `The room "${challenge.room}" needs a password; connect again with one.`),
-        );
-      proof = authProof(password, challenge.nonce);
+    let hello;
+    try {
+      hello = helloFor(challenge, this.name, this.options.password);
+    } catch (error) {
+      return this.settle.reject(error as ChatError);
     }
     // A server that acknowledges image bytes gets ours through the ack window, so our text is not stuck behind them.
     if (challenge.acks === true) this.writer.enableAckWindow();
-    this.send({
-      type: FrameType.Hello,
-      body: { v: PROTOCOL_VERSION, name: this.name, client: CLIENT_ID, proof, acks: true },
-    });
+    this.send({ type: FrameType.Hello, body: hello });
   }
 
   /** 2 intervals of silence after our Pings mean the server (or the path to it) is gone. */
   private beat(): void {
     if (this.missedPongs >= 2) {
-      this.hooks.notice(
-        'error',
+      return this.drop(
         `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`,
         'heartbeat',
       );
-      this.socket.destroy();
-      return;
     }
     this.missedPongs++;
     this.send({ type: FrameType.Ping, payload: Buffer.alloc(0) });
+  }
+
+  /** We end a joined connection ourselves (limit hit, unreadable data, silence): say why, then close. */
+  private drop(text: string, code: string): void {
+    diagnose('client', `${code}: ${escapeControl(text)}`);
+    this.hooks.notice('error', text, code);
+    this.socket.destroy();
   }
 
   private onClose(): void {
@@ -312,18 +312,13 @@ export class ServerConnection {
     this.plain?.finish();
     const { host, port, connectTimeoutMs } = this.options;
     const socketError = this.lastError && describeConnectError(this.lastError, host, port, connectTimeoutMs);
-    if (this.settle) {
-      const early = `${this.where} closed the connection before letting us in${this.goodbye ? ` (${this.goodbye})` : ''}.`;
-      return this.settle.reject(this.fatal ?? socketError ?? new ChatError('closed-early', early));
-    }
+    const ending: Ending = { fatal: this.fatal, goodbye: this.goodbye, socketError };
+    if (this.settle) return this.settle.reject(closedBeforeJoining(this.where, ending));
     if (this.ending) return;
-    const why =
-      this.fatal?.message ??
-      (this.goodbye
-        ? `the server said: ${this.goodbye}`
-        : (socketError?.message ?? 'the server closed the connection'));
+    const text = disconnected(this.where, ending);
+    diagnose('client', `connection lost: ${escapeControl(text)}`);
     this.hooks.lost({
-      text: `Disconnected from ${this.where} — ${why.replace(/\.$/, '')}.`,
+      text,
       error: Boolean(this.fatal || socketError),
       final: Boolean(this.fatal && NO_RETRY.has(this.fatal.code)),
     });

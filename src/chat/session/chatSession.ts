@@ -14,6 +14,7 @@ import {
   type Peer,
 } from '../core/events';
 import type { Transcript } from './transcript';
+import { diagnose } from '../core/diagnostics';
 import { errorMessage } from '../core/errors';
 
 /**
@@ -162,10 +163,12 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
         return { at: Date.now(), level: 'error', text, code: error.code };
       if (text === this.lastLogError) return undefined;
       this.lastLogError = text;
+      diagnose('session', `chat log write failed: ${text}`);
       return { at: Date.now(), level: 'error', text, code: error instanceof ChatError ? error.code : 'log-failed' };
     }
     if (this.lastLogError !== undefined && this.transcript) {
       this.lastLogError = undefined;
+      diagnose('session', `chat log written again: ${this.transcript.logFile}`);
       return { at: Date.now(), level: 'info', text: `The chat log is being written again: ${this.transcript.logFile}` };
     }
     return undefined;

@@ -1,9 +1,11 @@
-// The chat log on disk (seed 003's chat_logs/chat_log_YYYYMMDD_HHMMSS.txt) plus the images beside it.
+// The chat log on disk (chat_logs/chat_log_YYYYMMDD_HHMMSS.txt, as the one-to-one chat with a waiting queue names
+// it) plus the images beside it.
 // Every line is appended synchronously as the event happens, so a crash loses nothing already shown.
 // The file is opened per append (not held open): if the folder is deleted or the disk fills, the next write
 // fails loudly instead of vanishing into an unlinked file, and writing resumes by itself once it works again.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { diagnose } from '../core/diagnostics';
 import { ChatError, type ChatMessage, type Notice } from '../core/events';
 import { clock, escapeControl, indentContinuation, messageBody } from '../core/format';
 import { imageExtension, sniffImage } from '../core/images';
@@ -72,6 +74,7 @@ export class Transcript {
     } catch (error) {
       throw logFailed(file || path.join(folder, `chat_log_${stamp}.txt`), error);
     }
+    diagnose('session', `chat log opened: ${file} (images saved up to ${formatBytes(quota)})`);
     return new Transcript(folder, file, quota);
   }
 
@@ -111,6 +114,7 @@ export class Transcript {
     this.append(`[${clock(msg.at)}] ${who}: ${body}`);
     if (imageError !== undefined) throw logFailed(this.dir, imageError, 'save an image of the chat log in');
     if (overQuota && this.skipped === 1) {
+      diagnose('session', `chat log image quota reached: ${this.quotaText()}; later images are not saved`);
       throw new ChatError(
         'log-quota',
         `Images are no longer saved with the chat log: ${this.quotaText()}. Messages are still logged.`,

@@ -6,9 +6,9 @@ import { resolveClientOptions } from '../../../../src/chat/client/options';
 import { describeConnectError } from '../../../../src/chat/client/connectErrors';
 import { hostPort } from '../../../../src/chat/core/address';
 import { ImageAssembler } from '../../../../src/chat/client/imageAssembler';
-import { parsePlainServerLine } from '../../../../src/chat/client/plainServerDialects';
+import { parsePlainServerLine } from '../../../../src/chat/client/plainServerLink';
 import { greetingLine } from '../../../../src/chat/wire/protocol';
-import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/serverKind';
+import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/handshake';
 import { bigPng, PNG_1X1 } from '../../support/clientHelpers';
 
 test('classifyGreeting: our greeting (whole or split) is native; anything else is plain as soon as it differs', () => {
@@ -31,7 +31,7 @@ test('classifyGreeting: our greeting (whole or split) is native; anything else i
   assert.equal(
     classifyGreeting(Buffer.from('[SERVER] hi')).kind,
     'plain',
-    'seed 000 sends no newline: decided at the first byte',
+    'the broadcast room sends no newline: decided at the first byte',
   );
   assert.equal(classifyGreeting(Buffer.from('TCPX')).kind, 'plain');
   assert.equal(
@@ -47,7 +47,7 @@ test('classifyGreeting: our greeting (whole or split) is native; anything else i
   );
 });
 
-test('parsePlainServerLine: ncat and seed-000 dialects; everything else is the server speaking', () => {
+test('parsePlainServerLine: ncat --chat and broadcast-room dialects; everything else is the server speaking', () => {
   assert.deepEqual(parsePlainServerLine('<user3> hi there'), { kind: 'message', from: 'user3', text: 'hi there' });
   assert.deepEqual(parsePlainServerLine('<user3>  two spaces kept'), {
     kind: 'message',

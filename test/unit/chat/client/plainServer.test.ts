@@ -1,9 +1,11 @@
-// ChatClient against plain-text servers (no TCP Chat greeting): a seed-000-style server written here, and the
-// real `ncat --chat`. The client must notice on its own, show lines with the right sender, send lines, and
+// ChatClient against plain-text servers (no TCP Chat greeting): the classic threaded broadcast room (silent on
+// connect, relays `[ip:port] text` lines; startBroadcastRoomServer in the test support plays it) and the real
+// `ncat --chat`. The client must notice on its own, show lines with the right sender, send lines, and
 // refuse images and private messages with a clear sentence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient } from '../../../../src/chat/client/chatClient';
+import { setDiagnosticSink } from '../../../../src/chat/core/diagnostics';
 import { ChatError } from '../../../../src/chat/core/events';
 import {
   EventRecorder,
@@ -15,7 +17,7 @@ import {
   within,
 } from '../../support/clientHelpers';
 
-test('a seed-000 server (silent on connect) is detected as plain text; [ip:port] and [SERVER] lines get their senders', async (t) => {
+test('a broadcast-room server (silent on connect) is detected as plain text; [ip:port] and [SERVER] lines get their senders', async (t) => {
   const server = await startBroadcastRoomServer();
   t.after(() => server.close());
   const client = new ChatClient({
@@ -27,32 +29,32 @@ test('a seed-000 server (silent on connect) is detected as plain text; [ip:port]
   });
   t.after(() => client.close());
   const events = new EventRecorder(client);
-  await within(client.connect(), 5000, 'connect to the seed 000 server');
+  await within(client.connect(), 5000, 'connect to the broadcast-room server');
 
   assert.equal(client.state, 'active');
   assert.equal(client.plainText, true);
   assert.equal(client.self?.name, 'ann');
   await events.notice((n) => /plain-text chat server/.test(n.text), 'the plain-text notice');
 
-  // A seed-000 client sends its line WITHOUT a newline; the server relays `[ip:port] text` without one too.
-  const seedClient = await rawPeer(server.port);
-  t.after(() => seedClient.socket.destroy());
-  const seedAddress = `127.0.0.1:${seedClient.socket.localPort}`;
-  seedClient.socket.write('hi from seed');
-  const relayed = await events.message((m) => m.text === 'hi from seed', 'the seed client line');
-  assert.equal(relayed.from.name, seedAddress);
-  assert.equal(relayed.from.address, seedAddress);
+  // A broadcast-room client sends its line WITHOUT a newline; the server relays `[ip:port] text` without one too.
+  const otherClient = await rawPeer(server.port);
+  t.after(() => otherClient.socket.destroy());
+  const otherAddress = `127.0.0.1:${otherClient.socket.localPort}`;
+  otherClient.socket.write('hi from the other client');
+  const relayed = await events.message((m) => m.text === 'hi from the other client', 'the other client line');
+  assert.equal(relayed.from.name, otherAddress);
+  assert.equal(relayed.from.address, otherAddress);
   assert.equal(relayed.own, false);
 
   server.announce('maintenance at noon');
   const fromServer = await events.message((m) => m.text === 'maintenance at noon', 'the [SERVER] line');
   assert.equal(fromServer.from.name, 'SERVER');
 
-  // Our text goes out as one line with a newline; the seed client sees it labelled by the server.
-  await client.send({ text: 'hello seed' });
-  await seedClient.until(/\[127\.0\.0\.1:\d+\] hello seed\n/, 'our line relayed by the seed server');
+  // Our text goes out as one line with a newline; the other client sees it labelled by the server.
+  await client.send({ text: 'hello room' });
+  await otherClient.until(/\[127\.0\.0\.1:\d+\] hello room\n/, 'our line relayed by the broadcast-room server');
   const own = await events.message((m) => m.own, 'our own message shown locally');
-  assert.equal(own.text, 'hello seed');
+  assert.equal(own.text, 'hello room');
   assert.equal(own.from.name, 'ann');
 });
 
@@ -129,5 +131,25 @@ test('the plain-text server going away closes the client (no reconnect unless as
   await assert.rejects(
     client.send({ text: 'anyone?' }),
     (e: unknown) => e instanceof ChatError && e.code === 'not-connected',
+  );
+});
+
+test('with a diagnostic sink installed, the client says where it connects and what kind of server it found', async (t) => {
+  const lines: string[] = [];
+  setDiagnosticSink((area, line) => {
+    if (area === 'client') lines.push(line);
+  });
+  t.after(() => setDiagnosticSink(undefined));
+  const server = await startBroadcastRoomServer();
+  t.after(() => server.close());
+  const client = new ChatClient({ host: '127.0.0.1', port: server.port, name: 'ann', greetingTimeoutMs: 200 });
+  t.after(() => client.close());
+  await within(client.connect(), 5000, 'connect to the broadcast-room server');
+
+  const where = `127.0.0.1:${server.port}`;
+  assert.ok(lines.includes(`connecting to ${where}`), lines.join('\n'));
+  assert.ok(
+    lines.some((line) => line.startsWith(`${where} is a plain-text server (no greeting)`)),
+    lines.join('\n'),
   );
 });

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatError, type ChatMessage, type Peer } from '../../../../src/chat/core/events';
+import { setDiagnosticSink } from '../../../../src/chat/core/diagnostics';
 import { Transcript } from '../../../../src/chat/session/transcript';
 
 const AT = new Date(2026, 10, 22, 14, 23, 10).getTime();
@@ -321,3 +322,14 @@ test(
     );
   },
 );
+
+test('with a diagnostic sink installed, opening a chat log says where it is', (t) => {
+  const lines: string[] = [];
+  setDiagnosticSink((area, line) => {
+    if (area === 'session') lines.push(line);
+  });
+  t.after(() => setDiagnosticSink(undefined));
+  const transcript = Transcript.open(tempDir(t), { now: AT });
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.ok(lines[0].startsWith(`chat log opened: ${transcript.logFile} (images saved up to `), lines[0]);
+});

@@ -1,0 +1,106 @@
+// What ChatClient sends to a TCP Chat server, and the refusals before anything is sent. A text goes out at once;
+// an image message (header + chunks) waits in the writer's bulk lane behind earlier images, so the server sees one
+// image after another from us and a text sent meanwhile overtakes them (the ack window that keeps the bulk lane
+// from flooding the server is the writer's, see wire/frameWriter.ts). Every limit is checked before a byte is
+// queued: the image's type and size, the bytes still queued, the server's largest frame.
+import { diagnose } from '../core/diagnostics';
+import { ChatError, type CodeInfo, type EndpointState, type ImageMime, type Peer, type Roster } from '../core/events';
+import { checkImage } from '../core/images';
+import { formatBytes } from '../core/units';
+import type { FrameWriter } from '../wire/frameWriter';
+import { encodeFrame, FrameType, imageChunkHeader, MAX_IMAGE_CHUNK, type MessageBody } from '../wire/protocol';
+
+export interface NativeMessage {
+  text: string;
+  code?: CodeInfo;
+  to?: Peer;
+  image?: Buffer;
+}
+
+export interface OutgoingLimits {
+  /** Ours or the server's (from its Challenge), whichever is smaller. */
+  maxImageBytes: number;
+  /** Bytes we let wait in the writer before refusing another image. */
+  maxQueuedBytes: number;
+  /** The server's largest frame (from its Challenge). */
+  maxFrameBytes: number;
+}
+
+/**
+ * Queues one message on `writer` under a fresh `ref` (the image chunks carry it). Returns the image's type, for
+ * our own copy of the message. Throws a ChatError a user can read when a limit is hit; then nothing was queued.
+ */
+export function sendNativeMessage(
+  writer: FrameWriter,
+  message: NativeMessage,
+  limits: OutgoingLimits,
+  nextRef: () => number,
+): ImageMime | undefined {
+  const { text, image } = message;
+  const mime = image ? refuseOnError(() => checkImage(image, limits.maxImageBytes)) : undefined;
+  if (image && writer.pendingBytes + image.length > limits.maxQueuedBytes) {
+    throw refused(
+      new ChatError(
+        'busy',
+        `Still sending earlier images (${formatBytes(writer.pendingBytes)} queued); try again when they are through.`,
+      ),
+    );
+  }
+  const ref = nextRef();
+  const body: MessageBody = { ref, text };
+  if (message.code) body.code = message.code;
+  if (image && mime) body.image = { mime, size: image.length };
+  if (message.to) body.to = message.to.name;
+  const header = encodeFrame({ type: FrameType.Message, body });
+  if (header.length - 4 > limits.maxFrameBytes) {
+    const sizes = `${formatBytes(header.length)}); the server takes up to ${formatBytes(limits.maxFrameBytes)}`;
+    throw refused(new ChatError('too-long', `The message is too long (${sizes}.`));
+  }
+  if (image) writer.queue(header);
+  else writer.urgent(header);
+  for (let offset = 0; image && offset < image.length; offset += MAX_IMAGE_CHUNK) {
+    const bytes = image.subarray(offset, offset + MAX_IMAGE_CHUNK);
+    writer.queueChunk(imageChunkHeader(ref, bytes.length), bytes); // the bytes follow as they are: no copy per chunk
+  }
+  return mime;
+}
+
+/** The private recipient by name: exact match first, then a unique case-insensitive one (as the server matches). */
+export function findRecipient(roster: Roster, name: string): Peer {
+  const everyone = [...roster.active, ...roster.waiting];
+  const exact = everyone.find((peer) => peer.name === name);
+  if (exact) return exact;
+  const folded = everyone.filter((peer) => peer.name.toLowerCase() === name.toLowerCase());
+  if (folded.length === 1) return folded[0];
+  throw new ChatError('unknown-recipient', `Nobody called "${name}" is in the room (/who lists who is here).`);
+}
+
+/** Why we cannot send right now, by connection state. */
+export function notConnected(state: EndpointState, where: string): ChatError {
+  switch (state) {
+    case 'reconnecting':
+      return new ChatError(
+        'not-connected',
+        `The connection to ${where} was lost; reconnecting — try again in a moment.`,
+      );
+    case 'connecting':
+    case 'handshaking':
+      return new ChatError('not-connected', `Still connecting to ${where}; try again in a moment.`);
+    default:
+      return new ChatError('not-connected', 'Not connected to a server.');
+  }
+}
+
+function refuseOnError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw refused(error as ChatError);
+  }
+}
+
+/** A limit we hit on our side: worth a diagnostic line, since the server never sees the attempt. */
+function refused(error: ChatError): ChatError {
+  diagnose('client', `not sent: ${error.code} (${error.message})`);
+  return error;
+}
