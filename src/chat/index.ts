@@ -13,4 +13,6 @@ export { clock, formatLine, formatNotice } from './core/format';
 export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).
-export { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from './wire/protocol';
+export { encodeFrame } from './wire/codec';
+export { FRAME_HEADER_BYTES, FrameType } from './wire/frames';
+export { CLIENT_PREAMBLE, PROTOCOL_VERSION } from './wire/handshake';

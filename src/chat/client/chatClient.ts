@@ -17,15 +17,8 @@ import {
 } from '../core/events';
 import { checkImage } from '../core/images';
 import { IncomingMessages } from './incomingMessages';
-import {
-  encodeFrame,
-  FrameType,
-  HARD_MAX_FRAME_BYTES,
-  imageChunkHeader,
-  MAX_IMAGE_CHUNK,
-  type Frame,
-  type MessageBody,
-} from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
 import { Reconnector } from './reconnect';
 import { NO_RETRY, ServerConnection, type Joined, type Lost } from './serverConnection';
 import { formatBytes } from '../core/units';

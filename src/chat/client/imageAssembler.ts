@@ -3,7 +3,7 @@
 // sender that delivers more bytes than announced is cut off, so a peer can never make us buffer without end.
 import { checkImage } from '../core/images';
 import type { ChatError, ImageMime } from '../core/events';
-import type { MessageBody } from '../wire/protocol';
+import type { MessageBody } from '../wire/frames';
 import { formatBytes } from '../core/units';
 
 export type AssemblyResult =

@@ -3,7 +3,7 @@
 // notice, and any text that came with it is still shown.
 import type { ChatMessage, NoticeLevel, Peer } from '../core/events';
 import { ImageAssembler, type AssemblyResult } from './imageAssembler';
-import type { MessageBody } from '../wire/protocol';
+import type { MessageBody } from '../wire/frames';
 
 export interface IncomingSink {
   message(message: ChatMessage): void;

@@ -9,20 +9,16 @@ import { ChatError, type NoticeLevel, type Peer } from '../core/events';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
 import { PlainServerLink } from './plainServerLink';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
 import {
-  authProof,
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
   FrameType,
   HARD_MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  ProtocolError,
   type ChallengeBody,
   type Frame,
   type UnknownFrame,
   type WelcomeBody,
-} from '../wire/protocol';
+} from '../wire/frames';
+import { authProof, CLIENT_PREAMBLE, PROTOCOL_VERSION } from '../wire/handshake';
 import { classifyGreeting } from './serverKind';
 import { formatBytes, formatDuration } from '../core/units';
 

@@ -1,7 +1,7 @@
 // The client's first decision: is this a TCP Chat server (greeting line `TCPCHAT/1 …`) or a plain-text one?
 // Decided from the first bytes, as early as they allow: a plain-text server usually sends nothing (then the
 // caller's timeout decides) or a line that is plainly not ours (decided at its first differing byte).
-import { GREETING_PREFIX, parseGreeting } from '../wire/protocol';
+import { GREETING_PREFIX, parseGreeting } from '../wire/handshake';
 
 export type GreetingVerdict =
   /** Not enough bytes yet to tell. */

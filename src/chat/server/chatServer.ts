@@ -16,20 +16,9 @@ import {
 import { checkImage } from '../core/images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from '../wire/plainText';
-import {
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameType,
-  greetingLine,
-  imageChunkHeader,
-  MAX_IMAGE_CHUNK,
-  newNonce,
-  PROTOCOL_VERSION,
-  verifyProof,
-  type Frame,
-  type HelloBody,
-  type MessageBody,
-} from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame, type HelloBody, type MessageBody } from '../wire/frames';
+import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { resolveServerOptions, type ServerOptions } from './options';
 import { HOST_ID, ServerRoom } from './room';
 import { connectionRefusal, listenError, socketAddress } from './wording';

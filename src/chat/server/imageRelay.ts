@@ -5,7 +5,8 @@
 import { ChatError, type ImageMime } from '../core/events';
 import { checkImage, imageLabel, sniffImage } from '../core/images';
 import type { Outgoing, PeerConnection } from './peerConnection';
-import { encodeFrame, FrameType, imageChunkHeader } from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType } from '../wire/frames';
 import { formatDuration } from '../core/units';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
 const SNIFF_BYTES = 32;

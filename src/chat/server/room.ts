@@ -15,7 +15,7 @@ import { ImageRelay } from './imageRelay';
 import { NoticeThrottle } from './noticeThrottle';
 import { Outgoing, type PeerConnection } from './peerConnection';
 import { plainNotice } from '../wire/plainText';
-import { FrameType } from '../wire/protocol';
+import { FrameType } from '../wire/frames';
 import { ImageByteBudget, RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './options';

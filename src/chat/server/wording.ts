@@ -2,7 +2,8 @@
 import type { Socket } from 'node:net';
 import { ChatError } from '../core/events';
 import { plainBytes } from '../wire/plainText';
-import { encodeFrame, FrameType } from '../wire/protocol';
+import { encodeFrame } from '../wire/codec';
+import { FrameType } from '../wire/frames';
 
 /** `ip:port` as people write it: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets. */
 export function socketAddress(socket: Socket): string {

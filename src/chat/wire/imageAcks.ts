@@ -3,7 +3,8 @@
 // delay a later text line all the same. So a receiver acknowledges the image bytes it got (ImageAck), and a sender
 // whose peer announced acks keeps at most IMAGE_ACK_WINDOW unacknowledged image bytes on the wire; the rest wait
 // in Node's queue, where urgent text overtakes them.
-import { encodeFrame, FrameType } from './protocol';
+import { encodeFrame } from './codec';
+import { FrameType } from './frames';
 
 /**
  * Most unacknowledged image bytes a sender puts on the wire. Text waits at most this ÷ link speed behind an image.

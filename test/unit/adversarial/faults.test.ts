@@ -10,7 +10,7 @@ import { ChatError } from '../../../src/chat/core/events';
 import { ChatServer } from '../../../src/chat/server/chatServer';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
-import { FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/protocol';
+import { FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
 import { EventRecorder, bigPng } from '../support/clientHelpers';
 import { RawNativeClient, RawPlainClient, delay, pngLike, startServer, waitFor } from '../support/helpers';
 import { honestClient, listTree, tempDir, textsFrom } from '../support/adversarial';

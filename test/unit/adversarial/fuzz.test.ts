@@ -6,17 +6,9 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
 import { isWebviewToHost, WEBVIEW_LIMITS } from '../../../src/webviewApi';
-import {
-  CLIENT_PREAMBLE,
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameDecoder,
-  frameBytes,
-  FrameType,
-  MAX_IMAGE_CHUNK,
-  ProtocolError,
-  PROTOCOL_VERSION,
-} from '../../../src/chat/wire/protocol';
+import { encodeFrame, FrameDecoder, frameBytes, ProtocolError } from '../../../src/chat/wire/codec';
+import { DEFAULT_MAX_FRAME_BYTES, FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
+import { CLIENT_PREAMBLE, PROTOCOL_VERSION } from '../../../src/chat/wire/handshake';
 import { startServer, waitFor, delay } from '../support/helpers';
 import { heapUsedAfterGc, honestClient, seededRandom, textsFrom, type Random } from '../support/adversarial';
 
