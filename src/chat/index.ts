@@ -4,7 +4,7 @@ export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { Transcript } from './session/transcript';
-export { ChatError, errorMessage } from './core/errors';
+export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
 export { parseInput } from './core/chatInput';

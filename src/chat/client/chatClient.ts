@@ -3,18 +3,18 @@
 // heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically.
 import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './options';
 import { hostPort } from '../core/address';
-import {
-  ChatError,
-  TypedEmitter,
-  type ChatEndpoint,
-  type ChatEvents,
-  type ChatMessage,
-  type EndpointState,
-  type NoticeLevel,
-  type OutgoingMessage,
-  type Peer,
-  type Roster,
+import type {
+  ChatEndpoint,
+  ChatEvents,
+  ChatMessage,
+  EndpointState,
+  NoticeLevel,
+  OutgoingMessage,
+  Peer,
+  Roster,
 } from '../core/events';
+import { ChatError } from '../core/errors';
+import { TypedEmitter } from '../core/typedEmitter';
 import { checkImage } from '../core/images';
 import { IncomingMessages } from './incomingMessages';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';

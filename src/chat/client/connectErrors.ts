@@ -1,7 +1,7 @@
 // Turns a failed TCP connect into a sentence a user can act on ("Nobody is listening on …"), keeping the
 // system error code for programs. Used by ChatClient for the first connect and for every reconnect attempt.
 import { hostPort } from '../core/address';
-import { ChatError } from '../core/events';
+import { ChatError, isSystemErrorCode } from '../core/errors';
 import { formatDuration } from '../core/units';
 // Re-exported: the client modules and their tests import it from here.
 
@@ -12,7 +12,7 @@ export function describeConnectError(
   timeoutMs: number,
 ): ChatError {
   const where = hostPort(host, port);
-  const code = error.code ?? 'ECONNECT';
+  const code = isSystemErrorCode(error.code) ? error.code : 'ECONNECT';
   switch (code) {
     case 'ECONNREFUSED':
       return new ChatError(code, `Nobody is listening on ${where} (connection refused).`);

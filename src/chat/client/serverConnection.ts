@@ -5,7 +5,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ResolvedClientOptions } from './options';
 import { hostPort } from '../core/address';
 import { describeConnectError } from './connectErrors';
-import { ChatError, type NoticeLevel, type Peer } from '../core/events';
+import type { NoticeLevel, Peer } from '../core/events';
+import { ChatError, errorCodeFromWire } from '../core/errors';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
 import { PlainServerLink } from './plainServerLink';
@@ -247,7 +248,7 @@ export class ServerConnection {
         this.heartbeat.unref();
         return this.settle.resolve();
       case FrameType.Error:
-        if (frame.body.fatal) this.fatal = new ChatError(frame.body.code, frame.body.message);
+        if (frame.body.fatal) this.fatal = new ChatError(errorCodeFromWire(frame.body.code), frame.body.message);
         if (this.settle && this.fatal) return this.settle.reject(this.fatal);
         return this.hooks.frame(frame);
       case FrameType.Notice:

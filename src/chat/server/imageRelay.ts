@@ -2,8 +2,8 @@
 // recipient behind their text), and — when the host is a recipient — kept to assemble the host's own copy.
 // The header goes out only after the first bytes prove the declared type, so a file lying about being an image
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
-import { ChatError, type ImageMime } from '../core/events';
-import { checkImage, imageLabel, sniffImage } from '../core/images';
+import { ChatError } from '../core/errors';
+import { checkImage, imageLabel, sniffImage, type ImageMime } from '../core/images';
 import type { Outgoing, PeerConnection } from './peerConnection';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType } from '../wire/frames';

@@ -4,10 +4,10 @@
 // fails loudly instead of vanishing into an unlinked file, and writing resumes by itself once it works again.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ChatError, type ChatMessage, type Notice } from '../core/events';
+import type { ChatMessage, Notice } from '../core/events';
+import { ChatError, errorMessage } from '../core/errors';
 import { clock, escapeControl, indentContinuation, messageBody } from '../core/format';
 import { imageExtension, sniffImage } from '../core/images';
-import { errorMessage } from '../core/errors';
 import { formatBytes } from '../core/units';
 
 export interface TranscriptOptions {

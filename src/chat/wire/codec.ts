@@ -1,6 +1,7 @@
 // The native frame codec (docs/PROTOCOL.md §5): frames to bytes and bytes back to checked frames. No sockets.
 // Everything a peer sends passes through FrameDecoder, so a hostile byte stream can only ever produce a
 // ProtocolError, never a crash.
+import type { ErrorFrameCode } from '../core/errors';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   FRAME_HEADER_BYTES,
@@ -13,8 +14,8 @@ import {
 } from './frames';
 import { checkBody, hasJsonBody } from './validation';
 
-/** Why a byte stream was refused; each code is in docs/PROTOCOL.md "Error and notice codes". */
-export type ProtocolErrorCode = 'frame-too-large' | 'empty-frame' | 'bad-frame';
+/** Why a byte stream was refused. The server sends the code on in its Error frame (docs/PROTOCOL.md §10). */
+export type ProtocolErrorCode = Extract<ErrorFrameCode, 'frame-too-large' | 'empty-frame' | 'bad-frame'>;
 
 /** A frame the decoder refused. The stream is out of sync from here on: the receiver drops the connection. */
 export class ProtocolError extends Error {

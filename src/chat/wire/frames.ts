@@ -1,6 +1,7 @@
 // What a native frame is (docs/PROTOCOL.md §5): the type codes, the shape of each body, the header layout and the
 // limits every receiver enforces. Types and numbers only; codec.ts turns them into bytes and back.
-import type { CodeInfo, ImageMime, NoticeLevel, Peer, Roster } from '../core/events';
+import type { CodeInfo, NoticeLevel, Peer, Roster } from '../core/events';
+import type { ImageMime } from '../core/images';
 
 /** Image bytes travel in chunks of at most this many bytes, so text never waits behind a large image. */
 export const MAX_IMAGE_CHUNK = 64 * 1024;
@@ -86,7 +87,7 @@ export interface MessageBody {
 export interface NoticeBody {
   level: NoticeLevel;
   text: string;
-  /** As ErrorBody.code: text from the wire, mapped with errorCodeFromWire() by the receiver. */
+  /** Any short text, as ErrorBody.code; the client passes it on in Notice.code as it came. */
   code?: string;
 }
 export interface QueueBody {

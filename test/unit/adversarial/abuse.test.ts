@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import { ChatError } from '../../../src/chat/core/events';
+import { ChatError } from '../../../src/chat/core/errors';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
 import { encodeFrame } from '../../../src/chat/wire/codec';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import { ChatError } from '../../../src/chat/core/events';
+import { ChatError } from '../../../src/chat/core/errors';
 import { ChatServer } from '../../../src/chat/server/chatServer';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';

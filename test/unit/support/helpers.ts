@@ -3,7 +3,8 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { ChatEvents, ImageMime, Notice } from '../../../src/chat/core/events';
+import type { ChatEvents, Notice } from '../../../src/chat/core/events';
+import type { ImageMime } from '../../../src/chat/core/images';
 import { ChatServer, type ServerOptions } from '../../../src/chat/server/chatServer';
 import { encodeFrame, FrameDecoder } from '../../../src/chat/wire/codec';
 import {
