@@ -1,9 +1,11 @@
-// docs/PROTOCOL.md is checked against the code, so the document cannot drift from what the engine sends.
+// docs/PROTOCOL.md is checked against the code (hex vectors, the table of error and notice codes), so the document
+// cannot drift from what the engine sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeFrame, frameBytes } from '../../../../src/chat/wire/codec';
+import { ERROR_FRAME_CODES, LOCAL_ERROR_CODES, NOTICE_FRAME_CODES } from '../../../../src/chat/core/errors';
+import { encodeFrame, frameBytes, type ProtocolErrorCode } from '../../../../src/chat/wire/codec';
 import { FrameType, type Frame } from '../../../../src/chat/wire/frames';
 import {
   authProof,
@@ -100,4 +102,39 @@ test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
       assert.fail(`unknown vector kind ${kind}`);
     }
   }
+});
+
+// ------------------------------------------------------------------------------------------- docs/PROTOCOL.md codes
+
+/** The rows of the "Error and notice codes" table: code → what the "Carried in" column says. */
+function readCodeTable(): Map<string, string> {
+  const doc = readFileSync(join(process.cwd(), 'docs', 'PROTOCOL.md'), 'utf8');
+  const section = /^## \d+\. Error and notice codes\n([\s\S]*?)^## /m.exec(doc);
+  assert.ok(section, 'docs/PROTOCOL.md has an "Error and notice codes" section');
+  const rows = new Map<string, string>();
+  for (const line of section[1].split('\n')) {
+    const cells = /^\| `([^`]+)` \| (\w+) \|/.exec(line);
+    if (!cells) continue;
+    assert.ok(!rows.has(cells[1]), `${cells[1]} has one row`);
+    rows.set(cells[1], cells[2]);
+  }
+  return rows;
+}
+
+test('docs/PROTOCOL.md lists every error and notice code, carried in the frame the code says', () => {
+  const rows = readCodeTable();
+  const expected = new Map<string, string>([
+    ...ERROR_FRAME_CODES.map((code): [string, string] => [code, 'Error']),
+    ...NOTICE_FRAME_CODES.map((code): [string, string] => [code, 'Notice']),
+    ...LOCAL_ERROR_CODES.map((code): [string, string] => [code, 'local']),
+    ['E…', 'local'], // Node's own codes (SystemErrorCode), one row for all
+  ]);
+  for (const [code, carrier] of expected) assert.equal(rows.get(code), carrier, `the row of ${code}`);
+  assert.deepEqual(
+    [...rows.keys()].filter((code) => !expected.has(code)),
+    [],
+    'rows for codes the engine does not have',
+  );
+  const decoderCodes: ProtocolErrorCode[] = ['frame-too-large', 'empty-frame', 'bad-frame'];
+  for (const code of decoderCodes) assert.equal(rows.get(code), 'Error', `${code}: the server sends ProtocolErrors on`);
 });
