@@ -4,7 +4,7 @@ export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { Transcript } from './session/transcript';
-export { ChatError, errorMessage } from './core/errors';
+export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
 export { parseInput } from './core/chatInput';
@@ -13,4 +13,6 @@ export { clock, formatLine, formatNotice } from './core/format';
 export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).
-export { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from './wire/protocol';
+export { encodeFrame } from './wire/codec';
+export { FRAME_HEADER_BYTES, FrameType } from './wire/frames';
+export { CLIENT_PREAMBLE, PROTOCOL_VERSION } from './wire/handshake';

@@ -6,22 +6,22 @@ import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOption
 import { hostPort } from '../core/address';
 import { diagnose } from '../core/diagnostics';
 import { escapeControl } from '../core/format';
-import {
-  ChatError,
-  TypedEmitter,
-  type ChatEndpoint,
-  type ChatEvents,
-  type ChatMessage,
-  type EndpointState,
-  type NoticeLevel,
-  type OutgoingMessage,
-  type Peer,
-  type Roster,
+import type {
+  ChatEndpoint,
+  ChatEvents,
+  ChatMessage,
+  EndpointState,
+  NoticeLevel,
+  OutgoingMessage,
+  Peer,
+  Roster,
 } from '../core/events';
+import { ChatError } from '../core/errors';
+import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
 import { IncomingMessages } from './incomingMessages';
 import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
-import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/protocol';
+import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
 import { ServerConnection, type Joined, type Lost } from './serverConnection';
 

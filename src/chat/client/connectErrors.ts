@@ -2,7 +2,7 @@
 // on ("Nobody is listening on …"), keeping the system error code for programs; so do a handshake that never
 // finished and a connection that was lost. Used for the first connect and for every reconnect attempt.
 import { hostPort } from '../core/address';
-import { ChatError } from '../core/events';
+import { ChatError, isSystemErrorCode } from '../core/errors';
 import { formatDuration } from '../core/units';
 
 export function describeConnectError(
@@ -12,7 +12,7 @@ export function describeConnectError(
   timeoutMs: number,
 ): ChatError {
   const where = hostPort(host, port);
-  const code = error.code ?? 'ECONNECT';
+  const code = isSystemErrorCode(error.code) ? error.code : 'ECONNECT';
   switch (code) {
     case 'ECONNREFUSED':
       return new ChatError(code, `Nobody is listening on ${where} (connection refused).`);

@@ -1,9 +1,9 @@
 // Reassembles images that arrive as a Message header followed by ImageChunk frames (matched by `ref`), with
 // other traffic in between. Bounded: a header announcing more than the limit is refused up front, and a
 // sender that delivers more bytes than announced is cut off, so a peer can never make us buffer without end.
-import { checkImage } from '../core/images';
-import type { ChatError, ImageMime } from '../core/events';
-import type { MessageBody } from '../wire/protocol';
+import { checkImage, type ImageMime } from '../core/images';
+import type { ChatError } from '../core/errors';
+import type { MessageBody } from '../wire/frames';
 import { formatBytes } from '../core/units';
 
 export type AssemblyResult =

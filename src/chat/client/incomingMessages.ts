@@ -5,7 +5,7 @@ import { diagnose } from '../core/diagnostics';
 import type { ChatMessage, NoticeLevel, Peer } from '../core/events';
 import { escapeControl } from '../core/format';
 import { ImageAssembler, type AssemblyResult } from './imageAssembler';
-import type { MessageBody } from '../wire/protocol';
+import type { MessageBody } from '../wire/frames';
 
 export interface IncomingSink {
   message(message: ChatMessage): void;

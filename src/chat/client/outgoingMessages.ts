@@ -4,11 +4,14 @@
 // from flooding the server is the writer's, see wire/frameWriter.ts). Every limit is checked before a byte is
 // queued: the image's type and size, the bytes still queued, the server's largest frame.
 import { diagnose } from '../core/diagnostics';
-import { ChatError, type CodeInfo, type EndpointState, type ImageMime, type Peer, type Roster } from '../core/events';
+import { ChatError } from '../core/errors';
+import { type CodeInfo, type EndpointState, type Peer, type Roster } from '../core/events';
+import { type ImageMime } from '../core/images';
 import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
 import type { FrameWriter } from '../wire/frameWriter';
-import { encodeFrame, FrameType, imageChunkHeader, MAX_IMAGE_CHUNK, type MessageBody } from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType, MAX_IMAGE_CHUNK, type MessageBody } from '../wire/frames';
 
 export interface NativeMessage {
   text: string;

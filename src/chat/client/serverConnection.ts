@@ -14,23 +14,22 @@ import {
   type Ending,
 } from './connectErrors';
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import { ChatError, type NoticeLevel, type Peer } from '../core/events';
+import type { NoticeLevel, Peer } from '../core/events';
+import { ChatError, errorCodeFromWire } from '../core/errors';
 import { escapeControl } from '../core/format';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
 import { PlainServerLink } from './plainServerLink';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
 import {
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
   FrameType,
   HARD_MAX_FRAME_BYTES,
-  ProtocolError,
   type ChallengeBody,
   type Frame,
   type UnknownFrame,
   type WelcomeBody,
-} from '../wire/protocol';
+} from '../wire/frames';
+import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { classifyGreeting, helloFor, NO_RETRY, versionMismatch } from './handshake';
 import { formatBytes } from '../core/units';
 
@@ -252,7 +251,7 @@ export class ServerConnection {
         this.heartbeat.unref();
         return this.settle.resolve();
       case FrameType.Error:
-        if (frame.body.fatal) this.fatal = new ChatError(frame.body.code, frame.body.message);
+        if (frame.body.fatal) this.fatal = new ChatError(errorCodeFromWire(frame.body.code), frame.body.message);
         if (this.fatal) diagnose('client', `refused by ${this.where}: ${escapeControl(frame.body.code)}`);
         if (this.settle && this.fatal) return this.settle.reject(this.fatal);
         return this.hooks.frame(frame);

@@ -1,8 +1,7 @@
 // The typed events and values the engine hands to everything above it (CLI, transcript, VS Code adapter).
-// Pure data: no sockets, no 'vscode'. Both ChatServer and ChatClient speak this vocabulary.
-import { EventEmitter } from 'node:events';
-
-export { ChatError } from './errors';
+// Pure data: no sockets, no 'vscode'. Both ChatServer and ChatClient speak this vocabulary; typedEmitter.ts
+// delivers it.
+import type { ImageMime } from './images';
 
 /** Who someone is in a room. `id` is unique per server run; the host is always id 0. */
 export interface Peer {
@@ -11,12 +10,9 @@ export interface Peer {
   name: string;
   /** `ip:port` as the server sees it; `'host'` for the server's own user. */
   address: string;
-  /** How the peer speaks: our binary protocol, plain text lines (nc/telnet/seed 000), or the host itself. */
+  /** How the peer speaks: our binary protocol, plain text lines (nc, telnet, any line-based client), or the host. */
   kind: 'host' | 'native' | 'plain';
 }
-
-export type { ImageMime } from './images';
-import type { ImageMime } from './images';
 
 export interface ImageData {
   mime: ImageMime;
@@ -48,19 +44,23 @@ export interface ChatMessage {
   own: boolean;
 }
 
-/** Seed 003's colours: error red, info blue, system gray. */
+/** How a notice is shown: error red, info blue, system gray. */
 export type NoticeLevel = 'info' | 'system' | 'error';
 
 export interface Notice {
   at: number;
   level: NoticeLevel;
   text: string;
-  /** Machine-readable reason for errors, e.g. 'rate-limited', 'bad-password', 'ECONNREFUSED'. */
+  /**
+   * Machine-readable reason for errors, e.g. 'rate-limited', 'bad-password', 'ECONNREFUSED': an ErrorCode
+   * (core/errors.ts) when this engine made the notice; a notice relayed from a server carries the server's code as
+   * it came, which may be one this version does not know.
+   */
   code?: string;
 }
 
 export interface Roster {
-  /** 0 = everyone chats (seed 000); N ≥ 1 = N seats, the rest wait in line (seed 003 is 1). */
+  /** 0 = everyone chats (like `ncat --chat`); N ≥ 1 = N seats, the rest wait in line (1: one-to-one with a queue). */
   seats: number;
   /** Members who may chat, the host first. */
   active: Peer[];
@@ -96,35 +96,6 @@ export interface OutgoingMessage {
   image?: Buffer;
   /** Private recipient by name (`/msg NAME`). */
   to?: string;
-}
-
-/** Event name → listener argument tuple. Written as a mapped constraint so interfaces satisfy it too. */
-type EventMap<E> = { [K in keyof E]: unknown[] };
-
-/** A small typed wrapper over EventEmitter so listeners get the right argument types. */
-export class TypedEmitter<E extends EventMap<E>> {
-  private readonly emitter = new EventEmitter();
-  constructor() {
-    this.emitter.setMaxListeners(50);
-  }
-  on<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-  once<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.emitter.once(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-  off<K extends keyof E & string>(event: K, listener: (...args: E[K]) => void): this {
-    this.emitter.off(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-  protected emit<K extends keyof E & string>(event: K, ...args: E[K]): void {
-    this.emitter.emit(event, ...args);
-  }
-  removeAllListeners(): void {
-    this.emitter.removeAllListeners();
-  }
 }
 
 /** What ChatServer and ChatClient both offer, so the CLI, transcript and VS Code adapter treat them alike. */

@@ -1,8 +1,8 @@
 // How chat events look as text lines: ONE implementation for the CLI, the plain-text (nc) adapter and the log.
 // Every peer string passes through escapeControl, so nobody can move a terminal's cursor, recolour it,
 // clear it, or fake a line from someone else.
-import type { CodeInfo, ImageMime, Notice, Peer } from './events';
-import { imageLabel } from './images';
+import type { CodeInfo, Notice, Peer } from './events';
+import { imageLabel, type ImageMime } from './images';
 import { formatBytes } from './units';
 
 /** Continuation lines of a multi-line entry start with this, so every line is attributable to the line above. */
@@ -19,7 +19,7 @@ export interface MessageView {
   image?: { mime: ImageMime; bytes?: Uint8Array; size?: number; savedPath?: string };
 }
 
-/** `HH:MM:SS` in local time, like seed 003's `strftime("%H:%M:%S")`. */
+/** `HH:MM:SS` in local time, like `strftime("%H:%M:%S")`. */
 export function clock(at: number): string {
   const date = new Date(at);
   return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');

@@ -4,36 +4,17 @@
 // image streaming in imageRelay.ts; the seat rules in seats.ts.
 import { createServer, type Server, type Socket } from 'node:net';
 import { COMMAND_HELP, parseInput } from '../core/chatInput';
-import {
-  ChatError,
-  type ChatEndpoint,
-  type ChatMessage,
-  type CodeInfo,
-  type ImageMime,
-  type OutgoingMessage,
-  type Peer,
-} from '../core/events';
-import { checkImage } from '../core/images';
+import type { ChatEndpoint, ChatMessage, CodeInfo, OutgoingMessage, Peer } from '../core/events';
+import { ChatError, errorMessage } from '../core/errors';
+import { checkImage, type ImageMime } from '../core/images';
 import { Outgoing, PeerConnection, type PeerHandlers } from './peerConnection';
 import { plainBytes, plainMessage, plainNotice } from '../wire/plainText';
-import {
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameType,
-  greetingLine,
-  imageChunkHeader,
-  MAX_IMAGE_CHUNK,
-  newNonce,
-  PROTOCOL_VERSION,
-  verifyProof,
-  type Frame,
-  type HelloBody,
-  type MessageBody,
-} from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame, type HelloBody, type MessageBody } from '../wire/frames';
+import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { resolveServerOptions, type ServerOptions } from './options';
 import { HOST_ID, ServerRoom } from './room';
 import { connectionRefusal, listenError, socketAddress } from './wording';
-import { errorMessage } from '../core/errors';
 import { formatBytes, formatDuration } from '../core/units';
 
 export type { ServerOptions } from './options';

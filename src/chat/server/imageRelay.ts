@@ -2,10 +2,11 @@
 // recipient behind their text), and — when the host is a recipient — kept to assemble the host's own copy.
 // The header goes out only after the first bytes prove the declared type, so a file lying about being an image
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
-import { ChatError, type ImageMime } from '../core/events';
-import { checkImage, imageLabel, sniffImage } from '../core/images';
+import { ChatError } from '../core/errors';
+import { checkImage, imageLabel, sniffImage, type ImageMime } from '../core/images';
 import type { Outgoing, PeerConnection } from './peerConnection';
-import { encodeFrame, FrameType, imageChunkHeader } from '../wire/protocol';
+import { encodeFrame, imageChunkHeader } from '../wire/codec';
+import { FrameType } from '../wire/frames';
 import { formatDuration } from '../core/units';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
 const SNIFF_BYTES = 32;

@@ -1,7 +1,7 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
-import { ChatError } from '../core/events';
+import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
-import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
   /** Messages a client may send at once before the limit bites. */

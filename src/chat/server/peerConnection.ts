@@ -5,14 +5,9 @@ import type { Socket } from 'node:net';
 import type { Peer } from '../core/events';
 import { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
-import {
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
-  ProtocolError,
-  type Frame,
-  type UnknownFrame,
-} from '../wire/protocol';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
+import { type Frame, type UnknownFrame } from '../wire/frames';
+import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { LineSplitter } from '../wire/plainText';
 import type { RateLimiter } from './rateLimiter';
 import type { ResolvedServerOptions } from './options';

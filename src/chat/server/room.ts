@@ -1,25 +1,18 @@
 // The room's membership, shared by ChatServer: who is here (names, seats, the waiting queue), what everyone is
 // told about it (notices, queue positions, rosters), and the host's admit/kick/rename. ChatServer (server.ts)
 // adds the sockets: listening, handshakes, relaying messages and images, heartbeats, shutdown.
-import {
-  ChatError,
-  TypedEmitter,
-  type ChatEvents,
-  type EndpointState,
-  type NoticeLevel,
-  type Peer,
-  type Roster,
-} from '../core/events';
+import type { ChatEvents, EndpointState, NoticeLevel, Peer, Roster } from '../core/events';
+import { ChatError, errorMessage } from '../core/errors';
+import { TypedEmitter } from '../core/typedEmitter';
 import { sanitizeName } from '../core/format';
 import { ImageRelay } from './imageRelay';
 import { NoticeThrottle } from './noticeThrottle';
 import { Outgoing, type PeerConnection } from './peerConnection';
 import { plainNotice } from '../wire/plainText';
-import { FrameType } from '../wire/protocol';
+import { FrameType } from '../wire/frames';
 import { ImageByteBudget, RateLimiter } from './rateLimiter';
 import { SeatQueue, type SeatChange } from './seats';
 import type { ResolvedServerOptions } from './options';
-import { errorMessage } from '../core/errors';
 import { formatBytes } from '../core/units';
 
 export const HOST_ID = 0;

@@ -1,8 +1,9 @@
 // Small server-side wordings and conversions kept out of server.ts: addresses, listen errors, refusals.
 import type { Socket } from 'node:net';
-import { ChatError } from '../core/events';
+import { ChatError, isSystemErrorCode } from '../core/errors';
 import { plainBytes } from '../wire/plainText';
-import { encodeFrame, FrameType } from '../wire/protocol';
+import { encodeFrame } from '../wire/codec';
+import { FrameType } from '../wire/frames';
 
 /** `ip:port` as people write it: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets. */
 export function socketAddress(socket: Socket): string {
@@ -34,7 +35,10 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
     case 'EAI_AGAIN':
       return new ChatError(error.code, `Cannot resolve the host name ${host}.`);
     default:
-      return new ChatError(error.code ?? 'listen-failed', `Cannot listen on ${host}:${port}: ${error.message}`);
+      return new ChatError(
+        isSystemErrorCode(error.code) ? error.code : 'listen-failed',
+        `Cannot listen on ${host}:${port}: ${error.message}`,
+      );
   }
 }
 

@@ -2,20 +2,11 @@
 // history for panels that open late, and re-emits the same events, so the CLI and the extension never touch the
 // raw endpoint and never disagree about what happened.
 import { parseInput, COMMAND_HELP, type ParsedInput } from '../core/chatInput';
-import {
-  ChatError,
-  TypedEmitter,
-  type ChatEndpoint,
-  type ChatEvents,
-  type ChatMessage,
-  type ImageData,
-  type Notice,
-  type OutgoingMessage,
-  type Peer,
-} from '../core/events';
+import type { ChatEndpoint, ChatEvents, ChatMessage, ImageData, Notice, OutgoingMessage, Peer } from '../core/events';
+import { ChatError, errorMessage } from '../core/errors';
+import { TypedEmitter } from '../core/typedEmitter';
 import type { Transcript } from './transcript';
 import { diagnose } from '../core/diagnostics';
-import { errorMessage } from '../core/errors';
 
 /**
  * A message as history keeps it: image bytes are always dropped (empty) and `size` remains. A panel shows a saved

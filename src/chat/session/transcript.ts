@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diagnose } from '../core/diagnostics';
-import { ChatError, type ChatMessage, type Notice } from '../core/events';
+import type { ChatMessage, Notice } from '../core/events';
+import { ChatError, errorMessage } from '../core/errors';
 import { clock, escapeControl, indentContinuation, messageBody } from '../core/format';
 import { imageExtension, sniffImage } from '../core/images';
-import { errorMessage } from '../core/errors';
 import { formatBytes } from '../core/units';
 
 export interface TranscriptOptions {

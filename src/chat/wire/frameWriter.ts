@@ -31,7 +31,7 @@ export class FrameWriter {
   private overflowed = false;
   private readonly capBulk: boolean;
   private readonly flushBulk = () => this.pump();
-  /** Ack window: undefined = off (the peer sends no acks: today's behaviour). */
+  /** Ack window: undefined = off (the peer sends no acks: the bulk lane is bounded by the socket alone). */
   private window: number | undefined;
   /** Image bytes written and acknowledged (wrapping u32 per ref is folded into plain totals). */
   private imageBytesWritten = 0;
@@ -78,7 +78,8 @@ export class FrameWriter {
     if (this.ackedByRef.size >= MAX_ACKED_REFS) this.ackedByRef.delete(this.ackedByRef.keys().next().value as number);
     this.ackedByRef.set(ref, received);
     const delta = (received - before + 2 ** 32) % 2 ** 32;
-    // A peer cannot acknowledge more than was written: a bogus ack at worst opens the window (today's behaviour).
+    // A peer cannot acknowledge more than was written: a bogus ack at worst opens the window,
+    // which is what a peer without acks gets anyway.
     this.imageBytesAcked = Math.min(this.imageBytesWritten, this.imageBytesAcked + delta);
     this.pump();
     for (const waiter of [...this.ackWaiters]) waiter();

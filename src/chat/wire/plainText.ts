@@ -1,4 +1,5 @@
-// The plain-text side of the room: nc, telnet and the seed 000 client (which sends each line WITHOUT a newline).
+// The plain-text side of the room: nc, telnet, and the client of the classic threaded broadcast room (plain-text
+// `[ip:port] text` lines), which sends each line WITHOUT a newline.
 // In: bytes → lines (a newline ends a line; so does a short pause when no newline comes). Out: formatted lines.
 // Used by ChatServer for plain-text peers and by ChatClient when it talks to a plain-text server.
 import type { Notice } from '../core/events';
@@ -10,15 +11,16 @@ export interface LineSplitterOptions {
   /** Called once per complete line (without its line ending); invalid UTF-8 becomes U+FFFD. */
   onLine: (line: string) => void;
   /**
-   * Pending bytes followed by this much silence count as a line (seed 000's client sends no newline).
-   * 0 = only line endings end lines.
+   * Pending bytes followed by this much silence count as a line (the classic broadcast room's client sends no
+   * newline). 0 = only line endings end lines.
    */
   pauseMs?: number;
   /**
    * With `pauseMs`: stop ending lines on pauses once the peer has shown it ends its lines itself (a newline, or a
    * telnet command — telnet always sends CRLF). So a character-at-a-time terminal (Windows telnet, PuTTY) is
-   * not split into one-letter lines while its user types, and the seed 000 client (never a newline) still works.
-   * Off by default: a plain-text SERVER may mix newline-ended notices with newline-less chat (seed 000's does).
+   * not split into one-letter lines while its user types, and the classic broadcast room's client (never a
+   * newline) still works. Off by default: a plain-text SERVER may mix newline-ended notices with newline-less
+   * chat (the classic broadcast room does).
    */
   pauseOnlyUntilNewline?: boolean;
   /** Longest line in bytes; a longer one is cut there (the first part is delivered, the rest dropped). */

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 
 import { connect } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import { ChatError } from '../../../src/chat/core/events';
+import { ChatError } from '../../../src/chat/core/errors';
 
-import { CLIENT_PREAMBLE, encodeFrame, FrameType } from '../../../src/chat/wire/protocol';
+import { CLIENT_PREAMBLE } from '../../../src/chat/wire/handshake';
+import { encodeFrame } from '../../../src/chat/wire/codec';
+import { FrameType } from '../../../src/chat/wire/frames';
 import { RawNativeClient, RawPlainClient, delay, startServer, waitFor } from '../support/helpers';
 import { honestClient, textsFrom } from '../support/adversarial';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import { ChatError } from '../../../src/chat/core/events';
+import { ChatError } from '../../../src/chat/core/errors';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
-import { FrameType } from '../../../src/chat/wire/protocol';
+import { FrameType } from '../../../src/chat/wire/frames';
 import { bigPng, PNG_1X1 } from '../support/clientHelpers';
 import { RawNativeClient, startServer, waitFor } from '../support/helpers';
 import { honestClient, listTree, tempDir } from '../support/adversarial';

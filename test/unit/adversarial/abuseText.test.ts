@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { ChatClient } from '../../../src/chat/client/chatClient';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
-import { FrameType } from '../../../src/chat/wire/protocol';
+import { FrameType } from '../../../src/chat/wire/frames';
 import { PNG_1X1 } from '../support/clientHelpers';
 import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../support/helpers';
 import { honestClient, tempDir, textsFrom } from '../support/adversarial';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import { ChatError } from '../../../src/chat/core/events';
+import { ChatError } from '../../../src/chat/core/errors';
 import { ChatServer } from '../../../src/chat/server/chatServer';
 import { EventRecorder } from '../support/clientHelpers';
 import { RawNativeClient, RawPlainClient, delay, startServer, waitFor } from '../support/helpers';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
-import { FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/protocol';
+import { FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
 import { EventRecorder, bigPng } from '../support/clientHelpers';
 import { RawNativeClient, pngLike, startServer, waitFor } from '../support/helpers';
 import { honestClient, listTree, tempDir } from '../support/adversarial';

@@ -2,7 +2,7 @@
 // slow is throttled instead. The others get everything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../src/chat/wire/protocol';
+import { FrameType } from '../../../src/chat/wire/frames';
 import { bigPng } from '../support/clientHelpers';
 import { RawNativeClient, startServer, waitFor } from '../support/helpers';
 import { honestClient, textsFrom } from '../support/adversarial';

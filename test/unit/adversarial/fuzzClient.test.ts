@@ -5,14 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  frameBytes,
-  FrameType,
-  MAX_IMAGE_CHUNK,
-  PROTOCOL_VERSION,
-} from '../../../src/chat/wire/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
+import { encodeFrame, frameBytes } from '../../../src/chat/wire/codec';
+import { PROTOCOL_VERSION } from '../../../src/chat/wire/handshake';
 import { delay } from '../support/helpers';
 import { heapUsedAfterGc, recordCrashes, seededRandom, type Random } from '../support/adversarial';
 import { mutate, NASTY_TEXT, randomFrame } from '../support/fuzzFrames';

@@ -5,15 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import {
-  CLIENT_PREAMBLE,
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  FrameDecoder,
-  FrameType,
-  MAX_IMAGE_CHUNK,
-  ProtocolError,
-} from '../../../src/chat/wire/protocol';
+import { CLIENT_PREAMBLE } from '../../../src/chat/wire/handshake';
+import { DEFAULT_MAX_FRAME_BYTES, FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../../../src/chat/wire/codec';
 import { startServer, waitFor, delay } from '../support/helpers';
 import { heapUsedAfterGc, honestClient, seededRandom, textsFrom, type Random } from '../support/adversarial';
 import { mutate, randomFrame } from '../support/fuzzFrames';

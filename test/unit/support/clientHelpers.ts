@@ -4,17 +4,9 @@
 import * as net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { ChatEvents, ChatMessage, EndpointState, Notice } from '../../../src/chat/core/events';
-import {
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
-  FrameType,
-  greetingLine,
-  HARD_MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  type Frame,
-  type HelloBody,
-} from '../../../src/chat/wire/protocol';
+import { encodeFrame, FrameDecoder } from '../../../src/chat/wire/codec';
+import { FrameType, HARD_MAX_FRAME_BYTES, type Frame, type HelloBody } from '../../../src/chat/wire/frames';
+import { CLIENT_PREAMBLE, greetingLine, PROTOCOL_VERSION } from '../../../src/chat/wire/handshake';
 
 /** A 1×1 PNG (a complete file a viewer opens). */
 export const PNG_1X1 = Buffer.from(

@@ -1,12 +1,7 @@
 // Frame generators for the fuzz tests: strings that have hurt parsers before, random client frames (valid,
 // plausible, or a known type with a random body) and the ways a hostile or broken peer breaks a frame.
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
-  frameBytes,
-  FrameType,
-  MAX_IMAGE_CHUNK,
-} from '../../../src/chat/wire/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, FrameType, MAX_IMAGE_CHUNK } from '../../../src/chat/wire/frames';
+import { encodeFrame, frameBytes } from '../../../src/chat/wire/codec';
 import type { Random } from './adversarial';
 
 /** Strings that have hurt parsers before: markup, escapes, bidi, NULs, lone surrogates, huge and empty. */

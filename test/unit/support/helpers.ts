@@ -3,13 +3,11 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { ChatEvents, ImageMime, Notice } from '../../../src/chat/core/events';
+import type { ChatEvents, Notice } from '../../../src/chat/core/events';
+import type { ImageMime } from '../../../src/chat/core/images';
 import { ChatServer, type ServerOptions } from '../../../src/chat/server/chatServer';
+import { encodeFrame, FrameDecoder } from '../../../src/chat/wire/codec';
 import {
-  authProof,
-  CLIENT_PREAMBLE,
-  encodeFrame,
-  FrameDecoder,
   FrameType,
   HARD_MAX_FRAME_BYTES,
   MAX_IMAGE_CHUNK,
@@ -17,7 +15,8 @@ import {
   type Frame,
   type MessageBody,
   type UnknownFrame,
-} from '../../../src/chat/wire/protocol';
+} from '../../../src/chat/wire/frames';
+import { authProof, CLIENT_PREAMBLE } from '../../../src/chat/wire/handshake';
 
 /** Polls `predicate` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient, type ChatClientOptions } from '../../../../src/chat/client/chatClient';
-import { ChatError } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
 import { ChatServer, type ServerOptions } from '../../../../src/chat/server/chatServer';
 import { bigPng, EventRecorder, freePort, PNG_1X1, within } from '../../support/clientHelpers';
 

@@ -7,7 +7,7 @@ import { describeConnectError } from '../../../../src/chat/client/connectErrors'
 import { hostPort } from '../../../../src/chat/core/address';
 import { ImageAssembler } from '../../../../src/chat/client/imageAssembler';
 import { parsePlainServerLine } from '../../../../src/chat/client/plainServerLink';
-import { greetingLine } from '../../../../src/chat/wire/protocol';
+import { greetingLine } from '../../../../src/chat/wire/handshake';
 import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/handshake';
 import { bigPng, PNG_1X1 } from '../../support/clientHelpers';
 

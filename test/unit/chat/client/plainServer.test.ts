@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient } from '../../../../src/chat/client/chatClient';
 import { setDiagnosticSink } from '../../../../src/chat/core/diagnostics';
-import { ChatError } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
 import {
   EventRecorder,
   ncatPath,

@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { ChatClient } from '../../../../src/chat/client/chatClient';
-import { ChatError, type Peer } from '../../../../src/chat/core/events';
-import { encodeFrame, frameBytes, FrameType, MAX_IMAGE_CHUNK, type Frame } from '../../../../src/chat/wire/protocol';
+import type { Peer } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
+import { encodeFrame, frameBytes } from '../../../../src/chat/wire/codec';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame } from '../../../../src/chat/wire/frames';
 import { bigPng, EventRecorder, startScriptedServer, within } from '../../support/clientHelpers';
 
 type Cleanup = { after(fn: () => unknown): void };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatError } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
 import { checkImage, imageExtension, imageLabel, sniffImage } from '../../../../src/chat/core/images';
 import { IMAGE_EXTENSIONS } from '../../../../src/chat/core/images';
 import { readFileSync } from 'node:fs';

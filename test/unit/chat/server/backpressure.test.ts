@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameWriter } from '../../../../src/chat/wire/frameWriter';
-import { FrameType, MAX_IMAGE_CHUNK } from '../../../../src/chat/wire/protocol';
+import { FrameType, MAX_IMAGE_CHUNK } from '../../../../src/chat/wire/frames';
 import { pngLike, RawNativeClient, socketPair, startServer, waitFor } from '../../support/helpers';
 
 const MiB = 1024 * 1024;

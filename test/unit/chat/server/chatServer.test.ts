@@ -1,7 +1,7 @@
 // ChatServer over real loopback sockets: handshake, names, labels, broadcast, private messages, the host speaking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../../src/chat/wire/protocol';
+import { FrameType } from '../../../../src/chat/wire/frames';
 import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
 
 test('native handshake: greeting line, Challenge with limits, Welcome with identity and ip:port', async (t) => {
@@ -278,7 +278,7 @@ test('bad options are refused up front with a ChatError a user can read', async 
   });
   assert.throws(() => new ChatServer({ rateLimit: { burst: 0, perSecond: 1 } }), { code: 'bad-option' });
   // Every roster lists the host plus every connection; clients refuse lists over MAX_ROSTER_PEERS.
-  const { MAX_ROSTER_PEERS } = await import('../../../../src/chat/wire/protocol');
+  const { MAX_ROSTER_PEERS } = await import('../../../../src/chat/wire/frames');
   assert.equal(new ChatServer({ maxConnections: MAX_ROSTER_PEERS - 1 }).options.maxConnections, 9_999);
   assert.throws(() => new ChatServer({ maxConnections: MAX_ROSTER_PEERS }), {
     code: 'bad-option',

@@ -1,7 +1,7 @@
 // Images through the server: streamed in chunks under one header, byte-identical, checked by magic bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../../src/chat/wire/protocol';
+import { FrameType } from '../../../../src/chat/wire/frames';
 import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, TINY_PNG, waitFor } from '../../support/helpers';
 
 test('text + image: one header, chunks arrive byte-identical to every member and the host', async (t) => {

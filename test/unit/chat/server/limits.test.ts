@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { CLIENT_PREAMBLE, encodeFrame, frameBytes, FrameType } from '../../../../src/chat/wire/protocol';
+import { encodeFrame, frameBytes } from '../../../../src/chat/wire/codec';
+import { FrameType } from '../../../../src/chat/wire/frames';
+import { CLIENT_PREAMBLE } from '../../../../src/chat/wire/handshake';
 import {
   delay,
   pngLike,

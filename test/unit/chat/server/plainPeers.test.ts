@@ -1,7 +1,7 @@
 // Plain-text peers (nc, telnet, the seed 000 client) in the same room as native ones, over raw sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../../src/chat/wire/protocol';
+import { FrameType } from '../../../../src/chat/wire/frames';
 import { delay, RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
 
 test('nc style (lines with newlines): greeting, name line, welcome, messages both ways', async (t) => {

@@ -1,7 +1,7 @@
 // Seats and the waiting queue over real sockets (seed 003 is seats = 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../../src/chat/wire/protocol';
+import { FrameType } from '../../../../src/chat/wire/frames';
 import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
 
 test('seats = 1: #1 and #2 in line; the first leaves → the second is admitted automatically, everyone told', async (t) => {

@@ -6,18 +6,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  ChatError,
-  TypedEmitter,
-  type ChatEndpoint,
-  type ChatEvents,
-  type ChatMessage,
-  type EndpointState,
-  type Notice,
-  type OutgoingMessage,
-  type Peer,
-  type Roster,
+import type {
+  ChatEndpoint,
+  ChatEvents,
+  ChatMessage,
+  EndpointState,
+  Notice,
+  OutgoingMessage,
+  Peer,
+  Roster,
 } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
+import { TypedEmitter } from '../../../../src/chat/core/typedEmitter';
 import { ChatSession } from '../../../../src/chat/session/chatSession';
 import { Transcript } from '../../../../src/chat/session/transcript';
 

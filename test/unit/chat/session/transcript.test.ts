@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatError, type ChatMessage, type Peer } from '../../../../src/chat/core/events';
+import type { ChatMessage, Peer } from '../../../../src/chat/core/events';
+import { ChatError } from '../../../../src/chat/core/errors';
 import { setDiagnosticSink } from '../../../../src/chat/core/diagnostics';
 import { Transcript } from '../../../../src/chat/session/transcript';
 

@@ -4,15 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameWriter } from '../../../../src/chat/wire/frameWriter';
 import { IMAGE_ACK_EVERY, IMAGE_ACK_WINDOW, ImageAckCounter } from '../../../../src/chat/wire/imageAcks';
-import {
-  encodeFrame,
-  FrameDecoder,
-  FrameType,
-  imageChunkHeader,
-  MAX_IMAGE_CHUNK,
-  type Frame,
-  type UnknownFrame,
-} from '../../../../src/chat/wire/protocol';
+import { encodeFrame, FrameDecoder, imageChunkHeader } from '../../../../src/chat/wire/codec';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame, type UnknownFrame } from '../../../../src/chat/wire/frames';
 import { delay, socketPair, waitFor } from '../../support/helpers';
 
 const REF = 7;

@@ -1,4 +1,5 @@
-// LineSplitter: bytes → lines for nc, telnet and the seed 000 client (no newline, lines end with a pause).
+// LineSplitter: bytes → lines for nc, telnet and the classic threaded broadcast room's client (no newline: lines end
+// with a pause).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineSplitter, plainBytes, plainMessage } from '../../../../src/chat/wire/plainText';
@@ -44,7 +45,7 @@ test('telnet IAC negotiation is stripped (WILL/DO options, subnegotiation, IAC I
   assert.deepEqual(lines, ['hello!', 'ab']);
 });
 
-test('without a newline, a pause ends the line (seed 000 client)', async () => {
+test('without a newline, a pause ends the line (as the classic broadcast room client sends)', async () => {
   const { s, lines } = splitter({ pauseMs: 30 });
   s.push(Buffer.from('hel'));
   s.push(Buffer.from('lo'));
@@ -109,13 +110,13 @@ test('output lines end with CRLF; message and image lines are formatted and esca
 test('pauseOnlyUntilNewline: after a newline (or a telnet command) pauses no longer end lines', async () => {
   const lines: string[] = [];
   const s = new LineSplitter({ pauseMs: 20, pauseOnlyUntilNewline: true, onLine: (l) => lines.push(l) });
-  s.push(Buffer.from('seed style'));
+  s.push(Buffer.from('no newline'));
   await waitFor(() => lines.length === 1, 'the pause-ended line', 1000);
   s.push(Buffer.from('now with newline\n'));
   s.push(Buffer.from('typed slo'));
   await delay(60);
   s.push(Buffer.from('wly\r\n'));
-  assert.deepEqual(lines, ['seed style', 'now with newline', 'typed slowly']);
+  assert.deepEqual(lines, ['no newline', 'now with newline', 'typed slowly']);
   const telnet: string[] = [];
   const t = new LineSplitter({ pauseMs: 20, pauseOnlyUntilNewline: true, onLine: (l) => telnet.push(l) });
   t.push(Buffer.from([0xff, 0xfb, 0x1f])); // IAC WILL NAWS: a telnet client

@@ -1,0 +1,199 @@
+// The native frame codec (docs/PROTOCOL.md §5): frames to bytes and bytes back to checked frames. No sockets.
+// Everything a peer sends passes through FrameDecoder, so a hostile byte stream can only ever produce a
+// ProtocolError, never a crash.
+import type { ErrorFrameCode } from '../core/errors';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_HEADER_BYTES,
+  FrameType,
+  HARD_MAX_FRAME_BYTES,
+  MAX_IMAGE_CHUNK,
+  MAX_PING_PAYLOAD,
+  type Frame,
+  type UnknownFrame,
+} from './frames';
+import { checkBody, hasJsonBody } from './validation';
+
+/** Why a byte stream was refused. The server sends the code on in its Error frame (docs/PROTOCOL.md §10). */
+export type ProtocolErrorCode = Extract<ErrorFrameCode, 'frame-too-large' | 'empty-frame' | 'bad-frame'>;
+
+/** A frame the decoder refused. The stream is out of sync from here on: the receiver drops the connection. */
+export class ProtocolError extends Error {
+  /** Frames completed by the same push() before the error: deliver them, then drop the connection. */
+  frames: Array<Frame | UnknownFrame> = [];
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- encoding
+
+/** Encodes one frame. Chunk, abort, ack and ping frames are binary; every other body is UTF-8 JSON. */
+export function encodeFrame(frame: Frame): Buffer {
+  switch (frame.type) {
+    case FrameType.ImageChunk:
+      return Buffer.concat([imageChunkHeader(frame.ref, frame.bytes.length), frame.bytes]);
+    case FrameType.ImageAbort: {
+      const payload = Buffer.allocUnsafe(4);
+      payload.writeUInt32BE(frame.ref, 0);
+      return frameBytes(frame.type, payload);
+    }
+    case FrameType.ImageAck: {
+      const payload = Buffer.allocUnsafe(8);
+      payload.writeUInt32BE(frame.ref, 0);
+      payload.writeUInt32BE(frame.received, 4);
+      return frameBytes(frame.type, payload);
+    }
+    case FrameType.Ping:
+    case FrameType.Pong:
+      return frameBytes(frame.type, frame.payload);
+    default:
+      return frameBytes(frame.type, Buffer.from(JSON.stringify(frame.body), 'utf8'));
+  }
+}
+
+/**
+ * The 9 bytes in front of an ImageChunk frame's payload (length, type, ref). Senders and the relay write image
+ * bytes after this header as they are, so a 20 MB image is not copied once more per chunk.
+ */
+export function imageChunkHeader(ref: number, size: number): Buffer {
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 4);
+  header.writeUInt32BE(1 + 4 + size, 0);
+  header[4] = FrameType.ImageChunk;
+  header.writeUInt32BE(ref, FRAME_HEADER_BYTES);
+  return header;
+}
+
+/** Raw frame bytes for any type code (also used by tests to build unknown or malformed frames). */
+export function frameBytes(type: number, payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  out.writeUInt32BE(1 + payload.length, 0);
+  out[4] = type;
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- decoding
+
+/**
+ * Incremental decoder: push() any slice of the byte stream, get back every frame it completes. A frame that
+ * arrives whole inside one chunk is decoded in place (no copy); a frame split across chunks is copied once
+ * into a buffer of its exact size, allocated when its length is known. So a hostile peer dribbling a frame a
+ * byte at a time costs O(n) time and one frame's worth of memory. Throws ProtocolError on an oversized/empty
+ * length or a malformed body, carrying the frames completed before it; the caller delivers those, then drops
+ * the connection, because the stream can no longer be trusted to be in sync.
+ */
+export class FrameDecoder {
+  private readonly header = Buffer.alloc(4);
+  private headerFilled = 0;
+  private partial: Buffer | undefined;
+  private partialFilled = 0;
+  private readonly maxFrameBytes: number;
+
+  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+    this.maxFrameBytes = Math.min(maxFrameBytes, HARD_MAX_FRAME_BYTES);
+  }
+
+  /** Bytes received but not yet part of a complete frame (for memory caps and tests). */
+  get bufferedBytes(): number {
+    return this.headerFilled + this.partialFilled;
+  }
+
+  push(chunk: Buffer): Array<Frame | UnknownFrame> {
+    const frames: Array<Frame | UnknownFrame> = [];
+    try {
+      this.decodeInto(chunk, frames);
+    } catch (error) {
+      if (error instanceof ProtocolError) error.frames = frames;
+      throw error;
+    }
+    return frames;
+  }
+
+  private decodeInto(chunk: Buffer, frames: Array<Frame | UnknownFrame>): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.partial) {
+        const copied = chunk.copy(this.partial, this.partialFilled, offset);
+        this.partialFilled += copied;
+        offset += copied;
+        if (this.partialFilled < this.partial.length) return;
+        const body = this.partial;
+        this.partial = undefined;
+        this.partialFilled = 0;
+        frames.push(decodeFrameBody(body[0], body.subarray(1)));
+        continue;
+      }
+      let length: number;
+      if (this.headerFilled === 0 && chunk.length - offset >= 4) {
+        length = chunk.readUInt32BE(offset);
+        offset += 4;
+      } else {
+        const copied = chunk.copy(this.header, this.headerFilled, offset, offset + 4 - this.headerFilled);
+        this.headerFilled += copied;
+        offset += copied;
+        if (this.headerFilled < 4) return;
+        this.headerFilled = 0;
+        length = this.header.readUInt32BE(0);
+      }
+      if (length === 0) throw new ProtocolError('empty-frame', 'Received a frame of length 0.');
+      if (length > this.maxFrameBytes) {
+        throw new ProtocolError(
+          'frame-too-large',
+          `Received a frame of ${length} bytes; the limit is ${this.maxFrameBytes}.`,
+        );
+      }
+      if (chunk.length - offset >= length) {
+        frames.push(decodeFrameBody(chunk[offset], chunk.subarray(offset + 1, offset + length)));
+        offset += length;
+      } else {
+        this.partial = Buffer.allocUnsafe(length);
+      }
+    }
+  }
+}
+
+/** Decodes and validates one frame's payload; unknown type codes become UnknownFrame. */
+export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownFrame {
+  switch (type) {
+    case FrameType.ImageChunk:
+      if (payload.length < 5 || payload.length > 4 + MAX_IMAGE_CHUNK) {
+        throw new ProtocolError(
+          'bad-frame',
+          `Image chunk of ${Math.max(0, payload.length - 4)} bytes; chunks carry 1 to ${MAX_IMAGE_CHUNK} bytes.`,
+        );
+      }
+      return { type, ref: payload.readUInt32BE(0), bytes: payload.subarray(4) };
+    case FrameType.ImageAbort:
+      if (payload.length !== 4)
+        throw new ProtocolError('bad-frame', 'Image abort frame must carry exactly a 4-byte reference.');
+      return { type, ref: payload.readUInt32BE(0) };
+    case FrameType.ImageAck:
+      if (payload.length !== 8)
+        throw new ProtocolError(
+          'bad-frame',
+          'Image ack frame must carry exactly a 4-byte reference and a 4-byte count.',
+        );
+      return { type, ref: payload.readUInt32BE(0), received: payload.readUInt32BE(4) };
+    case FrameType.Ping:
+    case FrameType.Pong:
+      if (payload.length > MAX_PING_PAYLOAD)
+        throw new ProtocolError('bad-frame', `Ping payload over ${MAX_PING_PAYLOAD} bytes.`);
+      return { type, payload: Buffer.from(payload) };
+  }
+  if (!hasJsonBody(type)) return { type: 'unknown', code: type, length: payload.length + 1 };
+  let body: unknown;
+  try {
+    // Invalid UTF-8 becomes U+FFFD here: replaced, not rejected (docs/PROTOCOL.md §5).
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new ProtocolError('bad-frame', `Frame type 0x${type.toString(16)} does not carry valid JSON.`);
+  }
+  const problem = checkBody(type, body);
+  if (problem) throw new ProtocolError('bad-frame', `Frame type 0x${type.toString(16)}: ${problem}.`);
+  return { type, body } as Frame;
+}

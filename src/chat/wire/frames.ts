@@ -1,0 +1,125 @@
+// What a native frame is (docs/PROTOCOL.md §5): the type codes, the shape of each body, the header layout and the
+// limits every receiver enforces. Types and numbers only; codec.ts turns them into bytes and back.
+import type { CodeInfo, NoticeLevel, Peer, Roster } from '../core/events';
+import type { ImageMime } from '../core/images';
+
+/** Image bytes travel in chunks of at most this many bytes, so text never waits behind a large image. */
+export const MAX_IMAGE_CHUNK = 64 * 1024;
+/** Default cap on one frame (type byte + payload). Settable, but never above HARD_MAX_FRAME_BYTES. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+export const HARD_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** A frame's header: u32 big-endian length (of type + payload) then the u8 type. */
+export const FRAME_HEADER_BYTES = 5;
+/** Most bytes a Ping or Pong carries. */
+export const MAX_PING_PAYLOAD = 64;
+/**
+ * Most peers in one roster list (active or waiting). Without it only the 16 MiB frame would bound a roster, and a
+ * hostile server could make a client render ~100,000 entries; the server's maxConnections stays below it.
+ */
+export const MAX_ROSTER_PEERS = 10_000;
+/** Names on the wire may be long (the server sanitises and shortens them); only the frame limit bounds them. */
+export const MAX_NAME_FIELD_CHARS = 64 * 1024;
+
+export enum FrameType {
+  Challenge = 0x01, // S→C after the preamble: version, room, auth scheme, nonce, limits
+  Hello = 0x02, //     C→S: name, client, password proof
+  Welcome = 0x03, //   S→C: who you are, seat or place in line
+  Error = 0x04, //     S→C: a rejection; fatal ones are followed by close
+  Message = 0x10, //   both: a message header (text, code, private recipient, image metadata)
+  ImageChunk = 0x11, // both: u32 ref + up to 64 KiB of raw image bytes
+  ImageAbort = 0x12, // both: u32 ref; the image for that message will not complete
+  ImageAck = 0x13, //   both: u32 ref + u32 bytes of that image received so far (flow control, see frameWriter.ts)
+  Notice = 0x20, //    S→C: join/leave/admit/rate-limit notices
+  Roster = 0x21, //    S→C: active members and the waiting queue
+  Queue = 0x22, //     S→C: your place in line (null = you have a seat)
+  Rename = 0x30, //    C→S: /name
+  Ping = 0x31, //      both: heartbeat; answered by Pong with the same payload
+  Pong = 0x32,
+  Bye = 0x33, //       both: a graceful goodbye with a reason
+}
+
+export interface ChallengeBody {
+  v: number;
+  room: string;
+  auth: 'none' | 'hmac-sha256';
+  nonce: string;
+  maxFrameBytes: number;
+  maxImageBytes: number;
+  /** The server acknowledges the image bytes it receives (ImageAck), so the client may window its image bytes. */
+  acks?: boolean;
+}
+export interface HelloBody {
+  v: number;
+  name: string;
+  client?: string;
+  /** hex HMAC-SHA256(password, AUTH_CONTEXT + nonce): the password itself never crosses the wire. */
+  proof?: string;
+  /** The client acknowledges the image bytes it receives (ImageAck), so the server may window them. */
+  acks?: boolean;
+}
+export interface WelcomeBody {
+  you: Peer;
+  room: string;
+  seats: number;
+  /** 1-based place in line, or null when admitted at once. */
+  position: number | null;
+}
+export interface ErrorBody {
+  /**
+   * Any text of up to 64 characters: a newer peer may send a code this version does not know, so the receiver
+   * maps it with errorCodeFromWire() (core/errors.ts) before using it.
+   */
+  code: string;
+  message: string;
+  fatal: boolean;
+}
+/** C→S: `ref` is the sender's own id. S→C: `ref` is the server's id and `from`/`at` are set by the server. */
+export interface MessageBody {
+  ref: number;
+  text: string;
+  code?: CodeInfo;
+  image?: { mime: ImageMime; size: number };
+  /** C→S: the recipient's name. S→C: the recipient (private messages only). */
+  to?: string | Peer;
+  from?: Peer;
+  at?: number;
+}
+export interface NoticeBody {
+  level: NoticeLevel;
+  text: string;
+  /** Any short text, as ErrorBody.code; the client passes it on in Notice.code as it came. */
+  code?: string;
+}
+export interface QueueBody {
+  position: number | null;
+}
+export interface RenameBody {
+  name: string;
+}
+export interface ByeBody {
+  reason?: string;
+}
+
+export type Frame =
+  | { type: FrameType.Challenge; body: ChallengeBody }
+  | { type: FrameType.Hello; body: HelloBody }
+  | { type: FrameType.Welcome; body: WelcomeBody }
+  | { type: FrameType.Error; body: ErrorBody }
+  | { type: FrameType.Message; body: MessageBody }
+  | { type: FrameType.ImageChunk; ref: number; bytes: Buffer }
+  | { type: FrameType.ImageAbort; ref: number }
+  | { type: FrameType.ImageAck; ref: number; received: number }
+  | { type: FrameType.Notice; body: NoticeBody }
+  | { type: FrameType.Roster; body: Roster }
+  | { type: FrameType.Queue; body: QueueBody }
+  | { type: FrameType.Rename; body: RenameBody }
+  | { type: FrameType.Ping; payload: Buffer }
+  | { type: FrameType.Pong; payload: Buffer }
+  | { type: FrameType.Bye; body: ByeBody };
+
+/** A frame of a type this version does not know: skipped by receivers (forward compatibility). */
+export interface UnknownFrame {
+  type: 'unknown';
+  code: number;
+  length: number;
+}

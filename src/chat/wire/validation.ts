@@ -1,0 +1,128 @@
+// Checks the JSON body of each frame type against docs/PROTOCOL.md §5: a body that passes has every field the
+// engine reads, with the right type and within its length limit. Unknown fields are allowed (forward
+// compatibility). A check returns why a body is wrong, so the decoder can say so in its ProtocolError.
+import type { NoticeLevel } from '../core/events';
+import { isImageMime } from '../core/images';
+import { FrameType, MAX_NAME_FIELD_CHARS, MAX_ROSTER_PEERS } from './frames';
+
+/** Why a body is not valid for its frame type, or undefined when it is. */
+type Validator = (body: unknown) => string | undefined;
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown, max = 1 << 20): v is string => typeof v === 'string' && v.length <= max;
+const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+const isLevel = (v: unknown): v is NoticeLevel => v === 'info' || v === 'system' || v === 'error';
+function checkPeer(v: unknown): string | undefined {
+  if (!isObj(v)) return 'peer is not an object';
+  if (!isUint(v.id) || !isStr(v.name, 256) || !isStr(v.address, 256)) return 'peer needs id, name and address';
+  if (v.kind !== 'host' && v.kind !== 'native' && v.kind !== 'plain') return 'peer kind is unknown';
+  return undefined;
+}
+
+function checkPeers(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return 'expected a list of peers';
+  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} peers (the limit is ${MAX_ROSTER_PEERS})`;
+  for (const p of v) {
+    const problem = checkPeer(p);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function checkCode(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v) || !isStr(v.language, 64)) return 'code needs a language';
+  if (v.file !== undefined && !isStr(v.file, 1024)) return 'code file must be text';
+  if (v.line !== undefined && !isUint(v.line)) return 'code line must be a number';
+  return undefined;
+}
+
+const validators: Partial<Record<FrameType, Validator>> = {
+  [FrameType.Challenge]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.v) || !isStr(b.room, 256) || !isStr(b.nonce, 256)
+        ? 'needs v, room and nonce'
+        : b.auth !== 'none' && b.auth !== 'hmac-sha256'
+          ? 'unknown auth scheme'
+          : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes)
+            ? 'needs limits'
+            : b.acks !== undefined && typeof b.acks !== 'boolean'
+              ? 'acks must be true or false'
+              : undefined,
+  [FrameType.Hello]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.v) || !isStr(b.name, MAX_NAME_FIELD_CHARS)
+        ? 'needs v and name'
+        : b.client !== undefined && !isStr(b.client, 256)
+          ? 'client must be text'
+          : b.proof !== undefined && !isStr(b.proof, 256)
+            ? 'proof must be text'
+            : b.acks !== undefined && typeof b.acks !== 'boolean'
+              ? 'acks must be true or false'
+              : undefined,
+  [FrameType.Welcome]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : (checkPeer(b.you) ??
+        (!isStr(b.room, 256) || !isUint(b.seats)
+          ? 'needs room and seats'
+          : b.position !== null && !isUint(b.position)
+            ? 'position must be a number or null'
+            : undefined)),
+  [FrameType.Error]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : !isStr(b.code, 64) || !isStr(b.message, 4096) || typeof b.fatal !== 'boolean'
+        ? 'needs code, message and fatal'
+        : undefined,
+  [FrameType.Message]: (b) => {
+    if (!isObj(b)) return 'not an object';
+    if (!isUint(b.ref) || !isStr(b.text)) return 'needs ref and text';
+    const codeProblem = checkCode(b.code);
+    if (codeProblem) return codeProblem;
+    if (b.image !== undefined) {
+      if (!isObj(b.image) || !isUint(b.image.size) || b.image.size === 0) return 'image needs a size';
+      if (!isImageMime(b.image.mime)) return 'image type is not supported';
+    }
+    if (b.to !== undefined && !isStr(b.to, 256) && checkPeer(b.to)) return 'to must be a name or a peer';
+    if (b.from !== undefined && checkPeer(b.from)) return 'from must be a peer';
+    if (b.at !== undefined && typeof b.at !== 'number') return 'at must be a time';
+    return undefined;
+  },
+  [FrameType.Notice]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : !isLevel(b.level) || !isStr(b.text, 65536)
+        ? 'needs level and text'
+        : b.code !== undefined && !isStr(b.code, 64)
+          ? 'code must be text'
+          : undefined,
+  [FrameType.Roster]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : !isUint(b.seats) || !isUint(b.connections)
+        ? 'needs seats and connections'
+        : (checkPeers(b.active) ?? checkPeers(b.waiting)),
+  [FrameType.Queue]: (b) =>
+    !isObj(b)
+      ? 'not an object'
+      : b.position !== null && !isUint(b.position)
+        ? 'position must be a number or null'
+        : undefined,
+  [FrameType.Rename]: (b) => (!isObj(b) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs a name' : undefined),
+  [FrameType.Bye]: (b) =>
+    !isObj(b) || (b.reason !== undefined && !isStr(b.reason, 4096)) ? 'reason must be text' : undefined,
+};
+
+/** The frame types whose body is JSON (the others are binary, or unknown to this version). */
+export function hasJsonBody(type: number): type is FrameType {
+  return validators[type as FrameType] !== undefined;
+}
+
+/** Why `body` is not a valid body for a JSON frame of `type`, or undefined when it is. */
+export function checkBody(type: FrameType, body: unknown): string | undefined {
+  return validators[type]?.(body);
+}
