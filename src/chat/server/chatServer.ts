@@ -488,9 +488,8 @@ export class ChatServer extends ServerRoom implements ChatEndpoint {
     let ping: Buffer | undefined;
     for (const conn of this.conns.values()) {
       if (conn.kind !== 'native' || !conn.peer || conn.isClosed) continue;
-      conn.silentBeats = conn.heardSinceBeat ? 0 : conn.silentBeats + 1;
-      conn.heardSinceBeat = false;
-      if (conn.silentBeats >= 2) {
+      conn.liveness.beat();
+      if (conn.liveness.isSilent()) {
         conn.destroy('stopped answering');
         this.hostNotice('error', `Disconnected ${this.who(conn)}: no answer to 2 heartbeats.`, 'heartbeat');
         continue;

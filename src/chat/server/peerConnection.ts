@@ -83,6 +83,31 @@ const OUTBOX_FLUSH_BYTES = 256 * 1024;
 const STALL_MS = 3000;
 const HOLD_LIMIT_MS = 5000;
 
+/** Heartbeats in a row without a byte from the peer after which it is considered gone. */
+const SILENT_BEATS_LIMIT = 2;
+
+/** Is the peer still there? Bytes heard since the last heartbeat, and how many heartbeats in a row were silent. */
+export class Liveness {
+  private heardSinceBeat = true;
+  private silentBeats = 0;
+
+  /** Something arrived from the peer (or we were not reading it, so its silence is not its fault). */
+  heard(): void {
+    this.heardSinceBeat = true;
+  }
+
+  /** A heartbeat passed: counts it as silent unless something was heard since the previous one. */
+  beat(): void {
+    this.silentBeats = this.heardSinceBeat ? 0 : this.silentBeats + 1;
+    this.heardSinceBeat = false;
+  }
+
+  /** True once SILENT_BEATS_LIMIT heartbeats in a row went unanswered. */
+  isSilent(): boolean {
+    return this.silentBeats >= SILENT_BEATS_LIMIT;
+  }
+}
+
 export class PeerConnection {
   kind: 'unknown' | 'native' | 'plain' = 'unknown';
   /** Set once the peer identified itself (Hello or name line) and joined the room or the queue. */
@@ -93,9 +118,8 @@ export class PeerConnection {
   toldPosition: number | null | undefined;
   /** Image bytes this peer sent us, to acknowledge (ImageAck); the server acks every native client. */
   readonly imageAcks = new ImageAckCounter();
-  /** Heartbeat: did any byte arrive since the last beat, and how many beats in a row were silent. */
-  heardSinceBeat = true;
-  silentBeats = 0;
+  /** Heartbeat bookkeeping: any byte from the peer counts as an answer. */
+  readonly liveness = new Liveness();
   rate: RateLimiter | undefined;
   /** Why we are closing it, for the "left" notice. */
   closeReason: string | undefined;
@@ -278,7 +302,7 @@ export class PeerConnection {
     this.holdTimer = undefined;
     this.holders.clear();
     // We were not listening: silence while held is ours, not the peer's (its heartbeat replies wait in the kernel).
-    this.heardSinceBeat = true;
+    this.liveness.heard();
     if (!this.socket.destroyed) this.socket.resume();
   }
 
@@ -306,7 +330,7 @@ export class PeerConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.heardSinceBeat = true;
+    this.liveness.heard();
     if (this.closed) return;
     if (this.kind === 'native') return this.onNativeBytes(chunk);
     if (this.kind === 'plain') return this.splitter?.push(chunk);
