@@ -4,7 +4,8 @@
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
 import { ChatError, type ImageMime } from '../core/events';
 import { checkImage, imageLabel, sniffImage } from '../core/images';
-import type { Outgoing, PeerConnection } from './peerConnection';
+import type { PeerConnection } from './peerConnection';
+import type { Outgoing } from './peerOutput';
 import { encodeFrame, FrameType, imageChunkHeader } from '../wire/protocol';
 import { formatDuration } from '../core/units';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
