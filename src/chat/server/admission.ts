@@ -3,6 +3,7 @@
 // line; and dropped if it does not identify itself in time.
 import type { Socket } from 'node:net';
 import { parseInput } from '../core/chatInput';
+import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
 import {
@@ -16,7 +17,7 @@ import {
   type Frame,
   type HelloBody,
 } from '../wire/protocol';
-import type { Notices } from './notices';
+import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
 import type { Room } from './room';
@@ -72,10 +73,12 @@ export class Admission {
     const address = socketAddress(socket);
     if (room.connectionCount >= options.maxConnections) return this.refuse(socket, address);
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
+    diagnoseConn(conn, `accepted (${room.connectionCount + 1} open)`);
     room.add(conn);
     conn.write(this.greeting);
     conn.startHandshakeTimer(() => {
       const seconds = formatDuration(options.handshakeTimeoutMs);
+      diagnoseConn(conn, `handshake timeout (${conn.kind})`);
       if (conn.kind === 'native') {
         conn.sendFrame({
           type: FrameType.Error,
@@ -96,6 +99,7 @@ export class Admission {
 
   /** Our client's preamble arrived: the Challenge (room, limits, nonce for the password proof). */
   native(conn: PeerConnection): void {
+    diagnoseConn(conn, 'detected: native client');
     const nonce = newNonce();
     this.nonces.set(conn, nonce);
     const o = this.context.options;
@@ -115,7 +119,9 @@ export class Admission {
 
   /** The first bytes were not our preamble: a plain-text peer, turned away if the room has a password. */
   plain(conn: PeerConnection): void {
+    diagnoseConn(conn, 'detected: plain text');
     if (!this.context.options.password) return;
+    diagnoseConn(conn, 'turned away: plain text in a room with a password');
     conn.close(
       'password required',
       plainBytes('This room needs a password; use the TCP Chat extension or `tcp-chat connect --password`.'),
@@ -130,6 +136,7 @@ export class Admission {
   /** A native frame before joining: only a Hello is expected. */
   frame(conn: PeerConnection, frame: Frame): void {
     if (frame.type === FrameType.Hello) return this.hello(conn, frame.body);
+    diagnoseConn(conn, `bad hello: frame type 0x${frame.type.toString(16)}`);
     this.context.notices.fatal(conn, 'bad-handshake', `Expected a Hello frame, got type 0x${frame.type.toString(16)}.`);
   }
 
@@ -146,6 +153,7 @@ export class Admission {
   closed(conn: PeerConnection): void {
     if (!this.context.options.password || conn.kind !== 'native' || conn.peer) return;
     if ((conn.closeReason ?? 'left') !== 'left') return;
+    diagnoseConn(conn, 'left at the password challenge');
     this.context.notices.log(
       'error',
       `Turned away ${conn.address}: it left at the password challenge (no password given?).`,
@@ -156,6 +164,7 @@ export class Admission {
   private hello(conn: PeerConnection, hello: HelloBody): void {
     const { options, notices } = this.context;
     if (hello.v !== PROTOCOL_VERSION) {
+      diagnoseConn(conn, 'bad hello: protocol version ', String(hello.v));
       return notices.fatal(
         conn,
         'bad-version',
@@ -163,6 +172,7 @@ export class Admission {
       );
     }
     if (options.password && hello.proof === undefined) {
+      diagnoseConn(conn, 'turned away: no password');
       conn.sendFrame({
         type: FrameType.Error,
         body: {
@@ -179,6 +189,7 @@ export class Admission {
       );
     }
     if (options.password && !verifyProof(options.password, this.nonces.get(conn) ?? '', hello.proof)) {
+      diagnoseConn(conn, 'turned away: wrong password');
       conn.sendFrame({
         type: FrameType.Error,
         body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true },
@@ -188,12 +199,14 @@ export class Admission {
     }
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
+    diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);
   }
 
   /** Over maxConnections: say so in the peer's own language (Error frame or text line), then close. */
   private refuse(socket: Socket, address: string): void {
     const max = this.context.options.maxConnections;
+    if (diagnosticsEnabled()) diagnose('server', `${address} refused: at the limit of ${max} connections`);
     this.context.notices.log(
       'error',
       `Refused ${address}: the server is at its limit of ${max} connections.`,

@@ -23,7 +23,7 @@ import { encodeFrame, FrameType } from '../wire/protocol';
 import { Admission } from './admission';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';
-import { Notices, RosterBroadcast, who } from './notices';
+import { diagnoseConn, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
 import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
@@ -208,10 +208,12 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         'line-too-long',
       ),
     onProtocolError: (conn, error) => {
+      diagnoseConn(conn, `refused frame (${error.code}): `, error.message);
       this.notices.fatal(conn, error.code, error.message);
     },
     onOverflow: (conn, pending) => {
       const cap = formatBytes(this.options.maxPendingOutputBytes);
+      diagnoseConn(conn, `output cap: ${formatBytes(pending)} waiting (cap ${cap})`);
       conn.destroy('stalled');
       this.notices.log(
         'error',
@@ -222,6 +224,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     },
     onInternalError: (conn, error) => {
       const text = errorMessage(error);
+      diagnoseConn(conn, 'internal error: ', text);
       this.notices.log(
         'error',
         `Internal error while serving ${who(conn)}: ${text}; that connection was closed.`,
@@ -229,6 +232,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       );
     },
     onClose: (conn) => {
+      diagnoseConn(conn, 'closed: ', conn.closeReason ?? 'left');
       this.forgetImages(conn);
       this.room.remove(conn);
       if (this.closing) return;
@@ -253,6 +257,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (conn.kind !== 'native' || !conn.peer || conn.isClosed) continue;
       conn.liveness.beat();
       if (conn.liveness.isSilent()) {
+        diagnoseConn(conn, 'heartbeat: no answer, dropped');
         conn.destroy('stopped answering');
         this.notices.log('error', `Disconnected ${who(conn)}: no answer to 2 heartbeats.`, 'heartbeat');
         continue;

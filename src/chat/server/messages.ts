@@ -15,7 +15,7 @@ import { formatBytes } from '../core/units';
 import { plainBytes, plainMessage } from '../wire/plainText';
 import { FrameType, imageChunkHeader, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/protocol';
 import type { ImageRelay } from './imageRelay';
-import { who, type Notices } from './notices';
+import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
 import { Outgoing } from './peerOutput';
@@ -243,6 +243,7 @@ export class Messages {
       const { options, notices } = this.context;
       const limit = options.rateLimit ? options.rateLimit.perSecond : 0;
       const seconds = verdict.muteSeconds;
+      diagnoseConn(conn, `rate limit: muted for ${seconds} s`);
       notices.tell(
         conn,
         'error',
@@ -263,6 +264,7 @@ export class Messages {
     const verdict = this.limitsOf(conn).images?.take(bytes);
     if (!verdict || verdict.ok) return true;
     const limit = formatBytes(this.context.options.imageBytesPerMinute || 0);
+    diagnoseConn(conn, `image budget: refused ${bytes} bytes`);
     this.context.notices.refuse(
       conn,
       'image-rate-limited',

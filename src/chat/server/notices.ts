@@ -1,7 +1,9 @@
 // What the server tells people, in each peer's own language (a Notice frame or a text line): one peer, every
 // member with a seat, the host's log (repeated errors throttled); the rule-breaker's fatal error; and the roster
 // broadcast, coalesced so that its traffic stays bounded however big the room gets.
+import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import type { Notice, NoticeLevel, Roster } from '../core/events';
+import { escapeControl } from '../core/format';
 import { plainNotice } from '../wire/plainText';
 import { FrameType } from '../wire/protocol';
 import { Outgoing } from './peerOutput';
@@ -17,6 +19,17 @@ const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
 /** `name (ip:port)` once the peer has a name, else `ip:port`: how the host's log names a peer. */
 export function who(conn: PeerConnection): string {
   return conn.peer ? `${conn.peer.name} (${conn.address})` : conn.address;
+}
+
+/**
+ * A diagnostic line about one connection (diagnose('server', …)): its number, address and name, then `what`, then
+ * `peerText` (anything the peer chose: escaped). Nothing is built unless someone listens (diagnosticsEnabled).
+ */
+export function diagnoseConn(conn: PeerConnection, what: string, peerText?: string): void {
+  if (!diagnosticsEnabled()) return;
+  const name = conn.peer ? ` "${escapeControl(conn.peer.name)}"` : '';
+  const detail = peerText === undefined ? '' : escapeControl(peerText);
+  diagnose('server', `#${conn.id} ${conn.address}${name} ${what}${detail}`);
 }
 
 export class Notices {

@@ -4,7 +4,7 @@
 import { ChatError, type Peer, type Roster } from '../core/events';
 import { sanitizeName } from '../core/format';
 import { FrameType } from '../wire/protocol';
-import type { Notices } from './notices';
+import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
 import { SeatQueue, type SeatChange } from './seats';
@@ -127,6 +127,7 @@ export class Room {
     const seat = this.seatQueue.join(conn.id);
     this.seatedCache = undefined;
     const position = seat.state === 'waiting' ? seat.position : null;
+    diagnoseConn(conn, position === null ? 'welcome: seated' : `welcome: waiting #${position} in line`);
     if (conn.kind === 'native') {
       // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
       conn.sendFrame({
@@ -229,6 +230,7 @@ export class Room {
     const conn = this.conns.get(peerId);
     if (!conn?.peer || this.gone.has(conn))
       throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
+    diagnoseConn(conn, 'kicked by the host: ', reason ?? '(no reason given)');
     const why = reason ? `: ${reason}` : '.';
     this.notices.tell(conn, 'error', `You were removed from the room by the host${why}`, 'kicked');
     if (conn.kind === 'native')
@@ -279,6 +281,7 @@ export class Room {
       const conn = this.conns.get(id);
       if (!conn?.peer) continue;
       this.toldPosition.set(conn, null);
+      diagnoseConn(conn, 'admitted to a seat');
       if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position: null } });
       this.notices.tell(conn, 'info', 'You have a seat now: you can chat.');
       this.notices.announce('system', `${conn.peer.name} was admitted.`, conn);
