@@ -3,8 +3,10 @@
 // The header goes out only after the first bytes prove the declared type, so a file lying about being an image
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
 import { ChatError } from '../core/errors';
-import { checkImage, imageLabel, sniffImage, type ImageMime } from '../core/images';
-import type { Outgoing, PeerConnection } from './peerConnection';
+import { type ImageMime } from '../core/images';
+import { checkImage, imageLabel, sniffImage } from '../core/images';
+import type { PeerConnection } from './peerConnection';
+import type { Outgoing } from './peerOutput';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { formatDuration } from '../core/units';

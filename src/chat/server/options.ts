@@ -42,7 +42,10 @@ export interface ServerOptions {
   /** Open TCP connections (including handshaking ones); more are refused with a clear message. At most
    *  MAX_CONNECTIONS_LIMIT: every roster (the host + everyone connected) must stay within MAX_ROSTER_PEERS. */
   maxConnections?: number;
-  /** A plain-text peer's bytes followed by this much silence count as a line (seed 000 sends no newline). */
+  /**
+   * A plain-text peer's bytes followed by this much silence count as a line: the client of the classic threaded
+   * broadcast room (plain-text `[ip:port] text` lines) sends each line without a newline.
+   */
   plainPauseMs?: number;
   /** Longest text of one message (characters); longer ones are refused with a notice. */
   maxTextChars?: number;

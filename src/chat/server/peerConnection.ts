@@ -1,15 +1,15 @@
 // One socket on the server: tells native from plain-text peers by their first bytes, turns bytes into frames or
-// lines, and owns the peer's outgoing side (a FrameWriter; one write per event-loop turn; image backpressure).
-// Room logic lives in ChatServer; this file only moves bytes and reports what arrived through PeerHandlers.
+// lines, and reports what arrived through PeerHandlers; its outgoing side is a PeerOutput (peerOutput.ts).
+// The room's rules live elsewhere (chatServer.ts and its collaborators); this file only moves bytes.
 import type { Socket } from 'node:net';
 import type { Peer } from '../core/events';
-import { FrameWriter } from '../wire/frameWriter';
+import type { FrameWriter } from '../wire/frameWriter';
 import { ImageAckCounter } from '../wire/imageAcks';
 import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
 import { type Frame, type UnknownFrame } from '../wire/frames';
 import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { LineSplitter } from '../wire/plainText';
-import type { RateLimiter } from './rateLimiter';
+import { PeerOutput, type Outgoing } from './peerOutput';
 import type { ResolvedServerOptions } from './options';
 
 export interface PeerHandlers {
@@ -28,92 +28,46 @@ export interface PeerHandlers {
   onClose(conn: PeerConnection): void;
 }
 
-/** A message or notice ready for both kinds of peer, each form built once however many peers get it. */
-export class Outgoing {
-  private native: Buffer | undefined;
-  private plain: Buffer | undefined;
-  constructor(
-    private readonly makeFrame: () => Frame,
-    private readonly makeLine: (() => Buffer) | undefined,
-  ) {}
-  forNative(): Buffer {
-    return (this.native ??= encodeFrame(this.makeFrame()));
+/** Heartbeats in a row without a byte from the peer after which it is considered gone. */
+const SILENT_BEATS_LIMIT = 2;
+
+/** Is the peer still there? Bytes heard since the last heartbeat, and how many heartbeats in a row were silent. */
+export class Liveness {
+  private heardSinceBeat = true;
+  private silentBeats = 0;
+
+  /** Something arrived from the peer (or we were not reading it, so its silence is not its fault). */
+  heard(): void {
+    this.heardSinceBeat = true;
   }
-  /** Undefined when plain-text peers get nothing for this (e.g. a roster frame). */
-  forPlain(): Buffer | undefined {
-    if (!this.makeLine) return undefined;
-    return (this.plain ??= this.makeLine());
+
+  /** A heartbeat passed: counts it as silent unless something was heard since the previous one. */
+  beat(): void {
+    this.silentBeats = this.heardSinceBeat ? 0 : this.silentBeats + 1;
+    this.heardSinceBeat = false;
+  }
+
+  /** True once SILENT_BEATS_LIMIT heartbeats in a row went unanswered. */
+  isSilent(): boolean {
+    return this.silentBeats >= SILENT_BEATS_LIMIT;
   }
 }
-
-/**
- * Peers with output collected during this turn of the event loop; all flushed right after the I/O phase
- * (setImmediate), each as ONE socket write of everything it got this turn. So the messages of every sender read
- * in one poll reach each recipient in one syscall — not one write (with its allocations) per message per
- * recipient, which is what dominates a busy room's CPU.
- */
-const pendingFlush: PeerConnection[] = [];
-function flushAll(): void {
-  const batch = pendingFlush.splice(0);
-  for (const conn of batch) conn.flushOutbox();
-}
-/** An outbox this big is written at once instead of at the end of the turn (bounds memory, lets the cap act). */
-const OUTBOX_FLUSH_BYTES = 256 * 1024;
-
-/**
- * Image backlog policy — recipients are isolated from each other and from the sender:
- * - Image chunks are encoded once and shared: a recipient's backlog is references to the same buffers the other
- *   recipients get, so a lagging recipient costs memory per image, not per copy. Each is fed as ITS socket drains.
- * - Under its output cap a recipient may lag as far as it likes; nobody waits for it (the sender's socket, which
- *   also carries the sender's text, keeps being read).
- * - Past its cap, the senders whose chunks it is queuing are paused (not read) until it is back under half the
- *   cap. This is the only reason a sender ever waits, and it is a memory bound: without it a slow reader behind a
- *   fast sender grows without limit, and the alternative — cutting it off at once — disconnects honest slow
- *   readers. The trade-off: while a recipient is over its cap (64 MiB by default), the senders it holds back,
- *   text included, wait for at most STALL_MS / HOLD_LIMIT_MS below before it is cut off.
- * - A recipient over its cap that drains nothing for STALL_MS, or is not back under half the cap within
- *   HOLD_LIMIT_MS, stopped reading (or cannot keep up at all): it is cut off with the output-cap notice.
- * Both limits are at most a third of a heartbeat, so a paused sender never looks dead to the heartbeat.
- */
-const STALL_MS = 3000;
-const HOLD_LIMIT_MS = 5000;
 
 export class PeerConnection {
-  kind: 'unknown' | 'native' | 'plain' = 'unknown';
-  /** Set once the peer identified itself (Hello or name line) and joined the room or the queue. */
-  peer: Peer | undefined;
-  /** The nonce of the Challenge we sent (native only). */
-  nonce = '';
-  /** The place in line we last told this peer (null = has a seat). */
-  toldPosition: number | null | undefined;
+  private peerKind: 'unknown' | 'native' | 'plain' = 'unknown';
+  private identity: Peer | undefined;
+  private reasonForClosing: string | undefined;
   /** Image bytes this peer sent us, to acknowledge (ImageAck); the server acks every native client. */
   readonly imageAcks = new ImageAckCounter();
-  /** Heartbeat: did any byte arrive since the last beat, and how many beats in a row were silent. */
-  heardSinceBeat = true;
-  silentBeats = 0;
-  rate: RateLimiter | undefined;
-  /** Why we are closing it, for the "left" notice. */
-  closeReason: string | undefined;
-  /** The room already processed its leaving (kick, stall) before the socket finished closing. */
-  departed = false;
-  readonly writer: FrameWriter;
+  /** Heartbeat bookkeeping: any byte from the peer counts as an answer. */
+  readonly liveness = new Liveness();
+  /** Everything we send this peer (see peerOutput.ts). */
+  readonly output: PeerOutput;
   private decoder: FrameDecoder | undefined;
   private splitter: LineSplitter | undefined;
   private detectBytes: Buffer | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private outbox: Buffer[] = [];
-  private outboxBytes = 0;
-  /** Senders not being read until my image backlog is back under half my cap, and the recipients I (as a sender) wait for. */
-  private readonly heldSenders = new Set<PeerConnection>();
-  private readonly holders = new Set<PeerConnection>();
-  private holdTimer: NodeJS.Timeout | undefined;
-  /** When my output went over the cap (undefined: under it), the last time my socket drained, and the watch. */
-  private overCapSince: number | undefined;
-  private lastDrainAt = 0;
-  private stallTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly stallMs: number;
-  private readonly holdLimitMs: number;
 
   constructor(
     readonly id: number,
@@ -122,13 +76,11 @@ export class PeerConnection {
     private readonly options: ResolvedServerOptions,
     private readonly handlers: PeerHandlers,
   ) {
-    this.stallMs = Math.min(STALL_MS, options.heartbeatIntervalMs / 3);
-    this.holdLimitMs = Math.min(HOLD_LIMIT_MS, options.heartbeatIntervalMs / 3);
-    this.writer = new FrameWriter(socket, {
-      maxPendingBytes: options.maxPendingOutputBytes,
-      // Urgent output alone over the cap: cut at once. Image backlog over it: see overCap().
-      capBulk: false,
-      onOverflow: (pending) => this.guard(() => handlers.onOverflow(this, pending)),
+    this.output = new PeerOutput(socket, options.maxPendingOutputBytes, options.heartbeatIntervalMs, {
+      isClosed: () => this.isClosed,
+      overflow: (pending) => handlers.onOverflow(this, pending),
+      resumed: () => this.liveness.heard(),
+      guard: (fn) => this.guard(fn),
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
@@ -137,8 +89,28 @@ export class PeerConnection {
     socket.on('close', () => this.onSocketClose());
   }
 
+  /** Not known until the first bytes arrive: our client's preamble (native) or anything else (plain text). */
+  get kind(): 'unknown' | 'native' | 'plain' {
+    return this.peerKind;
+  }
+
+  /** Set once the peer identified itself (Hello or name line) and joined the room or the queue. */
+  get peer(): Peer | undefined {
+    return this.identity;
+  }
+
+  /** Why we are closing it, for the "left" notice. */
+  get closeReason(): string | undefined {
+    return this.reasonForClosing;
+  }
+
   get isClosed(): boolean {
     return this.closed || this.socket.destroyed;
+  }
+
+  /** The outgoing side's writer (ack window, image acks from the peer). */
+  get writer(): FrameWriter {
+    return this.output.writer;
   }
 
   /** Starts the "identify yourself in time" clock; onTimeout runs if identified() is not called first. */
@@ -148,141 +120,46 @@ export class PeerConnection {
   }
 
   identified(peer: Peer): void {
-    this.peer = peer;
+    this.identity = peer;
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
   }
 
-  /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
-  write(bytes: Buffer | undefined): void {
-    if (!bytes || this.isClosed) return;
-    if (this.outbox.length === 0) {
-      if (pendingFlush.length === 0) setImmediate(flushAll);
-      pendingFlush.push(this);
-    }
-    this.outbox.push(bytes);
-    this.outboxBytes += bytes.length;
-    if (this.outboxBytes >= OUTBOX_FLUSH_BYTES) this.flushOutbox();
+  /** The room gave this peer a new (unique) name. */
+  renamed(name: string): void {
+    if (this.identity) this.identity = { ...this.identity, name };
   }
 
-  /** Hands this turn's urgent output to the socket as one write (called by flushAll, or before bulk/close). */
-  flushOutbox(): void {
-    if (this.outbox.length === 0) return;
-    const bytes = this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox, this.outboxBytes);
-    this.outbox = [];
-    this.outboxBytes = 0;
-    if (!this.socket.destroyed) this.writer.urgent(bytes);
+  /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
+  write(bytes: Buffer | undefined): void {
+    this.output.write(bytes);
   }
 
   sendFrame(frame: Frame): void {
-    this.write(encodeFrame(frame));
+    this.output.write(encodeFrame(frame));
   }
 
   /** The form of `out` this peer understands. */
   deliver(out: Outgoing): void {
-    this.write(this.kind === 'native' ? out.forNative() : out.forPlain());
+    this.output.write(this.peerKind === 'native' ? out.forNative() : out.forPlain());
   }
 
-  /**
-   * Image bytes (shared buffers, never copied per recipient): queued behind urgent traffic, sent as this peer's
-   * socket drains. Only past this peer's output cap is the `sender` paused (see the policy above).
-   */
+  /** Image bytes queued behind urgent output; past this peer's cap, `sender` is paused (peerOutput.ts). */
   queueBulk(bytes: Buffer, sender?: PeerConnection): void {
-    if (this.isClosed) return;
-    this.flushOutbox(); // an image's header (urgent) must reach the socket before its first chunk
-    this.writer.queue(bytes);
-    this.checkBacklog(sender);
+    this.output.queueBulk(bytes, sender?.output);
   }
 
-  /** One ImageChunk frame (relayed, or the host's own image): header and shared bytes as one frame (see queueBulk). */
+  /** One ImageChunk frame (relayed, or the host's own image): header and shared bytes, queued like queueBulk. */
   queueImageChunk(header: Buffer, bytes: Buffer, sender?: PeerConnection): void {
-    if (this.isClosed) return;
-    this.flushOutbox();
-    this.writer.queueChunk(header, bytes);
-    this.checkBacklog(sender);
-  }
-
-  private checkBacklog(sender: PeerConnection | undefined): void {
-    if (this.writer.pendingBytes <= this.options.maxPendingOutputBytes) return;
-    if (this.overCapSince === undefined) this.overCap();
-    if (sender && sender !== this && !this.heldSenders.has(sender) && !sender.isClosed) {
-      this.heldSenders.add(sender);
-      sender.holdFor(this);
-    }
-  }
-
-  private overCap(): void {
-    this.overCapSince = Date.now();
-    this.socket.on('drain', this.onDrainWhileOver);
-    this.watchStall();
-  }
-
-  private readonly onDrainWhileOver = () => {
-    this.lastDrainAt = Date.now();
-    if (this.writer.pendingBytes <= this.options.maxPendingOutputBytes / 2) this.underCap();
-  };
-
-  /** Back under half the cap: the senders I held go on, the stall watch stops. */
-  private underCap(): void {
-    this.overCapSince = undefined;
-    this.socket.off('drain', this.onDrainWhileOver);
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = undefined;
-    this.releaseSenders();
-  }
-
-  private watchStall(): void {
-    const since = this.overCapSince;
-    if (since === undefined || this.isClosed) return;
-    const now = Date.now();
-    const quietFor = now - Math.max(since, this.lastDrainAt);
-    const overFor = now - since;
-    if (quietFor >= this.stallMs || overFor >= this.holdLimitMs) {
-      // Stopped reading (or far too slow to ever catch up): the output-cap path cuts it off.
-      this.underCap();
-      this.guard(() => this.handlers.onOverflow(this, this.writer.pendingBytes));
-      return;
-    }
-    const wait = Math.max(1, Math.min(this.stallMs - quietFor, this.holdLimitMs - overFor));
-    this.stallTimer = setTimeout(() => this.guard(() => this.watchStall()), wait);
-    this.stallTimer.unref();
-  }
-
-  private releaseSenders(): void {
-    for (const sender of this.heldSenders) sender.letGo(this);
-    this.heldSenders.clear();
-  }
-
-  /** Stop reading this (sending) peer until `recipient` is back under its cap — bounded, see the policy above. */
-  private holdFor(recipient: PeerConnection): void {
-    if (this.holders.size === 0) {
-      this.socket.pause();
-      // A safety net: each holder is cut or lets go within its hold limit; this bounds a chain of holders.
-      this.holdTimer = setTimeout(() => this.resumeReading(), this.holdLimitMs);
-      this.holdTimer.unref();
-    }
-    this.holders.add(recipient);
-  }
-
-  private letGo(recipient: PeerConnection): void {
-    if (this.holders.delete(recipient) && this.holders.size === 0) this.resumeReading();
-  }
-
-  private resumeReading(): void {
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
-    this.holders.clear();
-    // We were not listening: silence while held is ours, not the peer's (its heartbeat replies wait in the kernel).
-    this.heardSinceBeat = true;
-    if (!this.socket.destroyed) this.socket.resume();
+    this.output.queueImageChunk(header, bytes, sender?.output);
   }
 
   /** Says a last thing (if any), then closes; a peer that does not close its side in time is cut off. */
   close(reason: string, last?: Buffer): void {
     if (this.closed) return;
-    this.closeReason ??= reason;
-    this.write(last);
-    this.flushOutbox();
+    this.reasonForClosing ??= reason;
+    this.output.write(last);
+    this.output.flushOutbox();
     this.closed = true;
     this.stopTimers();
     this.splitter?.dispose();
@@ -292,19 +169,18 @@ export class PeerConnection {
 
   /** Closes at once (stalled reader, server shutdown timeout). */
   destroy(reason: string): void {
-    this.closeReason ??= reason;
-    this.outbox = [];
-    this.outboxBytes = 0;
+    this.reasonForClosing ??= reason;
+    this.output.discard();
     this.closed = true;
     this.stopTimers();
     this.socket.destroy();
   }
 
   private onData(chunk: Buffer): void {
-    this.heardSinceBeat = true;
+    this.liveness.heard();
     if (this.closed) return;
-    if (this.kind === 'native') return this.onNativeBytes(chunk);
-    if (this.kind === 'plain') return this.splitter?.push(chunk);
+    if (this.peerKind === 'native') return this.onNativeBytes(chunk);
+    if (this.peerKind === 'plain') return this.splitter?.push(chunk);
     this.detect(chunk);
   }
 
@@ -314,7 +190,7 @@ export class PeerConnection {
     const n = Math.min(bytes.length, CLIENT_PREAMBLE.length);
     if (bytes.subarray(0, n).equals(CLIENT_PREAMBLE.subarray(0, n))) {
       if (n === CLIENT_PREAMBLE.length) {
-        this.kind = 'native';
+        this.peerKind = 'native';
         this.decoder = new FrameDecoder(this.options.maxFrameBytes);
         this.handlers.onNative(this);
         const rest = bytes.subarray(n);
@@ -331,7 +207,7 @@ export class PeerConnection {
 
   private becomePlain(bytes: Buffer | undefined): void {
     this.detectBytes = undefined;
-    this.kind = 'plain';
+    this.peerKind = 'plain';
     this.socket.setKeepAlive(true, this.options.heartbeatIntervalMs);
     this.splitter = new LineSplitter({
       pauseMs: this.options.plainPauseMs,
@@ -361,10 +237,10 @@ export class PeerConnection {
 
   private onEnd(): void {
     // A plain peer that half-closes (nc -N, piped input) may still have a last line without a newline.
-    if (this.kind === 'plain' && !this.closed) this.splitter?.flush();
+    if (this.peerKind === 'plain' && !this.closed) this.splitter?.flush();
     if (!this.closed) {
-      this.closeReason ??= 'left';
-      this.flushOutbox();
+      this.reasonForClosing ??= 'left';
+      this.output.flushOutbox();
       this.closed = true;
       this.stopTimers();
       this.socket.end();
@@ -373,11 +249,9 @@ export class PeerConnection {
 
   private onSocketClose(): void {
     this.closed = true;
-    this.underCap();
-    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.output.dispose();
     this.stopTimers();
     this.splitter?.dispose();
-    this.writer.dispose();
     this.guard(() => this.handlers.onClose(this));
   }
 

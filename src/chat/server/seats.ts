@@ -1,4 +1,5 @@
-// The seats + waiting-queue state machine the server uses (seed 000 = unlimited seats, seed 003 = one seat).
+// The seats + waiting-queue state machine the server uses (0 seats = everyone chats, like the classic threaded
+// broadcast room; 1 seat = one-to-one chat with a waiting queue).
 // Pure: no sockets, no timers, no events. The server calls it and turns each SeatChange into notices/rosters.
 
 /** What a call changed, so the server knows whom to tell. */

@@ -1,4 +1,5 @@
-// Plain-text peers (nc, telnet, the seed 000 client) in the same room as native ones, over raw sockets.
+// Plain-text peers (nc, telnet, the client of the classic threaded broadcast room, which sends lines without a
+// newline) in the same room as native ones, over raw sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../../../../src/chat/wire/frames';
@@ -31,15 +32,15 @@ test('nc style (lines with newlines): greeting, name line, welcome, messages bot
   nc.close();
 });
 
-test('seed 000 style (no newline, one send per line): the pause ends each line, the first is the name', async (t) => {
+test('a client that sends no newline (one send per line): the pause ends each line, the first is the name', async (t) => {
   const { server, port, events } = await startServer({ plainPauseMs: 50 });
   t.after(() => server.close());
-  const seed = await RawPlainClient.connect(port);
-  seed.write('Wang');
-  await seed.waitText(/Welcome to Server, Wang/);
-  seed.write('first message');
+  const noNewline = await RawPlainClient.connect(port);
+  noNewline.write('Wang');
+  await noNewline.waitText(/Welcome to Server, Wang/);
+  noNewline.write('first message');
   await waitFor(() => events.messages.find((m) => m.text === 'first message'), 'first message');
-  seed.write('second message');
+  noNewline.write('second message');
   await waitFor(() => events.messages.find((m) => m.text === 'second message'), 'second message');
   assert.deepEqual(
     events.messages.map((m) => [m.from.name, m.text]),
@@ -48,7 +49,7 @@ test('seed 000 style (no newline, one send per line): the pause ends each line, 
       ['Wang', 'second message'],
     ],
   );
-  seed.close();
+  noNewline.close();
 });
 
 test('an empty first line makes a guest name; control characters from anyone are escaped for terminals', async (t) => {

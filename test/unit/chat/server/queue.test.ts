@@ -1,4 +1,4 @@
-// Seats and the waiting queue over real sockets (seed 003 is seats = 1).
+// Seats and the waiting queue over real sockets (seats = 1 is one-to-one chat with a waiting queue).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../../../../src/chat/wire/frames';

@@ -1,0 +1,311 @@
+// What is said in the room, by members (native frames, plain-text lines and their slash commands) and by the
+// host: checked (seat, rate limit, size, recipient, image budget), labelled by the server — never by the sender —
+// and delivered to each recipient in its own language. Images stream through the ImageRelay.
+import { COMMAND_HELP, parseInput } from '../core/chatInput';
+import { ChatError } from '../core/errors';
+import { type ChatMessage, type CodeInfo, type OutgoingMessage, type Peer } from '../core/events';
+import { type ImageMime } from '../core/images';
+import { checkImage } from '../core/images';
+import { formatBytes } from '../core/units';
+import { plainBytes, plainMessage } from '../wire/plainText';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
+import { imageChunkHeader } from '../wire/codec';
+import type { ImageRelay } from './imageRelay';
+import { diagnoseConn, who, type Notices } from './notices';
+import type { ResolvedServerOptions } from './options';
+import type { PeerConnection } from './peerConnection';
+import { Outgoing } from './peerOutput';
+import { ImageByteBudget, RateLimiter } from './rateLimiter';
+import type { Room } from './room';
+
+/** What a member asked to say, from a native Message frame or a plain-text line. */
+interface Said {
+  text: string;
+  code?: CodeInfo;
+  image?: { mime: ImageMime; size: number };
+  to?: string;
+  clientRef: number;
+}
+
+/** A member's own limits (options.rateLimit, options.imageBytesPerMinute); gone with the connection. */
+interface MemberLimits {
+  rate: RateLimiter | undefined;
+  images: ImageByteBudget | undefined;
+}
+
+export interface MessagesContext {
+  options: ResolvedServerOptions;
+  room: Room;
+  notices: Notices;
+  relay: ImageRelay;
+  /** The host's message event (its transcript and UI). */
+  emit(message: ChatMessage): void;
+}
+
+export class Messages {
+  private readonly limits = new WeakMap<PeerConnection, MemberLimits>();
+  private nextRef = 1;
+  private nextMessageId = 1;
+
+  constructor(private readonly context: MessagesContext) {}
+
+  /** A native frame from a member (after its Welcome). */
+  memberFrame(conn: PeerConnection, frame: Frame): void {
+    const relay = this.context.relay;
+    switch (frame.type) {
+      case FrameType.Message:
+        return this.fromMember(conn, messageToSaid(frame.body));
+      case FrameType.ImageChunk:
+        relay.chunk(conn, frame.ref, frame.bytes);
+        return conn.write(conn.imageAcks.received(frame.ref, frame.bytes.length, !relay.isCollecting(conn, frame.ref)));
+      case FrameType.ImageAbort:
+        relay.abort(conn, frame.ref);
+        return conn.write(conn.imageAcks.finish(frame.ref));
+      case FrameType.ImageAck:
+        return conn.writer.ack(frame.ref, frame.received);
+      case FrameType.Rename:
+        return this.rename(conn, frame.body.name);
+      // Hello again or server-only frames from a client mean nothing here: ignored.
+    }
+  }
+
+  /** A plain-text line from a member (after its name line): a message or a slash command. */
+  memberLine(conn: PeerConnection, line: string): void {
+    const { room, notices } = this.context;
+    const input = parseInput(line);
+    switch (input.kind) {
+      case 'text':
+        return this.fromMember(conn, { text: input.text, clientRef: 0 });
+      case 'msg':
+        return this.fromMember(conn, { text: input.text, to: input.to, clientRef: 0 });
+      case 'name':
+        return this.rename(conn, input.name);
+      case 'who':
+        return notices.tell(conn, 'info', room.whoText());
+      case 'quit':
+        return conn.close('left', plainBytes('Goodbye!'));
+      case 'help':
+        return notices.tell(conn, 'info', `Commands:\n${COMMAND_HELP.replace(/^\/image.*\n/m, '')}`);
+      case 'image':
+        return notices.tell(
+          conn,
+          'error',
+          'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
+          'no-images',
+        );
+      case 'error':
+        return notices.tell(conn, 'error', input.message, 'bad-command');
+      case 'empty':
+        return;
+    }
+  }
+
+  /** The host speaks: to every member with a seat, or privately with `to` (any member, even one waiting). */
+  fromHost(message: OutgoingMessage): void {
+    const { options, room } = this.context;
+    const text = message.text ?? '';
+    if (text === '' && !message.image)
+      throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    if (text.length > options.maxTextChars) {
+      throw new ChatError(
+        'text-too-long',
+        `Message is ${text.length} characters; the limit is ${options.maxTextChars}.`,
+      );
+    }
+    const mime = message.image ? checkImage(message.image, options.maxImageBytes) : undefined;
+    let target: PeerConnection | undefined;
+    if (message.to !== undefined) {
+      target = room.findByName(message.to);
+      if (!target) throw new ChatError('unknown-recipient', `No one named ${message.to} is here.`);
+    }
+    const recipients = target ? [target] : room.seated();
+    const at = Date.now();
+    const ref = this.nextRef++;
+    const from = room.host;
+    const to = target?.peer;
+    const image = message.image && mime ? { mime, size: message.image.length } : undefined;
+    const out = new Outgoing(
+      () => ({ type: FrameType.Message, body: { ref, text, code: message.code, image, from, to, at } }),
+      () => plainMessage({ at, from, to, own: false, text, code: message.code, image }),
+    );
+    for (const conn of recipients) conn.deliver(out);
+    if (message.image) streamImage(ref, message.image, recipients);
+    this.context.emit({
+      id: this.messageId(),
+      at,
+      from,
+      text,
+      code: message.code,
+      to,
+      image: message.image && mime ? { mime, bytes: message.image } : undefined,
+      own: true,
+    });
+  }
+
+  private fromMember(conn: PeerConnection, said: Said): void {
+    const { options, room, notices } = this.context;
+    const peer = conn.peer as Peer;
+    const position = room.positionOf(conn);
+    if (position !== null) {
+      return notices.tell(conn, 'info', `You are #${position} in line; you can chat once you have a seat.`, 'waiting');
+    }
+    if (!this.withinRate(conn)) return;
+    if (said.text.length > options.maxTextChars) {
+      return notices.refuse(
+        conn,
+        'text-too-long',
+        `Message not sent: it is ${said.text.length} characters; the limit is ${options.maxTextChars}.`,
+      );
+    }
+    if (said.text === '' && !said.image && !said.code) return;
+    let target: PeerConnection | undefined;
+    let toHost = false;
+    if (said.to !== undefined) {
+      toHost = room.isHostName(said.to);
+      target = toHost ? undefined : room.findByName(said.to);
+      if (!toHost && !target)
+        return notices.refuse(conn, 'unknown-recipient', `No one named ${said.to} is here.`, false);
+      if (target === conn)
+        return notices.refuse(conn, 'unknown-recipient', 'That is you: private messages go to someone else.', false);
+      if (target && !room.hasSeat(target)) {
+        return notices.refuse(
+          conn,
+          'recipient-waiting',
+          `${target.peer?.name} is waiting in line and cannot receive messages yet.`,
+          false,
+        );
+      }
+    }
+    if (said.image && said.image.size > options.maxImageBytes) {
+      return notices.refuse(
+        conn,
+        'image-too-large',
+        `Image refused: it is ${formatBytes(said.image.size)}; the limit is ${formatBytes(options.maxImageBytes)}.`,
+      );
+    }
+    // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
+    if (said.image && !this.withinImageBudget(conn, said.image.size)) return;
+    const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated().filter((c) => c !== conn);
+    const hostGets = said.to === undefined || toHost;
+    const at = Date.now();
+    const ref = this.nextRef++;
+    const to = said.to === undefined ? undefined : toHost ? room.host : target?.peer;
+    const { text, code, image } = said;
+    const out = new Outgoing(
+      () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at } }),
+      () => plainMessage({ at, from: peer, to, own: false, text, code, image }),
+    );
+    const message = (bytes?: Buffer): ChatMessage => ({
+      id: this.messageId(),
+      at,
+      from: peer,
+      text,
+      code,
+      to,
+      own: false,
+      image: image && bytes ? { mime: image.mime, bytes } : undefined,
+    });
+    if (!image) {
+      for (const c of recipients) c.deliver(out);
+      if (hostGets) this.context.emit(message());
+      return;
+    }
+    this.context.relay.start({
+      sender: conn,
+      clientRef: said.clientRef,
+      serverRef: ref,
+      mime: image.mime,
+      size: image.size,
+      header: out,
+      recipients,
+      keepForHost: hostGets,
+      onComplete: (bytes) => {
+        for (const c of recipients) if (c.kind === 'plain') c.deliver(out);
+        if (hostGets && bytes) this.context.emit(message(bytes));
+      },
+    });
+  }
+
+  private rename(conn: PeerConnection, requested: string): void {
+    if (!this.withinRate(conn)) return; // each rename is announced to everyone: no free amplification
+    this.context.room.renameMember(conn, requested);
+  }
+
+  /** The per-client rate limit for anything others get told about (messages, renames); one notice per mute. */
+  private withinRate(conn: PeerConnection): boolean {
+    const verdict = this.limitsOf(conn).rate?.take();
+    if (!verdict || verdict.ok) return true;
+    if (verdict.firstDrop) {
+      const { options, notices } = this.context;
+      const limit = options.rateLimit ? options.rateLimit.perSecond : 0;
+      const seconds = verdict.muteSeconds;
+      diagnoseConn(conn, `rate limit: muted for ${seconds} s`);
+      notices.tell(
+        conn,
+        'error',
+        `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`,
+        'rate-limited',
+      );
+      notices.log(
+        'error',
+        `${who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`,
+        'rate-limited',
+      );
+    }
+    return false;
+  }
+
+  /** The per-client image byte budget, charged with an announced image's size; refused → the sender and the host's log are told. */
+  private withinImageBudget(conn: PeerConnection, bytes: number): boolean {
+    const verdict = this.limitsOf(conn).images?.take(bytes);
+    if (!verdict || verdict.ok) return true;
+    const limit = formatBytes(this.context.options.imageBytesPerMinute || 0);
+    diagnoseConn(conn, `image budget: refused ${bytes} bytes`);
+    this.context.notices.refuse(
+      conn,
+      'image-rate-limited',
+      `Image refused — slow down: you sent ${formatBytes(verdict.usedBytes)} of images in the last minute (the limit is ${limit} per minute); try again in ${verdict.retrySeconds} s.`,
+    );
+    return false;
+  }
+
+  /** Made on first use: a full bucket then is the same as a full bucket at joining (both are capped). */
+  private limitsOf(conn: PeerConnection): MemberLimits {
+    let limits = this.limits.get(conn);
+    if (!limits) {
+      const { rateLimit, imageBytesPerMinute } = this.context.options;
+      limits = {
+        rate: rateLimit ? new RateLimiter(rateLimit) : undefined,
+        images: imageBytesPerMinute ? new ImageByteBudget(imageBytesPerMinute) : undefined,
+      };
+      this.limits.set(conn, limits);
+    }
+    return limits;
+  }
+
+  private messageId(): string {
+    return `s${this.nextMessageId++}`;
+  }
+}
+
+/** The host's image: one Message header (already sent), then chunks queued behind each recipient's text. */
+function streamImage(ref: number, bytes: Buffer, recipients: readonly PeerConnection[]): void {
+  const natives = recipients.filter((c) => c.kind === 'native');
+  if (natives.length === 0) return;
+  for (let offset = 0; offset < bytes.length; offset += MAX_IMAGE_CHUNK) {
+    const chunk = bytes.subarray(offset, offset + MAX_IMAGE_CHUNK);
+    const header = imageChunkHeader(ref, chunk.length);
+    for (const conn of natives) conn.queueImageChunk(header, chunk);
+  }
+}
+
+function messageToSaid(body: MessageBody): Said {
+  // `from`, `at` and a Peer-shaped `to` from a client are ignored: the server labels every message itself.
+  return {
+    text: body.text,
+    code: body.code,
+    image: body.image,
+    to: typeof body.to === 'string' ? body.to : undefined,
+    clientRef: body.ref,
+  };
+}

@@ -1,0 +1,147 @@
+// What the server tells people, in each peer's own language (a Notice frame or a text line): one peer, every
+// member with a seat, the host's log (repeated errors throttled); the rule-breaker's fatal error; and the roster
+// broadcast, coalesced so that its traffic stays bounded however big the room gets.
+import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
+import type { Notice, NoticeLevel, Roster } from '../core/events';
+import { escapeControl } from '../core/format';
+import { plainNotice } from '../wire/plainText';
+import { FrameType } from '../wire/frames';
+import { Outgoing } from './peerOutput';
+import type { PeerConnection } from './peerConnection';
+import { NoticeThrottle } from './rateLimiter';
+
+/** Error lines of one kind (code) per second in the host's log before they are summed up. */
+const HOST_ERRORS_PER_SECOND = 5;
+const MIN_ROSTER_GAP_MS = 20;
+const MAX_ROSTER_GAP_MS = 10_000;
+const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
+
+/** `name (ip:port)` once the peer has a name, else `ip:port`: how the host's log names a peer. */
+export function who(conn: PeerConnection): string {
+  return conn.peer ? `${conn.peer.name} (${conn.address})` : conn.address;
+}
+
+/**
+ * A diagnostic line about one connection (diagnose('server', …)): its number, address and name, then `what`, then
+ * `peerText` (anything the peer chose: escaped). Nothing is built unless someone listens (diagnosticsEnabled).
+ */
+export function diagnoseConn(conn: PeerConnection, what: string, peerText?: string): void {
+  if (!diagnosticsEnabled()) return;
+  const name = conn.peer ? ` "${escapeControl(conn.peer.name)}"` : '';
+  const detail = peerText === undefined ? '' : escapeControl(peerText);
+  diagnose('server', `#${conn.id} ${conn.address}${name} ${what}${detail}`);
+}
+
+export class Notices {
+  private readonly throttle: NoticeThrottle;
+
+  /**
+   * @param emit the host's notice event
+   * @param members who `announce` reaches: every member with a seat
+   */
+  constructor(
+    private readonly emit: (notice: Notice) => void,
+    private readonly members: () => readonly PeerConnection[],
+  ) {
+    this.throttle = new NoticeThrottle(HOST_ERRORS_PER_SECOND, emit);
+  }
+
+  /** A notice for the host's log and every member with a seat (except `skip`). */
+  announce(level: NoticeLevel, text: string, skip?: PeerConnection): void {
+    const at = Date.now();
+    const out = new Outgoing(
+      () => ({ type: FrameType.Notice, body: { level, text } }),
+      () => plainNotice({ at, level, text }),
+    );
+    for (const conn of this.members()) if (conn !== skip) conn.deliver(out);
+    this.emit({ at, level, text });
+  }
+
+  /** A notice for one peer only. */
+  tell(conn: PeerConnection, level: NoticeLevel, text: string, code?: string): void {
+    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Notice, body: { level, text, code } });
+    else conn.write(plainNotice({ at: Date.now(), level, text, code }));
+  }
+
+  /** A refused message: the sender is told; with `log`, the host's log gets a line too. */
+  refuse(conn: PeerConnection, code: string, text: string, log = true): void {
+    this.tell(conn, 'error', text, code);
+    if (log) this.log('error', `${who(conn)}: ${text}`, code);
+  }
+
+  /** A line in the host's log; repeated errors of one kind are throttled (NoticeThrottle). */
+  log(level: NoticeLevel, text: string, code?: string): void {
+    this.throttle.notice({ at: Date.now(), level, text, code });
+  }
+
+  /** A broken rule of the protocol: Error frame (fatal), a line in the host's log, then close. */
+  fatal(conn: PeerConnection, code: string, message: string): void {
+    conn.sendFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
+    conn.close('protocol error');
+    this.log('error', `Disconnected ${who(conn)}: ${message}`, code);
+  }
+
+  /** Shutdown: no more throttled-notice summaries. */
+  dispose(): void {
+    this.throttle.dispose();
+  }
+}
+
+/** What the roster broadcast reads from the room and the server. */
+export interface RosterSource {
+  roster(): Roster;
+  /** Who gets roster frames: members still in the room (only native peers understand them). */
+  members(): Iterable<PeerConnection>;
+  /** Rosters go out only while the server is listening. */
+  isListening(): boolean;
+  /** The host's roster event. */
+  emit(roster: Roster): void;
+}
+
+/**
+ * Rosters are coalesced: a change schedules one broadcast, sent after a gap that grows with what the last one
+ * cost (size × recipients), so roster traffic stays under ROSTER_BYTES_PER_SECOND however big the room gets —
+ * a full roster to everyone on every one of 1,000 joins would be 1,000² peers on the wire.
+ */
+export class RosterBroadcast {
+  private timer: NodeJS.Timeout | undefined;
+  private lastAt = 0;
+  private lastBytes = 0;
+  private stopped = false;
+
+  constructor(private readonly source: RosterSource) {}
+
+  /** The roster changed: one broadcast follows (several changes in a row share it). */
+  schedule(): void {
+    if (this.timer || this.stopped || !this.source.isListening()) return;
+    const gap = Math.min(
+      MAX_ROSTER_GAP_MS,
+      Math.max(MIN_ROSTER_GAP_MS, (this.lastBytes / ROSTER_BYTES_PER_SECOND) * 1000),
+    );
+    const wait = Math.max(0, this.lastAt + gap - Date.now());
+    this.timer = setTimeout(() => this.send(), wait);
+  }
+
+  /** Shutdown: no more roster broadcasts. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private send(): void {
+    this.timer = undefined;
+    this.lastAt = Date.now();
+    const roster = this.source.roster();
+    const out = new Outgoing(() => ({ type: FrameType.Roster, body: roster }), undefined);
+    let sent = 0;
+    for (const conn of this.source.members()) {
+      if (conn.kind === 'native') {
+        conn.deliver(out);
+        sent++;
+      }
+    }
+    this.lastBytes = sent * (sent > 0 ? out.forNative().length : 0);
+    this.source.emit(roster);
+  }
+}
