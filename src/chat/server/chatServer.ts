@@ -53,7 +53,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       (notice) => this.emit('notice', notice),
       () => this.room.seated(),
     );
-    this.relay = new ImageRelay(this.options.maxImageBytes, {
+    this.relay = new ImageRelay(this.options, {
       reject: (sender, code, text) => this.notices.refuse(sender, code, text),
     });
     this.room = new Room(this.options, this.notices, {

@@ -2,6 +2,8 @@
 // recipient behind their text), and — when the host is a recipient — kept to assemble the host's own copy.
 // The header goes out only after the first bytes prove the declared type, so a file lying about being an image
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
+// The memory held for the host's copies is bounded in all and per address, and an image must keep arriving at a
+// minimum pace: announcing big images and trickling a byte now and then cannot lock honest images out.
 import { ChatError } from '../core/errors';
 import { type ImageMime } from '../core/images';
 import { checkImage, imageLabel, sniffImage } from '../core/images';
@@ -9,13 +11,12 @@ import type { PeerConnection } from './peerConnection';
 import type { Outgoing } from './peerOutput';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType } from '../wire/frames';
-import { formatDuration } from '../core/units';
+import { formatBytes, formatDuration } from '../core/units';
+import { maxHeldImageBytes, type ResolvedServerOptions } from './options';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
 export const MAX_IMAGES_IN_FLIGHT = 4;
-/** Server-wide cap on bytes held for the host's copies of unfinished images (many senders at once). */
-const MIN_HELD_BYTES = 256 * 1024 * 1024;
 /** An announced image with no bytes for this long is given up (it would hold its reservation forever). */
 export const IMAGE_IDLE_MS = 30_000;
 
@@ -35,6 +36,12 @@ export interface PendingImage {
   onComplete(bytes: Buffer | undefined): void;
 }
 
+/** The settings the relay follows (ServerOptions). */
+export type ImageRelayOptions = Pick<
+  ResolvedServerOptions,
+  'maxImageBytes' | 'minImageBytesPerSecond' | 'imageRateGraceMs' | 'maxHeldImageBytesPerAddress'
+>;
+
 export interface ImageRelayCallbacks {
   /** Tell the sender (and the host's log) why its image was refused. */
   reject(sender: PeerConnection, code: string, text: string): void;
@@ -48,20 +55,26 @@ interface Flight extends PendingImage {
   kept: Buffer | undefined;
   keptBytes: number;
   forgotten: boolean;
+  startedAt: number;
   lastActivity: number;
+  /** The sender's IP address: what its reservation counts against. */
+  address: string;
 }
 
 export class ImageRelay {
   private readonly bySender = new Map<PeerConnection, Map<number, Flight>>();
-  /** Announced bytes of unfinished images the host keeps, and the most we accept at once. */
+  /** Announced bytes of unfinished images the host keeps, in all and per address, and the most we accept. */
   private reserved = 0;
+  private readonly reservedByAddress = new Map<string, number>();
   private readonly maxReserved: number;
+  private readonly maxImageBytes: number;
 
   constructor(
-    private readonly maxImageBytes: number,
+    private readonly options: ImageRelayOptions,
     private readonly callbacks: ImageRelayCallbacks,
   ) {
-    this.maxReserved = Math.max(MIN_HELD_BYTES, 4 * maxImageBytes);
+    this.maxImageBytes = options.maxImageBytes;
+    this.maxReserved = maxHeldImageBytes(options.maxImageBytes);
   }
 
   /** Registers an announced image; false (and the sender told) when it cannot be accepted. */
@@ -77,15 +90,9 @@ export class ImageRelay {
       );
       return false;
     }
-    if (image.keepForHost && this.reserved + image.size > this.maxReserved) {
-      this.callbacks.reject(
-        image.sender,
-        'server-busy',
-        'Image refused: the server is receiving too many images right now; try again in a moment.',
-      );
-      return false;
-    }
-    if (image.keepForHost) this.reserved += image.size;
+    const address = addressOf(image.sender);
+    if (image.keepForHost && !this.reserve(image, address)) return false;
+    const now = Date.now();
     flights.set(image.clientRef, {
       ...image,
       received: 0,
@@ -94,16 +101,55 @@ export class ImageRelay {
       kept: undefined,
       keptBytes: 0,
       forgotten: false,
-      lastActivity: Date.now(),
+      startedAt: now,
+      lastActivity: now,
+      address,
     });
+    return true;
+  }
+
+  /** Holds room for the host's copy, or refuses (the sender told); images too slow to deserve theirs go first. */
+  private reserve(image: PendingImage, address: string): boolean {
+    const fits = () => ({
+      address: (this.reservedByAddress.get(address) ?? 0) + image.size <= this.options.maxHeldImageBytesPerAddress,
+      total: this.reserved + image.size <= this.maxReserved,
+    });
+    let room = fits();
+    if (!room.address || !room.total) {
+      this.giveUpSlow(Date.now());
+      room = fits();
+    }
+    if (!room.address) {
+      const held = formatBytes(this.reservedByAddress.get(address) ?? 0);
+      const most = formatBytes(this.options.maxHeldImageBytesPerAddress);
+      this.callbacks.reject(
+        image.sender,
+        'server-busy',
+        `Image refused: unfinished images from your address (${address}) already hold ${held} of the ${most} one address may hold at once; wait for them to finish.`,
+      );
+      return false;
+    }
+    if (!room.total) {
+      this.callbacks.reject(
+        image.sender,
+        'server-busy',
+        'Image refused: the server is receiving too many images right now; try again in a moment.',
+      );
+      return false;
+    }
+    this.reserved += image.size;
+    this.reservedByAddress.set(address, (this.reservedByAddress.get(address) ?? 0) + image.size);
     return true;
   }
 
   chunk(sender: PeerConnection, ref: number, bytes: Buffer): void {
     const flight = this.bySender.get(sender)?.get(ref);
     if (!flight) return; // a refused or unknown image: its chunks are dropped
-    flight.lastActivity = Date.now();
+    const now = Date.now();
+    flight.lastActivity = now;
     flight.received += bytes.length;
+    const slow = this.tooSlow(flight, now);
+    if (slow) return this.fail(flight, 'image-stalled', slow);
     if (flight.received > flight.size) {
       return this.fail(flight, 'image-size', `Image refused: it sent more than the ${flight.size} bytes it announced.`);
     }
@@ -148,14 +194,47 @@ export class ImageRelay {
     this.bySender.delete(sender);
   }
 
-  /** Gives up images whose sender stopped sending bytes (called now and then, e.g. on each heartbeat). */
+  /**
+   * Gives up images whose sender stopped sending bytes, or sends them too slowly (called now and then, e.g. on each
+   * heartbeat).
+   */
   sweep(now = Date.now(), idleMs = IMAGE_IDLE_MS): void {
-    for (const flights of this.bySender.values()) {
-      for (const flight of [...flights.values()]) {
-        if (now - flight.lastActivity < idleMs) continue;
-        this.fail(flight, 'image-stalled', `Image given up: no bytes of it arrived for ${formatDuration(idleMs)}.`);
-      }
+    for (const flight of this.flights()) {
+      const why =
+        now - flight.lastActivity >= idleMs
+          ? `Image given up: no bytes of it arrived for ${formatDuration(idleMs)}.`
+          : this.tooSlow(flight, now);
+      if (why) this.giveUp(flight, why);
     }
+  }
+
+  /** Gives up every image past its grace period that arrives under the minimum rate. */
+  private giveUpSlow(now: number): void {
+    for (const flight of this.flights()) {
+      const why = this.tooSlow(flight, now);
+      if (why) this.giveUp(flight, why);
+    }
+  }
+
+  /** Why the image is given up for its pace, if it is too slow (on average since its header, after the grace). */
+  private tooSlow(flight: Flight, now: number): string | undefined {
+    const { minImageBytesPerSecond: rate, imageRateGraceMs: graceMs } = this.options;
+    const elapsed = now - flight.startedAt;
+    if (rate === false || elapsed < graceMs || flight.received >= (rate * elapsed) / 1000) return undefined;
+    return `Image given up: only ${formatBytes(flight.received)} of it arrived in ${formatDuration(elapsed)} (at least ${formatBytes(rate)}/s is needed); send it again when the connection is faster.`;
+  }
+
+  /**
+   * Gives up an image outside its sender's own chunk (sweep, or room needed): what the server counted of it is
+   * acknowledged now, since no further chunk of it may come to carry the ack.
+   */
+  private giveUp(flight: Flight, why: string): void {
+    this.fail(flight, 'image-stalled', why);
+    flight.sender.write(flight.sender.imageAcks.finish(flight.clientRef));
+  }
+
+  private flights(): Flight[] {
+    return [...this.bySender.values()].flatMap((flights) => [...flights.values()]);
   }
 
   /** A recipient left: stop sending it anything. */
@@ -219,10 +298,20 @@ export class ImageRelay {
   }
 
   private forget(flight: Flight): void {
-    if (!flight.forgotten && flight.keepForHost) this.reserved -= flight.size;
+    if (!flight.forgotten && flight.keepForHost) {
+      this.reserved -= flight.size;
+      const left = (this.reservedByAddress.get(flight.address) ?? 0) - flight.size;
+      if (left > 0) this.reservedByAddress.set(flight.address, left);
+      else this.reservedByAddress.delete(flight.address);
+    }
     flight.forgotten = true;
     flight.held = [];
     flight.kept = undefined;
     this.bySender.get(flight.sender)?.delete(flight.clientRef);
   }
+}
+
+/** The IP address a sender's reservation counts against: its `ip:port` (or `[ipv6]:port`) without the port. */
+function addressOf(conn: PeerConnection): string {
+  return conn.address.slice(0, conn.address.lastIndexOf(':'));
 }

@@ -51,6 +51,21 @@ export interface ServerOptions {
   maxTextChars?: number;
   /** Longest plain-text line (bytes); the rest of a longer line is cut with a notice. */
   maxLineBytes?: number;
+  // Images the server holds memory for (the host's copy) — a slow or trickling sender must not keep others out.
+  /**
+   * Slowest an image may arrive, on average since its header, once imageRateGraceMs have passed: a slower one is
+   * given up (its sender told, recipients get ImageAbort, what it held freed), so a byte now and then cannot hold
+   * memory for ever. Default 8 KiB/s, a twelfth of a poor Wi-Fi link (100 KB/s); `false` turns it off.
+   */
+  minImageBytesPerSecond?: number | false;
+  /** How long a new image may arrive at any pace before minImageBytesPerSecond applies. Default 30 s. */
+  imageRateGraceMs?: number;
+  /**
+   * Bytes of unfinished images from one IP address held for the host at once (each counts its announced size until
+   * it is complete or given up), so one machine cannot hold it all; more is refused with 'server-busy'. Default half
+   * of what the server holds in all (256 MiB, or 4 images of maxImageBytes when more); never below maxImageBytes.
+   */
+  maxHeldImageBytesPerAddress?: number;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -74,7 +89,14 @@ export const SERVER_DEFAULTS = {
   plainPauseMs: 250,
   maxTextChars: 16 * 1024,
   maxLineBytes: 16 * 1024,
+  minImageBytesPerSecond: 8 * 1024,
+  imageRateGraceMs: 30_000,
 } as const;
+
+/** What the server holds at most, in all, for the host's copies of unfinished images (many senders at once). */
+export function maxHeldImageBytes(maxImageBytes: number): number {
+  return Math.max(256 * 1024 * 1024, 4 * maxImageBytes);
+}
 
 /** Fills in defaults and rejects nonsense early: ChatError('bad-option') with a sentence a user can act on. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
@@ -99,6 +121,11 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
     maxTextChars: options.maxTextChars ?? d.maxTextChars,
     maxLineBytes: options.maxLineBytes ?? d.maxLineBytes,
+    minImageBytesPerSecond: options.minImageBytesPerSecond ?? d.minImageBytesPerSecond,
+    imageRateGraceMs: options.imageRateGraceMs ?? d.imageRateGraceMs,
+    maxHeldImageBytesPerAddress:
+      options.maxHeldImageBytesPerAddress ??
+      Math.floor(maxHeldImageBytes(options.maxImageBytes ?? d.maxImageBytes) / 2),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -125,6 +152,15 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
         `Server option imageBytesPerMinute (${resolved.imageBytesPerMinute}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent (false turns the limit off).`,
       );
     }
+  }
+  if (resolved.minImageBytesPerSecond !== false) wholeAtLeast('minImageBytesPerSecond', 1);
+  wholeAtLeast('imageRateGraceMs', 1);
+  wholeAtLeast('maxHeldImageBytesPerAddress', 1);
+  if (resolved.maxHeldImageBytesPerAddress < resolved.maxImageBytes) {
+    throw new ChatError(
+      'bad-option',
+      `Server option maxHeldImageBytesPerAddress (${resolved.maxHeldImageBytesPerAddress}) must be at least maxImageBytes (${resolved.maxImageBytes}), or an image of the largest allowed size could never be sent.`,
+    );
   }
   if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
     const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');

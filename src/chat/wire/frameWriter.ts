@@ -7,7 +7,7 @@
 // image bytes are unacknowledged: the kernel's buffers then hold little of the image, and a text line written
 // now is not stuck behind megabytes already handed to the socket (imageAcks.ts).
 import type { Socket } from 'node:net';
-import { IMAGE_ACK_WINDOW } from './imageAcks';
+import { IMAGE_ACK_WINDOW, MAX_TRACKED_REFS } from './imageAcks';
 
 export interface FrameWriterOptions {
   /** Cap on bytes waiting for this peer (socket buffer + bulk queue). Over it, onOverflow() runs once. */
@@ -36,7 +36,11 @@ export class FrameWriter {
   /** Image bytes written and acknowledged (wrapping u32 per ref is folded into plain totals). */
   private imageBytesWritten = 0;
   private imageBytesAcked = 0;
-  /** Last acknowledged count per ref (acks are cumulative per image); bounded, oldest dropped. */
+  /**
+   * Last acknowledged count per ref (acks are cumulative per image, a refused image's too); bounded, least recently
+   * acked dropped. A ref forgotten on one side makes its next ack count too much, which at worst opens the window
+   * early (the total is clamped below).
+   */
   private readonly ackedByRef = new Map<number, number>();
   private readonly ackWaiters = new Set<() => void>();
 
@@ -75,7 +79,7 @@ export class FrameWriter {
     if (this.window === undefined) return;
     const before = this.ackedByRef.get(ref) ?? 0;
     this.ackedByRef.delete(ref); // re-inserted last: the map's order is "least recently acked first"
-    if (this.ackedByRef.size >= MAX_ACKED_REFS) this.ackedByRef.delete(this.ackedByRef.keys().next().value as number);
+    if (this.ackedByRef.size >= MAX_TRACKED_REFS) this.ackedByRef.delete(this.ackedByRef.keys().next().value as number);
     this.ackedByRef.set(ref, received);
     const delta = (received - before + 2 ** 32) % 2 ** 32;
     // A peer cannot acknowledge more than was written: a bogus ack at worst opens the window,
@@ -196,5 +200,3 @@ export class FrameWriter {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** Refs whose last ack a sender remembers (images in flight at once are far fewer). */
-const MAX_ACKED_REFS = 64;

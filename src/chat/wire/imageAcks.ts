@@ -14,12 +14,22 @@ import { FrameType } from './frames';
 export const IMAGE_ACK_WINDOW = 1024 * 1024;
 /** A receiver acknowledges after this many bytes of one image (half the window, so the sender never idles). */
 export const IMAGE_ACK_EVERY = 256 * 1024;
-/** Refs a receiver tracks at once; a peer cannot grow the table past this (oldest dropped). */
-const MAX_TRACKED_REFS = 64;
+/**
+ * Refs a receiver remembers, the finished ones too; a peer cannot grow the table past this (least recently used
+ * forgotten first). Finished refs stay so that chunks still coming for them (a refused image: the sender learns of
+ * the refusal only later) are acknowledged with the running total the sender's window expects. A sender remembers
+ * as many refs' last acks.
+ */
+export const MAX_TRACKED_REFS = 256;
+
+interface RefCount {
+  received: number;
+  acked: number;
+}
 
 /** The receiving side: counts image bytes per ref and says when an ImageAck is due. */
 export class ImageAckCounter {
-  private readonly refs = new Map<number, { received: number; acked: number }>();
+  private readonly refs = new Map<number, RefCount>();
 
   /**
    * Counts `bytes` more of image `ref`. `finished`: the image is no longer being collected (complete, refused,
@@ -27,11 +37,7 @@ export class ImageAckCounter {
    * Returns the ImageAck frame to send, if one is due.
    */
   received(ref: number, bytes: number, finished: boolean): Buffer | undefined {
-    let entry = this.refs.get(ref);
-    if (!entry) {
-      if (this.refs.size >= MAX_TRACKED_REFS) this.refs.delete(this.refs.keys().next().value as number);
-      this.refs.set(ref, (entry = { received: 0, acked: 0 }));
-    }
+    const entry = this.touch(ref);
     entry.received = (entry.received + bytes) % 2 ** 32;
     if (finished) return this.finish(ref);
     if (entry.received - entry.acked < IMAGE_ACK_EVERY && entry.received >= entry.acked) return undefined;
@@ -39,15 +45,25 @@ export class ImageAckCounter {
     return encodeFrame({ type: FrameType.ImageAck, ref, received: entry.received });
   }
 
-  /** The image ended (e.g. ImageAbort): acknowledges what is left and forgets the ref. */
+  /** The image ended (e.g. ImageAbort): acknowledges what is left; the ref's total is kept for late chunks. */
   finish(ref: number): Buffer | undefined {
     const entry = this.refs.get(ref);
-    this.refs.delete(ref);
     if (!entry || entry.received === entry.acked) return undefined;
+    entry.acked = entry.received;
     return encodeFrame({ type: FrameType.ImageAck, ref, received: entry.received });
   }
 
   clear(): void {
     this.refs.clear();
+  }
+
+  /** The ref's count, moved to the end of the table (the map's order is "least recently used first"). */
+  private touch(ref: number): RefCount {
+    let entry = this.refs.get(ref);
+    if (entry) this.refs.delete(ref);
+    else if (this.refs.size >= MAX_TRACKED_REFS) this.refs.delete(this.refs.keys().next().value as number);
+    entry ??= { received: 0, acked: 0 };
+    this.refs.set(ref, entry);
+    return entry;
   }
 }

@@ -1,7 +1,9 @@
 // Abuse through images: bytes that lie about their type, path-like sender names, a stream of big images to a
-// session without a log. Nothing is written outside the log folders and memory stays bounded.
+// session without a log, senders that hold the server's image memory by trickling. Nothing is written outside the
+// log folders, memory stays bounded, and honest images still get through.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import * as path from 'node:path';
 
 import { ChatClient } from '../../../src/chat/client/chatClient';
@@ -9,8 +11,8 @@ import { ChatError } from '../../../src/chat/core/errors';
 import { ChatSession } from '../../../src/chat/session/chatSession';
 import { Transcript } from '../../../src/chat/session/transcript';
 import { FrameType } from '../../../src/chat/wire/frames';
-import { bigPng, PNG_1X1 } from '../support/clientHelpers';
-import { RawNativeClient, startServer, waitFor } from '../support/helpers';
+import { bigPng, EventRecorder, PNG_1X1 } from '../support/clientHelpers';
+import { delay, pngLike, RawNativeClient, startServer, waitFor } from '../support/helpers';
 import { honestClient, listTree, tempDir } from '../support/adversarial';
 
 test('abuse: image bytes that lie about their type are refused and reach nobody', async (t) => {
@@ -140,3 +142,113 @@ test(
     );
   },
 );
+
+/** A twelfth of the server's 256 MiB for the host's copies: three tricklers with four images each fill it. */
+const TRICKLE_IMAGE_BYTES = Math.floor((256 * 1024 * 1024) / 12);
+
+/** Joins, announces four big images, sends their first bytes (so they look real), then one byte per image per tick. */
+async function trickler(port: number, name: string, localAddress?: string): Promise<RawNativeClient> {
+  const raw = await RawNativeClient.join(port, name, undefined, localAddress);
+  const head = pngLike(32);
+  for (let ref = 1; ref <= 4; ref++) {
+    raw.say('', { ref, image: { mime: 'image/png', size: TRICKLE_IMAGE_BYTES } });
+    raw.send({ type: FrameType.ImageChunk, ref, bytes: head });
+  }
+  const timer = setInterval(() => {
+    if (raw.closed) return clearInterval(timer);
+    for (let ref = 1; ref <= 4; ref++) raw.send({ type: FrameType.ImageChunk, ref, bytes: Buffer.from([ref]) });
+  }, 300);
+  raw.socket.on('close', () => clearInterval(timer));
+  return raw;
+}
+
+/** Sends `image` until the server takes it (a 'server-busy' refusal means try again), for at most `ms`. */
+async function sendUntilAccepted(sender: ChatClient, seen: EventRecorder, image: Buffer, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (let attempt = 1; ; attempt++) {
+    const busyBefore = seen.notices.filter((n) => n.code === 'server-busy').length;
+    await sender.send({ text: `honest ${attempt}`, image });
+    await sender.flushed(5000);
+    await delay(300);
+    if (seen.notices.filter((n) => n.code === 'server-busy').length === busyBefore) return attempt;
+    if (Date.now() > deadline) assert.fail(`still refused after ${attempt} attempts in ${ms} ms`);
+  }
+}
+
+test('abuse: images trickled a byte at a time are given up by rate, and an honest image gets through', async (t) => {
+  // Three tricklers reserve the whole 256 MiB for the host's copies and send one byte per image every 300 ms —
+  // never silent, so only a minimum rate can free what they hold. (Each "machine" may hold it all here.)
+  const { server, port, events } = await startServer({
+    name: 'Host',
+    imageRateGraceMs: 2000,
+    maxHeldImageBytesPerAddress: 256 * 1024 * 1024,
+  });
+  t.after(() => server.close());
+  const tricklers = [await trickler(port, 't1'), await trickler(port, 't2'), await trickler(port, 't3')];
+  t.after(() => tricklers.forEach((raw) => raw.close()));
+  const alice = await honestClient(port, 'alice');
+  t.after(() => alice.client.close());
+  const bob = await honestClient(port, 'bob');
+  t.after(() => bob.client.close());
+  const image = bigPng(300_000);
+
+  const started = Date.now();
+  await alice.client.send({ text: 'too early', image });
+  await alice.seen.notice((n) => n.code === 'server-busy', 'the first try refused while the tricklers hold it all');
+  const attempts = await sendUntilAccepted(alice.client, alice.seen, image, 8000);
+  const got = await bob.seen.message((m) => m.text === `honest ${attempts}`, 'the honest image', 10_000);
+  assert.ok(got.image?.bytes.equals(image), 'byte-identical');
+  t.diagnostic(`honest image accepted after ${Date.now() - started} ms (${attempts} more tries)`);
+  for (const raw of tricklers) {
+    const given = await raw.waitNotice(/^Image given up: only \d+ B of it arrived in [\d.]+ s/, 5000);
+    assert.match(given, /at least 8 KB\/s is needed/);
+    assert.equal(raw.of(FrameType.Notice).filter((f) => f.body.code === 'image-stalled').length, 4, 'all 4 given up');
+  }
+  assert.ok(
+    events.notices.some((n) => n.code === 'image-stalled'),
+    'the host log says so too',
+  );
+});
+
+test('abuse: one address cannot hold all the image memory; a member elsewhere is not refused', async (t) => {
+  const { server, port } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  if (!(await canConnectFrom('127.0.0.2', port))) return t.skip('127.0.0.2 is not a loopback address here');
+  // Three connections from one machine try to reserve 256 MiB; half of it is that address's share.
+  const tricklers = [
+    await trickler(port, 't1', '127.0.0.2'),
+    await trickler(port, 't2', '127.0.0.2'),
+    await trickler(port, 't3', '127.0.0.2'),
+  ];
+  t.after(() => tricklers.forEach((raw) => raw.close()));
+  const refusals = () =>
+    tricklers.flatMap((raw) => raw.of(FrameType.Notice).filter((f) => f.body.code === 'server-busy'));
+  await waitFor(
+    () => refusals().length === 6,
+    () => `6 of the 12 images refused (${refusals().length})`,
+  );
+  assert.match(
+    refusals()[0].body.text,
+    /^Image refused: unfinished images from your address \(127\.0\.0\.2\) already hold 128 MB of the 128 MB one address may hold at once; wait for them to finish\.$/,
+  );
+  const alice = await honestClient(port, 'alice');
+  t.after(() => alice.client.close());
+  const bob = await honestClient(port, 'bob');
+  t.after(() => bob.client.close());
+  const image = bigPng(2 * 1024 * 1024);
+  await alice.client.send({ text: 'from another machine', image });
+  const got = await bob.seen.message((m) => m.text === 'from another machine', 'the honest image', 10_000);
+  assert.ok(got.image?.bytes.equals(image));
+  assert.equal(alice.seen.notices.filter((n) => n.code === 'server-busy').length, 0, 'never refused');
+});
+
+/** Whether this machine lets a socket connect from `localAddress` (all of 127/8 is loopback on Linux, not on macOS). */
+function canConnectFrom(localAddress: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}

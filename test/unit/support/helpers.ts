@@ -66,9 +66,10 @@ export function record(endpoint: { on: ChatServer['on'] }): Recorded {
   return recorded;
 }
 
-function openSocket(port: number): Promise<Socket> {
+/** `localAddress`: another loopback address to connect from (127.0.0.2 …), to play a second machine. */
+function openSocket(port: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => {
       socket.off('error', reject);
       resolve(socket);
     });
@@ -95,8 +96,8 @@ export class RawNativeClient {
   }
 
   /** Connects and waits for the Challenge (the preamble is sent after the greeting line). */
-  static async connect(port: number): Promise<RawNativeClient> {
-    const client = new RawNativeClient(await openSocket(port));
+  static async connect(port: number, localAddress?: string): Promise<RawNativeClient> {
+    const client = new RawNativeClient(await openSocket(port, localAddress));
     await waitFor(() => client.greeting, 'the greeting line');
     client.socket.write(CLIENT_PREAMBLE);
     client.challenge = (await client.waitFrame(FrameType.Challenge)).body;
@@ -104,8 +105,8 @@ export class RawNativeClient {
   }
 
   /** Connects and says Hello as `name`; resolves with the Welcome body. */
-  static async join(port: number, name: string, password?: string): Promise<RawNativeClient> {
-    const client = await RawNativeClient.connect(port);
+  static async join(port: number, name: string, password?: string, localAddress?: string): Promise<RawNativeClient> {
+    const client = await RawNativeClient.connect(port, localAddress);
     client.hello(name, password);
     await client.waitFrame(FrameType.Welcome);
     return client;

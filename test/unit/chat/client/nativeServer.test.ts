@@ -174,6 +174,26 @@ test('an image over the receiver’s own limit is dropped with a notice; its tex
   assert.ok((await bob.events.message((m) => m.text === 'small', 'a small image')).image?.bytes.equals(PNG_1X1));
 });
 
+test('a receiver that refused images over its own limit keeps getting later images and is never cut off', async (t) => {
+  // Bigger than the 1 MiB ack window: the refused image's bytes must all be acknowledged, or the server's window
+  // towards bob stays shut and everything after it piles up until bob looks like it stopped reading.
+  const { port, host } = await room(t, { heartbeatIntervalMs: 1000 });
+  const ann = await join(t, port, 'ann');
+  const bob = await join(t, port, 'bob', { maxImageBytes: 1024 * 1024 });
+  for (const round of [1, 2]) {
+    await ann.client.send({ text: `too big ${round}`, image: bigPng(3 * 1024 * 1024 + round) });
+    await bob.events.message((m) => m.text === `too big ${round}`, `the text of refused image ${round}`);
+    const small = bigPng(200_000 + round);
+    await ann.client.send({ text: `small ${round}`, image: small });
+    const got = await bob.events.message((m) => m.text === `small ${round}`, `small image ${round}`, 10_000);
+    assert.ok(got.image?.bytes.equals(small), `small image ${round} byte-identical`);
+  }
+  assert.equal(bob.events.notices.filter((n) => n.code === 'image-dropped').length, 2, 'one notice per refusal');
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // past the server's stopped-reading watch
+  assert.equal(bob.client.state, 'active', 'bob is still in the room');
+  assert.equal(host.notices.filter((n) => n.code === 'output-cap' || n.code === 'heartbeat').length, 0);
+});
+
 test('seats = 1: the waiting user sees its place live, cannot chat, and is admitted when the seat frees', async (t) => {
   const { port } = await room(t, { seats: 1 });
   const ann = await join(t, port, 'ann');

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameType } from '../../../../src/chat/wire/frames';
+import { bigPng } from '../../support/clientHelpers';
+import { honestClient } from '../../support/adversarial';
 import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, TINY_PNG, waitFor } from '../../support/helpers';
 
 test('text + image: one header, chunks arrive byte-identical to every member and the host', async (t) => {
@@ -228,4 +230,29 @@ test('a reader that stopped for good does not freeze an image sender: the others
   alice.close();
   carol.close();
   stalled.close();
+});
+
+test('after a refused image the sender can send more: the next one arrives intact, and leaving is prompt', async (t) => {
+  // The refused image is bigger than the 1 MiB ack window: the server must acknowledge every byte it drops, or the
+  // sender's window never reopens and every later image waits behind it for ever.
+  const { server, port } = await startServer({ rateLimit: { burst: 3, perSecond: 10 } });
+  t.after(() => server.close());
+  const alice = await honestClient(port, 'alice');
+  t.after(() => alice.client.close());
+  const bob = await honestClient(port, 'bob');
+  t.after(() => bob.client.close());
+  for (let i = 0; i < 3; i++) await alice.client.send({ text: `burst ${i}` });
+  await alice.client.send({ text: 'refused', image: bigPng(2 * 1024 * 1024) }); // the 4th message of the burst
+  await alice.seen.notice((n) => n.code === 'rate-limited', 'the rate-limit notice');
+  await delay(1100); // the mute is over
+  const image = bigPng(3 * 1024 * 1024 + 7);
+  await alice.client.send({ text: 'after the refusal', image });
+  const got = await bob.seen.message((m) => m.text === 'after the refusal', 'the next image', 10_000);
+  assert.ok(got.image?.bytes.equals(image), 'byte-identical');
+  assert.equal(bob.seen.messages.filter((m) => m.text === 'refused').length, 0, 'the refused one reached nobody');
+  // What `tcp-chat connect` does at the end of its input: wait for what is queued, then leave.
+  const leaving = Date.now();
+  await alice.client.flushed();
+  await alice.client.close('Left the chat');
+  assert.ok(Date.now() - leaving < 3000, `left in ${Date.now() - leaving} ms`);
 });

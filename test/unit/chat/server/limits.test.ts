@@ -215,3 +215,42 @@ test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImage
   alice.close();
   bob.close();
 });
+
+test('image pace and per-address share: defaults, refusals of nonsense, and a slow honest image is not given up', async (t) => {
+  const { ChatServer } = await import('../../../../src/chat/server/chatServer');
+  const defaults = new ChatServer().options;
+  assert.equal(defaults.minImageBytesPerSecond, 8 * 1024);
+  assert.equal(defaults.imageRateGraceMs, 30_000);
+  assert.equal(defaults.maxHeldImageBytesPerAddress, 128 * 1024 * 1024);
+  const huge = 100 * 1024 * 1024;
+  assert.equal(new ChatServer({ maxImageBytes: huge }).options.maxHeldImageBytesPerAddress, 2 * huge);
+  assert.equal(new ChatServer({ minImageBytesPerSecond: false }).options.minImageBytesPerSecond, false);
+  assert.throws(() => new ChatServer({ maxImageBytes: 2048, maxHeldImageBytesPerAddress: 1024 }), {
+    code: 'bad-option',
+    message:
+      'Server option maxHeldImageBytesPerAddress (1024) must be at least maxImageBytes (2048), or an image of the largest allowed size could never be sent.',
+  });
+  assert.throws(() => new ChatServer({ minImageBytesPerSecond: 0 }), {
+    code: 'bad-option',
+    message: 'Server option minImageBytesPerSecond must be a whole number ≥ 1, not 0.',
+  });
+  assert.throws(() => new ChatServer({ imageRateGraceMs: -1 }), { code: 'bad-option' });
+
+  // 40 KiB/s (4 KiB every 100 ms), well past a short grace: five times the minimum pace, so it is relayed whole.
+  const { server, port, events } = await startServer({ imageRateGraceMs: 300 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const image = pngLike(80 * 1024);
+  alice.say('slow', { ref: 5, image: { mime: 'image/png', size: image.length } });
+  for (let offset = 0; offset < image.length; offset += 4096) {
+    alice.send({ type: FrameType.ImageChunk, ref: 5, bytes: image.subarray(offset, offset + 4096) });
+    await delay(100);
+  }
+  const header = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'slow')).body;
+  await waitFor(() => bob.imageBytes(header.ref).length === image.length, 'the slow image at Bob');
+  assert.ok(bob.imageBytes(header.ref).equals(image));
+  assert.equal(hostErrors(events, 'image-stalled').length, 0, 'not given up');
+  alice.close();
+  bob.close();
+});

@@ -136,3 +136,42 @@ test('ImageAckCounter: acks every 256 KiB, and what is left when the image ends 
   assert.deepEqual(decode(counter.finish(5)), { type: FrameType.ImageAck, ref: 5, received: 20 });
   assert.equal(counter.finish(5), undefined);
 });
+
+test('ImageAckCounter: chunks that keep coming for a finished (refused) image are acknowledged cumulatively', async (t) => {
+  // A sender's window counts what each ack adds to the last one for that ref: acking every dropped chunk with
+  // its own length would add nothing after the first, and the window would never reopen.
+  const { writer, reader, close } = await socketPair();
+  t.after(close);
+  const frames = new FrameWriter(writer, { maxPendingBytes: 256 << 20, onOverflow: noOverflow });
+  frames.enableAckWindow();
+  const counter = new ImageAckCounter();
+  const decoder = new FrameDecoder();
+  let dropped = 0;
+  reader.on('data', (chunk: Buffer) => {
+    for (const frame of decoder.push(chunk)) {
+      if (frame.type !== FrameType.ImageChunk) continue;
+      dropped += frame.bytes.length;
+      const ack = counter.received(frame.ref, frame.bytes.length, true); // nobody collects this ref
+      const [decoded] = ack ? new FrameDecoder().push(ack) : [];
+      if (decoded?.type === FrameType.ImageAck) frames.ack(decoded.ref, decoded.received);
+    }
+  });
+  const bytes = Buffer.alloc(MAX_IMAGE_CHUNK, 3);
+  for (let i = 0; i < CHUNKS; i++) frames.queueChunk(imageChunkHeader(REF, bytes.length), bytes);
+  await waitFor(
+    () => dropped === CHUNKS * MAX_IMAGE_CHUNK,
+    () => `the whole refused image through the window (${dropped} of ${CHUNKS * MAX_IMAGE_CHUNK} bytes)`,
+    5000,
+  );
+  assert.equal(frames.unackedImageBytes, 0, 'every dropped byte acknowledged');
+  const decode = (ack: Buffer | undefined) => (ack ? new FrameDecoder().push(ack)[0] : undefined);
+  assert.deepEqual(decode(counter.received(REF, 1, true)), {
+    type: FrameType.ImageAck,
+    ref: REF,
+    received: CHUNKS * MAX_IMAGE_CHUNK + 1,
+  });
+  // Aborted, then more chunks of it: still one running total.
+  counter.received(9, 100, false);
+  assert.deepEqual(decode(counter.finish(9)), { type: FrameType.ImageAck, ref: 9, received: 100 });
+  assert.deepEqual(decode(counter.received(9, 50, true)), { type: FrameType.ImageAck, ref: 9, received: 150 });
+});
