@@ -46,22 +46,6 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
   });
 }
 
-/**
- * Cleans a name someone chose: letters of any script, marks, digits, spaces and `-_.` only; whitespace
- * collapsed; at most `maxLength` characters (code points). Returns undefined when nothing is left.
- */
-export function sanitizeName(raw: string, maxLength = 32): string | undefined {
-  const cleaned = raw
-    // NFKC folds look-alikes such as fullwidth letters (Ｈｏｓｔ → Host), so they collide with the real name
-    // and get a suffix instead of passing for someone else.
-    .normalize('NFKC')
-    .replace(/[^\p{L}\p{M}\p{N}\s\-_.]/gu, '')
-    .replace(/\s+/gu, ' ')
-    .trim();
-  const name = Array.from(cleaned).slice(0, maxLength).join('').trim();
-  return name === '' ? undefined : name;
-}
-
 /** `12.3 KB PNG` for an image, whether it still has its bytes or only a recorded size. */
 export function describeImage(image: NonNullable<MessageView['image']>): string {
   const size = image.size ?? image.bytes?.length ?? 0;
