@@ -46,6 +46,18 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
   });
 }
 
+/**
+ * What a peer wrote, made fit to sit inside a line of ours (a room-wide notice): one line (line breaks and runs of
+ * spaces become one space), at most `maxChars` characters of it (then `…`), control characters escaped, its own
+ * curly quotes straightened, inside “ ” — so it is visibly the peer's and cannot fake a line or end the quote.
+ */
+export function quotePeerText(text: string, maxChars: number): string {
+  const oneLine = text.replace(/[\s\u0085]+/gu, ' ').trim();
+  const chars = Array.from(oneLine);
+  const cut = chars.length > maxChars ? `${chars.slice(0, maxChars).join('')}…` : oneLine;
+  return `\u201c${escapeControl(cut).replace(/[\u201c\u201d\u201e\u201f]/g, '"')}\u201d`;
+}
+
 /** `12.3 KB PNG` for an image, whether it still has its bytes or only a recorded size. */
 export function describeImage(image: NonNullable<MessageView['image']>): string {
   const size = image.size ?? image.bytes?.length ?? 0;
