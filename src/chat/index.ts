@@ -9,7 +9,7 @@ export { type ChatMessage, type EndpointState, type Notice, type Peer, type Rost
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
 export { leadingName, parseInput } from './core/chatInput';
 export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
-export { clock, formatLine, formatNotice } from './core/format';
+export { clock, escapeControl, formatLine, formatNotice } from './core/format';
 export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).
