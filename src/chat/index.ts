@@ -7,9 +7,9 @@ export { Transcript } from './session/transcript';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
-export { parseInput } from './core/chatInput';
+export { leadingName, parseInput } from './core/chatInput';
 export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
-export { clock, formatLine, formatNotice } from './core/format';
+export { clock, escapeControl, formatLine, formatNotice } from './core/format';
 export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).

@@ -1,6 +1,6 @@
 // Host-only lines for `tcp-chat serve`: `/admit [NAME]` and `/kick NAME [reason]`. The panel has buttons for
 // these; a headless host needs them typed. Everything else a host types goes through ChatSession.input().
-import type { Peer, Roster } from '../chat';
+import { leadingName, type Peer, type Roster } from '../chat';
 
 export type HostCommand =
   { kind: 'admit'; peer?: Peer } | { kind: 'kick'; peer: Peer; reason?: string } | { kind: 'error'; message: string };
@@ -13,18 +13,22 @@ export function parseHostCommand(line: string, roster: Roster): HostCommand | un
   const rest = (match[2] ?? '').trim();
   if (verb === 'admit') {
     if (rest === '') return { kind: 'admit' };
-    const peer = byName(roster.waiting, rest);
-    return peer ? { kind: 'admit', peer } : { kind: 'error', message: `Nobody called "${rest}" is waiting in line.` };
+    const quoted = leadingName(rest);
+    const name = typeof quoted === 'object' && quoted.rest === '' ? quoted.name : rest;
+    const peer = byName(roster.waiting, name);
+    return peer ? { kind: 'admit', peer } : { kind: 'error', message: `Nobody called "${name}" is waiting in line.` };
   }
   if (rest === '') return { kind: 'error', message: '/kick needs a name: /kick NAME [reason]' };
   const everyone = [...roster.active, ...roster.waiting].filter((p) => p.kind !== 'host');
-  // The whole rest may be a name with spaces ("ann (2)"); otherwise the first word is the name, the rest the reason.
+  // The whole rest may be a name with spaces ("Ann Lee"); else the first word or a quoted name, then the reason.
   const whole = byName(everyone, rest);
   if (whole) return { kind: 'kick', peer: whole };
-  const [first, ...reason] = rest.split(/\s+/);
-  const peer = byName(everyone, first);
-  if (!peer) return { kind: 'error', message: `Nobody called "${first}" is in the room.` };
-  return { kind: 'kick', peer, reason: reason.join(' ') || undefined };
+  const parts = leadingName(rest);
+  if (parts === 'unclosed' || !parts)
+    return { kind: 'error', message: 'The name needs its closing quote: /kick "NAME WITH SPACES" [reason]' };
+  const peer = byName(everyone, parts.name);
+  if (!peer) return { kind: 'error', message: `Nobody called "${parts.name}" is in the room.` };
+  return { kind: 'kick', peer, reason: parts.rest || undefined };
 }
 
 function byName(peers: readonly Peer[], name: string): Peer | undefined {

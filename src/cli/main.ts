@@ -4,55 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import {
-  ChatClient,
-  ChatError,
-  ChatServer,
-  ChatSession,
-  errorMessage,
-  formatLine,
-  formatNotice,
-  Transcript,
-  type ChatMessage,
-  type Notice,
-  type Roster,
-} from '../chat';
+import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcript, type Notice } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
+import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-
-const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
-const NOTICE_COLOURS: Record<Notice['level'], string> = { error: '31', info: '34', system: '90' };
-
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function printMessage(message: ChatMessage): void {
-  const saved = message.image?.savedPath ? ` → ${message.image.savedPath}` : '';
-  print(`${formatLine(message)}${saved}`);
-}
-
-function printNotice(notice: Notice): void {
-  print(paint(NOTICE_COLOURS[notice.level], formatNotice(notice)));
-}
-
-function localNotice(level: Notice['level'], text: string, code?: string): Notice {
-  return { at: Date.now(), level, text, ...(code ? { code } : {}) };
-}
-
-/** "2 chatting, 1 waiting: Server, ann | #1 bob (3 connections)" — printed when it changes. */
-function rosterLine(roster: Roster): string {
-  const active = roster.active.map((p) => p.name).join(', ') || 'nobody';
-  const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}`).join(', ');
-  const counts = `${roster.active.length} chatting, ${roster.waiting.length} waiting`;
-  const connections = `${roster.connections} connection${roster.connections === 1 ? '' : 's'}`;
-  return `${counts}: ${active}${waiting ? ` | ${waiting}` : ''} (${connections})`;
-}
 
 function openTranscript(logDir: string | undefined): Transcript | undefined {
   if (logDir === undefined) return undefined;
@@ -136,7 +95,7 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) {
-        process.stderr.write('tcp-chat: stopped without finishing.\n');
+        printError('stopped without finishing.');
         process.exit(130);
       }
       stopping = true;
@@ -161,7 +120,7 @@ async function serve(command: ServeCommand): Promise<number> {
     const message = errorMessage(error);
     recordQuietly(session, localNotice('error', message, (error as ChatError).code));
     await session.close();
-    process.stderr.write(`tcp-chat: ${message}\n`);
+    printError(message);
     return EXIT_FAILED;
   }
   if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
@@ -218,7 +177,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     if (error instanceof ChatError && (error.code === 'password-required' || error.code === 'bad-password')) {
       message = `${message.replace(/\.$/, '')} (give it with --password P or the TCP_CHAT_PASSWORD environment variable).`;
     }
-    process.stderr.write(`tcp-chat: ${message}\n`);
+    printError(message);
     return EXIT_FAILED;
   }
   connected = true;
@@ -252,7 +211,7 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCli(argv, { password: process.env.TCP_CHAT_PASSWORD, userName: safeUserName() });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`tcp-chat: ${error.message}\nRun "tcp-chat --help" for usage.\n`);
+    printError(error.message, 'Run "tcp-chat --help" for usage.');
     return EXIT_USAGE;
   }
   if (command.kind === 'help') {
@@ -278,9 +237,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(
-      `tcp-chat: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    printError('unexpected error:', error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(EXIT_FAILED);
   },
 );

@@ -15,7 +15,7 @@ export type ParsedInput =
 
 /** One line per command, for `/help` and for the unknown-command error. */
 export const COMMAND_HELP = [
-  '/msg NAME text   private message to NAME (the first word is the name)',
+  '/msg NAME text   private message to NAME (a name with spaces in quotes: /msg "Ann Lee" hi)',
   '/name NAME       change your name',
   '/who             list who is chatting and who is waiting',
   '/image PATH      send an image file (PNG, JPEG, GIF, WebP or BMP)',
@@ -28,8 +28,8 @@ const KNOWN = '/msg, /name, /who, /image, /quit, /help';
 
 /**
  * Parses one typed line (without its newline; a trailing CR is ignored). Lines not starting with `/` are
- * text, sent as typed. `/msg` takes the first word after it as the recipient, so names containing spaces
- * cannot be addressed privately. Command words are case-insensitive.
+ * text, sent as typed. `/msg` takes the first word after it as the recipient, or a name in quotes (names may
+ * contain spaces; duplicates get `-2`, `-3`, never a space). Command words are case-insensitive.
  */
 export function parseInput(line: string): ParsedInput {
   const input = line.replace(/\r?\n$/, '').replace(/\r$/, '');
@@ -42,9 +42,11 @@ export function parseInput(line: string): ParsedInput {
   const rest = match[2].trim();
   switch (command) {
     case 'msg': {
-      const parts = /^(\S+)\s+(\S[\s\S]*)$/.exec(rest);
-      if (!parts) return { kind: 'error', message: '/msg needs a name and a message: /msg NAME text' };
-      return { kind: 'msg', to: parts[1], text: parts[2] };
+      const parts = leadingName(rest);
+      if (parts === 'unclosed') return { kind: 'error', message: UNCLOSED_QUOTE };
+      if (!parts || parts.name === '' || parts.rest === '')
+        return { kind: 'error', message: '/msg needs a name and a message: /msg NAME text' };
+      return { kind: 'msg', to: parts.name, text: parts.rest };
     }
     case 'name':
       return rest === ''
@@ -68,6 +70,25 @@ export function parseInput(line: string): ParsedInput {
         message: `Unknown command /${shorten(match[1])}. Commands: ${KNOWN} (type // to send a line starting with /).`,
       };
   }
+}
+
+const UNCLOSED_QUOTE = '/msg: the name needs its closing quote: /msg "NAME WITH SPACES" text';
+
+/**
+ * The name at the start of `text` — `"in double"` or `'single'` quotes (names never contain quotes), else the
+ * first word — and the rest after it (trimmed). `'unclosed'` for a quote with no end; undefined for no text.
+ */
+export function leadingName(text: string): { name: string; rest: string } | 'unclosed' | undefined {
+  const input = text.trim();
+  if (input === '') return undefined;
+  const quote = input[0];
+  if (quote === '"' || quote === "'") {
+    const end = input.indexOf(quote, 1);
+    if (end < 0) return 'unclosed';
+    return { name: input.slice(1, end).trim(), rest: input.slice(end + 1).trim() };
+  }
+  const space = input.search(/\s/);
+  return space < 0 ? { name: input, rest: '' } : { name: input.slice(0, space), rest: input.slice(space).trim() };
 }
 
 /** Keeps an unknown command word short in the error (a peer may send a huge one). */

@@ -47,19 +47,15 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
 }
 
 /**
- * Cleans a name someone chose: letters of any script, marks, digits, spaces and `-_.` only; whitespace
- * collapsed; at most `maxLength` characters (code points). Returns undefined when nothing is left.
+ * What a peer wrote, made fit to sit inside a line of ours (a room-wide notice): one line (line breaks and runs of
+ * spaces become one space), at most `maxChars` characters of it (then `…`), control characters escaped, its own
+ * curly quotes straightened, inside “ ” — so it is visibly the peer's and cannot fake a line or end the quote.
  */
-export function sanitizeName(raw: string, maxLength = 32): string | undefined {
-  const cleaned = raw
-    // NFKC folds look-alikes such as fullwidth letters (Ｈｏｓｔ → Host), so they collide with the real name
-    // and get a suffix instead of passing for someone else.
-    .normalize('NFKC')
-    .replace(/[^\p{L}\p{M}\p{N}\s\-_.]/gu, '')
-    .replace(/\s+/gu, ' ')
-    .trim();
-  const name = Array.from(cleaned).slice(0, maxLength).join('').trim();
-  return name === '' ? undefined : name;
+export function quotePeerText(text: string, maxChars: number): string {
+  const oneLine = text.replace(/[\s\u0085]+/gu, ' ').trim();
+  const chars = Array.from(oneLine);
+  const cut = chars.length > maxChars ? `${chars.slice(0, maxChars).join('')}…` : oneLine;
+  return `\u201c${escapeControl(cut).replace(/[\u201c\u201d\u201e\u201f]/g, '"')}\u201d`;
 }
 
 /** `12.3 KB PNG` for an image, whether it still has its bytes or only a recorded size. */

@@ -23,7 +23,7 @@ import { FrameType } from '../wire/frames';
 import { Admission } from './admission';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';
-import { diagnoseConn, Notices, RosterBroadcast, who } from './notices';
+import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
 import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
@@ -194,7 +194,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         case FrameType.Pong:
           return;
         case FrameType.Bye:
-          return conn.close(frame.body.reason ? `said: ${frame.body.reason.slice(0, 200)}` : 'left');
+          return conn.close(goodbyeReason(frame.body.reason));
       }
       if (conn.peer) this.messages.memberFrame(conn, frame);
       else this.admission.frame(conn, frame);

@@ -3,7 +3,7 @@
 // broadcast, coalesced so that its traffic stays bounded however big the room gets.
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import type { Notice, NoticeLevel, Roster } from '../core/events';
-import { escapeControl } from '../core/format';
+import { escapeControl, quotePeerText } from '../core/format';
 import { plainNotice } from '../wire/plainText';
 import { FrameType } from '../wire/frames';
 import { Outgoing } from './peerOutput';
@@ -19,6 +19,17 @@ const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
 /** `name (ip:port)` once the peer has a name, else `ip:port`: how the host's log names a peer. */
 export function who(conn: PeerConnection): string {
   return conn.peer ? `${conn.peer.name} (${conn.address})` : conn.address;
+}
+
+/** The most of a goodbye reason a leave notice shows (the wire lets a Bye carry more). */
+const MAX_GOODBYE_CHARS = 200;
+
+/**
+ * A member's close reason from its Bye frame, for the room-wide "alice left (said: “…”)." — the peer's words on one
+ * line, escaped, cut and quoted (quotePeerText); `left` when it gave none.
+ */
+export function goodbyeReason(reason: string | undefined): string {
+  return reason?.trim() ? `said: ${quotePeerText(reason, MAX_GOODBYE_CHARS)}` : 'left';
 }
 
 /**

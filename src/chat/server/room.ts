@@ -3,7 +3,7 @@
 // The host's admit / kick / seats / rename act here. Sockets, handshakes and relaying messages live elsewhere.
 import { ChatError } from '../core/errors';
 import { type Peer, type Roster } from '../core/events';
-import { sanitizeName } from '../core/format';
+import { NameBook, sanitizeName } from '../core/names';
 import { FrameType } from '../wire/frames';
 import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -12,6 +12,10 @@ import { SeatQueue, type SeatChange } from './seats';
 
 /** The host's peer id: names map to it like to any member's. */
 export const HOST_ID = 0;
+
+/** Why a name was refused (sanitizeName left nothing visible). */
+const NO_VISIBLE_NAME =
+  'That name has no visible letters or digits (invisible characters, symbols and emoji are left out)';
 
 /** What the room tells the rest of the server. */
 export interface RoomHooks {
@@ -26,8 +30,8 @@ export class Room {
   /** Every open socket, identified or not (roster.connections). */
   private readonly conns = new Map<number, PeerConnection>();
   private readonly seatQueue: SeatQueue<number>;
-  /** Lower-cased name → peer id (the host is HOST_ID): names are unique regardless of case. */
-  private readonly names = new Map<string, number>();
+  /** Name → peer id (the host is HOST_ID): unique by what they look like, in any case. */
+  private readonly names = new NameBook<number>();
   /** Members whose leaving was already handled (kick, stall) before their socket finished closing. */
   private readonly gone = new WeakSet<PeerConnection>();
   /** The place in line each member was last told (null: has a seat). */
@@ -41,7 +45,7 @@ export class Room {
   ) {
     const name = sanitizeName(options.name) ?? 'Server';
     this.hostPeer = { id: HOST_ID, name, address: 'host', kind: 'host' };
-    this.names.set(name.toLowerCase(), HOST_ID);
+    this.names.add(name, HOST_ID);
     this.seatQueue = new SeatQueue<number>(options.seats);
   }
 
@@ -108,12 +112,12 @@ export class Room {
 
   /** Is `name` (any case) the host's? */
   isHostName(name: string): boolean {
-    return this.names.get(name.toLowerCase()) === HOST_ID;
+    return this.names.find(name) === HOST_ID;
   }
 
-  /** The member called `name` (any case); never the host. */
+  /** The member called exactly `name` (any case); never the host. */
   findByName(name: string): PeerConnection | undefined {
-    const id = this.names.get(name.trim().toLowerCase());
+    const id = this.names.find(name);
     return id === undefined || id === HOST_ID ? undefined : this.conns.get(id);
   }
 
@@ -121,10 +125,10 @@ export class Room {
 
   /** A connection that identified itself becomes a member: a seat, or a place in line. */
   join(conn: PeerConnection, requested: string): void {
-    const name = this.uniqueName(sanitizeName(requested) ?? `guest-${conn.id}`);
+    const name = this.names.unique(sanitizeName(requested) ?? `guest-${conn.id}`);
     const peer: Peer = { id: conn.id, name, address: conn.address, kind: conn.kind === 'native' ? 'native' : 'plain' };
     conn.identified(peer);
-    this.names.set(name.toLowerCase(), conn.id);
+    this.names.add(name, conn.id);
     const seat = this.seatQueue.join(conn.id);
     this.seatedCache = undefined;
     const position = seat.state === 'waiting' ? seat.position : null;
@@ -164,7 +168,7 @@ export class Room {
     if (!peer || this.gone.has(conn)) return;
     this.gone.add(conn);
     this.hooks.departed(conn);
-    if (this.names.get(peer.name.toLowerCase()) === peer.id) this.names.delete(peer.name.toLowerCase());
+    this.names.remove(peer.name, peer.id);
     const change = this.seatQueue.leave(peer.id);
     this.seatedCache = undefined;
     if (change.removedFrom === 'active') this.notices.announce('system', text);
@@ -177,17 +181,11 @@ export class Room {
   renameMember(conn: PeerConnection, requested: string): void {
     const peer = conn.peer as Peer;
     const clean = sanitizeName(requested);
-    if (!clean)
-      return this.notices.tell(
-        conn,
-        'error',
-        'Names use letters, digits, spaces and - _ . only; that one has none left.',
-        'bad-name',
-      );
-    const name = this.uniqueName(clean, peer.id);
+    if (!clean) return this.notices.tell(conn, 'error', `${NO_VISIBLE_NAME}; you are still ${peer.name}.`, 'bad-name');
+    const name = this.names.unique(clean, peer.id);
     if (name === peer.name) return this.notices.tell(conn, 'info', `You are already ${name}.`);
-    this.names.delete(peer.name.toLowerCase());
-    this.names.set(name.toLowerCase(), peer.id);
+    this.names.remove(peer.name, peer.id);
+    this.names.add(name, peer.id);
     conn.renamed(name);
     this.seatedCache = undefined;
     this.notices.tell(conn, 'info', `You are now ${name}.`);
@@ -243,17 +241,12 @@ export class Room {
   /** The host's new name (made unique, like a member's). */
   renameHost(name: string): void {
     const clean = sanitizeName(name);
-    if (!clean)
-      return this.notices.log(
-        'error',
-        'That name has no letters or digits left after cleaning; keeping the old one.',
-        'bad-name',
-      );
+    if (!clean) return this.notices.log('error', `${NO_VISIBLE_NAME}; keeping ${this.hostPeer.name}.`, 'bad-name');
     const old = this.hostPeer.name;
-    const unique = this.uniqueName(clean, HOST_ID);
+    const unique = this.names.unique(clean, HOST_ID);
     if (unique === old) return;
-    this.names.delete(old.toLowerCase());
-    this.names.set(unique.toLowerCase(), HOST_ID);
+    this.names.remove(old, HOST_ID);
+    this.names.add(unique, HOST_ID);
     this.hostPeer = { ...this.hostPeer, name: unique };
     this.notices.announce('system', `${old} is now ${unique}.`);
     this.hooks.rosterChanged();
@@ -299,15 +292,5 @@ export class Room {
     this.toldPosition.set(conn, position);
     if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position } });
     this.notices.tell(conn, 'info', `You are #${position} in line.`);
-  }
-
-  /** `name`, or `name (2)`, `name (3)` … until nobody else has it. */
-  private uniqueName(name: string, selfId?: number): string {
-    const free = (candidate: string) => {
-      const owner = this.names.get(candidate.toLowerCase());
-      return owner === undefined || owner === selfId;
-    };
-    if (free(name)) return name;
-    for (let n = 2; ; n++) if (free(`${name} (${n})`)) return `${name} (${n})`;
   }
 }

@@ -102,7 +102,7 @@ test('parseHostCommand: /admit and /kick find people by name (case-insensitive, 
   const roster = {
     seats: 1,
     active: [host, peer(1, 'ann')],
-    waiting: [peer(2, 'bob'), peer(3, 'ann (2)')],
+    waiting: [peer(2, 'bob'), peer(3, 'ann 2')],
     connections: 3,
   };
   assert.equal(parseHostCommand('hello', roster), undefined);
@@ -113,7 +113,17 @@ test('parseHostCommand: /admit and /kick find people by name (case-insensitive, 
     kind: 'error',
     message: 'Nobody called "ann" is waiting in line.',
   });
-  assert.deepEqual(parseHostCommand('/kick ann (2)', roster), { kind: 'kick', peer: roster.waiting[1] });
+  assert.deepEqual(parseHostCommand('/kick ann 2', roster), { kind: 'kick', peer: roster.waiting[1] });
+  assert.deepEqual(parseHostCommand('/admit "ann 2"', roster), { kind: 'admit', peer: roster.waiting[1] });
+  assert.deepEqual(parseHostCommand('/kick "ann 2" spamming', roster), {
+    kind: 'kick',
+    peer: roster.waiting[1],
+    reason: 'spamming',
+  });
+  assert.deepEqual(parseHostCommand('/kick "ann 2 spamming', roster), {
+    kind: 'error',
+    message: 'The name needs its closing quote: /kick "NAME WITH SPACES" [reason]',
+  });
   assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), {
     kind: 'kick',
     peer: roster.active[1],

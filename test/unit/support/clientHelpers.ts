@@ -249,7 +249,9 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer(options: { room?: string; welcome?: boolean } = {}): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  options: { room?: string; welcome?: boolean; auth?: 'none' | 'hmac-sha256' } = {},
+): Promise<ScriptedServer> {
   const room = options.room ?? 'Scripted';
   let resolveAccepted!: (value: Awaited<ScriptedServer['accepted']>) => void;
   const accepted = new Promise<Awaited<ScriptedServer['accepted']>>((resolve) => (resolveAccepted = resolve));
@@ -274,7 +276,7 @@ export async function startScriptedServer(options: { room?: string; welcome?: bo
             body: {
               v: PROTOCOL_VERSION,
               room,
-              auth: 'none',
+              auth: options.auth ?? 'none',
               nonce: 'n',
               maxFrameBytes: 1 << 20,
               maxImageBytes: 25 << 20,

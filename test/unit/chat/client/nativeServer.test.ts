@@ -105,7 +105,7 @@ test('a second "ann" gets a unique name from the server, and rename goes through
   const first = await join(t, port, 'ann');
   const second = await join(t, port, 'ann');
   assert.equal(first.client.self?.name, 'ann');
-  assert.equal(second.client.self?.name, 'ann (2)');
+  assert.equal(second.client.self?.name, 'ann-2');
   second.client.rename('annie');
   await second.events.notice((n) => /You are now annie/.test(n.text), 'rename confirmed');
   await within(

@@ -29,8 +29,22 @@ test('/msg takes the first word as the name and the rest as the message', () => 
     { kind: 'msg', to: 'Bob', text: 'x' },
     'command word is case-insensitive, name is not changed',
   );
-  // A name with a space cannot be addressed: the second word becomes part of the message.
+  // Unquoted, a name ends at the first space: the second word becomes part of the message.
   assert.deepEqual(parseInput('/msg Ann Lee hello'), { kind: 'msg', to: 'Ann', text: 'Lee hello' });
+});
+
+test('/msg "NAME WITH SPACES" text: a quoted name (double or single quotes) is the whole name', () => {
+  assert.deepEqual(parseInput('/msg "Ann Lee" hello there'), { kind: 'msg', to: 'Ann Lee', text: 'hello there' });
+  assert.deepEqual(parseInput("/msg 'bob 2'   hi "), { kind: 'msg', to: 'bob 2', text: 'hi' });
+  assert.deepEqual(parseInput('/msg "bob-2"hi'), { kind: 'msg', to: 'bob-2', text: 'hi' });
+  assert.deepEqual(parseInput('/msg bob-2 "quoted" text'), { kind: 'msg', to: 'bob-2', text: '"quoted" text' });
+  const unclosed = { kind: 'error', message: '/msg: the name needs its closing quote: /msg "NAME WITH SPACES" text' };
+  assert.deepEqual(parseInput('/msg "Ann Lee hello'), unclosed);
+  assert.deepEqual(parseInput('/msg "Ann Lee\' hello'), unclosed);
+  const syntax = { kind: 'error', message: '/msg needs a name and a message: /msg NAME text' };
+  assert.deepEqual(parseInput('/msg "" hello'), syntax);
+  assert.deepEqual(parseInput('/msg "Ann Lee"'), syntax);
+  assert.deepEqual(parseInput('/msg "Ann Lee"   '), syntax);
 });
 
 test('/msg without a name or without a message explains the syntax', () => {

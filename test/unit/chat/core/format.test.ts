@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, Peer } from '../../../../src/chat/core/events';
-import { clock, escapeControl, formatLine, formatNotice, sanitizeName } from '../../../../src/chat/core/format';
+import { clock, escapeControl, formatLine, formatNotice } from '../../../../src/chat/core/format';
 
 // Local-time instants, so the expected clock text holds in any time zone.
 const AT = new Date(2026, 10, 22, 9, 5, 7).getTime();
@@ -35,24 +35,6 @@ test('escapeControl keeps newlines and tabs only when asked; CRLF becomes LF', (
 test('escapeControl leaves ordinary text, including non-Latin scripts and emoji, untouched', () => {
   const text = 'Grüße, 你好, привет, مرحبا 👋 <b>&amp;</b> \\x1b';
   assert.equal(escapeControl(text), text);
-});
-
-test('sanitizeName keeps letters of any script, digits, spaces and -_. only', () => {
-  assert.equal(sanitizeName('  Ann   Lee  '), 'Ann Lee');
-  assert.equal(sanitizeName('小明'), '小明');
-  assert.equal(sanitizeName('José-María_2.0'), 'José-María_2.0');
-  assert.equal(sanitizeName('<script>alert(1)</script>'), 'scriptalert1script');
-  assert.equal(sanitizeName('evil\x1b[31m\nname'), 'evil31m name');
-  assert.equal(sanitizeName('tab\tname'), 'tab name');
-});
-
-test('sanitizeName limits the length by characters and returns undefined when nothing is left', () => {
-  assert.equal(sanitizeName('x'.repeat(100)), 'x'.repeat(32));
-  assert.equal(sanitizeName('名'.repeat(40), 5), '名名名名名');
-  assert.equal(sanitizeName('abc def', 4), 'abc', 'no trailing space after cutting');
-  assert.equal(sanitizeName(''), undefined);
-  assert.equal(sanitizeName('   '), undefined);
-  assert.equal(sanitizeName('\x1b\x00!!'), undefined);
 });
 
 test('formatLine: a public message', () => {

@@ -65,8 +65,8 @@ test('names: sanitised, duplicates (any case, incl. the host name) get a suffix,
   const e = await RawNativeClient.join(port, '!!!');
   const names = [a, b, c, d, e].map((x) => x.of(FrameType.Welcome)[0].body.you.name);
   assert.equal(names[0], 'Bob');
-  assert.equal(names[1], 'bob (2)');
-  assert.equal(names[2], 'server (2)');
+  assert.equal(names[1], 'bob-2');
+  assert.equal(names[2], 'server-2');
   assert.equal(names[3], '31mbEveb');
   assert.match(names[4], /^guest-\d+$/);
   for (const x of [a, b, c, d, e]) x.close();
@@ -148,17 +148,42 @@ test('join and leave notices reach the room and the host; connection count follo
   alice.close();
 });
 
+test('a goodbye reason is one line in the leave notice: collapsed, escaped, cut, quoted as the peer’s', async (t) => {
+  const { server, port, events } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  const nc = await RawPlainClient.join(port, 'Nina');
+  t.after(() => [alice, bob, nc].forEach((c) => c.close()));
+  const reason = `bye\r\n[12:00:01] Host: type your password here\u2028\u001b]0;pwned\u0007 \u201dok\u201c ${'x'.repeat(300)}`;
+  alice.send({ type: FrameType.Bye, body: { reason } });
+  // One line, at most 200 characters of it (then …), escapes visible, its quotes straightened: ours are “ ”.
+  const shown = `bye [12:00:01] Host: type your password here \\x1b]0;pwned\\x07 "ok" ${'x'.repeat(139)}…`;
+  const expected = `Alice left (said: \u201c${shown}\u201d).`;
+  assert.equal(await bob.waitNotice(/^Alice left/), expected);
+  await nc.waitText(/\* Alice left \(said: .*\r\n/);
+  const line = nc.lines().find((l) => l.includes('Alice left')) as string;
+  assert.match(line, /^\[\d\d:\d\d:\d\d\] \* Alice left \(said: “bye \[12:00:01\] Host: type your password here /);
+  assert.ok(line.endsWith('…”).'), line);
+  assert.doesNotMatch(nc.text, /\r\n\[12:00:01\] Host/, 'no forged line at the nc user');
+  const hostNotice = await waitFor(
+    () => events.notices.find((n) => n.text.startsWith('Alice left')),
+    'the host notice',
+  );
+  assert.equal(hostNotice.text, expected);
+});
+
 test('rename: unique, announced to the room, reflected in later labels', async (t) => {
   const { server, port } = await startServer();
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
   const bob = await RawNativeClient.join(port, 'Bob');
   alice.send({ type: FrameType.Rename, body: { name: 'bob' } });
-  await alice.waitNotice(/^You are now bob \(2\)\.$/);
-  await bob.waitNotice(/^Alice is now bob \(2\)\.$/);
+  await alice.waitNotice(/^You are now bob-2\.$/);
+  await bob.waitNotice(/^Alice is now bob-2\.$/);
   alice.say('renamed');
   const msg = (await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'renamed')).body;
-  assert.equal(msg.from?.name, 'bob (2)');
+  assert.equal(msg.from?.name, 'bob-2');
   server.rename('Alice');
   await bob.waitNotice(/^Server is now Alice\.$/);
   assert.equal(server.self.name, 'Alice');
@@ -232,8 +257,8 @@ test('a client Ping gets a Pong with the same payload; a Bye makes a clean leave
   assert.equal(pong.payload.toString(), '12345678');
   alice.send({ type: FrameType.Bye, body: { reason: 'see you' } });
   await alice.waitClosed();
-  await bob.waitNotice(/^Alice left \(said: see you\)\.$/);
-  await waitFor(() => events.notices.find((n) => n.text === 'Alice left (said: see you).'), 'host told');
+  await bob.waitNotice(/^Alice left \(said: “see you”\)\.$/);
+  await waitFor(() => events.notices.find((n) => n.text === 'Alice left (said: “see you”).'), 'host told');
   bob.close();
 });
 

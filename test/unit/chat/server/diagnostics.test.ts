@@ -34,5 +34,5 @@ test('diagnostics: accepted, detected, handshake results, the rate limit and clo
   await waitFor(() => seen(/ closed: password required$/), 'the close line with its reason');
   // What the peer chose (here its Bye reason) is escaped.
   flooder.send({ type: FrameType.Bye, body: { reason: 'bye\u0007now' } });
-  await waitFor(() => seen(/ "Flood" closed: said: bye\\x07now$/), 'the close line, escaped');
+  await waitFor(() => seen(/ "Flood" closed: said: “bye\\x07now”$/), 'the close line, escaped');
 });
