@@ -53,9 +53,11 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       (notice) => this.emit('notice', notice),
       () => this.room.seated(),
     );
-    this.relay = new ImageRelay(this.options.maxImageBytes, {
-      reject: (sender, code, text) => this.notices.refuse(sender, code, text),
-    });
+    this.relay = new ImageRelay(
+      this.options.maxImageBytes,
+      { reject: (sender, code, text) => this.notices.refuse(sender, code, text) },
+      this.options.maxImagePixels,
+    );
     this.room = new Room(this.options, this.notices, {
       rosterChanged: () => this.rosters.schedule(),
       departed: (conn) => this.forgetImages(conn),

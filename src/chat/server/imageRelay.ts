@@ -2,15 +2,15 @@
 // recipient behind their text), and — when the host is a recipient — kept to assemble the host's own copy.
 // The header goes out only after the first bytes prove the declared type, so a file lying about being an image
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
-import { ChatError } from '../core/errors';
-import { type ImageMime } from '../core/images';
-import { checkImage, imageLabel, sniffImage } from '../core/images';
+import { ChatError, errorMessage } from '../core/errors';
+import { DEFAULT_MAX_IMAGE_PIXELS, type ImageMime } from '../core/images';
+import { checkImage, checkImageStart, imageLabel, sniffImage } from '../core/images';
 import type { PeerConnection } from './peerConnection';
 import type { Outgoing } from './peerOutput';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { formatDuration } from '../core/units';
-/** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
+/** Enough leading bytes for every magic-number check in images.ts (BMP needs 26) and every declared size but JPEG's. */
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
 export const MAX_IMAGES_IN_FLIGHT = 4;
@@ -60,6 +60,7 @@ export class ImageRelay {
   constructor(
     private readonly maxImageBytes: number,
     private readonly callbacks: ImageRelayCallbacks,
+    private readonly maxImagePixels: number = DEFAULT_MAX_IMAGE_PIXELS,
   ) {
     this.maxReserved = Math.max(MIN_HELD_BYTES, 4 * maxImageBytes);
   }
@@ -117,6 +118,12 @@ export class ImageRelay {
           ? `its bytes are ${imageLabel(actual)}`
           : 'its bytes are not a PNG, JPEG, GIF, WebP or BMP image';
         return this.fail(flight, 'image-type', `Image refused: it says ${imageLabel(flight.mime)} but ${what}.`);
+      }
+      // A declared size over the limit is refused before anyone gets a byte (a JPEG's size may come later).
+      try {
+        checkImageStart(head, flight.mime, this.maxImagePixels);
+      } catch (error) {
+        return this.fail(flight, refusalCode(error), `Image refused: ${errorMessage(error)}`);
       }
       flight.released = true;
       for (const to of flight.recipients) if (to.kind === 'native') to.deliver(flight.header);
@@ -188,11 +195,10 @@ export class ImageRelay {
     this.forget(flight);
     if (whole) {
       try {
-        checkImage(whole, this.maxImageBytes);
+        checkImage(whole, this.maxImageBytes, this.maxImagePixels);
       } catch (error) {
         this.sendAbort(flight);
-        const text = error instanceof ChatError ? error.message : String(error);
-        return this.callbacks.reject(flight.sender, 'image-type', `Image refused: ${text}`);
+        return this.callbacks.reject(flight.sender, refusalCode(error), `Image refused: ${errorMessage(error)}`);
       }
     }
     flight.onComplete(whole);
@@ -225,4 +231,9 @@ export class ImageRelay {
     flight.kept = undefined;
     this.bySender.get(flight.sender)?.delete(flight.clientRef);
   }
+}
+
+/** The code of checkImage's refusal ('image-too-many-pixels', 'image-unreadable', …) for the sender's notice. */
+function refusalCode(error: unknown): string {
+  return error instanceof ChatError ? error.code : 'image-type';
 }

@@ -1,6 +1,6 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
-import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
@@ -51,6 +51,12 @@ export interface ServerOptions {
   maxTextChars?: number;
   /** Longest plain-text line (bytes); the rest of a longer line is cut with a notice. */
   maxLineBytes?: number;
+  /**
+   * Most pixels (width × height, as the image's header declares them) of an image the server relays; more is
+   * refused with a notice to the sender. A 17 KB file can declare 12000 × 12000 pixels, gigabytes once decoded.
+   * Default: DEFAULT_MAX_IMAGE_PIXELS (about 89.5 million).
+   */
+  maxImagePixels?: number;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -74,6 +80,7 @@ export const SERVER_DEFAULTS = {
   plainPauseMs: 250,
   maxTextChars: 16 * 1024,
   maxLineBytes: 16 * 1024,
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
 } as const;
 
 /** Fills in defaults and rejects nonsense early: ChatError('bad-option') with a sentence a user can act on. */
@@ -99,6 +106,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     plainPauseMs: options.plainPauseMs ?? d.plainPauseMs,
     maxTextChars: options.maxTextChars ?? d.maxTextChars,
     maxLineBytes: options.maxLineBytes ?? d.maxLineBytes,
+    maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -115,6 +123,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   wholeAtLeast('plainPauseMs', 1);
   wholeAtLeast('maxTextChars', 1);
   wholeAtLeast('maxLineBytes', 64);
+  wholeAtLeast('maxImagePixels', 1);
   // A frame must at least hold one full image chunk, or images could never be sent.
   wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
   if (resolved.imageBytesPerMinute !== false) {
