@@ -2,6 +2,7 @@
 // decompression bomb) is refused before it is sent, and dropped with a notice when a server delivers one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { ChatClient, type ChatClientOptions } from '../../../../src/chat/client/chatClient';
 import type { Peer } from '../../../../src/chat/core/events';
 import { ChatError } from '../../../../src/chat/core/errors';
@@ -21,6 +22,13 @@ async function client(t: Cleanup, port: number, options: Partial<ChatClientOptio
   t.after(() => chat.close());
   await within(chat.connect(), 5000, 'ann to join');
   return { chat, events };
+}
+
+/** The scripted server relays a PNG from bob: its header, then its bytes in one chunk. */
+function deliver(socket: Socket, ref: number, text: string, png: Buffer): void {
+  const image = { mime: 'image/png' as const, size: png.length };
+  socket.write(encodeFrame({ type: FrameType.Message, body: { ref, text, from: bob, image } }));
+  socket.write(encodeFrame({ type: FrameType.ImageChunk, ref, bytes: png }));
 }
 
 test('sending a 12000 × 12000 PNG is refused before a byte goes out; the session shows why', async (t) => {
@@ -48,14 +56,7 @@ test('a server delivering a 12000 × 12000 PNG: the image is dropped with a noti
   t.after(() => server.close());
   const { events } = await client(t, server.port);
   const { socket } = await within(server.accepted, 5000, 'the scripted server to accept');
-  const bomb = pngDeclaring(12000, 12000);
-  socket.write(
-    encodeFrame({
-      type: FrameType.Message,
-      body: { ref: 3, text: 'open me', from: bob, image: { mime: 'image/png', size: bomb.length } },
-    }),
-  );
-  socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 3, bytes: bomb }));
+  deliver(socket, 3, 'open me', pngDeclaring(12000, 12000));
   const dropped = await events.notice((n) => n.code === 'image-dropped', 'the dropped-image notice');
   assert.match(
     dropped.text,
@@ -71,14 +72,7 @@ test("the client's own maxImagePixels applies to what it sends and receives", as
   const { chat, events } = await client(t, server.port, { maxImagePixels: 50 * 50 });
   const { socket } = await within(server.accepted, 5000, 'the scripted server to accept');
   await assert.rejects(chat.send({ image: pngDeclaring(60, 50) }), { code: 'image-too-many-pixels' });
-  const picture = pngDeclaring(60, 50);
-  socket.write(
-    encodeFrame({
-      type: FrameType.Message,
-      body: { ref: 4, text: '', from: bob, image: { mime: 'image/png', size: picture.length } },
-    }),
-  );
-  socket.write(encodeFrame({ type: FrameType.ImageChunk, ref: 4, bytes: picture }));
+  deliver(socket, 4, '', pngDeclaring(60, 50));
   const dropped = await events.notice((n) => n.code === 'image-dropped', 'the dropped-image notice');
   assert.match(dropped.text, /60 × 50 pixels \(3,000 pixels\); the limit is 2,500 pixels/);
   assert.throws(() => new ChatClient({ host: 'h', port: 1, name: 'n', maxImagePixels: 0 }), /maxImagePixels/);

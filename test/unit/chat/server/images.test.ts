@@ -7,6 +7,7 @@ import {
   pngDeclaring,
   pngLike,
   RawNativeClient,
+  type Recorded,
   RawPlainClient,
   startServer,
   TINY_PNG,
@@ -60,6 +61,15 @@ test('text keeps flowing while an image is relayed (a line sent after the header
   bob.close();
 });
 
+/** After refused images: a line from Alice reaches Bob with no image header or chunk before it, nor the host. */
+async function nothingReachedBob(alice: RawNativeClient, bob: RawNativeClient, events: Recorded): Promise<void> {
+  alice.say('after');
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after');
+  assert.equal(bob.messages().length, 1, 'Bob saw no image header');
+  assert.equal(bob.of(FrameType.ImageChunk).length, 0);
+  assert.equal(events.messages.filter((m) => m.image).length, 0, 'nothing emitted for the host to save');
+}
+
 test('an image whose bytes lie about the type never reaches anyone; the sender and the host log are told', async (t) => {
   const { server, port, events } = await startServer();
   t.after(() => server.close());
@@ -72,11 +82,7 @@ test('an image whose bytes lie about the type never reaches anyone; the sender a
   alice.sendImage(jpegClaimedPng, { ref: 8 });
   await alice.waitNotice(/^Image refused: it says PNG but its bytes are JPEG\.$/);
   await waitFor(() => events.notices.find((n) => n.level === 'error' && n.code === 'image-type'), 'host log line');
-  alice.say('after');
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after');
-  assert.equal(bob.messages().length, 1, 'Bob saw no image header');
-  assert.equal(bob.of(FrameType.ImageChunk).length, 0);
-  assert.equal(events.messages.filter((m) => m.image).length, 0, 'nothing emitted for the host to save');
+  await nothingReachedBob(alice, bob, events);
   alice.close();
   bob.close();
 });
@@ -94,11 +100,7 @@ test('a small PNG declaring 12000 × 12000 pixels is refused before anyone sees 
   alice.sendImage(pngDeclaring(12000, 12000), { ref: 8, text: 'to Bob only', to: 'Bob' });
   await waitFor(() => alice.noticeTexts().filter((n) => refusal.test(n)).length === 2, 'the private one refused too');
   await waitFor(() => events.notices.find((n) => n.code === 'image-too-many-pixels'), 'host log line');
-  alice.say('after');
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after');
-  assert.equal(bob.messages().length, 1, 'Bob saw no image header');
-  assert.equal(bob.of(FrameType.ImageChunk).length, 0);
-  assert.equal(events.messages.filter((m) => m.image).length, 0, 'nothing emitted for the host to save');
+  await nothingReachedBob(alice, bob, events);
   alice.close();
   bob.close();
 });
