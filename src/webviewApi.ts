@@ -10,6 +10,7 @@
 //   message         one row per message or notice; attribute data-kind = text|code|image|error|info|system
 //                   (a message with an image is "image"; data-own="true" on own messages)
 //   thumbnail       an image thumbnail <img> inside a message row (click → opens the full image in an editor tab)
+//   open-image      instead of a thumbnail, for an image too large to show inline: click → opens it the same way
 //   composer        the message <textarea>
 //   send            the Send button (disabled while waiting in line, not connected, or a send is unanswered)
 //   send-error      why the last send was refused (under the composer; hidden when none)
@@ -38,6 +39,9 @@ export interface ImageView {
   size: number;
   /** `12.3 KB`, formatted by the host with the engine's formatBytes. */
   sizeText: string;
+  /** The width and height the image declares (absent when unknown): the thumbnail's size, before any decoding. */
+  width?: number;
+  height?: number;
 }
 
 export interface MessageView {

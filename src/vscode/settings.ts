@@ -14,6 +14,8 @@ export interface ChatSettings {
   serverSeats: number;
   maxImageBytes: number;
   notifications: NotificationMode;
+  /** tcpChat.logMaxSizeMB: the most one session's chat log grows to. */
+  maxLogBytes: number;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -31,6 +33,7 @@ export function readSettings(): ChatSettings {
     serverSeats: clampInt(config.get<number>('server.seats', 0), 0, 10_000, 0),
     maxImageBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 200) : 25) * 1024 * 1024),
     notifications: config.get<NotificationMode>('notifications', 'mentions'),
+    maxLogBytes: Math.round(clampInt(config.get<number>('logMaxSizeMB', 100), 1, 100_000, 100) * 1024 * 1024),
   };
 }
 

@@ -1,6 +1,7 @@
 // One chat row in the DOM. Every string from a peer goes in through textContent (el()), never as HTML.
-import type { EntryView, MessageView, NoticeView, PeerView } from '../../src/webviewApi';
+import type { EntryView, ImageView, MessageView, NoticeView, PeerView } from '../../src/webviewApi';
 import { nameColorClass } from './nameColor';
+import { thumbnailSize } from './thumbnail';
 
 /** Creates an element with classes and (text-only) content. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -70,17 +71,7 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
 
   if (msg.image) {
     if (msg.image.uri) {
-      const img = el('img', 'thumbnail');
-      img.dataset.testid = 'thumbnail';
-      img.dataset.id = msg.id;
-      img.alt = `image from ${msg.from.name} (${msg.image.sizeText}) — click to open`;
-      img.title = 'Open the full image in an editor tab';
-      img.tabIndex = 0;
-      img.setAttribute('role', 'button');
-      img.loading = 'lazy';
-      img.decoding = 'async';
-      img.src = msg.image.uri;
-      row.append(img);
+      row.append(renderImage(msg, msg.image, msg.image.uri));
     } else {
       row.append(
         el('div', 'image-missing', `[image ${msg.image.mime}, ${msg.image.sizeText} — not saved, see the log]`),
@@ -88,4 +79,38 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
     }
   }
   return row;
+}
+
+/** A saved image: a thumbnail at its declared size, or an "Open image" button when too large to decode inline. */
+function renderImage(msg: MessageView, image: ImageView, uri: string): HTMLElement {
+  const size = thumbnailSize(image);
+  if (!size) {
+    const pixels = image.width && image.height ? `${image.width} × ${image.height} pixels` : 'size unknown';
+    const placeholder = el(
+      'div',
+      'image-missing',
+      `[image ${image.mime}, ${image.sizeText}, ${pixels} — too large to preview] `,
+    );
+    placeholder.append(openButton(el('span', 'open-image', 'Open image'), msg.id, 'open-image'));
+    return placeholder;
+  }
+  const img = openButton(el('img', 'thumbnail'), msg.id, 'thumbnail');
+  img.alt = `image from ${msg.from.name} (${image.sizeText}) — click to open`;
+  // The declared size scaled to the box, so the row has its height before the image loads.
+  img.width = size.width;
+  img.height = size.height;
+  img.loading = 'lazy';
+  img.decoding = 'async';
+  img.src = uri;
+  return img;
+}
+
+/** Makes `node` open image `id` on click, Enter or Space (the list listens for its data-testid). */
+function openButton<T extends HTMLElement>(node: T, id: string, testid: 'thumbnail' | 'open-image'): T {
+  node.dataset.testid = testid;
+  node.dataset.id = id;
+  node.title = 'Open the full image in an editor tab';
+  node.tabIndex = 0;
+  node.setAttribute('role', 'button');
+  return node;
 }

@@ -36,7 +36,8 @@ export class MessageList {
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     jumpButton.addEventListener('click', () => this.jumpToEnd());
     const openThumbnail = (target: HTMLElement): boolean => {
-      if (target.dataset.testid !== 'thumbnail' || !target.dataset.id) return false;
+      const opens = target.dataset.testid === 'thumbnail' || target.dataset.testid === 'open-image';
+      if (!opens || !target.dataset.id) return false;
       this.onOpenImage(target.dataset.id);
       return true;
     };

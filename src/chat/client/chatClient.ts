@@ -63,6 +63,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         message: (message) => this.emit('message', message),
         notice: (level, text, code) => this.notice(level, text, code),
       },
+      this.options.maxImagePixels,
     );
     const policy = this.options.reconnect;
     this.reconnector =
@@ -142,6 +143,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
     const limits = {
       maxImageBytes: Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity),
+      maxImagePixels: this.options.maxImagePixels,
       maxQueuedBytes: this.maxQueuedBytes(),
       maxFrameBytes: connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES,
     };

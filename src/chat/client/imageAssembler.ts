@@ -1,7 +1,7 @@
 // Reassembles images that arrive as a Message header followed by ImageChunk frames (matched by `ref`), with
 // other traffic in between. Bounded: a header announcing more than the limit is refused up front, and a
 // sender that delivers more bytes than announced is cut off, so a peer can never make us buffer without end.
-import { checkImage, type ImageMime } from '../core/images';
+import { checkImage, DEFAULT_MAX_IMAGE_PIXELS, type ImageMime } from '../core/images';
 import type { ChatError } from '../core/errors';
 import type { MessageBody } from '../wire/frames';
 import { formatBytes } from '../core/units';
@@ -29,11 +29,13 @@ export class ImageAssembler {
 
   /**
    * `maxPendingBytes` caps all images arriving at once (default 8 images at the limit), so a server cannot make
-   * us hold more than that however many images it starts.
+   * us hold more than that however many images it starts. `maxImagePixels` caps the width × height an image
+   * declares (a small file can unpack to gigabytes wherever it is shown).
    */
   constructor(
     private readonly maxImageBytes: number,
     private readonly maxPendingBytes = 8 * maxImageBytes,
+    private readonly maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS,
   ) {}
 
   /** Images still arriving. */
@@ -88,7 +90,7 @@ export class ImageAssembler {
     this.forget(ref);
     const all = partial.bytes;
     try {
-      const mime = checkImage(all, this.maxImageBytes);
+      const mime = checkImage(all, this.maxImageBytes, this.maxImagePixels);
       return { kind: 'complete', header: partial.header, mime, bytes: all };
     } catch (error) {
       return {

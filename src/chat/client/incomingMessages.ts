@@ -21,8 +21,9 @@ export class IncomingMessages {
     private readonly server: () => Peer,
     private readonly nextId: () => string,
     private readonly sink: IncomingSink,
+    maxImagePixels?: number,
   ) {
-    this.images = new ImageAssembler(maxImageBytes);
+    this.images = new ImageAssembler(maxImageBytes, undefined, maxImagePixels);
   }
 
   header(body: MessageBody): void {

@@ -1,5 +1,5 @@
 // Every ChatClient setting with its default, in one place (the CLI and the extension pass only what they change).
-import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
 
 export interface ChatClientOptions {
@@ -20,6 +20,8 @@ export interface ChatClientOptions {
   heartbeatIntervalMs?: number;
   /** A plain-text server's bytes followed by this much silence count as a line (the classic broadcast room sends no newline). */
   plainPauseMs?: number;
+  /** Most pixels (width × height, as declared) of an image we send or accept (default about 89.5 million). */
+  maxImagePixels?: number;
 }
 
 export interface ResolvedClientOptions {
@@ -33,6 +35,7 @@ export interface ResolvedClientOptions {
   maxImageBytes: number;
   heartbeatIntervalMs: number;
   plainPauseMs: number;
+  maxImagePixels: number;
 }
 
 export function resolveClientOptions(options: ChatClientOptions): ResolvedClientOptions {
@@ -47,6 +50,7 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     plainPauseMs: options.plainPauseMs ?? 250,
+    maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
   };
   for (const key of [
     'connectTimeoutMs',
@@ -54,6 +58,7 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     'maxImageBytes',
     'heartbeatIntervalMs',
     'plainPauseMs',
+    'maxImagePixels',
   ] as const) {
     const value = resolved[key];
     if (!Number.isFinite(value) || value < 1)

@@ -23,6 +23,8 @@ export interface NativeMessage {
 export interface OutgoingLimits {
   /** Ours or the server's (from its Challenge), whichever is smaller. */
   maxImageBytes: number;
+  /** Ours: the most pixels an image may declare. */
+  maxImagePixels: number;
   /** Bytes we let wait in the writer before refusing another image. */
   maxQueuedBytes: number;
   /** The server's largest frame (from its Challenge). */
@@ -40,7 +42,7 @@ export function sendNativeMessage(
   nextRef: () => number,
 ): ImageMime | undefined {
   const { text, image } = message;
-  const mime = image ? refuseOnError(() => checkImage(image, limits.maxImageBytes)) : undefined;
+  const mime = image ? refuseOnError(() => checkImage(image, limits.maxImageBytes, limits.maxImagePixels)) : undefined;
   if (image && writer.pendingBytes + image.length > limits.maxQueuedBytes) {
     throw refused(
       new ChatError(

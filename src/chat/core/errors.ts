@@ -34,6 +34,9 @@ export const NOTICE_FRAME_CODES = [
   'line-too-long',
   'no-images',
   'bad-command',
+  // images judged by the width and height they declare
+  'image-too-many-pixels',
+  'image-unreadable',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */

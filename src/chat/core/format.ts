@@ -33,12 +33,14 @@ export interface EscapeOptions {
 /**
  * Makes control characters visible instead of letting them act: C0 controls, DEL, C1 controls (so ESC of an
  * ANSI sequence shows as `\x1b`), Unicode line/paragraph separators and bidi overrides ("Trojan Source").
+ * The line and paragraph separators (U+2028, U+2029) are line breaks, shown as `\n` like one: 2 bytes for the 3
+ * they take, where `\u2028` took 6 and let a peer double the size of what it sends in our log.
  */
 export function escapeControl(text: string, options: EscapeOptions = {}): string {
   const source = options.keepNewlines ? text.replace(/\r\n/g, '\n') : text;
   return source.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => {
     if (options.keepNewlines && (char === '\n' || char === '\t')) return char;
-    if (char === '\n') return '\\n';
+    if (char === '\n' || char === '\u2028' || char === '\u2029') return '\\n';
     if (char === '\t') return '\\t';
     if (char === '\r') return '\\r';
     const code = char.charCodeAt(0);

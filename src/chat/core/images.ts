@@ -1,9 +1,17 @@
 // Which images we accept, decided by magic bytes only (never by a file name or a claim from the wire).
 import { ChatError } from './errors';
+import { readImageSize, type ImageSize } from './imageSize';
 import { formatBytes } from './units';
 
 /** The default limit on one image: 25 MiB. */
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+
+/**
+ * The default limit on the pixels an image declares (width × height): about 89.5 million, the default of the
+ * Pillow imaging library (1 GiB at 4 bytes a pixel, divided by 3). A photo of a 48-megapixel phone passes; a
+ * small file declaring a gigantic picture, which would take gigabytes to decode, does not.
+ */
+export const DEFAULT_MAX_IMAGE_PIXELS = Math.floor(1024 ** 3 / 4 / 3);
 
 /**
  * The image formats TCP Chat sends, relays and shows: the one list. The wire's validator, magic-byte sniffing, the
@@ -51,10 +59,15 @@ export function sniffImage(bytes: Uint8Array): ImageMime | undefined {
 }
 
 /**
- * Returns the sniffed type of an image we accept, or throws ChatError 'image-type' / 'image-too-large'
- * with a sentence to show the user.
+ * Returns the sniffed type of an image we accept, or throws a ChatError with a sentence to show the user:
+ * 'image-type' (not an image we accept), 'image-too-large' (over `maxBytes`), 'image-unreadable' (its width and
+ * height cannot be read) or 'image-too-many-pixels' (it declares more than `maxPixels`).
  */
-export function checkImage(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_IMAGE_BYTES): ImageMime {
+export function checkImage(
+  bytes: Uint8Array,
+  maxBytes: number = DEFAULT_MAX_IMAGE_BYTES,
+  maxPixels: number = DEFAULT_MAX_IMAGE_PIXELS,
+): ImageMime {
   const mime = sniffImage(bytes);
   if (!mime) {
     throw new ChatError('image-type', `Not a supported image (${LABEL_LIST}): ${describeStart(bytes)}.`);
@@ -65,7 +78,39 @@ export function checkImage(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_IMA
       `Image is ${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)}.`,
     );
   }
+  const size = readImageSize(bytes, mime);
+  if (!size) {
+    throw new ChatError(
+      'image-unreadable',
+      `The ${imageLabel(mime)} image does not say how large it is (its header is damaged or unusual).`,
+    );
+  }
+  checkPixels(size, maxPixels);
   return mime;
+}
+
+/**
+ * The first bytes of an image still arriving, of type `mime`: throws ChatError 'image-too-many-pixels' when they
+ * already declare more than `maxPixels`, so a relay refuses it before forwarding a byte. Bytes that do not yet
+ * say the size (a JPEG's header can come late) pass; the whole image is checked by checkImage.
+ */
+export function checkImageStart(head: Uint8Array, mime: ImageMime, maxPixels: number): void {
+  const size = readImageSize(head, mime);
+  if (size) checkPixels(size, maxPixels);
+}
+
+function checkPixels(size: ImageSize, maxPixels: number): void {
+  if (size.width * size.height <= maxPixels) return;
+  throw new ChatError(
+    'image-too-many-pixels',
+    `Image is ${size.width} × ${size.height} pixels (${megapixels(size.width * size.height)}); the limit is ${megapixels(maxPixels)}.`,
+  );
+}
+
+/** "144 megapixels", "89.5 megapixels"; under a million "40,000 pixels". */
+function megapixels(pixels: number): string {
+  if (pixels < 1e6) return `${pixels.toLocaleString('en-US')} pixels`;
+  return `${Number((pixels / 1e6).toFixed(1)).toLocaleString('en-US')} megapixels`;
 }
 
 /** File extension without the dot: 'png', 'jpg', 'gif', 'webp', 'bmp'. */

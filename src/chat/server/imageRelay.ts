@@ -4,16 +4,16 @@
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
 // The memory held for the host's copies is bounded in all and per address, and an image must keep arriving at a
 // minimum pace: announcing big images and trickling a byte now and then cannot lock honest images out.
-import { ChatError } from '../core/errors';
+import { ChatError, errorMessage } from '../core/errors';
 import { type ImageMime } from '../core/images';
-import { checkImage, imageLabel, sniffImage } from '../core/images';
+import { checkImage, checkImageStart, imageLabel, sniffImage } from '../core/images';
 import type { PeerConnection } from './peerConnection';
 import type { Outgoing } from './peerOutput';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { formatBytes, formatDuration } from '../core/units';
 import { maxHeldImageBytes, type ResolvedServerOptions } from './options';
-/** Enough leading bytes for every magic-number check in images.ts (BMP needs 26). */
+/** Enough leading bytes for every magic-number check in images.ts (BMP needs 26) and every declared size but JPEG's. */
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */
 export const MAX_IMAGES_IN_FLIGHT = 4;
@@ -39,7 +39,7 @@ export interface PendingImage {
 /** The settings the relay follows (ServerOptions). */
 export type ImageRelayOptions = Pick<
   ResolvedServerOptions,
-  'maxImageBytes' | 'minImageBytesPerSecond' | 'imageRateGraceMs' | 'maxHeldImageBytesPerAddress'
+  'maxImageBytes' | 'maxImagePixels' | 'minImageBytesPerSecond' | 'imageRateGraceMs' | 'maxHeldImageBytesPerAddress'
 >;
 
 export interface ImageRelayCallbacks {
@@ -164,6 +164,12 @@ export class ImageRelay {
           : 'its bytes are not a PNG, JPEG, GIF, WebP or BMP image';
         return this.fail(flight, 'image-type', `Image refused: it says ${imageLabel(flight.mime)} but ${what}.`);
       }
+      // A declared size over the limit is refused before anyone gets a byte (a JPEG's size may come later).
+      try {
+        checkImageStart(head, flight.mime, this.options.maxImagePixels);
+      } catch (error) {
+        return this.fail(flight, refusalCode(error), `Image refused: ${errorMessage(error)}`);
+      }
       flight.released = true;
       for (const to of flight.recipients) if (to.kind === 'native') to.deliver(flight.header);
       // Forwarded as they came (not the concatenation): each stays within the chunk size limit.
@@ -267,11 +273,10 @@ export class ImageRelay {
     this.forget(flight);
     if (whole) {
       try {
-        checkImage(whole, this.maxImageBytes);
+        checkImage(whole, this.maxImageBytes, this.options.maxImagePixels);
       } catch (error) {
         this.sendAbort(flight);
-        const text = error instanceof ChatError ? error.message : String(error);
-        return this.callbacks.reject(flight.sender, 'image-type', `Image refused: ${text}`);
+        return this.callbacks.reject(flight.sender, refusalCode(error), `Image refused: ${errorMessage(error)}`);
       }
     }
     flight.onComplete(whole);
@@ -314,4 +319,9 @@ export class ImageRelay {
 /** The IP address a sender's reservation counts against: its `ip:port` (or `[ipv6]:port`) without the port. */
 function addressOf(conn: PeerConnection): string {
   return conn.address.slice(0, conn.address.lastIndexOf(':'));
+}
+
+/** The code of checkImage's refusal ('image-too-many-pixels', 'image-unreadable', …) for the sender's notice. */
+function refusalCode(error: unknown): string {
+  return error instanceof ChatError ? error.code : 'image-type';
 }

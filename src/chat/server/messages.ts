@@ -112,7 +112,7 @@ export class Messages {
         `Message is ${text.length} characters; the limit is ${options.maxTextChars}.`,
       );
     }
-    const mime = message.image ? checkImage(message.image, options.maxImageBytes) : undefined;
+    const mime = message.image ? checkImage(message.image, options.maxImageBytes, options.maxImagePixels) : undefined;
     let target: PeerConnection | undefined;
     if (message.to !== undefined) {
       target = room.findByName(message.to);

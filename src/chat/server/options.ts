@@ -1,6 +1,6 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
-import { DEFAULT_MAX_IMAGE_BYTES } from '../core/images';
+import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
@@ -66,6 +66,12 @@ export interface ServerOptions {
    * of what the server holds in all (256 MiB, or 4 images of maxImageBytes when more); never below maxImageBytes.
    */
   maxHeldImageBytesPerAddress?: number;
+  /**
+   * Most pixels (width × height, as the image's header declares them) of an image the server relays; more is
+   * refused with a notice to the sender. A 17 KB file can declare 12000 × 12000 pixels, gigabytes once decoded.
+   * Default: DEFAULT_MAX_IMAGE_PIXELS (about 89.5 million).
+   */
+  maxImagePixels?: number;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -91,6 +97,7 @@ export const SERVER_DEFAULTS = {
   maxLineBytes: 16 * 1024,
   minImageBytesPerSecond: 8 * 1024,
   imageRateGraceMs: 30_000,
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
 } as const;
 
 /** What the server holds at most, in all, for the host's copies of unfinished images (many senders at once). */
@@ -126,6 +133,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     maxHeldImageBytesPerAddress:
       options.maxHeldImageBytesPerAddress ??
       Math.floor(maxHeldImageBytes(options.maxImageBytes ?? d.maxImageBytes) / 2),
+    maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -142,6 +150,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   wholeAtLeast('plainPauseMs', 1);
   wholeAtLeast('maxTextChars', 1);
   wholeAtLeast('maxLineBytes', 64);
+  wholeAtLeast('maxImagePixels', 1);
   // A frame must at least hold one full image chunk, or images could never be sent.
   wholeAtLeast('maxFrameBytes', 1 + 4 + MAX_IMAGE_CHUNK);
   if (resolved.imageBytesPerMinute !== false) {

@@ -7,14 +7,15 @@ import { ChatError, errorMessage } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import type { Transcript } from './transcript';
 import { diagnose } from '../core/diagnostics';
+import { readImageSize, type ImageSize } from '../core/imageSize';
 
 /**
- * A message as history keeps it: image bytes are always dropped (empty) and `size` remains. A panel shows a saved
- * image from its file; an unsaved one (no log, or the save failed) cannot be shown again, and keeping its bytes
- * would let a peer grow our memory by 25 MiB per image for 10,000 entries.
+ * A message as history keeps it: image bytes are always dropped (empty); `size` and the width and height the image
+ * declares remain. A panel shows a saved image from its file; an unsaved one (no log, or the save failed) cannot
+ * be shown again, and keeping its bytes would let a peer grow our memory by 25 MiB per image for 10,000 entries.
  */
 export interface HistoryMessage extends ChatMessage {
-  image?: ImageData & { size: number };
+  image?: ImageData & { size: number } & Partial<ImageSize>;
 }
 
 export type HistoryEntry = { kind: 'message'; message: HistoryMessage } | { kind: 'notice'; notice: Notice };
@@ -171,10 +172,12 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   }
 }
 
-/** The history copy of a message: saved images keep path, type and size, not their bytes. */
+/** The history copy of a message: saved images keep path, type, size and declared dimensions, not their bytes. */
 function forHistory(message: ChatMessage): HistoryMessage {
-  if (!message.image) return message as HistoryMessage;
-  return { ...message, image: { ...message.image, bytes: NO_BYTES, size: message.image.bytes.length } };
+  const image = message.image;
+  if (!image) return message as HistoryMessage;
+  const dimensions = readImageSize(image.bytes, image.mime);
+  return { ...message, image: { ...image, bytes: NO_BYTES, size: image.bytes.length, ...dimensions } };
 }
 
 /** `/who`: who chats and who waits, in order. */

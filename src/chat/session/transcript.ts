@@ -20,9 +20,18 @@ export interface TranscriptOptions {
    * image is saved, so without it a peer — or a hostile server — could fill this disk.
    */
   maxSavedImageBytes?: number;
+  /**
+   * Bytes this session's log file may take (default 100 MiB). Every line a peer sends is written, so without it
+   * a few peers chatting just under the rate limit could grow it by gigabytes an hour. At the limit one last line
+   * says the log stopped, ChatError 'log-quota' is thrown once, and later lines (and images) are not saved.
+   */
+  maxLogBytes?: number;
 }
 
 export const DEFAULT_MAX_SAVED_IMAGE_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_MAX_LOG_BYTES = 100 * 1024 * 1024;
+/** The smallest log limit: room for a few lines and the one saying the log stopped. */
+const MIN_LOG_BYTES = 1024;
 
 const NOTICE_TAGS: Record<Notice['level'], string> = { system: '[SYSTEM]', info: '[INFO]', error: '[ERROR]' };
 /** Enough tries for many sessions started in the same second; a bound so a broken folder cannot loop forever. */
@@ -33,6 +42,9 @@ export class Transcript {
   private closed = false;
   private savedBytes = 0;
   private skipped = 0;
+  private logBytes = 0;
+  /** The log reached maxLogBytes: nothing more is written or saved. */
+  private full = false;
 
   private constructor(
     /** Absolute folder holding the log and the saved images. */
@@ -41,6 +53,8 @@ export class Transcript {
     readonly logFile: string,
     /** See TranscriptOptions.maxSavedImageBytes. */
     readonly maxSavedImageBytes: number,
+    /** See TranscriptOptions.maxLogBytes. */
+    readonly maxLogBytes: number,
   ) {}
 
   /** Image bytes saved so far in this session. */
@@ -65,6 +79,13 @@ export class Transcript {
         `The chat log's image quota must be a whole number of bytes ≥ 0, not ${quota}.`,
       );
     }
+    const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
+    if (!Number.isInteger(maxLogBytes) || maxLogBytes < MIN_LOG_BYTES) {
+      throw new ChatError(
+        'bad-option',
+        `The chat log's size limit must be a whole number of bytes ≥ ${MIN_LOG_BYTES} (room for the line saying it stopped), not ${maxLogBytes}.`,
+      );
+    }
     const folder = path.resolve(dir);
     const stamp = fileStamp(options.now ?? Date.now());
     let file = '';
@@ -74,8 +95,9 @@ export class Transcript {
     } catch (error) {
       throw logFailed(file || path.join(folder, `chat_log_${stamp}.txt`), error);
     }
-    diagnose('session', `chat log opened: ${file} (images saved up to ${formatBytes(quota)})`);
-    return new Transcript(folder, file, quota);
+    const limits = `images saved up to ${formatBytes(quota)}, the log up to ${formatBytes(maxLogBytes)}`;
+    diagnose('session', `chat log opened: ${file} (${limits})`);
+    return new Transcript(folder, file, quota, maxLogBytes);
   }
 
   /**
@@ -83,10 +105,11 @@ export class Transcript {
    * engine makes (`img_<HHMMSS>_<seq>_<sender>.<ext>`), setting `msg.image.savedPath`. If saving the image
    * fails the line is still written (saying so), then ChatError 'log-failed' is thrown. Past the session's image
    * quota the line says the image was not saved, and ChatError 'log-quota' is thrown the first time only (one
-   * notice, not one per image; imagesNotSaved counts the rest).
+   * notice, not one per image; imagesNotSaved counts the rest). A line past maxLogBytes is not written (nor its
+   * image kept): see append.
    */
   recordMessage(msg: ChatMessage): void {
-    if (this.closed) return;
+    if (this.closed || this.full) return;
     let imageError: unknown;
     let overQuota = false;
     if (msg.image && !msg.image.savedPath) {
@@ -111,7 +134,12 @@ export class Transcript {
           ? `[image not saved: ${this.quotaText()}]`
           : '[image not saved]',
     );
-    this.append(`[${clock(msg.at)}] ${who}: ${body}`);
+    try {
+      this.append(msg.at, `[${clock(msg.at)}] ${who}: ${body}`);
+    } catch (error) {
+      if (this.full && msg.image?.savedPath) this.unsave(msg.image);
+      throw error;
+    }
     if (imageError !== undefined) throw logFailed(this.dir, imageError, 'save an image of the chat log in');
     if (overQuota && this.skipped === 1) {
       diagnose('session', `chat log image quota reached: ${this.quotaText()}; later images are not saved`);
@@ -131,9 +159,9 @@ export class Transcript {
 
   /** Appends `[HH:MM:SS] [SYSTEM] text` (or `[INFO]`, `[ERROR]`). */
   recordNotice(notice: Notice): void {
-    if (this.closed) return;
+    if (this.closed || this.full) return;
     const text = indentContinuation(escapeControl(notice.text, { keepNewlines: true }));
-    this.append(`[${clock(notice.at)}] ${NOTICE_TAGS[notice.level]} ${text}`);
+    this.append(notice.at, `[${clock(notice.at)}] ${NOTICE_TAGS[notice.level]} ${text}`);
   }
 
   /** Stops recording; later records are ignored. Nothing is buffered, so there is nothing to flush. */
@@ -141,17 +169,51 @@ export class Transcript {
     this.closed = true;
   }
 
-  private append(entry: string): void {
+  /**
+   * Writes one entry, or — when it and the closing line would not both fit in maxLogBytes — the closing line
+   * instead, and throws ChatError 'log-quota' (once: later records return before writing).
+   */
+  private append(at: number, entry: string): void {
+    const line = `${entry}\n`;
+    const limit = formatBytes(this.maxLogBytes);
+    const closing = `[${clock(at)}] ${NOTICE_TAGS.system} The chat log stops here: it reached its limit of ${limit} for this session. The chat goes on; later messages are not logged.\n`;
+    const size = Buffer.byteLength(line);
+    if (this.logBytes + size + Buffer.byteLength(closing) <= this.maxLogBytes) {
+      this.write(line);
+      this.logBytes += size;
+      return;
+    }
+    this.full = true;
+    this.write(closing);
+    diagnose('session', `chat log size limit reached (${limit}): ${this.logFile}; later lines are not logged`);
+    throw new ChatError(
+      'log-quota',
+      `The chat log reached its limit of ${limit} for this session and stopped: ${this.logFile}. The chat goes on.`,
+    );
+  }
+
+  private write(line: string): void {
     try {
       const fd = fs.openSync(this.logFile, 'a');
       try {
-        fs.writeSync(fd, `${entry}\n`);
+        fs.writeSync(fd, line);
       } finally {
         fs.closeSync(fd);
       }
     } catch (error) {
       throw logFailed(this.logFile, error);
     }
+  }
+
+  /** Removes an image saved for a line the log had no room for: no file the log does not mention. */
+  private unsave(image: NonNullable<ChatMessage['image']>): void {
+    try {
+      fs.rmSync(image.savedPath!, { force: true });
+      this.savedBytes -= image.bytes.length;
+    } catch {
+      // Left behind if it cannot be removed; the log said it stopped.
+    }
+    image.savedPath = undefined;
   }
 
   private saveImage(msg: ChatMessage): string {

@@ -68,7 +68,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   /** The log for a new session; if it cannot be created the chat still runs and the panel says why. */
   function openTranscript(): { transcript?: Transcript; problem?: string } {
     try {
-      return { transcript: Transcript.open(logLocation(context).dir) };
+      return { transcript: Transcript.open(logLocation(context).dir, { maxLogBytes: readSettings().maxLogBytes }) };
     } catch (error) {
       return { problem: `Chat log not saved: ${errorMessage(error)}` };
     }

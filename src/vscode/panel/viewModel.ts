@@ -5,6 +5,7 @@ import {
   formatBytes,
   hostPort,
   IMAGE_FORMATS,
+  readImageSize,
   type ChatMessage,
   type EndpointState,
   type HistoryEntry,
@@ -44,7 +45,7 @@ export function toRosterView(roster: Roster): RosterView {
   };
 }
 
-/** Takes a live message or a history one (whose image bytes may be dropped, keeping `size`). */
+/** Takes a live message or a history one (whose image bytes may be dropped, keeping `size` and dimensions). */
 export function toMessageView(message: ChatMessage, imageUri: ImageUri): MessageView {
   const view: MessageView = {
     entry: 'message',
@@ -63,9 +64,15 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
   }
   if (message.to) view.to = toPeerView(message.to);
   if (message.image) {
-    const size = (message.image as { size?: number }).size ?? message.image.bytes.length;
+    const kept = message.image as { size?: number; width?: number; height?: number };
+    const size = kept.size ?? message.image.bytes.length;
     view.image = { mime: message.image.mime, size, sizeText: formatBytes(size) };
     if (message.image.savedPath) view.image.uri = imageUri(message.image.savedPath);
+    const declared =
+      kept.width !== undefined && kept.height !== undefined
+        ? { width: kept.width, height: kept.height }
+        : readImageSize(message.image.bytes, message.image.mime);
+    if (declared) Object.assign(view.image, declared);
   }
   return view;
 }

@@ -256,10 +256,24 @@ export const TINY_PNG = Buffer.from(
   'base64',
 );
 
-/** `size` bytes that start with a PNG signature (the magic bytes decide the type) followed by random bytes. */
+/**
+ * `size` bytes that start like the 1×1 PNG (signature and IHDR chunk: the type and the declared 1 × 1 size)
+ * followed by random bytes.
+ */
 export function pngLike(size: number): Buffer {
   const bytes = randomBytes(size);
-  TINY_PNG.copy(bytes, 0, 0, 16);
+  TINY_PNG.copy(bytes, 0, 0, 33);
+  return bytes;
+}
+
+/**
+ * A small PNG whose header declares `width` × `height` pixels (a "decompression bomb" when that is huge): the
+ * 1×1 file with its IHDR size rewritten, padded to `size` bytes. Only the declared size matters to the checks.
+ */
+export function pngDeclaring(width: number, height: number, size = 17 * 1024): Buffer {
+  const bytes = Buffer.concat([TINY_PNG, Buffer.alloc(Math.max(0, size - TINY_PNG.length))]);
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
   return bytes;
 }
 

@@ -15,6 +15,7 @@ import {
   toMessageView,
 } from '../../../src/vscode/panel/viewModel';
 import type { EntryView } from '../../../src/webviewApi';
+import { pngDeclaring } from '../support/helpers';
 
 const host: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
 const alice: Peer = { id: 1, name: 'alice', address: '127.0.0.1:50000', kind: 'native' };
@@ -63,6 +64,21 @@ test('history images keep their size after the bytes were dropped; unsaved image
     uri,
   );
   assert.deepEqual(unsaved.image, { mime: 'image/gif', size: 7, sizeText: '7 B' });
+});
+
+test('image rows carry the declared width and height, live and from history, so the panel sizes thumbnails', () => {
+  const live = toMessageView(
+    { id: 'c', at: AT, from: alice, text: '', own: false, image: { mime: 'image/png', bytes: pngDeclaring(640, 480) } },
+    uri,
+  );
+  assert.equal(live.image?.width, 640);
+  assert.equal(live.image?.height, 480);
+  const image = { mime: 'image/png', bytes: Buffer.alloc(0), size: 17, width: 12000, height: 12000 };
+  const kept = toMessageView(
+    { id: 'd', at: AT, from: alice, text: '', own: false, image: image as ChatMessage['image'] },
+    uri,
+  );
+  assert.deepEqual(kept.image, { mime: 'image/png', size: 17, sizeText: '17 B', width: 12000, height: 12000 });
 });
 
 test('code messages carry language and file:line; private messages their recipient; own flag kept', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ListWindow } from '../../../webview/render/listWindow';
 import { NAME_PALETTE_SIZE, nameColorIndex } from '../../../webview/render/nameColor';
 import { isWebviewToHost } from '../../../src/webviewApi';
+import { thumbnailSize, THUMBNAIL_MAX_PIXELS } from '../../../webview/render/thumbnail';
 
 /** Replays window changes on an array of row indices, the way messageList.ts does on DOM rows. */
 class FakeRows {
@@ -172,4 +173,17 @@ test('the host rejects malformed or unknown webview messages (webview input is u
     { type: 'attachUri', uri: '' },
   ];
   for (const message of bad) assert.equal(isWebviewToHost(message), false, JSON.stringify(message));
+});
+
+test('thumbnails: sized from the declared width and height to fit 200 px; none inline for images over the display cap', () => {
+  const image = (width?: number, height?: number) => ({ mime: 'image/png', size: 1, sizeText: '1 B', width, height });
+  assert.equal(THUMBNAIL_MAX_PIXELS, 4096 * 4096);
+  assert.deepEqual(thumbnailSize(image(640, 480)), { width: 200, height: 150 });
+  assert.deepEqual(thumbnailSize(image(100, 300)), { width: 67, height: 200 });
+  assert.deepEqual(thumbnailSize(image(100, 50)), { width: 100, height: 50 }, 'small images are not enlarged');
+  assert.deepEqual(thumbnailSize(image(4096, 4096)), { width: 200, height: 200 });
+  assert.deepEqual(thumbnailSize(image(12000, 1)), { width: 200, height: 1 });
+  assert.equal(thumbnailSize(image(12000, 12000)), undefined, 'a 144-megapixel image is never decoded in the panel');
+  assert.equal(thumbnailSize(image(5000, 4000)), undefined, '20 megapixels: over the display cap');
+  assert.equal(thumbnailSize(image()), undefined, 'an unknown size is not decoded either');
 });

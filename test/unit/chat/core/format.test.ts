@@ -23,7 +23,15 @@ test('escapeControl shows ANSI escapes, C0, DEL and C1 controls instead of passi
   assert.equal(escapeControl('bell\x07 nul\x00 del\x7f'), 'bell\\x07 nul\\x00 del\\x7f');
   assert.equal(escapeControl('csi\u009b31m nel\u0085'), 'csi\\x9b31m nel\\x85');
   assert.equal(escapeControl('back\bspace\rover'), 'back\\x08space\\rover');
-  assert.equal(escapeControl('bidi \u202euser\u2066 sep\u2028'), 'bidi \\u202euser\\u2066 sep\\u2028');
+  assert.equal(escapeControl('bidi \u202euser\u2066 sep\u2028'), 'bidi \\u202euser\\u2066 sep\\n');
+});
+
+test('escapeControl shows the Unicode line and paragraph separators as one short \\n, never longer than they came', () => {
+  for (const keepNewlines of [false, true]) {
+    const shown = escapeControl('a\u2028b\u2029c', { keepNewlines });
+    assert.equal(shown, 'a\\nb\\nc');
+    assert.ok(Buffer.byteLength(shown) < Buffer.byteLength('a\u2028b\u2029c'), 'shorter than the 3 bytes each took');
+  }
 });
 
 test('escapeControl keeps newlines and tabs only when asked; CRLF becomes LF', () => {

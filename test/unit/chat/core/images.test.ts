@@ -6,6 +6,7 @@ import { IMAGE_EXTENSIONS } from '../../../../src/chat/core/images';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../../../../src/chat/core/units';
+import { pngDeclaring } from '../../support/helpers';
 
 // Real, complete 1×1 images (valid files a viewer opens), so the sniffer is tested on what users send.
 const PNG = Buffer.from(
@@ -132,4 +133,33 @@ test("the Explorer menu's Send Image filter in package.json is the engine's list
   const menuRegex = new RegExp(match[1], 'i');
   for (const ext of IMAGE_EXTENSIONS) assert.ok(menuRegex.test(`.${ext}`), ext);
   for (const other of ['.svg', '.tiff', '.txt', '.png.txt']) assert.ok(!menuRegex.test(other), other);
+});
+
+test('checkImage refuses a 17 KB PNG declaring 12000 × 12000 pixels, and any image whose size cannot be read', () => {
+  const bomb = pngDeclaring(12000, 12000);
+  assert.equal(bomb.length, 17 * 1024);
+  assert.throws(
+    () => checkImage(bomb),
+    chatErrorWith(
+      'image-too-many-pixels',
+      /^Image is 12000 × 12000 pixels \(144 megapixels\); the limit is 89\.5 megapixels\.$/,
+    ),
+  );
+  assert.equal(checkImage(pngDeclaring(8000, 6000)), 'image/png', '48 megapixels (a phone photo) pass');
+  assert.throws(
+    () => checkImage(pngDeclaring(200, 200), undefined, 10_000),
+    chatErrorWith('image-too-many-pixels', /\(40,000 pixels\); the limit is 10,000 pixels\.$/),
+  );
+  const jpegOfHeight0 = Buffer.from('ffd8ffc00011080000001003012200021101031101ffd9', 'hex');
+  const bmpOfWidth0 = Buffer.from(bmp1x1()).fill(0, 18, 22);
+  for (const [bytes, label] of [
+    [pngDeclaring(0, 10), 'PNG'],
+    [jpegOfHeight0, 'JPEG'],
+    [bmpOfWidth0, 'BMP'],
+  ] as const) {
+    assert.throws(
+      () => checkImage(bytes),
+      chatErrorWith('image-unreadable', new RegExp(`^The ${label} image does not say how large it is`)),
+    );
+  }
 });

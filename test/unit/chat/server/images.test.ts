@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { FrameType } from '../../../../src/chat/wire/frames';
 import { bigPng } from '../../support/clientHelpers';
 import { honestClient } from '../../support/adversarial';
-import { delay, pngLike, RawNativeClient, RawPlainClient, startServer, TINY_PNG, waitFor } from '../../support/helpers';
+import {
+  delay,
+  pngDeclaring,
+  pngLike,
+  RawNativeClient,
+  type Recorded,
+  RawPlainClient,
+  startServer,
+  TINY_PNG,
+  waitFor,
+} from '../../support/helpers';
 
 test('text + image: one header, chunks arrive byte-identical to every member and the host', async (t) => {
   const { server, port, events } = await startServer();
@@ -53,6 +63,15 @@ test('text keeps flowing while an image is relayed (a line sent after the header
   bob.close();
 });
 
+/** After refused images: a line from Alice reaches Bob with no image header or chunk before it, nor the host. */
+async function nothingReachedBob(alice: RawNativeClient, bob: RawNativeClient, events: Recorded): Promise<void> {
+  alice.say('after');
+  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after');
+  assert.equal(bob.messages().length, 1, 'Bob saw no image header');
+  assert.equal(bob.of(FrameType.ImageChunk).length, 0);
+  assert.equal(events.messages.filter((m) => m.image).length, 0, 'nothing emitted for the host to save');
+}
+
 test('an image whose bytes lie about the type never reaches anyone; the sender and the host log are told', async (t) => {
   const { server, port, events } = await startServer();
   t.after(() => server.close());
@@ -65,11 +84,51 @@ test('an image whose bytes lie about the type never reaches anyone; the sender a
   alice.sendImage(jpegClaimedPng, { ref: 8 });
   await alice.waitNotice(/^Image refused: it says PNG but its bytes are JPEG\.$/);
   await waitFor(() => events.notices.find((n) => n.level === 'error' && n.code === 'image-type'), 'host log line');
-  alice.say('after');
-  await bob.waitFrame(FrameType.Message, (f) => f.body.text === 'after');
-  assert.equal(bob.messages().length, 1, 'Bob saw no image header');
-  assert.equal(bob.of(FrameType.ImageChunk).length, 0);
-  assert.equal(events.messages.filter((m) => m.image).length, 0, 'nothing emitted for the host to save');
+  await nothingReachedBob(alice, bob, events);
+  alice.close();
+  bob.close();
+});
+
+test('a small PNG declaring 12000 × 12000 pixels is refused before anyone sees it; the sender is told why', async (t) => {
+  const { server, port, events } = await startServer();
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  alice.sendImage(pngDeclaring(12000, 12000), { text: 'a bomb' });
+  const refusal = /^Image refused: Image is 12000 × 12000 pixels \(144 megapixels\); the limit is 89\.5 megapixels\.$/;
+  await alice.waitNotice(refusal);
+  const notice = alice.of(FrameType.Notice).find((f) => refusal.test(f.body.text));
+  assert.equal(notice?.body.code, 'image-too-many-pixels');
+  alice.sendImage(pngDeclaring(12000, 12000), { ref: 8, text: 'to Bob only', to: 'Bob' });
+  await waitFor(() => alice.noticeTexts().filter((n) => refusal.test(n)).length === 2, 'the private one refused too');
+  await waitFor(() => events.notices.find((n) => n.code === 'image-too-many-pixels'), 'host log line');
+  await nothingReachedBob(alice, bob, events);
+  alice.close();
+  bob.close();
+});
+
+test("the server's maxImagePixels is settable; a complete JPEG declaring too much is refused when it ends", async (t) => {
+  const { server, port, events } = await startServer({ maxImagePixels: 100 * 100 });
+  t.after(() => server.close());
+  const alice = await RawNativeClient.join(port, 'Alice');
+  const bob = await RawNativeClient.join(port, 'Bob');
+  alice.sendImage(pngDeclaring(101, 100), { text: 'just over' });
+  await alice.waitNotice(/^Image refused: Image is 101 × 100 pixels \(10,100 pixels\); the limit is 10,000 pixels\.$/);
+  // A JPEG's size may come after its other segments: then it is judged when complete (recipients get ImageAbort).
+  // Two full-size APP1 segments: the size is in the third 64 KiB chunk, after the first was forwarded.
+  const app1 = Buffer.concat([Buffer.from('ffe1ffff', 'hex'), Buffer.alloc(0xffff - 2)]);
+  const sof = Buffer.from('ffc000110800c800c803012200021101031101', 'hex');
+  const jpeg = Buffer.concat([
+    Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'),
+    app1,
+    app1,
+    sof,
+    Buffer.from('ffd9', 'hex'),
+  ]);
+  alice.sendImage(jpeg, { ref: 9, text: 'late size', mime: 'image/jpeg' });
+  await alice.waitNotice(/^Image refused: Image is 200 × 200 pixels/);
+  await waitFor(() => bob.of(FrameType.ImageAbort).length === 1, 'Bob told to drop it');
+  assert.equal(events.messages.filter((m) => m.image).length, 0);
   alice.close();
   bob.close();
 });

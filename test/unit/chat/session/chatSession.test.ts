@@ -135,6 +135,19 @@ test('without a transcript, history keeps the image size and type but not its by
   assert.equal(session.transcript, undefined);
 });
 
+test('history keeps the width and height the image declares, for a panel that opens late to size its thumbnail', () => {
+  const endpoint = new FakeEndpoint();
+  const session = new ChatSession(endpoint);
+  const wide = Buffer.from(PNG);
+  wide.writeUInt32BE(640, 16);
+  wide.writeUInt32BE(480, 20);
+  endpoint.fire('message', message({ image: { mime: 'image/png', bytes: wide } }));
+  const [entry] = session.history;
+  assert.ok(entry.kind === 'message');
+  assert.equal(entry.message.image?.width, 640);
+  assert.equal(entry.message.image?.height, 480);
+});
+
 test('history is bounded: the oldest entries are dropped first', () => {
   const endpoint = new FakeEndpoint();
   const session = new ChatSession(endpoint, { historyLimit: 3 });

@@ -216,10 +216,10 @@ test('after close, records are ignored', (t) => {
   assert.deepEqual(logLines(transcript), ['[14:23:10] [SYSTEM] bye']);
 });
 
-/** `size` bytes that sniff as PNG. */
+/** `size` bytes that sniff as PNG and declare its 1 × 1 size. */
 function pngOf(size: number): Buffer {
   const bytes = Buffer.alloc(size, 7);
-  PNG.copy(bytes, 0, 0, 16);
+  PNG.copy(bytes, 0, 0, 33);
   return bytes;
 }
 
