@@ -22,7 +22,9 @@ export interface AttackPlan {
   guessers: number;
   flooders: number;
   tricklers: number;
-  /** Image size the tricklers announce (the server's limit: each reserves that much). */
+  /** When the tricklers (who join at the start) announce their images (epoch ms). */
+  trickleAt: number;
+  /** Image size each trickler announces: together they take the server's allowance for unfinished images. */
   trickleImageBytes: number;
   /** Text length of a flood line (the server's limit, so each logged line is as long as it can be). */
   floodChars: number;
@@ -125,11 +127,15 @@ export class Attackers {
   private closedWithin(socket: Socket, ms: number): Promise<boolean> {
     if (socket.destroyed) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      socket.once('close', () => {
+      const closed = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      const timer = setTimeout(() => {
+        socket.off('close', closed);
+        resolve(false);
+      }, ms);
+      socket.once('close', closed);
     });
   }
 
@@ -270,6 +276,7 @@ export class Attackers {
     } catch {
       return this.count('trickled images', true);
     }
+    while (this.running && client.state === 'active' && Date.now() < this.plan.trickleAt) await sleep(200);
     relay.trickle(4096);
     await client.send({ image, text: 'a very large picture' }).catch(() => undefined);
     while (this.running && client.state === 'active') await sleep(500);

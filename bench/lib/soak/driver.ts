@@ -35,7 +35,12 @@ const MEMBERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 const MEMBER_HISTORY = 50;
 const TEXT_EVERY_MS = 500;
 const IMAGE_EVERY_MS = 5000;
-const LATE_JOIN_EVERY_MS = 8000;
+const LATE_JOIN_EVERY_MS = 5000;
+/** The server holds at most this many bytes of unfinished images for its host (256 MiB at these settings). */
+const UNFINISHED_IMAGES_ALLOWANCE = 256 * 1024 * 1024;
+const TRICKLERS = 11;
+/** Into the run, the share after which images trickle: pictures before and after are judged apart. */
+const TRICKLE_FROM = 0.4;
 const MEMORY_EVERY_MS = 5000;
 /** After the attack: time for the last honest messages and pictures to arrive. */
 const DRAIN_MS = 15_000;
@@ -103,6 +108,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const memory: MemorySample[] = [sampleMemory()];
     const started = Date.now();
     const until = started + options.seconds * 1000;
+    const trickleAt = started + TRICKLE_FROM * options.seconds * 1000;
     say(`soak: ${members.length} members and the host in the room; attacks start for ${options.seconds} s`);
 
     attackers = new Attackers({
@@ -115,8 +121,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       churners: 4,
       guessers: 2,
       flooders: 6,
-      tricklers: 11,
-      trickleImageBytes: SERVER_MAX_IMAGE_BYTES,
+      tricklers: TRICKLERS,
+      trickleAt,
+      trickleImageBytes: Math.floor(UNFINISHED_IMAGES_ALLOWANCE / TRICKLERS),
       floodChars: MAX_TEXT_CHARS,
       ...options.attacks,
     });
@@ -145,11 +152,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const [alice, bob, , dave] = members;
     const lateJoins: SoakResult['lateJoins'] = [];
     const scenes: Array<[at: number, scene: () => Promise<void>]> = [
-      // Pat passes by; Alice shows everyone a 2 MiB photo and, right behind it, one to Pat only — but Pat has just
-      // left, so the server refuses that one. Alice's later pictures must still go through.
-      [0.2, () => passerBy(port, alice, extras)],
+      // Pat passes by; Alice shows everyone a 2 MB photo and, right behind it, a 1.2 MB one to Pat only — but Pat
+      // has just left, so the server refuses that one. Alice's later pictures must still go through.
+      [0.15, () => passerBy(port, alice, extras)],
       // Dave shows a 400 KB photo: above Carol's own limit (she refuses it), below everyone else's.
-      [0.3, () => dave.show(noisePng(370, 7))],
+      [0.2, () => dave.show(noisePng(370, 7))],
     ];
     for (const [at, scene] of scenes) timers.push(setTimeout(() => void scene(), at * options.seconds * 1000));
     // Alice writes privately to "bob (2)" (a look-alike who took Bob's name): it must not reach Bob.
@@ -175,6 +182,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       seed: options.seed,
       speakers,
       lateJoins,
+      trickleAt,
       memory,
       attackers,
       logDir: dir,
@@ -212,7 +220,7 @@ async function passerBy(port: number, alice: HonestMember, extras: Set<HonestMem
   await sleep(500);
   const patName = pat.name;
   await alice.show(noisePng(840, 11));
-  await alice.show(noisePng(64, 12), patName);
+  await alice.show(noisePng(640, 12), patName); // 1.2 MB: more than the sender's unacknowledged-bytes window
   await pat.leave();
 }
 

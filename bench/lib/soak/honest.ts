@@ -22,6 +22,8 @@ export interface SentText {
 }
 export interface SentImage {
   seq: number;
+  /** Epoch ms when it was sent. */
+  at: number;
   size: number;
   digest: string;
   to?: string;
@@ -49,6 +51,8 @@ export class Receipts {
   readonly names = new Set<string>();
   /** Error notices by code (why something of mine was refused, why I was cut off). */
   readonly errors = new Map<string, number>();
+  /** The first text shown for each error code (what the user read). */
+  readonly firstErrors = new Map<string, string>();
   lastError: string | undefined;
 
   constructor(readonly name: () => string) {}
@@ -88,6 +92,7 @@ export class Receipts {
     if (n.level !== 'error') return;
     const code = n.code ?? 'none';
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+    if (!this.firstErrors.has(code)) this.firstErrors.set(code, n.text);
     this.lastError = n.text;
   }
 
@@ -175,10 +180,11 @@ export class HonestMember {
   /** Sends a picture; counted as sent only when the member's side accepted it (a refusal there is a notice). */
   async show(image: Buffer, to?: string): Promise<void> {
     const seq = this.imageSeq++;
+    const at = Date.now();
     const text = `~I${this.tag}.${seq}.${performance.now().toFixed(3)}~${to ? ` for:${to}` : ''}`;
     try {
       await this.session.send(to === undefined ? { image, text } : { image, text, to });
-      this.sentImages.push({ seq, size: image.length, digest: digest(image), ...(to ? { to } : {}) });
+      this.sentImages.push({ seq, at, size: image.length, digest: digest(image), ...(to ? { to } : {}) });
     } catch {
       /* shown to the member as an error notice, counted in receipts.errors */
     }

@@ -38,8 +38,10 @@ export interface SoakResult {
   lateJoins: LateJoin[];
   /** Honest members disconnected before the end, with the last error they were shown. */
   cutOff: string[];
-  /** Error notices honest members and the host were shown, by code. */
+  /** Error notices honest members and the host were shown, by `name: code`. */
   honestErrors: Record<string, number>;
+  /** The first text honest members were shown for each error code. */
+  errorTexts: Record<string, string>;
   attacks: Array<{ kind: string; connections: number; refused: number }>;
   /** Wrong passwords the server checked, per attacker address. */
   passwordsChecked: Record<string, number>;
@@ -55,6 +57,8 @@ export interface SoakRecord {
   seed: number;
   speakers: HonestMember[];
   lateJoins: LateJoin[];
+  /** When images started to trickle: pictures sent before and after are judged apart. */
+  trickleAt: number;
   memory: MemorySample[];
   attackers: Attackers;
   logDir: string;
@@ -78,6 +82,11 @@ export function skeleton(name: string): string {
     .join('')
     .toLowerCase();
 }
+
+export const PHASES: Array<[string, (at: number, trickleAt: number) => boolean]> = [
+  ['before images trickle', (at, trickleAt) => at < trickleAt],
+  ['while images trickle', (at, trickleAt) => at >= trickleAt],
+];
 
 function percentiles(values: number[]): Latency {
   if (values.length === 0) return { samples: 0, p50: NaN, p99: NaN, max: NaN };
@@ -117,13 +126,15 @@ export function summarise(record: SoakRecord): SoakResult {
   const texts = { sent: 0, expected: 0, delivered: 0 };
   const images = { sent: 0, expected: 0, delivered: 0 };
   const errors: Record<string, number> = {};
+  const errorTexts: Record<string, string> = {};
   for (const sender of speakers) {
     texts.sent += sender.sentTexts.length;
     images.sent += sender.sentImages.length;
   }
   for (const receiver of speakers) {
     const r = receiver.receipts;
-    for (const [code, n] of r.errors) errors[code] = (errors[code] ?? 0) + n;
+    for (const [code, n] of r.errors) errors[`${receiver.name}: ${code}`] = n;
+    for (const [code, text] of r.firstErrors) errorTexts[code] ??= text;
     for (const sender of speakers) {
       if (sender === receiver) continue;
       const forMe = (to: string | undefined) => to === undefined || to === receiver.name;
@@ -137,13 +148,16 @@ export function summarise(record: SoakRecord): SoakResult {
       const gotImages = r.images.get(sender.tag) ?? [];
       images.expected += wanted.length;
       images.delivered += gotImages.length;
-      const imageDiff = compare(
-        wanted.map((i) => i.seq),
-        gotImages.map((i) => i.seq),
-      );
-      if (imageDiff) problems.push(`${receiver.name} got ${sender.name}'s pictures: ${imageDiff}`);
       const altered = gotImages.filter((g) => wanted.find((w) => w.seq === g.seq)?.digest !== g.digest).length;
       if (altered) problems.push(`${receiver.name} got ${altered} of ${sender.name}'s pictures altered`);
+      // Judged apart: pictures sent before images trickle, and while they do.
+      for (const [phase, inPhase] of PHASES) {
+        const sent = sender.sentImages.filter((i) => inPhase(i.at, record.trickleAt)).map((i) => i.seq);
+        const want = wanted.filter((i) => sent.includes(i.seq)).map((i) => i.seq);
+        const got = gotImages.filter((i) => sent.includes(i.seq)).map((i) => i.seq);
+        const diff = compare(want, got);
+        if (diff) problems.push(`${phase}: ${receiver.name} got ${sender.name}'s pictures: ${diff}`);
+      }
     }
   }
   const honestNames = new Set(
@@ -185,6 +199,7 @@ export function summarise(record: SoakRecord): SoakResult {
     lateJoins: record.lateJoins,
     cutOff: speakers.filter((s) => s.cutOff !== undefined).map((s) => `${s.name}: ${s.cutOff}`),
     honestErrors: errors,
+    errorTexts,
     attacks: [...a.counts].map(([kind, c]) => ({ kind, ...c })),
     passwordsChecked: Object.fromEntries(a.passwordsChecked),
     guessEndings: Object.fromEntries(a.guessEndings),

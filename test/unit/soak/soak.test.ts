@@ -28,6 +28,7 @@ describe('soak: a room under mixed attack for 30 s', () => {
       checks = soakChecks(result);
       for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.title} — ${c.detail}`);
       console.log(`attacks: ${JSON.stringify(result.attacks)}`);
+      console.log(`errors honest users were shown: ${JSON.stringify(result.errorTexts, undefined, 1)}`);
     },
     { timeout: HARD_TIMEOUT_MS },
   );
@@ -44,7 +45,8 @@ describe('soak: a room under mixed attack for 30 s', () => {
   // One test per verdict (soakChecks returns them in a fixed order; their titles name the bound).
   const titles = [
     'honest lines',
-    'honest pictures',
+    'honest pictures before images trickle',
+    'honest pictures while images trickle',
     'honest members stay connected',
     'newcomers get in',
     'text p99',
