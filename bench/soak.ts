@@ -44,7 +44,7 @@ export async function soakBench(): Promise<string> {
   const figures = printTable(`Soak: ${fmt(seconds)} s under mixed attack (seed ${seed})`, ['figure', 'value'], rows);
   const checks = soakChecks(r);
   const verdicts = printTable(
-    'Soak verdicts (what the unit test asserts on its 30 s run)',
+    'Soak verdicts (the unit test asserts the same on its 30 s run)',
     ['verdict', 'result', 'measured'],
     checks.map((c) => [c.title, c.ok ? 'ok' : 'FAILS', shorten(c.detail.replace(/\|/g, '/'))]),
   );
