@@ -6,10 +6,11 @@ import { idleBench } from './idleBench';
 import { imageBench } from './imageBench';
 import { webviewBench } from './webviewBench';
 import { extensionBench } from './extensionBench';
+import { soakBench } from './soak';
 import { corruptSamples } from './lib/probe';
 import { errorMessage } from '../src/chat';
 
-const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension'] as const;
+const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Section[] {
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     idle: idleBench,
     webview: webviewBench,
     extension: extensionBench,
+    soak: soakBench,
   };
   for (const section of selected()) {
     const started = Date.now();
