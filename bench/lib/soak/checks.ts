@@ -16,7 +16,7 @@ export const SOAK_BOUNDS = {
    * entries, and a flood fills them with lines of 16,000 characters (160 MiB), plus margin.
    */
   heapGrowthBytes: 200 * MiB,
-  /** The chat log's size the soak holds the product to (a flood of the longest lines would pass it in seconds). */
+  /** The host's chat log cap in the soak (maxLogBytes; a flood of the longest lines would pass it in seconds). */
   logCapBytes: 16 * MiB,
   /** Wrong passwords the server checks from one address per minute (after the first 5 a person could mistype). */
   guessesPerMinute: 20,

@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { ChatServer, ChatSession, errorMessage, Transcript } from '../../../src/chat';
 import { sleep } from '../children';
 import { Attackers, type AttackPlan } from './attackers';
+import { SOAK_BOUNDS } from './checks';
 import { HonestMember } from './honest';
 import { noisePng } from './images';
 import { summarise, type SoakResult } from './result';
@@ -91,7 +92,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     maxImageBytes: SERVER_MAX_IMAGE_BYTES,
     maxTextChars: MAX_TEXT_CHARS,
   });
-  const hostSession = new ChatSession(server, { transcript: Transcript.open(dir) });
+  // The host caps its log as a teacher would on a small disk; the soak checks the cap holds under a flood.
+  const hostSession = new ChatSession(server, {
+    transcript: Transcript.open(dir, { maxLogBytes: SOAK_BOUNDS.logCapBytes }),
+  });
   const members: HonestMember[] = [];
   const extras = new Set<HonestMember>();
   const timers: NodeJS.Timeout[] = [];
