@@ -153,7 +153,7 @@ export class Room {
       this.notices.log('info', `${name} (${conn.address}) is waiting: #${position} in line.`);
     } else {
       this.toldPosition.set(conn, null);
-      this.notices.announce('system', `${name} (${conn.address}) joined.`, conn);
+      this.notices.joined(`${name} (${conn.address}) joined.`, conn);
     }
     this.hooks.rosterChanged();
   }
@@ -167,7 +167,7 @@ export class Room {
     if (this.names.get(peer.name.toLowerCase()) === peer.id) this.names.delete(peer.name.toLowerCase());
     const change = this.seatQueue.leave(peer.id);
     this.seatedCache = undefined;
-    if (change.removedFrom === 'active') this.notices.announce('system', text);
+    if (change.removedFrom === 'active') this.notices.left(text);
     else this.notices.log('system', text.replace(/\.$/, ' (was waiting in line).'));
     this.applySeatChange(change);
     this.hooks.rosterChanged();
