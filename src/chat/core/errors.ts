@@ -13,6 +13,10 @@ export const ERROR_FRAME_CODES = [
   'frame-too-large',
   'empty-frame',
   'bad-frame',
+  // limits per IP address (server/addressLimits.ts)
+  'too-many-connections',
+  'connecting-too-fast',
+  'password-lockout',
 ] as const;
 
 /** Codes a server sends in a Notice frame (plain-text peers get the notice as a text line, without the code). */

@@ -1,6 +1,8 @@
-// A new socket, until it joins the room: refused when the server is full, greeted, then — our client — a
-// Challenge, the password proof in its Hello and the Welcome, or — a plain-text peer (nc, telnet) — its name
-// line; and dropped if it does not identify itself in time.
+// A new socket, until it joins the room: refused when its address is over its limits (addressLimits.ts) or the
+// server is full — unless a plain-text member who has not typed anything since joining long ago gives up its
+// connection — greeted, then — our client — a Challenge, the password proof in its Hello (checked only once its
+// address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — its name line;
+// and dropped if it does not identify itself in time.
 import type { Socket } from 'node:net';
 import { parseInput } from '../core/chatInput';
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
@@ -9,7 +11,8 @@ import { plainBytes } from '../wire/plainText';
 import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { encodeFrame } from '../wire/codec';
 import { FrameType, type Frame, type HelloBody } from '../wire/frames';
-import { diagnoseConn, type Notices } from './notices';
+import { lockoutText, normalizeIp, type AddressLimits } from './addressLimits';
+import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
 import type { Room } from './room';
@@ -19,24 +22,41 @@ const MAX_REFUSING = 64;
 
 /** `ip:port` as people write it: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets. */
 export function socketAddress(socket: Socket): string {
-  const raw = socket.remoteAddress ?? 'unknown';
-  const ip = raw.startsWith('::ffff:') && raw.includes('.') ? raw.slice(7) : raw;
+  const ip = normalizeIp(socket.remoteAddress ?? 'unknown');
   const port = socket.remotePort ?? 0;
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** The last words to a connection over maxConnections: an Error frame for our client, a text line for nc. */
-export function connectionRefusal(native: boolean, maxConnections: number): Buffer {
-  const message = `The server is full (${maxConnections} connections); try again later.`;
-  if (native) return encodeFrame({ type: FrameType.Error, body: { code: 'server-full', message, fatal: true } });
+/** Why a connection is turned away at once: the code of our client's Error frame and the sentence for both. */
+interface Refusal {
+  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast';
+  message: string;
+}
+
+/** The last words to a refused connection: an Error frame for our client, a text line for nc. */
+export function refusalBytes(native: boolean, { code, message }: Refusal): Buffer {
+  if (native) return encodeFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
   return plainBytes(`Sorry: ${message}`);
 }
+
+/** Why the host's log says a connection was refused for its address. */
+function addressRefusalLog(code: 'too-many-connections' | 'connecting-too-fast', o: ResolvedServerOptions): string {
+  if (code === 'too-many-connections')
+    return `its address has ${o.connectionsPerAddress} connections open already (the limit per address).`;
+  const perSecond = o.connectRate ? o.connectRate.perSecond : 0;
+  return `its address is connecting too fast (more than ${perSecond} new connections per second).`;
+}
+
+const DISPLACED_GOODBYE =
+  'The server is full and you have not typed anything since you joined; your connection goes to a newcomer. Goodbye!';
 
 /** What admission needs from the server around it. */
 export interface AdmissionContext {
   options: ResolvedServerOptions;
   room: Room;
   notices: Notices;
+  /** Limits per IP address: open connections, new ones per second, waits after wrong passwords. */
+  addresses: AddressLimits;
   /** Where a new connection reports what arrives. */
   handlers: PeerHandlers;
   /** The server is shutting down: new sockets are dropped. */
@@ -51,6 +71,12 @@ export class Admission {
   private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
   private readonly nonces = new WeakMap<PeerConnection, string>();
+  /** Proofs waiting for their address's wait after wrong ones to end. */
+  private readonly heldProofs = new WeakSet<PeerConnection>();
+  /** Plain-text members in the order they joined, with how many bytes they had sent then (more: they typed). */
+  private readonly quietPlain = new Map<PeerConnection, { at: number; bytesRead: number }>();
+  /** Connections given up for a newcomer that have not finished closing: their slots are taken already. */
+  private readonly displacing = new Set<PeerConnection>();
 
   constructor(private readonly context: AdmissionContext) {
     const o = context.options;
@@ -63,7 +89,23 @@ export class Admission {
     socket.on('error', () => undefined);
     if (this.context.isClosing()) return void socket.destroy();
     const address = socketAddress(socket);
-    if (room.connectionCount >= options.maxConnections) return this.refuse(socket, address);
+    const verdict = this.context.addresses.admit(socket, socket.remoteAddress ?? 'unknown');
+    if (!verdict.ok) return this.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
+    if (room.connectionCount - this.displacing.size >= options.maxConnections && !this.displaceQuiet()) {
+      this.context.addresses.closed(socket);
+      const max = options.maxConnections;
+      const full = {
+        code: 'server-full',
+        message: `The server is full (${max} connections); try again later.`,
+      } as const;
+      return this.refuse(
+        socket,
+        address,
+        full,
+        `the server is at its limit of ${max} connections.`,
+        'connection-limit',
+      );
+    }
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
     diagnoseConn(conn, `accepted (${room.connectionCount + 1} open)`);
     room.add(conn);
@@ -139,10 +181,14 @@ export class Admission {
     if (input.kind === 'help')
       return void conn.write(plainBytes('Type your name and press Enter to join; then /help lists the commands.'));
     this.context.room.join(conn, input.kind === 'name' ? input.name : line);
+    if (conn.peer) this.quietPlain.set(conn, { at: Date.now(), bytesRead: conn.socket.bytesRead });
   }
 
-  /** The socket closed: our client, asked for a password it does not have, hangs up at the challenge. */
+  /** The socket closed: its address has a connection less; our client without a password says nothing. */
   closed(conn: PeerConnection): void {
+    this.context.addresses.closed(conn.socket);
+    this.quietPlain.delete(conn);
+    this.displacing.delete(conn);
     if (!this.context.options.password || conn.kind !== 'native' || conn.peer) return;
     if ((conn.closeReason ?? 'left') !== 'left') return;
     diagnoseConn(conn, 'left at the password challenge');
@@ -155,6 +201,7 @@ export class Admission {
 
   private hello(conn: PeerConnection, hello: HelloBody): void {
     const { options, notices } = this.context;
+    if (this.heldProofs.has(conn)) return; // a Hello is waiting already
     if (hello.v !== PROTOCOL_VERSION) {
       diagnoseConn(conn, 'bad hello: protocol version ', String(hello.v));
       return notices.fatal(
@@ -180,30 +227,93 @@ export class Admission {
         'password-required',
       );
     }
-    if (options.password && !verifyProof(options.password, this.nonces.get(conn) ?? '', hello.proof)) {
+    if (options.password) return this.checkProof(conn, hello, options.password);
+    this.welcome(conn, hello);
+  }
+
+  /** A proof is checked only once the address has waited out its wrong ones: held a little, or refused. */
+  private checkProof(conn: PeerConnection, hello: HelloBody, password: string): void {
+    this.heldProofs.delete(conn);
+    if (conn.isClosed || conn.peer) return;
+    const { addresses, notices } = this.context;
+    const verdict = addresses.proof(conn.socket);
+    if (verdict.kind === 'hold') {
+      diagnoseConn(conn, `password proof held ${verdict.ms} ms (wrong ones from this address before)`);
+      this.heldProofs.add(conn);
+      const retry = () => {
+        try {
+          this.checkProof(conn, hello, password);
+        } catch (error) {
+          this.context.handlers.onInternalError(conn, error);
+          conn.destroy('internal error');
+        }
+      };
+      return void setTimeout(retry, verdict.ms).unref();
+    }
+    if (verdict.kind === 'refuse') {
+      diagnoseConn(conn, `turned away: password lockout, ${verdict.seconds} s left`);
+      const message = `Too many wrong passwords from your address; try again in ${verdict.seconds} s.`;
+      conn.sendFrame({ type: FrameType.Error, body: { code: 'password-lockout', message, fatal: true } });
+      conn.close('password lockout');
+      const ip = addresses.ipOf(conn.socket) ?? conn.address;
+      if (verdict.log) notices.log('error', lockoutText(ip, verdict.seconds, verdict.failures), 'password-lockout');
+      return;
+    }
+    if (!verifyProof(password, this.nonces.get(conn) ?? '', hello.proof)) {
+      const { waitMs } = addresses.proofFailed(conn.socket);
       diagnoseConn(conn, 'turned away: wrong password');
       conn.sendFrame({
         type: FrameType.Error,
         body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true },
       });
       conn.close('wrong password');
+      diagnoseConn(conn, `its address waits ${waitMs} ms before its next password proof`);
       return notices.log('error', `Turned away ${conn.address}: wrong password.`, 'bad-password');
     }
+    addresses.proofPassed(conn.socket);
+    this.welcome(conn, hello);
+  }
+
+  private welcome(conn: PeerConnection, hello: HelloBody): void {
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
     diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);
   }
 
-  /** Over maxConnections: say so in the peer's own language (Error frame or text line), then close. */
-  private refuse(socket: Socket, address: string): void {
-    const max = this.context.options.maxConnections;
-    if (diagnosticsEnabled()) diagnose('server', `${address} refused: at the limit of ${max} connections`);
-    this.context.notices.log(
-      'error',
-      `Refused ${address}: the server is at its limit of ${max} connections.`,
-      'connection-limit',
-    );
+  /**
+   * The server is full: the plain-text member who joined first among those who have not typed anything since,
+   * if that was at least idlePlainDisplaceMs ago, is told goodbye and closed to make room. True if one was.
+   */
+  private displaceQuiet(): boolean {
+    const { options, room, notices } = this.context;
+    if (options.idlePlainDisplaceMs === false) return false;
+    const now = Date.now();
+    for (const [conn, since] of this.quietPlain) {
+      if (conn.isClosed || conn.socket.bytesRead > since.bytesRead) {
+        this.quietPlain.delete(conn); // it typed (or left): never displaced
+        continue;
+      }
+      if (now - since.at < options.idlePlainDisplaceMs) return false; // the ones after it joined later still
+      this.quietPlain.delete(conn);
+      this.displacing.add(conn);
+      diagnoseConn(conn, 'displaced for a newcomer: the server is full, quiet since joining');
+      const quiet = formatDuration(now - since.at);
+      notices.log(
+        'info',
+        `Closed ${who(conn)} to make room for a newcomer: the server is full and it had typed nothing since joining ${quiet} ago.`,
+      );
+      conn.close('displaced', plainBytes(DISPLACED_GOODBYE));
+      room.leave(conn, `${conn.peer?.name} left (the server was full and they had typed nothing since joining).`);
+      return true;
+    }
+    return false;
+  }
+
+  /** Turned away at once: say why in the peer's own language (Error frame or text line), then close. */
+  private refuse(socket: Socket, address: string, refusal: Refusal, why: string, logCode: string = refusal.code): void {
+    if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
+    this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
     if (this.refusing >= MAX_REFUSING) return void socket.destroy();
     this.refusing++;
     socket.on('close', () => this.refusing--);
@@ -213,7 +323,7 @@ export class Admission {
       socket.off('data', answer);
       const native =
         first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
-      socket.end(connectionRefusal(native, max));
+      socket.end(refusalBytes(native, refusal));
       setTimeout(() => socket.destroy(), 2000).unref();
     };
     const timer = setTimeout(() => answer(undefined), 1000);

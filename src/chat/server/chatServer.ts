@@ -1,6 +1,7 @@
 // ChatServer: one port for native and plain-text peers. It HAS the parts and wires them together:
 //   room.ts        who is here (members, seats, the waiting queue) and the host's admit / kick / seats / rename
 //   admission.ts   a new socket until it joins: refusal when full, greeting, Challenge/Hello/password, name line
+//   addressLimits.ts  per IP address: open connections, connects per second, messages, waits after wrong passwords
 //   messages.ts    what members and the host say: checked, labelled by us (never by them), delivered
 //   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
@@ -20,6 +21,7 @@ import { formatBytes } from '../core/units';
 import { plainNotice } from '../wire/plainText';
 import { encodeFrame } from '../wire/codec';
 import { FrameType } from '../wire/frames';
+import { AddressLimits } from './addressLimits';
 import { Admission } from './admission';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';
@@ -39,6 +41,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly rosters: RosterBroadcast;
   private readonly relay: ImageRelay;
   private readonly admission: Admission;
+  private readonly addresses: AddressLimits;
   private readonly messages: Messages;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
@@ -52,7 +55,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.notices = new Notices(
       (notice) => this.emit('notice', notice),
       () => this.room.seated(),
+      this.options.joinLeaveNotices,
     );
+    this.addresses = new AddressLimits(this.options);
     this.relay = new ImageRelay(this.options, {
       reject: (sender, code, text) => this.notices.refuse(sender, code, text),
     });
@@ -70,6 +75,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       options: this.options,
       room: this.room,
       notices: this.notices,
+      addresses: this.addresses,
       handlers: this.handlers,
       isClosing: () => this.closing !== undefined,
       rosterChanged: () => this.rosters.schedule(),
@@ -79,6 +85,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       room: this.room,
       notices: this.notices,
       relay: this.relay,
+      addresses: this.addresses,
       emit: (message) => this.emit('message', message),
     });
   }

@@ -10,6 +10,7 @@ import { formatBytes } from '../core/units';
 import { plainBytes, plainMessage } from '../wire/plainText';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
 import { imageChunkHeader } from '../wire/codec';
+import type { AddressLimits } from './addressLimits';
 import type { ImageRelay } from './imageRelay';
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -38,6 +39,8 @@ export interface MessagesContext {
   room: Room;
   notices: Notices;
   relay: ImageRelay;
+  /** Limits per IP address (messages from all of an address's connections together). */
+  addresses: AddressLimits;
   /** The host's message event (its transcript and UI). */
   emit(message: ChatMessage): void;
 }
@@ -81,7 +84,8 @@ export class Messages {
       case 'name':
         return this.rename(conn, input.name);
       case 'who':
-        return notices.tell(conn, 'info', room.whoText());
+        // Answered like a message is relayed (within the rate limit): a flood of /who must not flood back.
+        return this.withinRate(conn) ? notices.tell(conn, 'info', room.whoText()) : undefined;
       case 'quit':
         return conn.close('left', plainBytes('Goodbye!'));
       case 'help':
@@ -231,10 +235,13 @@ export class Messages {
     this.context.room.renameMember(conn, requested);
   }
 
-  /** The per-client rate limit for anything others get told about (messages, renames); one notice per mute. */
+  /**
+   * The per-client rate limit for anything others get told about (messages, renames) or that is answered (/who),
+   * then its address's (all its connections together); one notice per mute.
+   */
   private withinRate(conn: PeerConnection): boolean {
     const verdict = this.limitsOf(conn).rate?.take();
-    if (!verdict || verdict.ok) return true;
+    if (!verdict || verdict.ok) return this.withinAddressRate(conn);
     if (verdict.firstDrop) {
       const { options, notices } = this.context;
       const limit = options.rateLimit ? options.rateLimit.perSecond : 0;
@@ -249,6 +256,33 @@ export class Messages {
       notices.log(
         'error',
         `${who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`,
+        'rate-limited',
+      );
+    }
+    return false;
+  }
+
+  /** Messages from all connections of one address together: a new connection brings no fresh allowance. */
+  private withinAddressRate(conn: PeerConnection): boolean {
+    const { options, notices, addresses } = this.context;
+    const verdict = addresses.message(conn.socket);
+    if (verdict.ok) return true;
+    const limit = options.addressRateLimit ? options.addressRateLimit.perSecond : 0;
+    const seconds = verdict.muteSeconds;
+    if (verdict.tell) {
+      notices.tell(
+        conn,
+        'error',
+        `Slow down: your address is sending more than ${limit} messages per second (all its connections together); messages from it are being dropped for ${seconds} s.`,
+        'rate-limited',
+      );
+    }
+    if (verdict.log) {
+      diagnoseConn(conn, `address rate limit: muted for ${seconds} s`);
+      const ip = addresses.ipOf(conn.socket) ?? conn.address;
+      notices.log(
+        'error',
+        `${ip} is sending too fast (all its connections together); its messages are dropped for ${seconds} s.`,
         'rate-limited',
       );
     }

@@ -4,6 +4,7 @@
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import type { Notice, NoticeLevel, Roster } from '../core/events';
 import { escapeControl, quotePeerText } from '../core/format';
+import { formatDuration } from '../core/units';
 import { plainNotice } from '../wire/plainText';
 import { FrameType } from '../wire/frames';
 import { Outgoing } from './peerOutput';
@@ -45,16 +46,30 @@ export function diagnoseConn(conn: PeerConnection, what: string, peerText?: stri
 
 export class Notices {
   private readonly throttle: NoticeThrottle;
+  private readonly joinLeave: JoinLeaveLines;
 
   /**
    * @param emit the host's notice event
    * @param members who `announce` reaches: every member with a seat
+   * @param joinLeave join and leave lines shown one by one per interval (more are summed up)
    */
   constructor(
     private readonly emit: (notice: Notice) => void,
     private readonly members: () => readonly PeerConnection[],
+    joinLeave: JoinLeaveLimit,
   ) {
     this.throttle = new NoticeThrottle(HOST_ERRORS_PER_SECOND, emit);
+    this.joinLeave = new JoinLeaveLines(joinLeave, (text, skip) => this.announce('system', text, skip));
+  }
+
+  /** "X joined." for the host's log and every member but the newcomer; summed up when many come and go. */
+  joined(text: string, newcomer: PeerConnection): void {
+    this.joinLeave.add('joined', text, newcomer);
+  }
+
+  /** "X left." for the host's log and every member; summed up when many come and go. */
+  left(text: string): void {
+    this.joinLeave.add('left', text);
   }
 
   /** A notice for the host's log and every member with a seat (except `skip`). */
@@ -92,9 +107,72 @@ export class Notices {
     this.log('error', `Disconnected ${who(conn)}: ${message}`, code);
   }
 
-  /** Shutdown: no more throttled-notice summaries. */
+  /** Shutdown: no more throttled-notice or join/leave summaries. */
   dispose(): void {
     this.throttle.dispose();
+    this.joinLeave.dispose();
+  }
+}
+
+export interface JoinLeaveLimit {
+  perInterval: number;
+  intervalMs: number;
+}
+
+/**
+ * Join and leave lines under churn: the first `perInterval` of an interval are shown at once, the rest are counted
+ * and summed up in one line when it ends ("In the last 2 s: 5 more people joined, 3 more people left."). While
+ * the churn goes on (an interval starting right after a summed-up one), every line waits for the summary.
+ */
+class JoinLeaveLines {
+  private windowEnd = 0;
+  private shown = 0;
+  private quota = 0;
+  private joined = 0;
+  private left = 0;
+  private lastSummaryAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limit: JoinLeaveLimit,
+    private readonly announce: (text: string, skip?: PeerConnection) => void,
+  ) {}
+
+  add(kind: 'joined' | 'left', text: string, skip?: PeerConnection): void {
+    const now = Date.now();
+    if (now >= this.windowEnd && !this.timer) {
+      const churning = now - this.lastSummaryAt < this.limit.intervalMs;
+      this.windowEnd = now + this.limit.intervalMs;
+      this.shown = 0;
+      this.quota = churning ? 0 : this.limit.perInterval;
+    }
+    if (this.shown < this.quota) {
+      this.shown++;
+      return this.announce(text, skip);
+    }
+    if (kind === 'joined') this.joined++;
+    else this.left++;
+    this.timer ??= setTimeout(() => this.summarise(), Math.max(1, this.windowEnd - now));
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private summarise(): void {
+    this.timer = undefined;
+    this.lastSummaryAt = Date.now();
+    const more = this.shown > 0 ? 'more ' : '';
+    const people = (n: number) => `${n} ${more}${n === 1 ? 'person' : 'people'}`;
+    const parts = [
+      ...(this.joined > 0 ? [`${people(this.joined)} joined`] : []),
+      ...(this.left > 0 ? [`${people(this.left)} left`] : []),
+    ];
+    this.joined = 0;
+    this.left = 0;
+    this.announce(`In the last ${formatDuration(this.limit.intervalMs)}: ${parts.join(', ')}.`);
   }
 }
 

@@ -1,6 +1,7 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
+import type { PasswordBackoff } from './addressLimits';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
@@ -72,6 +73,25 @@ export interface ServerOptions {
    * Default: DEFAULT_MAX_IMAGE_PIXELS (about 89.5 million).
    */
   maxImagePixels?: number;
+  // ---- limits per IP address, join/leave lines, quiet plain-text members (addressLimits.ts, notices.ts)
+  /** Open connections from one IP address (a classroom behind one NAT shares one); more are refused. */
+  connectionsPerAddress?: number;
+  /** New connections from one IP address: `burst` at once, then `perSecond`; `false` turns it off. */
+  connectRate?: RateLimit | false;
+  /**
+   * Messages (and answered commands like /who) from all connections of one IP address together, so that
+   * reconnecting brings no fresh allowance. Default: 3 × rateLimit; off when rateLimit is off; `false` turns it off.
+   */
+  addressRateLimit?: RateLimit | false;
+  /** After a wrong password, the address's next proof is checked only after firstMs, doubling up to maxMs. */
+  passwordBackoff?: PasswordBackoff | false;
+  /** Join and leave lines shown one by one per interval; more are summed up in one line when it ends. */
+  joinLeaveNotices?: { perInterval: number; intervalMs: number };
+  /**
+   * A plain-text member who has sent nothing since joining at least this long ago gives its connection to a
+   * newcomer when the server is full (the oldest first); never while there is room. `false`: never.
+   */
+  idlePlainDisplaceMs?: number | false;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -98,6 +118,12 @@ export const SERVER_DEFAULTS = {
   minImageBytesPerSecond: 8 * 1024,
   imageRateGraceMs: 30_000,
   maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+  // limits per IP address, join/leave lines, quiet plain-text members
+  connectionsPerAddress: 32,
+  connectRate: { burst: 32, perSecond: 2 } as RateLimit,
+  passwordBackoff: { firstMs: 1000, maxMs: 60_000 } as PasswordBackoff,
+  joinLeaveNotices: { perInterval: 8, intervalMs: 2000 },
+  idlePlainDisplaceMs: 5 * 60_000,
 } as const;
 
 /** What the server holds at most, in all, for the host's copies of unfinished images (many senders at once). */
@@ -134,6 +160,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       options.maxHeldImageBytesPerAddress ??
       Math.floor(maxHeldImageBytes(options.maxImageBytes ?? d.maxImageBytes) / 2),
     maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
+    ...resolveAddressOptions(options),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -184,7 +211,56 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (resolved.rateLimit && !(resolved.rateLimit.burst >= 1 && resolved.rateLimit.perSecond > 0)) {
     throw new ChatError('bad-option', 'Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
   }
+  checkAddressOptions(resolved);
   return resolved;
+}
+
+// ---- limits per IP address, join/leave lines, quiet plain-text members
+
+type AddressOptionKey =
+  | 'connectionsPerAddress'
+  | 'connectRate'
+  | 'addressRateLimit'
+  | 'passwordBackoff'
+  | 'joinLeaveNotices'
+  | 'idlePlainDisplaceMs';
+
+function resolveAddressOptions(options: ServerOptions): Pick<ResolvedServerOptions, AddressOptionKey> {
+  const d = SERVER_DEFAULTS;
+  const perConnection = options.rateLimit === undefined ? d.rateLimit : options.rateLimit;
+  const copy = <T extends object>(value: T | false | undefined, fallback: T | false): T | false =>
+    value === undefined ? fallback && { ...fallback } : value && { ...value };
+  return {
+    connectionsPerAddress: options.connectionsPerAddress ?? d.connectionsPerAddress,
+    connectRate: copy(options.connectRate, d.connectRate),
+    addressRateLimit: copy(
+      options.addressRateLimit,
+      perConnection && { burst: perConnection.burst * 3, perSecond: perConnection.perSecond * 3 },
+    ),
+    passwordBackoff: copy(options.passwordBackoff, d.passwordBackoff),
+    joinLeaveNotices: { ...(options.joinLeaveNotices ?? d.joinLeaveNotices) },
+    idlePlainDisplaceMs: options.idlePlainDisplaceMs ?? d.idlePlainDisplaceMs,
+  };
+}
+
+function checkAddressOptions(o: ResolvedServerOptions): void {
+  const bad = (sentence: string) => new ChatError('bad-option', `Server option ${sentence}`);
+  const whole = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
+  if (!whole(o.connectionsPerAddress, 1))
+    throw bad(`connectionsPerAddress must be a whole number ≥ 1, not ${String(o.connectionsPerAddress)}.`);
+  for (const key of ['connectRate', 'addressRateLimit'] as const) {
+    const limit = o[key];
+    if (limit && !(whole(limit.burst, 1) && limit.perSecond > 0 && Number.isFinite(limit.perSecond)))
+      throw bad(`${key} needs a whole burst ≥ 1 and perSecond > 0 (or false to turn it off).`);
+  }
+  const backoff = o.passwordBackoff;
+  if (backoff && !(whole(backoff.firstMs, 1) && whole(backoff.maxMs, backoff.firstMs)))
+    throw bad('passwordBackoff needs whole numbers firstMs ≥ 1 and maxMs ≥ firstMs (or false to turn it off).');
+  const lines = o.joinLeaveNotices;
+  if (!(whole(lines.perInterval, 1) && whole(lines.intervalMs, 1)))
+    throw bad('joinLeaveNotices needs whole numbers perInterval ≥ 1 and intervalMs ≥ 1.');
+  if (o.idlePlainDisplaceMs !== false && !whole(o.idlePlainDisplaceMs, 0))
+    throw bad(`idlePlainDisplaceMs must be a whole number ≥ 0 or false, not ${String(o.idlePlainDisplaceMs)}.`);
 }
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */

@@ -157,7 +157,7 @@ export class Room {
       this.notices.log('info', `${name} (${conn.address}) is waiting: #${position} in line.`);
     } else {
       this.toldPosition.set(conn, null);
-      this.notices.announce('system', `${name} (${conn.address}) joined.`, conn);
+      this.notices.joined(`${name} (${conn.address}) joined.`, conn);
     }
     this.hooks.rosterChanged();
   }
@@ -171,7 +171,7 @@ export class Room {
     this.names.remove(peer.name, peer.id);
     const change = this.seatQueue.leave(peer.id);
     this.seatedCache = undefined;
-    if (change.removedFrom === 'active') this.notices.announce('system', text);
+    if (change.removedFrom === 'active') this.notices.left(text);
     else this.notices.log('system', text.replace(/\.$/, ' (was waiting in line).'));
     this.applySeatChange(change);
     this.hooks.rosterChanged();
