@@ -163,8 +163,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       [0.2, () => dave.show(noisePng(370, 7))],
     ];
     for (const [at, scene] of scenes) timers.push(setTimeout(() => void scene(), at * options.seconds * 1000));
-    // Alice writes privately to "bob (2)" (a look-alike who took Bob's name): it must not reach Bob.
-    timers.push(setInterval(() => void alice.sayTo(`${bob.name} (2)`), 5000));
+    // Alice writes privately to "bob-2" (the name a look-alike of Bob is given): it must not reach Bob.
+    timers.push(setInterval(() => void alice.sayTo(`${bob.name}-2`), 5000));
     // Newcomers keep arriving: each must get in at the first try, see the chat, and leave.
     for (let k = 1; started + k * LATE_JOIN_EVERY_MS < until - 2000; k++) {
       timers.push(setTimeout(() => void lateJoiner(port, `late${k}`, lateJoins, extras), k * LATE_JOIN_EVERY_MS));

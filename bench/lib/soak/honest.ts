@@ -172,7 +172,7 @@ export class HonestMember {
     await this.session.input(to === undefined ? `${mark} hello all` : `/msg ${to} ${mark} psst for:${to}`);
   }
 
-  /** A private line to a name with a space in it (a look-alike's "bob (2)"): must never reach anyone else. */
+  /** A private line to a look-alike's suffixed name ("bob-2"): must never reach anyone else. */
   async sayTo(name: string): Promise<void> {
     await this.session.input(`/msg ${name} ~X${this.tag}.0.${performance.now().toFixed(3)}~ hi for:${name}`);
   }
