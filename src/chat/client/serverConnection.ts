@@ -31,7 +31,7 @@ import {
 } from '../wire/frames';
 import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { classifyGreeting, helloFor, NO_RETRY, versionMismatch } from './handshake';
-import { formatBytes } from '../core/units';
+import { formatBytes, formatDuration } from '../core/units';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
@@ -170,8 +170,30 @@ export class ServerConnection {
     this.hooks.handshaking();
     clearTimeout(this.timer);
     // Plain-text servers (ncat --chat, the classic broadcast room) often say nothing at all: silence means plain text.
+    // Not with a password, though: that user expects a TCP Chat room, and a busy one may greet late — so wait for the
+    // greeting as long as for the handshake, and never fall back to plain text (no silent downgrade).
     diagnose('client', `connected to ${this.where}; waiting for its greeting`);
-    this.timer = setTimeout(() => this.startPlain('no greeting'), this.options.greetingTimeoutMs);
+    const { password, greetingTimeoutMs, connectTimeoutMs } = this.options;
+    this.timer = password
+      ? setTimeout(
+          () => this.refusePlain(`it sent no greeting within ${formatDuration(connectTimeoutMs)}`),
+          connectTimeoutMs,
+        )
+      : setTimeout(() => this.startPlain('no greeting'), greetingTimeoutMs);
+  }
+
+  /** A password was given but the server does not speak TCP Chat: refuse rather than chat in plain text. */
+  private refusePlain(why: string): void {
+    if (this.currentMode !== 'detecting' || !this.settle) return;
+    clearTimeout(this.timer);
+    diagnose('client', `${this.where} is not a TCP Chat room (${why}); not chatting in plain text with a password`);
+    this.settle.reject(
+      new ChatError(
+        'plain-text-server',
+        `${this.where} did not greet as a TCP Chat room (${why}), so the room password was not used. ` +
+          'Connect without a password to chat with a plain-text server.',
+      ),
+    );
   }
 
   private onData(chunk: Buffer): void {
@@ -180,7 +202,10 @@ export class ServerConnection {
     if (this.currentMode === 'plain') return this.plain!.push(chunk);
     this.head = Buffer.concat([this.head, chunk]);
     const verdict = classifyGreeting(this.head);
-    if (verdict.kind === 'plain') return this.startPlain('its first line is not a TCP Chat greeting');
+    if (verdict.kind === 'plain') {
+      const why = 'its first line is not a TCP Chat greeting';
+      return this.options.password ? this.refusePlain(why) : this.startPlain(why);
+    }
     if (verdict.kind === 'undecided') return;
     clearTimeout(this.timer);
     diagnose(
