@@ -10,6 +10,7 @@ const EXPECTED: Record<string, string> = {
   'tcpChat.disconnect': 'Disconnect',
   'tcpChat.stopServer': 'Stop Server',
   'tcpChat.showPanel': 'Show Chat Panel',
+  'tcpChat.openInEditor': 'Open Chat in Editor',
   'tcpChat.openLogs': 'Open Chat Logs',
   'tcpChat.admitNext': 'Admit Next in Queue',
   'tcpChat.kick': 'Kick…',
