@@ -2,7 +2,7 @@
 // built-in themes (light, dark, both high-contrast), with a room that shows every kind of row and control.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PANEL_IFRAME } from '../tools/browser.mjs';
+import { PANEL_IFRAME, webviewDocument } from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { audit, describeViolations, THEMES, useTheme } from './axe.mjs';
 import { HOST_NAME, openChatEditor } from './fixture.mjs';
@@ -44,6 +44,22 @@ describe('accessibility of the chat panel', { timeout: 15 * 60_000 }, () => {
   });
 
   it('axe finds no violation in Light Modern, Dark Modern and both High Contrast themes', STEP, async () => {
+    // Three names show only three of the eight name colours: a probe row (test-made) shows all eight, on a plain
+    // row and on one of your own messages, so the audit checks the contrast of each.
+    const frame = await webviewDocument(editor.page, PANEL_IFRAME);
+    await frame.evaluate(() => {
+      for (const own of [false, true]) {
+        const row = document.createElement('div');
+        row.className = own ? 'row message own' : 'row message';
+        for (let slot = 0; slot < 8; slot++) {
+          const name = document.createElement('span');
+          name.className = `name name-c${slot}`;
+          name.textContent = `Name${slot} `;
+          row.append(name);
+        }
+        document.querySelector('.rows').append(row);
+      }
+    });
     const report = [];
     let total = 0;
     for (const theme of THEMES) {

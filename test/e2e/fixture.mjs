@@ -84,6 +84,29 @@ class ChatEditor {
     await composer.press('Enter');
   }
 
+  /** Pastes a PNG (a gradient, `width`×`height`) into `composer` like a user pasting a screenshot: a File on the
+   *  clipboard event. */
+  async pasteImage(composer, { name = 'pasted.png', width = 120, height = 80 } = {}) {
+    await composer.evaluate(
+      async (textarea, image) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = image.width;
+        canvas.height = image.height;
+        const g = canvas.getContext('2d');
+        const gradient = g.createLinearGradient(0, 0, image.width, image.height);
+        gradient.addColorStop(0, '#1e90ff');
+        gradient.addColorStop(1, '#ff8c00');
+        g.fillStyle = gradient;
+        g.fillRect(0, 0, image.width, image.height);
+        const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+        const data = new DataTransfer();
+        data.items.add(new File([blob], image.name, { type: 'image/png' }));
+        textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      { name, width, height },
+    );
+  }
+
   /** A screenshot of the chat panel in test-results/; TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/. */
   async shoot(name, iframe = PANEL_IFRAME) {
     const file = join(resultsDir, `${name}.png`);

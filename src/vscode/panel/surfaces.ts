@@ -103,6 +103,7 @@ export class ChatSurfaces implements vscode.WebviewViewProvider, vscode.Disposab
   /** VS Code shows the chat view for the first time in this window (or again after it was moved). */
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = this.adopt(viewFrame(view));
+    if (view.visible) this.markUsed('view');
   }
 
   setLogDir(dir: string | undefined): void {
