@@ -1,6 +1,7 @@
 // Webview entry: acquire the VS Code API, say 'ready' (the host answers with a snapshot of the session's
 // history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
 import './style.css';
+import './layout.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
 import { el } from './render/entryRow';

@@ -51,6 +51,23 @@ describe('commands', () => {
   });
 });
 
+describe('the chat view', () => {
+  it('is a webview view in an activity-bar container of its own, and opens once the extension runs', async () => {
+    const contributes = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes;
+    const container = (contributes.viewsContainers?.activitybar ?? []).find((c: { id: string }) => c.id === 'tcpChat');
+    assert.ok(container, 'an activity-bar view container "tcpChat"');
+    assert.equal(container.title, 'TCP Chat');
+    const views: { id: string; type?: string }[] = contributes.views?.tcpChat ?? [];
+    assert.deepEqual(
+      views.map((v) => [v.id, v.type]),
+      [['tcpChat.chatView', 'webview']],
+    );
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('tcpChat.chatView.focus');
+    assert.equal(api.unread, 0, 'nothing unread while the view is in front');
+  });
+});
+
 describe('the TCP Chat log channel', () => {
   it('Show Log runs; the log says when a server starts, and a command failure is an error line in it', async () => {
     const api = await activateExtension();
