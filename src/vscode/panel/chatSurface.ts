@@ -131,7 +131,7 @@ export class ChatSurface implements vscode.Disposable {
 <link rel="stylesheet" href="${style}">
 <title>${CHAT_TITLE}</title>
 </head>
-<body data-surface="${this.frame.kind}">
+<body>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
