@@ -15,6 +15,8 @@
 //   send            the Send button (disabled while waiting in line, not connected, or a send is unanswered)
 //   send-error      why the last send was refused (under the composer; hidden when none)
 //   drop-hint       the hint under the composer ("… hold Shift to drop …")
+//   roster-chip     at narrow widths, the header chip ("3 chatting · 2 waiting") that opens the roster overlay
+//   announcer       the visually hidden role="log" live region: one line per entry arriving while open
 // Also: data-testid="attach" (attach button), "pending-image" (preview of the image about to be sent),
 // "remove-image", "open-logs", "stop" (Disconnect/Stop), "admit" and "kick" buttons inside queue entries.
 
@@ -71,11 +73,21 @@ export interface NoticeView {
 
 export type EntryView = MessageView | NoticeView;
 
+/** Who is chatting and waiting, counted once by the host (the status bar, the header chip and the roster all
+ *  show these). */
+export interface RosterCounts {
+  chatting: number;
+  waiting: number;
+  /** `3 chatting · 2 waiting` (no waiting part when nobody waits). */
+  text: string;
+}
+
 export interface RosterView {
   seats: number;
   active: PeerView[];
   waiting: PeerView[];
   connections: number;
+  counts: RosterCounts;
 }
 
 export type Role = 'server' | 'client' | 'none';

@@ -1,6 +1,7 @@
 // Webview entry: acquire the VS Code API, say 'ready' (the host answers with a snapshot of the session's
 // history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
 import './style.css';
+import './layout.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
 import { el } from './render/entryRow';
@@ -8,6 +9,8 @@ import { Header } from './render/header';
 import { MessageList } from './render/messageList';
 import { RosterPanel } from './render/roster';
 import { Composer } from './render/composer';
+import { Announcer } from './render/announcer';
+import { RosterChip } from './render/rosterChip';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -45,24 +48,33 @@ function remember(): void {
 
 registerToolkit();
 
+// Landmarks: header (banner), main (the conversation), aside (who is here, a top-level landmark of its own) and
+// footer (the composer), so every control is in one and keyboard order follows reading order.
 const headerRoot = el('header', 'header');
 const banner = el('div', 'queue-banner');
 banner.hidden = true;
+banner.setAttribute('role', 'status');
 const body = el('div', 'body');
-const scroller = el('main', 'messages');
-scroller.setAttribute('aria-live', 'polite');
+const scroller = el('div', 'messages');
+scroller.tabIndex = 0; // scrollable by keyboard
+scroller.setAttribute('role', 'region');
+scroller.setAttribute('aria-label', 'Messages');
 const jump = el('button', 'jump');
 jump.type = 'button';
 jump.hidden = true;
 const rosterRoot = el('aside', 'roster');
-const messagesColumn = el('div', 'messages-column');
-messagesColumn.append(scroller, jump);
+rosterRoot.tabIndex = 0; // scrollable by keyboard, and where the narrow layout's chip puts focus
+const announcer = new Announcer();
+const messagesColumn = el('main', 'messages-column');
+messagesColumn.setAttribute('aria-label', 'Chat');
+messagesColumn.append(banner, scroller, jump, announcer.root);
 body.append(messagesColumn, rosterRoot);
 const composerRoot = el('footer', 'composer');
-document.body.append(headerRoot, banner, body, composerRoot);
+document.body.append(headerRoot, body, composerRoot);
 
-const header = new Header(headerRoot, post);
 const roster = new RosterPanel(rosterRoot, banner, post);
+const chip = new RosterChip(rosterRoot);
+const header = new Header(headerRoot, post, chip.button);
 const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
 const composer = new Composer(composerRoot, post, (draft) => {
   memory.draft = draft;
@@ -78,7 +90,13 @@ let currentHeader: HeaderView = {
   queuePosition: null,
   status: '',
 };
-let currentRoster: RosterView = { seats: 0, active: [], waiting: [], connections: 0 };
+let currentRoster: RosterView = {
+  seats: 0,
+  active: [],
+  waiting: [],
+  connections: 0,
+  counts: { chatting: 0, waiting: 0, text: '' },
+};
 
 function refreshChrome(): void {
   const showAddresses = currentHeader.role === 'server';
@@ -96,6 +114,7 @@ function refreshChrome(): void {
         : null,
   );
   roster.update(currentHeader, currentRoster);
+  chip.update(currentHeader.role === 'none' ? undefined : currentRoster.counts);
   list.setEmptyHint(
     currentHeader.role === 'none'
       ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
@@ -136,6 +155,7 @@ function apply(message: HostToWebview): void {
     }
     case 'entries':
       list.append(message.entries);
+      announcer.announce(message.entries);
       if (memory.recent) {
         memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
         remember();
@@ -164,5 +184,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 });
 
 refreshChrome();
+// Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
+// focused (a view revealed from the palette).
 composer.textarea.focus();
+window.addEventListener('focus', () => {
+  if (document.activeElement === document.body || document.activeElement === null) composer.textarea.focus();
+});
 post({ type: 'ready' });

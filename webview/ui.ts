@@ -16,7 +16,11 @@ export function registerToolkit(): void {
 export interface ButtonOptions {
   appearance?: 'primary' | 'secondary' | 'icon';
   testid?: string;
+  /** The tooltip; screen readers read it as the button's description, after its name. */
   title?: string;
+  /** The accessible name when the visible text is not enough ("Kick" → "Kick Ann", "✕" → "Remove the image"). It
+   *  must start with the visible text (WCAG 2.5.3: speech users say what they see). */
+  name?: string;
 }
 
 /** A toolkit button; the label is set as text. */
@@ -25,10 +29,8 @@ export function button(label: string, onClick: () => void, options: ButtonOption
   node.textContent = label;
   node.setAttribute('appearance', options.appearance ?? 'primary');
   if (options.testid) node.dataset.testid = options.testid;
-  if (options.title) {
-    node.title = options.title;
-    node.setAttribute('aria-label', options.title);
-  }
+  if (options.title) node.title = options.title;
+  if (options.name) node.setAttribute('aria-label', options.name);
   node.addEventListener('click', () => {
     if (!node.hasAttribute('disabled')) onClick();
   });

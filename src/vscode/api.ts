@@ -8,4 +8,6 @@ export interface TcpChatApi {
   /** The newest lines written to the "TCP Chat" log channel, oldest first, each `info …` or `error …` (an output
    *  channel cannot be read back, so tests read these). */
   readonly recentLog: readonly string[];
+  /** Messages from others that arrived while no chat surface was in view (the view's badge, the tab title). */
+  readonly unread: number;
 }

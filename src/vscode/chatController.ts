@@ -1,7 +1,8 @@
-// The extension's one chat: which session runs (server or client role) and wiring its events to the panel, the
-// status bar and the new-message alerts. The history lives in the ChatSession; the controller only adds the few
-// lines that happen when no session exists (a bad port, a server that could not start), so the panel can say
-// what went wrong. The panel's requests are handled in panel/panelRequests.ts.
+// The extension's one chat: which session runs (server or client role) and wiring its events to the chat
+// surfaces (the editor tab and the chat view, panel/surfaces.ts), the status bar and the new-message alerts.
+// The history lives in the ChatSession; the controller only adds the few lines that happen when no session
+// exists (a bad port, a server that could not start), so the panel can say what went wrong. The panel's requests
+// are handled in panel/panelRequests.ts.
 import * as vscode from 'vscode';
 import {
   clock,
@@ -17,9 +18,10 @@ import type { HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from 
 import type { LogChannel } from './logChannel';
 import { NewMessageAlerts } from './newMessageAlerts';
 import { plainNotificationText } from './notifications';
-import { ChatPanel, type PanelHost } from './panel/chatPanel';
+import type { ChatSurface } from './panel/chatSurface';
 import { PanelFeed } from './panel/panelFeed';
 import { handlePanelRequest, type ImageActions, type PanelRequestHost } from './panel/panelRequests';
+import { ChatSurfaces, type SurfacesHost } from './panel/surfaces';
 import {
   acceptedImagesView,
   EMPTY_ROSTER,
@@ -55,15 +57,16 @@ export interface SessionInfo {
 
 const LOCAL_NOTICE_LIMIT = 200;
 
-export class ChatController implements PanelHost, PanelRequestHost, vscode.Disposable {
+export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Disposable {
   private current: SessionInfo | undefined;
   /** True while `current` runs; after it closes it stays shown (history) until the next session. */
   private running = false;
-  private panel: ChatPanel | undefined;
+  /** The editor tab and the chat view; also the WebviewViewProvider extension.ts registers. */
+  readonly surfaces: ChatSurfaces;
   private readonly statusBar = new ChatStatusBar();
-  private readonly feed = new PanelFeed(() => this.panel);
+  private readonly feed = new PanelFeed(() => this.surfaces.all);
   private readonly alerts = new NewMessageAlerts({
-    panel: () => this.panel,
+    panel: () => this.surfaces,
     selfName: () => this.current?.session.endpoint.self?.name,
     showPanel: () => this.showPanel(),
     onUnreadChanged: () => this.refreshStatus(),
@@ -80,12 +83,18 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
     /** The "TCP Chat" log: every notice and error shown, and each session's start and end. */
     readonly log: LogChannel,
   ) {
+    this.surfaces = new ChatSurfaces(context, this);
     this.refreshStatus();
   }
 
   /** The running session, if any (the API's `session`). */
   get session(): ChatSession | undefined {
     return this.running ? this.current?.session : undefined;
+  }
+
+  /** Messages not seen yet (the API's `unread`). */
+  get unread(): number {
+    return this.alerts.unread;
   }
 
   get info(): SessionInfo | undefined {
@@ -139,7 +148,7 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
         .off('queue', onQueue)
         .off('state', onState);
     };
-    this.panel?.setLogDir(session.transcript?.dir);
+    this.surfaces.setLogDir(session.transcript?.dir);
     this.postSnapshot();
     this.refreshStatus();
     void vscode.commands.executeCommand('setContext', 'tcpChat.role', info.role);
@@ -207,44 +216,28 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
     this.feed.entries([view]);
   }
 
-  // ── panel ───────────────────────────────────────────────────────────────
+  // ── chat surfaces ───────────────────────────────────────────────────────
 
+  /** Reveals the chat where the user used it last (the editor tab or the chat view). */
   showPanel(preserveFocus = false): void {
-    if (this.panel) {
-      this.panel.panel.reveal(undefined, preserveFocus);
-      return;
-    }
-    this.panel = ChatPanel.create(this.context.extensionUri, this, this.logDir());
+    this.surfaces.show(preserveFocus);
   }
 
-  revivePanel(panel: vscode.WebviewPanel): void {
-    if (this.panel) {
-      panel.dispose();
-      return;
-    }
-    this.panel = ChatPanel.revive(panel, this.context.extensionUri, this, this.logDir());
+  onReady(surface: ChatSurface): void {
+    this.postSnapshot(surface);
   }
 
-  onReady(panel: ChatPanel): void {
-    if (panel !== this.panel) return;
-    this.postSnapshot();
-    if (panel.visible) this.alerts.clear();
-  }
-
-  onVisibilityChanged(visible: boolean): void {
-    if (visible) this.alerts.clear();
-  }
-
-  onDisposed(panel: ChatPanel): void {
-    if (panel === this.panel) this.panel = undefined;
+  onSeen(): void {
+    this.alerts.clear();
   }
 
   onInvalidMessage(detail: string): void {
     this.localNotice('error', detail, 'bad-webview-message');
   }
 
-  onMessage(message: WebviewToHost): void {
-    void handlePanelRequest(this, message).catch((error: unknown) => {
+  onMessage(surface: ChatSurface, message: WebviewToHost): void {
+    const reply = (answer: HostToWebview): void => this.feed.postTo(surface, answer);
+    void handlePanelRequest(this, message, reply).catch((error: unknown) => {
       this.reportError(errorMessage(error));
     });
   }
@@ -254,10 +247,6 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
     return session.history.some((e) => e.kind === 'notice' && e.notice.level === 'error' && e.notice.text === text);
   }
 
-  postToPanel(message: HostToWebview): void {
-    this.feed.post(message);
-  }
-
   // ── events → panel / status bar ─────────────────────────────────────────
 
   private onSessionMessage(message: ChatMessage): void {
@@ -265,21 +254,25 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
     if (!message.own) this.alerts.onMessage(message);
   }
 
-  private postSnapshot(): void {
-    if (!this.panel) return;
+  /** A full snapshot to `to` (every surface when omitted). */
+  private postSnapshot(to?: ChatSurface): void {
+    if (this.surfaces.all.length === 0) return;
     const info = this.current;
     const history = info
       ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds))
       : [];
-    this.feed.snapshot({
-      type: 'snapshot',
-      header: this.headerView(),
-      roster: toRosterView(info?.session.endpoint.roster ?? EMPTY_ROSTER),
-      entries: mergeByTime(history, this.localNotices),
-      sessionKey: info ? `${info.role}:${info.address}` : null,
-      time: clock(Date.now()),
-      acceptedImages: acceptedImagesView(),
-    });
+    this.feed.snapshot(
+      {
+        type: 'snapshot',
+        header: this.headerView(),
+        roster: toRosterView(info?.session.endpoint.roster ?? EMPTY_ROSTER),
+        entries: mergeByTime(history, this.localNotices),
+        sessionKey: info ? `${info.role}:${info.address}` : null,
+        time: clock(Date.now()),
+        acceptedImages: acceptedImagesView(),
+      },
+      to,
+    );
   }
 
   private refreshHeader(): void {
@@ -303,17 +296,19 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
   }
 
   private imageUri(savedPath: string): string {
-    return this.panel ? this.panel.imageUri(savedPath) : '';
+    return this.surfaces.imageUri(savedPath);
   }
 
-  private logDir(): string | undefined {
+  /** The folder the surfaces serve images from (the current log folder). */
+  logDir(): string | undefined {
     return this.current?.session.transcript?.dir ?? logLocation(this.context).dir;
   }
 
-  /** Posts an image the user picked to the webview's composer for preview. */
+  /** Posts an image the user picked to the composer of the surface that asked (the one used last). */
   postAttachment(name: string, mime: string, bytes: Uint8Array): void {
-    if (!this.panel) this.showPanel();
-    this.feed.post({
+    const target = this.surfaces.current;
+    if (!target) return this.showPanel();
+    this.feed.postTo(target, {
       type: 'attachment',
       name,
       mime,
@@ -326,7 +321,7 @@ export class ChatController implements PanelHost, PanelRequestHost, vscode.Dispo
   dispose(): void {
     this.unsubscribe?.();
     void this.current?.session.close('VS Code is closing');
-    this.panel?.dispose();
+    this.surfaces.dispose();
     this.statusBar.dispose();
   }
 }

@@ -1,11 +1,12 @@
-// Entry point: creates the "TCP Chat" log, registers the commands, the status bar and the panel serializer, and
-// returns the API. Everything else lives in the modules it wires together.
+// Entry point: creates the "TCP Chat" log, registers the commands, the status bar, the chat view and the editor
+// tab's serializer, and returns the API. Everything else lives in the modules it wires together.
 import * as vscode from 'vscode';
 import type { TcpChatApi } from './api';
 import { ChatController } from './chatController';
 import { registerCommands } from './commands/sessionCommands';
 import { LogChannel } from './logChannel';
 import { PANEL_VIEW_TYPE } from './panel/chatPanel';
+import { CHAT_VIEW_ID, CHAT_VIEW_OPTIONS } from './panel/chatView';
 
 let active: { controller: ChatController; log: LogChannel } | undefined;
 
@@ -18,11 +19,13 @@ export function activate(context: vscode.ExtensionContext): TcpChatApi {
   active = { controller, log };
   context.subscriptions.push(controller);
   registerCommands(context, controller);
-  context.subscriptions.push(vscode.commands.registerCommand('tcpChat.showLog', () => log.show()));
-  // A panel left open survives a window reload: VS Code hands it back here and the webview asks for a snapshot.
   context.subscriptions.push(
+    vscode.commands.registerCommand('tcpChat.showLog', () => log.show()),
+    vscode.commands.registerCommand('tcpChat.openInEditor', () => controller.surfaces.showEditor()),
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, controller.surfaces, CHAT_VIEW_OPTIONS),
+    // A tab left open survives a window reload: VS Code hands it back here and the webview asks for a snapshot.
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => controller.revivePanel(panel),
+      deserializeWebviewPanel: async (panel) => controller.surfaces.revivePanel(panel),
     }),
   );
   return {
@@ -31,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): TcpChatApi {
     },
     get recentLog() {
       return log.recent;
+    },
+    get unread() {
+      return controller.unread;
     },
   };
 }

@@ -3,7 +3,6 @@
 // while the panel is not in front of them.
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../chat';
-import type { ChatPanel } from './panel/chatPanel';
 import { mentions } from './panel/viewModel';
 import { plainNotificationText } from './notifications';
 import { readSettings } from './settings';
@@ -12,7 +11,8 @@ import { readSettings } from './settings';
 const NOTIFICATION_GAP_MS = 3000;
 
 export interface AlertsHost {
-  panel(): ChatPanel | undefined;
+  /** The chat surfaces: whether one is in view, and where the unread count shows. */
+  panel(): { readonly visible: boolean; setUnread(count: number): void } | undefined;
   /** My name in the room, for mentions. */
   selfName(): string | undefined;
   showPanel(): void;

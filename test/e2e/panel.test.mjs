@@ -4,94 +4,38 @@
 // each other (server → queue → client). Screenshots go to test-results/ (ignored);
 // TCP_CHAT_UPDATE_SCREENSHOTS=1 also copies two of them to docs/screenshots/ for the README.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  answerInput,
-  launchBrowser,
-  openWorkbench,
-  PANEL_IFRAME,
-  panelFrame,
-  pickItem,
-  runCommand,
-} from '../tools/browser.mjs';
-import { freePort, launchCodeServer, makeScratch } from '../tools/offlineEditor.mjs';
-import { repoRoot } from '../tools/paths.mjs';
-import { startCli, startPlainServer } from '../tools/peers.mjs';
+import { answerInput, runCommand } from '../tools/browser.mjs';
+import { freePort } from '../tools/offlineEditor.mjs';
+import { startPlainServer } from '../tools/peers.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
+import { HOST_NAME, openChatEditor } from './fixture.mjs';
 
-const HOST_NAME = 'Hostess';
-const resultsDir = join(repoRoot, 'test-results');
 const STEP = { timeout: 120_000 };
 
 describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
-  const scratch = makeScratch('e2e');
-  const cleanups = [];
-  const dialogs = [];
+  let editor;
   let page;
   let panel;
+  let dialogs;
 
   before(
     async () => {
-      mkdirSync(resultsDir, { recursive: true });
-      const editor = await launchCodeServer({
-        scratch,
-        extensionDevelopmentPath: repoRoot,
-        // Loopback only in tests; a set name skips the name prompt.
-        settings: { 'tcpChat.userName': HOST_NAME, 'tcpChat.server.host': '127.0.0.1' },
-      });
-      cleanups.push(() => editor.stop());
-      const chromium = await launchBrowser(scratch);
-      cleanups.push(() => chromium.stop());
-      page = await openWorkbench(chromium.browser, editor.url);
-      // alert() from any frame (e.g. an injected onerror handler in the webview) shows up here.
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      panel = panelFrame(page);
+      editor = await openChatEditor('e2e');
+      ({ page, panel, dialogs } = editor);
     },
     { timeout: 180_000 },
   );
 
   after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
+    await editor?.close();
   });
 
-  /** A CLI peer whose process is stopped (by PID) at the end whatever happens. */
-  function cli(args) {
-    const peer = startCli(args, { cwd: scratch.root });
-    cleanups.push(() => peer.stop());
-    return peer;
-  }
-
   const rows = (options) => panel.locator('[data-testid=message]', options);
-
-  async function startServer(port, mode) {
-    await runCommand(page, 'TCP Chat: Start Server');
-    await answerInput(page, String(port));
-    await pickItem(page, mode);
-    await page.locator('.quick-input-widget', { hasText: 'Room password' }).waitFor();
-    await page.keyboard.press('Enter'); // no password: an open room
-    await panel.locator('[data-testid=header]', { hasText: String(port) }).waitFor({ timeout: 30_000 });
-  }
-
-  async function send(text) {
-    const composer = panel.locator('[data-testid=composer]');
-    await composer.fill(text);
-    await composer.press('Enter');
-  }
-
-  async function shoot(name) {
-    const file = join(resultsDir, `${name}.png`);
-    await page.locator(PANEL_IFRAME).screenshot({ path: file });
-    if (process.env.TCP_CHAT_UPDATE_SCREENSHOTS) {
-      mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
-      copyFileSync(file, join(repoRoot, 'docs', 'screenshots', `${name}.png`));
-    }
-    return statSync(file).size;
-  }
+  const cli = (args) => editor.cli(args);
+  const startServer = (port, mode) => editor.startServer(port, mode);
+  const send = (text) => editor.send(text);
+  const shoot = (name) => editor.shoot(name);
 
   let bob;
 
@@ -125,22 +69,7 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
     // VS Code only delivers drops into a webview while Shift is held: the hint must say so.
     assert.match(await panel.locator('[data-testid=drop-hint]').innerText(), /Shift/);
     const composer = panel.locator('[data-testid=composer]');
-    // Paste like a user pasting a screenshot: a PNG File on the clipboard event.
-    await composer.evaluate(async (textarea) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 120;
-      canvas.height = 80;
-      const g = canvas.getContext('2d');
-      const gradient = g.createLinearGradient(0, 0, 120, 80);
-      gradient.addColorStop(0, '#1e90ff');
-      gradient.addColorStop(1, '#ff8c00');
-      g.fillStyle = gradient;
-      g.fillRect(0, 0, 120, 80);
-      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-      const data = new DataTransfer();
-      data.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
-      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+    await editor.pasteImage(composer);
     await panel.locator('[data-testid=pending-image]').waitFor();
     await composer.press('Enter');
     const thumbnail = panel.locator('[data-testid=thumbnail]').last();
@@ -199,7 +128,7 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
   it('client side: Connect… to a plain-text server; a name and text with markup are shown as text', STEP, async () => {
     await runCommand(page, 'TCP Chat: Stop Server');
     const server = await startPlainServer();
-    cleanups.push(() => server.close());
+    editor.cleanups.push(() => server.close());
     await runCommand(page, 'TCP Chat: Connect…');
     await answerInput(page, `127.0.0.1:${server.port}`);
     await waitFor(() => server.clients === 1, { timeoutMs: 15_000, what: 'the panel’s client to connect' });

@@ -10,6 +10,7 @@ const EXPECTED: Record<string, string> = {
   'tcpChat.disconnect': 'Disconnect',
   'tcpChat.stopServer': 'Stop Server',
   'tcpChat.showPanel': 'Show Chat Panel',
+  'tcpChat.openInEditor': 'Open Chat in Editor',
   'tcpChat.openLogs': 'Open Chat Logs',
   'tcpChat.admitNext': 'Admit Next in Queue',
   'tcpChat.kick': 'Kick…',
@@ -47,6 +48,23 @@ describe('commands', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = Object.keys(EXPECTED).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], 'commands not registered');
+  });
+});
+
+describe('the chat view', () => {
+  it('is a webview view in an activity-bar container of its own, and opens once the extension runs', async () => {
+    const contributes = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes;
+    const container = (contributes.viewsContainers?.activitybar ?? []).find((c: { id: string }) => c.id === 'tcpChat');
+    assert.ok(container, 'an activity-bar view container "tcpChat"');
+    assert.equal(container.title, 'TCP Chat');
+    const views: { id: string; type?: string }[] = contributes.views?.tcpChat ?? [];
+    assert.deepEqual(
+      views.map((v) => [v.id, v.type]),
+      [['tcpChat.chatView', 'webview']],
+    );
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('tcpChat.chatView.focus');
+    assert.equal(api.unread, 0, 'nothing unread while the view is in front');
   });
 });
 

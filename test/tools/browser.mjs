@@ -49,8 +49,8 @@ export async function launchBrowser(scratch) {
 }
 
 /** Opens the workbench at `url` in a new page and waits until the status bar shows. */
-export async function openWorkbench(browser, url, { onConsole } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+export async function openWorkbench(browser, url, { onConsole, bypassCSP = false, viewport } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1400, height: 900 }, bypassCSP });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   if (onConsole) page.on('console', (message) => onConsole(message));
@@ -81,7 +81,8 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
         await page.keyboard.press('Escape');
         return false;
       }
-      await page.keyboard.press('Enter');
+      // The matching row, not the top one: "Preferences: Browse Color Themes…" sorts above "Preferences: Color Theme".
+      await row.click();
       return true;
     },
     { timeoutMs, intervalMs: 1000, what: `palette command "${title}"` },
@@ -110,10 +111,23 @@ export async function pickItem(page, label) {
   await row.click();
 }
 
-/** The chat panel's webview element (other webviews, e.g. the image preview, belong to other extensions). */
-export const PANEL_IFRAME = 'iframe.webview.ready[src*="extensionId=tcp-chat.tcp-chat"]';
+const OURS = 'iframe.webview.ready[src*="extensionId=tcp-chat.tcp-chat"]';
 
-/** The chat panel's content frame (the webview's inner iframe). */
-export function panelFrame(page) {
-  return page.frameLocator(PANEL_IFRAME).frameLocator('iframe#active-frame');
+/** The chat panel's webview element in an editor tab (other webviews, e.g. the image preview, belong to other
+ *  extensions; the chat view's webview says purpose=webviewView in its address). */
+export const PANEL_IFRAME = `${OURS}:not([src*="purpose=webviewView"])`;
+
+/** The chat view's webview element (side bar, secondary side bar or bottom panel: wherever the user put it). */
+export const VIEW_IFRAME = `${OURS}[src*="purpose=webviewView"]`;
+
+/** The chat panel's content frame (the webview's inner iframe); `iframe` picks another chat surface. */
+export function panelFrame(page, iframe = PANEL_IFRAME) {
+  return page.frameLocator(iframe).first().frameLocator('iframe#active-frame');
+}
+
+/** The webview document as a playwright Frame (for addScriptTag / evaluate, which a FrameLocator lacks). */
+export async function webviewDocument(page, iframe = PANEL_IFRAME) {
+  const outer = await (await page.locator(iframe).first().elementHandle()).contentFrame();
+  const inner = await outer.locator('iframe#active-frame').elementHandle();
+  return inner.contentFrame();
 }

@@ -1,5 +1,5 @@
 // The composer: multi-line text (Enter sends, Shift+Enter new line), attach / paste / drop an image,
-// a removable preview of the pending image. Slash commands (/msg, /name, /who) go to the host as typed.
+// a removable preview of the pending image (✕ or Escape removes it). Slash commands (/msg, /name, /who) go to the host as typed.
 import type { AcceptedImagesView, ImagePayload, WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
 import { el } from './entryRow';
@@ -81,6 +81,9 @@ export class Composer {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         void this.send();
+      } else if (event.key === 'Escape' && this.pending && !event.isComposing) {
+        event.preventDefault(); // Escape drops the image about to be sent; the text stays
+        this.setPending(undefined);
       }
     });
     this.textarea.addEventListener('input', () => {
@@ -182,7 +185,8 @@ export class Composer {
     const remove = button('✕', () => this.setPending(undefined), {
       appearance: 'icon',
       testid: 'remove-image',
-      title: 'Remove the image',
+      title: 'Remove the image (Escape)',
+      name: 'Remove the image',
     });
     this.preview.replaceChildren(img, label, remove);
     this.preview.hidden = false;

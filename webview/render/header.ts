@@ -1,4 +1,5 @@
-// The header bar: role, address, state, Disconnect/Stop and Open Logs; Start/Connect buttons when idle.
+// The header bar: role (the page's one heading), address, state, Disconnect/Stop and Open Logs; Start/Connect
+// buttons when idle; at narrow widths the roster chip.
 import type { HeaderView, WebviewToHost } from '../../src/webviewApi';
 import { button } from '../ui';
 import { el } from './entryRow';
@@ -6,7 +7,7 @@ import { el } from './entryRow';
 type Post = (message: WebviewToHost) => void;
 
 export class Header {
-  private readonly role = el('span', 'role');
+  private readonly role = el('h1', 'role');
   private readonly address = el('span', 'address');
   private readonly state = el('span', 'state');
   private readonly logNote = el('div', 'log-note');
@@ -15,10 +16,11 @@ export class Header {
   constructor(
     root: HTMLElement,
     private readonly post: Post,
+    chip: HTMLElement,
   ) {
     root.dataset.testid = 'header';
     const info = el('div', 'header-info');
-    info.append(this.role, this.address, this.state);
+    info.append(this.role, this.address, this.state, chip);
     root.append(info, this.actions, this.logNote);
   }
 

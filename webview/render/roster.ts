@@ -20,6 +20,8 @@ export class RosterPanel {
     private readonly post: Post,
   ) {
     root.dataset.testid = 'roster';
+    root.id = 'roster';
+    root.setAttribute('aria-label', 'People');
     banner.dataset.testid = 'queue-position';
   }
 
@@ -38,8 +40,8 @@ export class RosterPanel {
       return;
     }
     const seats = roster.seats === 0 ? 'room' : `${roster.seats} seat${roster.seats === 1 ? '' : 's'}`;
-    const activeTitle = el('div', 'roster-title', 'Chatting ');
-    activeTitle.append(badge(String(roster.active.length)), el('span', 'roster-seats', ` ${seats}`));
+    const activeTitle = el('h2', 'roster-title', 'Chatting ');
+    activeTitle.append(badge(String(roster.counts.chatting)), el('span', 'roster-seats', ` ${seats}`));
     const active = el('ul', 'roster-list');
     for (const peer of roster.active) {
       const item = this.peerItem(peer, isHost, selfId);
@@ -50,6 +52,7 @@ export class RosterPanel {
               appearance: 'secondary',
               testid: 'kick',
               title: `Disconnect ${peer.name}`,
+              name: `Kick ${peer.name}`,
             }),
           ),
         );
@@ -57,8 +60,8 @@ export class RosterPanel {
       active.append(item);
     }
 
-    const waitingTitle = el('div', 'roster-title', 'Waiting ');
-    waitingTitle.append(badge(String(roster.waiting.length)));
+    const waitingTitle = el('h2', 'roster-title', 'Waiting ');
+    waitingTitle.append(badge(String(roster.counts.waiting)));
     const waiting = el('ol', 'roster-list queue');
     roster.waiting.forEach((peer, index) => {
       const item = this.peerItem(peer, isHost, selfId, index + 1);
@@ -70,11 +73,13 @@ export class RosterPanel {
               appearance: 'secondary',
               testid: 'admit',
               title: `Give ${peer.name} a seat now`,
+              name: `Admit ${peer.name}`,
             }),
             button('Kick', () => this.post({ type: 'kick', peerId: peer.id }), {
               appearance: 'secondary',
               testid: 'kick',
               title: `Disconnect ${peer.name}`,
+              name: `Kick ${peer.name}`,
             }),
           ),
         );

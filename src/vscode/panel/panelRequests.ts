@@ -26,13 +26,15 @@ export interface PanelRequestHost {
   stop(reason?: string): Promise<void>;
   localNotice(level: Notice['level'], text: string, code?: string): void;
   alreadyShown(session: ChatSession, text: string): boolean;
-  postToPanel(message: HostToWebview): void;
 }
 
-export async function handlePanelRequest(host: PanelRequestHost, message: WebviewToHost): Promise<void> {
+/** Posts to the surface the request came from (each has its own composer and send refs). */
+export type Reply = (message: HostToWebview) => void;
+
+export async function handlePanelRequest(host: PanelRequestHost, message: WebviewToHost, reply: Reply): Promise<void> {
   switch (message.type) {
     case 'send':
-      return sendFromPanel(host, message.ref, message.text, message.image);
+      return sendFromPanel(host, reply, message.ref, message.text, message.image);
     case 'pickImage':
       return host.imageActions?.pick();
     case 'attachUri':
@@ -68,6 +70,7 @@ export async function handlePanelRequest(host: PanelRequestHost, message: Webvie
  *  Every refusal is also a red line in the list (the session's own notice, or one added here). */
 async function sendFromPanel(
   host: PanelRequestHost,
+  reply: Reply,
   ref: number,
   text: string,
   image: ImagePayload | undefined,
@@ -80,12 +83,12 @@ async function sendFromPanel(
         'Not connected: start a server or connect to one first (Command Palette → TCP Chat).',
       );
     await deliverFromPanel(info.session, text, image, host.imageActions, () => host.stop('left'));
-    host.postToPanel({ type: 'sendResult', ref, ok: true });
+    reply({ type: 'sendResult', ref, ok: true });
   } catch (error) {
     const reason = errorMessage(error);
     if (!info || !host.alreadyShown(info.session, reason))
       host.localNotice('error', reason, error instanceof ChatError ? error.code : 'send-failed');
-    host.postToPanel({ type: 'sendResult', ref, ok: false, error: reason });
+    reply({ type: 'sendResult', ref, ok: false, error: reason });
   }
 }
 

@@ -21,6 +21,7 @@ import type {
   NoticeView,
   PeerView,
   Role,
+  RosterCounts,
   RosterView,
 } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
@@ -36,12 +37,21 @@ export function toPeerView(peer: Peer): PeerView {
   return { id: peer.id, name: peer.name, address: peer.address, kind: peer.kind };
 }
 
+/** THE count of who is chatting and waiting, for the status bar, the header chip and the roster alike. Everyone
+ *  seated counts, the host included: a client and the host of one room then see the same number. */
+export function rosterCounts(roster: Roster): RosterCounts {
+  const chatting = roster.active.length;
+  const waiting = roster.waiting.length;
+  return { chatting, waiting, text: `${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}` };
+}
+
 export function toRosterView(roster: Roster): RosterView {
   return {
     seats: roster.seats,
     active: roster.active.map(toPeerView),
     waiting: roster.waiting.map(toPeerView),
     connections: roster.connections,
+    counts: rosterCounts(roster),
   };
 }
 
@@ -182,7 +192,7 @@ export function sessionStatus(info: SessionInfo | undefined): string {
   );
 }
 
-/** The status bar text: `serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`, `disconnected`. */
+/** The status bar text: `serving :65432 · 3 chatting · 2 waiting` (rosterCounts), `#2 in line`, `connected`, `disconnected`. */
 export function statusText(
   role: Role,
   state: EndpointState,
@@ -193,9 +203,7 @@ export function statusText(
   if (role === 'none') return 'TCP Chat';
   if (role === 'server') {
     if (state === 'closed') return 'server stopped';
-    const chatting = roster.active.filter((p) => p.kind !== 'host').length;
-    const waiting = roster.waiting.length;
-    return `serving :${port ?? '?'} · ${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}`;
+    return `serving :${port ?? '?'} · ${rosterCounts(roster).text}`;
   }
   switch (state) {
     case 'waiting':

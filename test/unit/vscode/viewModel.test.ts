@@ -13,6 +13,7 @@ import {
   statusText,
   toEntryView,
   toMessageView,
+  toRosterView,
 } from '../../../src/vscode/panel/viewModel';
 import type { EntryView } from '../../../src/webviewApi';
 import { pngDeclaring } from '../support/helpers';
@@ -133,6 +134,15 @@ test('the host’s own lines merge into the session history by time', () => {
   );
 });
 
+test('the status bar, the header chip and the roster show one count of who chats and waits', () => {
+  const roster = { seats: 0, active: [host, alice], waiting: [{ ...alice, id: 2, name: 'bob' }], connections: 3 };
+  const view = toRosterView(roster);
+  assert.deepEqual(view.counts, { chatting: 2, waiting: 1, text: '2 chatting · 1 waiting' });
+  assert.equal(view.counts.chatting, view.active.length, 'the roster badge counts the names it lists');
+  assert.equal(view.counts.waiting, view.waiting.length);
+  assert.equal(statusText('server', 'listening', 65432, roster, null), `serving :65432 · ${view.counts.text}`);
+});
+
 test('status bar text says role and state', () => {
   const roster = {
     seats: 1,
@@ -143,10 +153,11 @@ test('status bar text says role and state', () => {
     ],
     connections: 3,
   };
-  assert.equal(statusText('server', 'listening', 65432, roster, null), 'serving :65432 · 1 chatting · 2 waiting');
+  // Everyone seated counts, the host too: the roster lists them all, and a client of this room sees the same.
+  assert.equal(statusText('server', 'listening', 65432, roster, null), 'serving :65432 · 2 chatting · 2 waiting');
   assert.equal(
     statusText('server', 'listening', 65432, { ...roster, waiting: [] }, null),
-    'serving :65432 · 1 chatting',
+    'serving :65432 · 2 chatting',
   );
   assert.equal(statusText('client', 'waiting', 65432, roster, 2), '#2 in line');
   assert.equal(statusText('client', 'active', 65432, roster, null), 'connected');
