@@ -16,7 +16,7 @@ export type ParsedInput =
 /** One line per command, for `/help` and for the unknown-command error. */
 export const COMMAND_HELP = [
   '/msg NAME text   private message to NAME (a name with spaces in quotes: /msg "Ann Lee" hi)',
-  '/name NAME       change your name',
+  '/name NAME       change your name (/nick NAME works too)',
   '/who             list who is chatting and who is waiting',
   '/image PATH      send an image file (PNG, JPEG, GIF, WebP or BMP)',
   '/quit            leave the chat',
@@ -49,8 +49,9 @@ export function parseInput(line: string): ParsedInput {
       return { kind: 'msg', to: parts.name, text: parts.rest };
     }
     case 'name':
+    case 'nick': // the IRC word for it
       return rest === ''
-        ? { kind: 'error', message: '/name needs the new name: /name NAME' }
+        ? { kind: 'error', message: `/${command} needs the new name: /${command} NAME` }
         : { kind: 'name', name: rest };
     case 'image': {
       const path = unquote(rest);

@@ -1,10 +1,10 @@
 // A new socket, until it joins the room: refused when its address is over its limits (addressLimits.ts) or the
 // server is full — unless a plain-text member who has not typed anything since joining long ago gives up its
 // connection — greeted, then — our client — a Challenge, the password proof in its Hello (checked only once its
-// address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — its name line;
-// and dropped if it does not identify itself in time.
+// address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
+// first byte as guest-N (what it typed is its first message), or at the handshake deadline if it only listens.
+// Our client that does not identify itself in time is dropped.
 import type { Socket } from 'node:net';
-import { parseInput } from '../core/chatInput';
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
@@ -111,6 +111,7 @@ export class Admission {
     room.add(conn);
     conn.write(this.greeting);
     conn.startHandshakeTimer(() => {
+      if (conn.listenAsPlain()) return; // sent nothing at all: an nc that only listens, seated by plain()
       const seconds = formatDuration(options.handshakeTimeoutMs);
       diagnoseConn(conn, `handshake timeout (${conn.kind})`);
       if (conn.kind === 'native') {
@@ -120,7 +121,7 @@ export class Admission {
         });
         conn.close('handshake timeout');
       } else {
-        conn.close('handshake timeout', plainBytes(`No name received within ${seconds}; goodbye.`));
+        conn.close('handshake timeout', plainBytes(`Nothing understandable received within ${seconds}; goodbye.`));
       }
       notices.log(
         'error',
@@ -151,10 +152,18 @@ export class Admission {
     });
   }
 
-  /** The first bytes were not our preamble: a plain-text peer, turned away if the room has a password. */
+  /**
+   * The first bytes were not our preamble (or nothing came by the deadline): a plain-text peer, seated at once
+   * as guest-N (or told its place in line) — or turned away if the room has a password.
+   */
   plain(conn: PeerConnection): void {
     diagnoseConn(conn, 'detected: plain text');
-    if (!this.context.options.password) return;
+    if (!this.context.options.password) {
+      this.context.room.join(conn, '');
+      // Every byte it sends from now on is typing: only a peer that sent nothing at all may be displaced.
+      if (conn.peer) this.quietPlain.set(conn, { at: Date.now(), bytesRead: 0 });
+      return;
+    }
     diagnoseConn(conn, 'turned away: plain text in a room with a password');
     conn.close(
       'password required',
@@ -174,14 +183,9 @@ export class Admission {
     this.context.notices.fatal(conn, 'bad-handshake', `Expected a Hello frame, got type 0x${frame.type.toString(16)}.`);
   }
 
-  /** A plain-text line before joining: the name ("/name Bob" works too); /quit and /help are understood. */
+  /** A plain-text line before joining: cannot happen (plain() seats the peer before its first line). */
   line(conn: PeerConnection, line: string): void {
-    const input = parseInput(line);
-    if (input.kind === 'quit') return conn.close('left', plainBytes('Goodbye!'));
-    if (input.kind === 'help')
-      return void conn.write(plainBytes('Type your name and press Enter to join; then /help lists the commands.'));
-    this.context.room.join(conn, input.kind === 'name' ? input.name : line);
-    if (conn.peer) this.quietPlain.set(conn, { at: Date.now(), bytesRead: conn.socket.bytesRead });
+    diagnoseConn(conn, `plain-text line before joining: dropped (${line.length} characters)`);
   }
 
   /** The socket closed: its address has a connection less; our client without a password says nothing. */

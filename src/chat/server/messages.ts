@@ -89,6 +89,8 @@ export class Messages {
       case 'quit':
         return conn.close('left', plainBytes('Goodbye!'));
       case 'help':
+        // Within the rate limit like /who: a flood of /help must not flood back. /image is not for plain text.
+        if (!this.withinRate(conn)) return;
         return notices.tell(conn, 'info', `Commands:\n${COMMAND_HELP.replace(/^\/image.*\n/m, '')}`);
       case 'image':
         return notices.tell(

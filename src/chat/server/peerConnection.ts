@@ -119,6 +119,13 @@ export class PeerConnection {
     this.handshakeTimer.unref();
   }
 
+  /** Nothing arrived by the handshake deadline: a plain-text peer that only listens (nc). False if bytes came. */
+  listenAsPlain(): boolean {
+    if (this.peerKind !== 'unknown' || this.detectBytes !== undefined || this.closed) return false;
+    this.becomePlain(undefined);
+    return true;
+  }
+
   identified(peer: Peer): void {
     this.identity = peer;
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);

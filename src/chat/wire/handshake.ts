@@ -11,9 +11,9 @@ export const CLIENT_PREAMBLE = Buffer.from(`TCPCHAT/${PROTOCOL_VERSION}\n`, 'asc
 
 /**
  * The server's first line, readable by a human at `nc` and recognisable by our client:
- * `TCPCHAT/1 <room> — welcome! Plain-text users: type your name and press Enter within 30 s to join.\r\n`.
+ * `TCPCHAT/1 <room> — welcome! Plain-text users: type to chat (as guest-N; /name NAME or /nick NAME picks a name), or just listen.\r\n`.
  * A room with a password says so instead, up front: a plain-text peer cannot answer the challenge, and should
- * not type a name only to be turned away.
+ * not type only to be turned away. A plain-text peer that types nothing joins as a listener at the deadline.
  */
 export function greetingLine(room: string, handshakeTimeoutMs: number, passwordRequired = false): string {
   const head = `${GREETING_PREFIX}${PROTOCOL_VERSION} ${room} — `;
@@ -21,7 +21,7 @@ export function greetingLine(room: string, handshakeTimeoutMs: number, passwordR
     return `${head}this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`;
   }
   const seconds = Math.round(handshakeTimeoutMs / 1000);
-  return `${head}welcome! Plain-text users: type your name and press Enter within ${seconds} s to join.\r\n`;
+  return `${head}welcome! Plain-text users: type to chat (as guest-N; /name NAME or /nick NAME picks a name), or just listen (you join after ${seconds} s).\r\n`;
 }
 
 /** Parses a greeting line; undefined means "not one of ours" (a plain-text server). */

@@ -217,11 +217,20 @@ export class RawPlainClient {
     return client;
   }
 
-  /** Connects and sends the name line (nc style), waits for the welcome. */
+  /** Connects and presses Enter (a blank line says nothing): seated as guest-N, no rename to announce. */
+  static async guest(port: number): Promise<RawPlainClient> {
+    const client = await RawPlainClient.connect(port);
+    client.write('\n');
+    await client.waitText(/Welcome to/);
+    return client;
+  }
+
+  /** Connects and picks a name (nc style: it joins as guest-N at its first byte, then `/name NAME`). */
   static async join(port: number, name: string): Promise<RawPlainClient> {
     const client = await RawPlainClient.connect(port);
-    client.write(`${name}\n`);
+    client.write(`/name ${name}\n`);
     await client.waitText(/Welcome to/);
+    await client.waitText(/You are (?:now|already) /);
     return client;
   }
 

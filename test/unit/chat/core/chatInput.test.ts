@@ -57,6 +57,8 @@ test('/msg without a name or without a message explains the syntax', () => {
 test('/name takes the rest of the line; without it, an error', () => {
   assert.deepEqual(parseInput('/name  Ann Lee '), { kind: 'name', name: 'Ann Lee' });
   assert.deepEqual(parseInput('/name'), { kind: 'error', message: '/name needs the new name: /name NAME' });
+  assert.deepEqual(parseInput('/nick Bob'), { kind: 'name', name: 'Bob' }, '/nick is the IRC word for /name');
+  assert.deepEqual(parseInput('/nick'), { kind: 'error', message: '/nick needs the new name: /nick NAME' });
 });
 
 test('/image takes a path, quoted or not', () => {

@@ -69,7 +69,7 @@ test('per address: a churn of connect → one message → hang up cannot multipl
   const listener = await RawNativeClient.join(port, 'listener');
   t.after(() => listener.close());
   for (let i = 0; i < 15; i++) {
-    const churner = await RawPlainClient.join(port, `churn${i}`);
+    const churner = await RawPlainClient.guest(port);
     churner.write(`spam ${i}\n`);
     await delay(20);
     churner.close();

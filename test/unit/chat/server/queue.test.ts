@@ -137,15 +137,19 @@ test('plain-text waiters see their place in line as text', async (t) => {
   bob.close();
 });
 
-test('a plain-text newcomer who has to wait is told why in its welcome', async (t) => {
+test('a plain-text newcomer who has to wait is told its place at once (no name step), admitted when the seat frees', async (t) => {
   const { server, port } = await startServer({ seats: 1 });
   t.after(() => server.close());
   const alice = await RawNativeClient.join(port, 'Alice');
-  const walt = await RawPlainClient.join(port, 'Walt');
+  const walt = await RawPlainClient.connect(port);
+  walt.write('hi?');
   await walt.waitText(
-    /Welcome to Server, Walt \(127\.0\.0\.1:\d+\)! All 1 seat is taken \(chatting: Server, Alice\); you will be let in when one frees up\. Type \/help for commands\.\r\n/,
+    /Welcome to Server, guest-\d+ \(127\.0\.0\.1:\d+\)! All 1 seat is taken \(chatting: Server, Alice\); you will be let in when one frees up\. Type \/help for commands\.\r\n/,
   );
+  await walt.waitText(/\* You are #1 in line\.\r\n/);
+  await walt.waitText(/\* You are #1 in line; you can chat once you have a seat\.\r\n/);
   alice.close();
+  await walt.waitText(/\* You have a seat now: you can chat\.\r\n/);
   walt.close();
 });
 

@@ -7,7 +7,10 @@ import { authProof, greetingLine, newNonce, parseGreeting, verifyProof } from '.
 test('greetingLine parses back to its version and room; it tells nc users what to do', () => {
   for (const room of ['Lobby', 'Team chat 2', 'Zoë’s Ünïcødé 你好 👋', 'a-b_c.d']) {
     const line = greetingLine(room, 15_000);
-    assert.match(line, /^TCPCHAT\/1 .* type your name and press Enter within 15 s.*\r\n$/);
+    assert.match(
+      line,
+      /^TCPCHAT\/1 .* type to chat \(as guest-N; \/name NAME or \/nick NAME picks a name\), or just listen \(you join after 15 s\)\.\r\n$/,
+    );
     assert.deepEqual(parseGreeting(line), { version: 1, room });
     assert.deepEqual(
       parseGreeting(line.replace(/\r\n$/, '')),
