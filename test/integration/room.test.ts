@@ -56,7 +56,7 @@ describe('room: the host chats with loopback peers', function () {
     alice = await connectAlice(port);
     carol = await RawPeer.connect(port);
     await carol.waitForText('\n'); // the server's greeting line comes first
-    carol.sendLine('Carol'); // a plain-text peer's first line is its name (as in the classic threaded broadcast rooms)
+    carol.sendLine('/name Carol'); // a plain-text peer is in the room at once as guest-N; /name picks a name
     await waitFor(() => api.session?.endpoint.roster.active.some((p) => p.name === 'Carol'), 'Carol in the roster', {
       describe: () => JSON.stringify(api.session?.endpoint.roster),
     });
