@@ -2,15 +2,16 @@
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
 import { errorMessage, parseAddress, parseWholeNumber } from '../chat';
+import { LIMIT_FLAGS, limitsHelp, MAX_LOG_FLAG, parseMaxLogBytes, type ServeLimits } from './serveLimits';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
 
 export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [limits below]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat --help
 
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
@@ -23,6 +24,9 @@ connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; det
          At the end of stdin it finishes sending, then exits.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
+
+Limits of a room (serve; a limit reached is told to whoever hit it):
+${limitsHelp()}
 
 Troubleshooting: NODE_DEBUG=tcpchat tcp-chat serve (or connect) also prints diagnostic lines on stderr:
 connections, handshakes, refused frames, limits hit. Attach them to a bug report.`;
@@ -44,6 +48,10 @@ export interface ServeCommand {
   /** undefined = --no-log. */
   logDir: string | undefined;
   password: string | undefined;
+  /** Only the limits given on the command line; the engine's defaults apply to the rest. */
+  limits: ServeLimits;
+  /** undefined = the chat log's default cap. */
+  maxLogBytes: number | undefined;
 }
 
 export interface ConnectCommand {
@@ -54,6 +62,7 @@ export interface ConnectCommand {
   password: string | undefined;
   reconnect: boolean;
   logDir: string | undefined;
+  maxLogBytes: number | undefined;
 }
 
 export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand;
@@ -68,12 +77,24 @@ const OPTIONS = {
   password: { type: 'string' },
   reconnect: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  [MAX_LOG_FLAG]: { type: 'string' },
+  ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
-type OptionName = keyof typeof OPTIONS;
-const ALLOWED: Record<'serve' | 'connect', OptionName[]> = {
-  serve: ['host', 'port', 'seats', 'name', 'log-dir', 'no-log', 'password', 'help'],
-  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help'],
+const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
+  serve: [
+    'host',
+    'port',
+    'seats',
+    'name',
+    'log-dir',
+    'no-log',
+    'password',
+    'help',
+    MAX_LOG_FLAG,
+    ...LIMIT_FLAGS.map((f) => f.flag),
+  ],
+  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG],
 };
 
 export interface CliEnvironment {
@@ -99,7 +120,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  for (const key of Object.keys(values) as OptionName[]) {
+  for (const key of Object.keys(values)) {
     if (!ALLOWED[command].includes(key))
       throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
   }
@@ -108,6 +129,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   const logDir = values['no-log'] ? undefined : nonEmpty('--log-dir', values['log-dir'] ?? DEFAULT_LOG_DIR);
   const password = values.password ?? (env.password || undefined);
   if (password === '') throw new UsageError('--password needs a value (or leave it out for an open room).');
+  const logCap = values[MAX_LOG_FLAG];
+  const maxLogBytes = logCap === undefined ? undefined : checked(parseMaxLogBytes(logCap));
 
   if (command === 'serve') {
     if (positionals.length > 0)
@@ -120,6 +143,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       name: nonEmpty('--name', values.name ?? 'Server'),
       logDir,
       password,
+      limits: serveLimits(values),
+      maxLogBytes,
     };
   }
   if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
@@ -134,6 +159,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
     password,
     reconnect: values.reconnect ?? false,
     logDir,
+    maxLogBytes,
   };
 }
 
@@ -145,9 +171,21 @@ export function parseHostPort(text: string): { host: string; port: number } {
 }
 
 function wholeNumber(what: string, text: string, min: number, max: number): number {
-  const value = parseWholeNumber(what, text, min, max);
+  return checked(parseWholeNumber(what, text, min, max));
+}
+
+function checked(value: number | { error: string }): number {
   if (typeof value !== 'number') throw new UsageError(value.error);
   return value;
+}
+
+function serveLimits(values: Record<string, string | boolean | undefined>): ServeLimits {
+  const limits: ServeLimits = {};
+  for (const limit of LIMIT_FLAGS) {
+    const text = values[limit.flag];
+    if (typeof text === 'string') Object.assign(limits, limit.set(checked(limit.read(`--${limit.flag}`, text))));
+  }
+  return limits;
 }
 
 function nonEmpty(what: string, text: string): string {
@@ -155,12 +193,14 @@ function nonEmpty(what: string, text: string): string {
   return text;
 }
 
+const NUMBER_FLAGS = new Set(['--port', '--seats', `--${MAX_LOG_FLAG}`, ...LIMIT_FLAGS.map((f) => `--${f.flag}`)]);
+
 /** `--seats -1` → `--seats=-1`, so a negative number gets the range error instead of parseArgs' "ambiguous". */
 function joinNegativeNumbers(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if ((args[i] === '--port' || args[i] === '--seats') && next !== undefined && /^-\d/.test(next)) {
+    if (NUMBER_FLAGS.has(args[i]) && next !== undefined && /^-\d/.test(next)) {
       out.push(`${args[i]}=${next}`);
       i++;
     } else {

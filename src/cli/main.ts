@@ -13,10 +13,10 @@ import { localNotice, print, printError, printMessage, printNotice, rosterLine }
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-function openTranscript(logDir: string | undefined): Transcript | undefined {
+function openTranscript(logDir: string | undefined, maxLogBytes: number | undefined): Transcript | undefined {
   if (logDir === undefined) return undefined;
   try {
-    return Transcript.open(logDir);
+    return Transcript.open(logDir, { maxLogBytes });
   } catch (error) {
     // No log is bad, no chat is worse: say so and go on.
     printNotice(localNotice('error', `${errorMessage(error)} — chatting without a log.`, 'log-failed'));
@@ -105,14 +105,23 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
 }
 
 async function serve(command: ServeCommand): Promise<number> {
-  const server = new ChatServer({
-    host: command.host,
-    port: command.port,
-    seats: command.seats,
-    name: command.name,
-    password: command.password,
-  });
-  const session = new ChatSession(server, { transcript: openTranscript(command.logDir) });
+  let server: ChatServer;
+  try {
+    server = new ChatServer({
+      host: command.host,
+      port: command.port,
+      seats: command.seats,
+      name: command.name,
+      password: command.password,
+      ...command.limits,
+    });
+  } catch (error) {
+    // Limits that each parse but do not fit together: the engine's sentence, like any other bad argument.
+    if (!(error instanceof ChatError && error.code === 'bad-option')) throw error;
+    printError(error.message, 'Run "tcp-chat --help" for usage.');
+    return EXIT_USAGE;
+  }
+  const session = new ChatSession(server, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
   printEvents(session, { printNotices: () => true });
   try {
     await server.listen();
@@ -165,7 +174,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     password: command.password,
     reconnect: command.reconnect ? {} : false,
   });
-  const session = new ChatSession(client, { transcript: openTranscript(command.logDir) });
+  const session = new ChatSession(client, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
   let connected = false;
   // Until connected, a failure is reported once, on stderr (not also as a chat line).
   printEvents(session, { printNotices: () => connected });

@@ -19,6 +19,8 @@ test('parseCli: defaults for serve and connect', () => {
     name: 'Server',
     logDir: 'chat_logs',
     password: undefined,
+    limits: {},
+    maxLogBytes: undefined,
   });
   assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
     kind: 'connect',
@@ -28,6 +30,7 @@ test('parseCli: defaults for serve and connect', () => {
     password: undefined,
     reconnect: false,
     logDir: 'chat_logs',
+    maxLogBytes: undefined,
   });
   const full = parseCli([
     'serve',
@@ -51,6 +54,8 @@ test('parseCli: defaults for serve and connect', () => {
     name: 'Hub',
     logDir: undefined,
     password: 'pw',
+    limits: {},
+    maxLogBytes: undefined,
   });
   const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], {
     password: 'from-env',
@@ -63,6 +68,7 @@ test('parseCli: defaults for serve and connect', () => {
     password: 'from-env',
     reconnect: true,
     logDir: 'logs',
+    maxLogBytes: undefined,
   });
   assert.deepEqual(parseHostPort('localhost'), { host: 'localhost', port: 65432 });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
