@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcript, type Notice } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
+import { throttledRosterLines } from './rosterLines';
 import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
@@ -24,19 +25,14 @@ function openTranscript(logDir: string | undefined, maxLogBytes: number | undefi
   }
 }
 
-/** Wires a session's events to stdout; roster lines only when the roster really changed. */
+/** Wires a session's events to stdout; roster lines only when the roster really changed, at most once a second. */
 function printEvents(session: ChatSession, options: { printNotices: () => boolean }): void {
-  let lastRoster = '';
   session.on('message', printMessage);
   session.on('notice', (notice) => {
     if (options.printNotices() || notice.level !== 'error') printNotice(notice);
   });
-  session.on('roster', (roster) => {
-    const line = rosterLine(roster);
-    if (line === lastRoster) return;
-    lastRoster = line;
-    printNotice(localNotice('system', line));
-  });
+  const roster = throttledRosterLines((line) => printNotice(localNotice('system', line)));
+  session.on('roster', (r) => roster(rosterLine(r)));
 }
 
 /**
