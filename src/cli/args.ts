@@ -1,7 +1,7 @@
 // `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
-import { errorMessage, parseAddress, parseWholeNumber } from '../chat';
+import { errorMessage, parseAddress, parseCidr, parseWholeNumber } from '../chat';
 import { LIMIT_FLAGS, limitsHelp, MAX_LOG_FLAG, parseMaxLogBytes, type ServeLimits } from './serveLimits';
 
 export const DEFAULT_PORT = 65432;
@@ -9,7 +9,7 @@ export const DEFAULT_LOG_DIR = 'chat_logs';
 
 export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [limits below]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--allow CIDR]... [--deny CIDR]... [limits]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat --help
@@ -17,7 +17,9 @@ export const USAGE = `Usage:
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
          --seats 0 lets everyone chat; --seats N lets N chat and queues the rest.
          --port 0 picks a free port. Ctrl+C stops the room (clients are told).
-         Host commands: /admit [NAME]  /kick NAME [reason]  /msg NAME text  /who  /quit
+         Host commands: /admit [NAME]  /kick NAME [reason]  /ban NAME [reason]  /msg NAME text  /who  /quit
+         --allow / --deny CIDR (repeatable, e.g. 192.168.1.0/24 or fd00::/8): only allowed
+         addresses may connect (all, when none is given); denied ones never. /ban lasts until the room stops.
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
          /msg NAME text   /image PATH   /name NAME   /who   /help   /quit
@@ -25,7 +27,7 @@ connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; det
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
 
-Limits of a room (serve; a limit reached is told to whoever hit it):
+Limits (serve; a limit reached is told to whoever hit it):
 ${limitsHelp()}
 
 Troubleshooting: NODE_DEBUG=tcpchat tcp-chat serve (or connect) also prints diagnostic lines on stderr:
@@ -48,6 +50,10 @@ export interface ServeCommand {
   /** undefined = --no-log. */
   logDir: string | undefined;
   password: string | undefined;
+  /** Address ranges (CIDR) that may connect; empty: every address. */
+  allow: string[];
+  /** Address ranges refused at once. */
+  deny: string[];
   /** Only the limits given on the command line; the engine's defaults apply to the rest. */
   limits: ServeLimits;
   /** undefined = the chat log's default cap. */
@@ -78,6 +84,8 @@ const OPTIONS = {
   reconnect: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   [MAX_LOG_FLAG]: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
   ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
@@ -91,6 +99,8 @@ const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
     'no-log',
     'password',
     'help',
+    'allow',
+    'deny',
     MAX_LOG_FLAG,
     ...LIMIT_FLAGS.map((f) => f.flag),
   ],
@@ -143,6 +153,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       name: nonEmpty('--name', values.name ?? 'Server'),
       logDir,
       password,
+      allow: ranges('--allow', values.allow),
+      deny: ranges('--deny', values.deny),
       limits: serveLimits(values),
       maxLogBytes,
     };
@@ -179,7 +191,15 @@ function checked(value: number | { error: string }): number {
   return value;
 }
 
-function serveLimits(values: Record<string, string | boolean | undefined>): ServeLimits {
+function ranges(what: string, texts: string[] | undefined): string[] {
+  return (texts ?? []).map((text) => {
+    const parsed = parseCidr(text);
+    if ('error' in parsed) throw new UsageError(`${what}: ${parsed.error}`);
+    return text.trim();
+  });
+}
+
+function serveLimits(values: Record<string, string | string[] | boolean | undefined>): ServeLimits {
   const limits: ServeLimits = {};
   for (const limit of LIMIT_FLAGS) {
     const text = values[limit.flag];

@@ -109,6 +109,8 @@ async function serve(command: ServeCommand): Promise<number> {
       seats: command.seats,
       name: command.name,
       password: command.password,
+      allow: command.allow,
+      deny: command.deny,
       ...command.limits,
     });
   } catch (error) {
@@ -143,7 +145,7 @@ async function serve(command: ServeCommand): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-/** `/admit [NAME]`, `/kick NAME [reason]`: true when the line was one of them. The server announces the result. */
+/** `/admit [NAME]`, `/kick NAME [reason]`, `/ban NAME [reason]`: true when the line was one of them. The server announces the result. */
 function hostCommand(server: ChatServer, session: ChatSession, line: string): boolean {
   const command = parseHostCommand(line, server.roster);
   if (!command) return false;
@@ -151,6 +153,7 @@ function hostCommand(server: ChatServer, session: ChatSession, line: string): bo
   try {
     if (command.kind === 'admit') server.admit(command.peer?.id);
     if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
+    if (command.kind === 'ban') server.ban(command.peer.id, command.reason);
   } catch (error) {
     problem = errorMessage(error); // e.g. they left a moment ago
   }
