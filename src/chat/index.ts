@@ -2,8 +2,10 @@
 // it). Tests may reach inside. Adding an export here is a decision about the engine's API, not a convenience.
 export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
+export { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS } from './server/options';
+export { parseCidr } from './server/accessList';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
-export { Transcript } from './session/transcript';
+export { DEFAULT_MAX_LOG_BYTES, Transcript } from './session/transcript';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';

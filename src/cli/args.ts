@@ -1,28 +1,34 @@
 // `tcp-chat` command line → a typed command, or a UsageError whose message is the one line to print.
 // Pure (no I/O), so every rejection is unit-testable.
 import { parseArgs } from 'node:util';
-import { errorMessage, parseAddress, parseWholeNumber } from '../chat';
+import { errorMessage, parseAddress, parseCidr, parseWholeNumber } from '../chat';
+import { LIMIT_FLAGS, limitsHelp, MAX_LOG_FLAG, parseMaxLogBytes, type ServeLimits } from './serveLimits';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
 
 export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--allow CIDR]... [--deny CIDR]... [limits]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat --help
 
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
          --seats 0 lets everyone chat; --seats N lets N chat and queues the rest.
          --port 0 picks a free port. Ctrl+C stops the room (clients are told).
-         Host commands: /admit [NAME]  /kick NAME [reason]  /msg NAME text  /who  /quit
+         Host commands: /admit [NAME]  /kick NAME [reason]  /ban NAME [reason]  /msg NAME text  /who  /quit
+         --allow / --deny CIDR (repeatable, e.g. 192.168.1.0/24 or fd00::/8): only allowed
+         addresses may connect (all, when none is given); denied ones never. /ban lasts until the room stops.
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
          /msg NAME text   /image PATH   /name NAME   /who   /help   /quit
          At the end of stdin it finishes sending, then exits.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
+
+Limits (serve; a limit reached is told to whoever hit it):
+${limitsHelp()}
 
 Troubleshooting: NODE_DEBUG=tcpchat tcp-chat serve (or connect) also prints diagnostic lines on stderr:
 connections, handshakes, refused frames, limits hit. Attach them to a bug report.`;
@@ -44,6 +50,14 @@ export interface ServeCommand {
   /** undefined = --no-log. */
   logDir: string | undefined;
   password: string | undefined;
+  /** Address ranges (CIDR) that may connect; empty: every address. */
+  allow: string[];
+  /** Address ranges refused at once. */
+  deny: string[];
+  /** Only the limits given on the command line; the engine's defaults apply to the rest. */
+  limits: ServeLimits;
+  /** undefined = the chat log's default cap. */
+  maxLogBytes: number | undefined;
 }
 
 export interface ConnectCommand {
@@ -54,6 +68,7 @@ export interface ConnectCommand {
   password: string | undefined;
   reconnect: boolean;
   logDir: string | undefined;
+  maxLogBytes: number | undefined;
 }
 
 export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand;
@@ -68,12 +83,28 @@ const OPTIONS = {
   password: { type: 'string' },
   reconnect: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  [MAX_LOG_FLAG]: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
-type OptionName = keyof typeof OPTIONS;
-const ALLOWED: Record<'serve' | 'connect', OptionName[]> = {
-  serve: ['host', 'port', 'seats', 'name', 'log-dir', 'no-log', 'password', 'help'],
-  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help'],
+const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
+  serve: [
+    'host',
+    'port',
+    'seats',
+    'name',
+    'log-dir',
+    'no-log',
+    'password',
+    'help',
+    'allow',
+    'deny',
+    MAX_LOG_FLAG,
+    ...LIMIT_FLAGS.map((f) => f.flag),
+  ],
+  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG],
 };
 
 export interface CliEnvironment {
@@ -99,7 +130,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  for (const key of Object.keys(values) as OptionName[]) {
+  for (const key of Object.keys(values)) {
     if (!ALLOWED[command].includes(key))
       throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
   }
@@ -108,6 +139,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   const logDir = values['no-log'] ? undefined : nonEmpty('--log-dir', values['log-dir'] ?? DEFAULT_LOG_DIR);
   const password = values.password ?? (env.password || undefined);
   if (password === '') throw new UsageError('--password needs a value (or leave it out for an open room).');
+  const logCap = values[MAX_LOG_FLAG];
+  const maxLogBytes = logCap === undefined ? undefined : checked(parseMaxLogBytes(logCap));
 
   if (command === 'serve') {
     if (positionals.length > 0)
@@ -120,6 +153,10 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       name: nonEmpty('--name', values.name ?? 'Server'),
       logDir,
       password,
+      allow: ranges('--allow', values.allow),
+      deny: ranges('--deny', values.deny),
+      limits: serveLimits(values),
+      maxLogBytes,
     };
   }
   if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
@@ -134,6 +171,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
     password,
     reconnect: values.reconnect ?? false,
     logDir,
+    maxLogBytes,
   };
 }
 
@@ -145,9 +183,29 @@ export function parseHostPort(text: string): { host: string; port: number } {
 }
 
 function wholeNumber(what: string, text: string, min: number, max: number): number {
-  const value = parseWholeNumber(what, text, min, max);
+  return checked(parseWholeNumber(what, text, min, max));
+}
+
+function checked(value: number | { error: string }): number {
   if (typeof value !== 'number') throw new UsageError(value.error);
   return value;
+}
+
+function ranges(what: string, texts: string[] | undefined): string[] {
+  return (texts ?? []).map((text) => {
+    const parsed = parseCidr(text);
+    if ('error' in parsed) throw new UsageError(`${what}: ${parsed.error}`);
+    return text.trim();
+  });
+}
+
+function serveLimits(values: Record<string, string | string[] | boolean | undefined>): ServeLimits {
+  const limits: ServeLimits = {};
+  for (const limit of LIMIT_FLAGS) {
+    const text = values[limit.flag];
+    if (typeof text === 'string') Object.assign(limits, limit.set(checked(limit.read(`--${limit.flag}`, text))));
+  }
+  return limits;
 }
 
 function nonEmpty(what: string, text: string): string {
@@ -155,12 +213,14 @@ function nonEmpty(what: string, text: string): string {
   return text;
 }
 
+const NUMBER_FLAGS = new Set(['--port', '--seats', `--${MAX_LOG_FLAG}`, ...LIMIT_FLAGS.map((f) => `--${f.flag}`)]);
+
 /** `--seats -1` → `--seats=-1`, so a negative number gets the range error instead of parseArgs' "ambiguous". */
 function joinNegativeNumbers(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if ((args[i] === '--port' || args[i] === '--seats') && next !== undefined && /^-\d/.test(next)) {
+    if (NUMBER_FLAGS.has(args[i]) && next !== undefined && /^-\d/.test(next)) {
       out.push(`${args[i]}=${next}`);
       i++;
     } else {

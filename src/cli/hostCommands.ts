@@ -1,13 +1,15 @@
-// Host-only lines for `tcp-chat serve`: `/admit [NAME]` and `/kick NAME [reason]`. The panel has buttons for
+// Host-only lines for `tcp-chat serve`: `/admit [NAME]`, `/kick NAME [reason]` and `/ban NAME [reason]`. The panel has buttons for
 // these; a headless host needs them typed. Everything else a host types goes through ChatSession.input().
 import { leadingName, type Peer, type Roster } from '../chat';
 
 export type HostCommand =
-  { kind: 'admit'; peer?: Peer } | { kind: 'kick'; peer: Peer; reason?: string } | { kind: 'error'; message: string };
+  | { kind: 'admit'; peer?: Peer }
+  | { kind: 'kick' | 'ban'; peer: Peer; reason?: string }
+  | { kind: 'error'; message: string };
 
 /** undefined when the line is not a host command (then the session handles it). */
 export function parseHostCommand(line: string, roster: Roster): HostCommand | undefined {
-  const match = /^\/(admit|kick)(?:\s+([\s\S]*))?$/i.exec(line.trim());
+  const match = /^\/(admit|kick|ban)(?:\s+([\s\S]*))?$/i.exec(line.trim());
   if (!match) return undefined;
   const verb = match[1].toLowerCase();
   const rest = (match[2] ?? '').trim();
@@ -18,17 +20,18 @@ export function parseHostCommand(line: string, roster: Roster): HostCommand | un
     const peer = byName(roster.waiting, name);
     return peer ? { kind: 'admit', peer } : { kind: 'error', message: `Nobody called "${name}" is waiting in line.` };
   }
-  if (rest === '') return { kind: 'error', message: '/kick needs a name: /kick NAME [reason]' };
+  const kind = verb === 'ban' ? 'ban' : 'kick';
+  if (rest === '') return { kind: 'error', message: `/${kind} needs a name: /${kind} NAME [reason]` };
   const everyone = [...roster.active, ...roster.waiting].filter((p) => p.kind !== 'host');
   // The whole rest may be a name with spaces ("Ann Lee"); else the first word or a quoted name, then the reason.
   const whole = byName(everyone, rest);
-  if (whole) return { kind: 'kick', peer: whole };
+  if (whole) return { kind, peer: whole };
   const parts = leadingName(rest);
   if (parts === 'unclosed' || !parts)
-    return { kind: 'error', message: 'The name needs its closing quote: /kick "NAME WITH SPACES" [reason]' };
+    return { kind: 'error', message: `The name needs its closing quote: /${kind} "NAME WITH SPACES" [reason]` };
   const peer = byName(everyone, parts.name);
   if (!peer) return { kind: 'error', message: `Nobody called "${parts.name}" is in the room.` };
-  return { kind: 'kick', peer, reason: parts.rest || undefined };
+  return { kind, peer, reason: parts.rest || undefined };
 }
 
 function byName(peers: readonly Peer[], name: string): Peer | undefined {

@@ -7,16 +7,17 @@ import { createInterface } from 'node:readline';
 import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcript, type Notice } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { parseHostCommand } from './hostCommands';
+import { throttledRosterLines } from './rosterLines';
 import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-function openTranscript(logDir: string | undefined): Transcript | undefined {
+function openTranscript(logDir: string | undefined, maxLogBytes: number | undefined): Transcript | undefined {
   if (logDir === undefined) return undefined;
   try {
-    return Transcript.open(logDir);
+    return Transcript.open(logDir, { maxLogBytes });
   } catch (error) {
     // No log is bad, no chat is worse: say so and go on.
     printNotice(localNotice('error', `${errorMessage(error)} — chatting without a log.`, 'log-failed'));
@@ -24,19 +25,14 @@ function openTranscript(logDir: string | undefined): Transcript | undefined {
   }
 }
 
-/** Wires a session's events to stdout; roster lines only when the roster really changed. */
+/** Wires a session's events to stdout; roster lines only when the roster really changed, at most once a second. */
 function printEvents(session: ChatSession, options: { printNotices: () => boolean }): void {
-  let lastRoster = '';
   session.on('message', printMessage);
   session.on('notice', (notice) => {
     if (options.printNotices() || notice.level !== 'error') printNotice(notice);
   });
-  session.on('roster', (roster) => {
-    const line = rosterLine(roster);
-    if (line === lastRoster) return;
-    lastRoster = line;
-    printNotice(localNotice('system', line));
-  });
+  const roster = throttledRosterLines((line) => printNotice(localNotice('system', line)));
+  session.on('roster', (r) => roster(rosterLine(r)));
 }
 
 /**
@@ -105,14 +101,25 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
 }
 
 async function serve(command: ServeCommand): Promise<number> {
-  const server = new ChatServer({
-    host: command.host,
-    port: command.port,
-    seats: command.seats,
-    name: command.name,
-    password: command.password,
-  });
-  const session = new ChatSession(server, { transcript: openTranscript(command.logDir) });
+  let server: ChatServer;
+  try {
+    server = new ChatServer({
+      host: command.host,
+      port: command.port,
+      seats: command.seats,
+      name: command.name,
+      password: command.password,
+      allow: command.allow,
+      deny: command.deny,
+      ...command.limits,
+    });
+  } catch (error) {
+    // Limits that each parse but do not fit together: the engine's sentence, like any other bad argument.
+    if (!(error instanceof ChatError && error.code === 'bad-option')) throw error;
+    printError(error.message, 'Run "tcp-chat --help" for usage.');
+    return EXIT_USAGE;
+  }
+  const session = new ChatSession(server, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
   printEvents(session, { printNotices: () => true });
   try {
     await server.listen();
@@ -138,7 +145,7 @@ async function serve(command: ServeCommand): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-/** `/admit [NAME]`, `/kick NAME [reason]`: true when the line was one of them. The server announces the result. */
+/** `/admit [NAME]`, `/kick NAME [reason]`, `/ban NAME [reason]`: true when the line was one of them. The server announces the result. */
 function hostCommand(server: ChatServer, session: ChatSession, line: string): boolean {
   const command = parseHostCommand(line, server.roster);
   if (!command) return false;
@@ -146,6 +153,7 @@ function hostCommand(server: ChatServer, session: ChatSession, line: string): bo
   try {
     if (command.kind === 'admit') server.admit(command.peer?.id);
     if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
+    if (command.kind === 'ban') server.ban(command.peer.id, command.reason);
   } catch (error) {
     problem = errorMessage(error); // e.g. they left a moment ago
   }
@@ -165,7 +173,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     password: command.password,
     reconnect: command.reconnect ? {} : false,
   });
-  const session = new ChatSession(client, { transcript: openTranscript(command.logDir) });
+  const session = new ChatSession(client, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
   let connected = false;
   // Until connected, a failure is reported once, on stderr (not also as a chat line).
   printEvents(session, { printNotices: () => connected });

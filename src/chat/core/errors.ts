@@ -17,6 +17,9 @@ export const ERROR_FRAME_CODES = [
   'too-many-connections',
   'connecting-too-fast',
   'password-lockout',
+  // who may connect (server/accessList.ts)
+  'address-refused',
+  'banned',
 ] as const;
 
 /** Codes a server sends in a Notice frame (plain-text peers get the notice as a text line, without the code). */

@@ -11,6 +11,7 @@ import { plainBytes } from '../wire/plainText';
 import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { encodeFrame } from '../wire/codec';
 import { FrameType, type Frame, type HelloBody } from '../wire/frames';
+import type { AccessList, AccessRefusal } from './accessList';
 import { lockoutText, normalizeIp, type AddressLimits } from './addressLimits';
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -29,7 +30,7 @@ export function socketAddress(socket: Socket): string {
 
 /** Why a connection is turned away at once: the code of our client's Error frame and the sentence for both. */
 interface Refusal {
-  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast';
+  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast' | AccessRefusal['code'];
   message: string;
 }
 
@@ -55,6 +56,8 @@ export interface AdmissionContext {
   options: ResolvedServerOptions;
   room: Room;
   notices: Notices;
+  /** Who may connect at all: allowed and denied ranges, banned addresses. */
+  access: AccessList;
   /** Limits per IP address: open connections, new ones per second, waits after wrong passwords. */
   addresses: AddressLimits;
   /** Where a new connection reports what arrives. */
@@ -89,6 +92,8 @@ export class Admission {
     socket.on('error', () => undefined);
     if (this.context.isClosing()) return void socket.destroy();
     const address = socketAddress(socket);
+    const refused = this.context.access.check(socket.remoteAddress ?? '');
+    if (refused) return this.refuse(socket, address, refused, refused.why);
     const verdict = this.context.addresses.admit(socket, socket.remoteAddress ?? 'unknown');
     if (!verdict.ok) return this.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
     if (room.connectionCount - this.displacing.size >= options.maxConnections && !this.displaceQuiet()) {

@@ -7,6 +7,7 @@
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
+import { AccessList } from './accessList';
 import { ChatError, errorMessage, isSystemErrorCode } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import {
@@ -42,6 +43,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly relay: ImageRelay;
   private readonly admission: Admission;
   private readonly addresses: AddressLimits;
+  private readonly access: AccessList;
   private readonly messages: Messages;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
@@ -58,6 +60,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       this.options.joinLeaveNotices,
     );
     this.addresses = new AddressLimits(this.options);
+    this.access = new AccessList(this.options.allow, this.options.deny);
     this.relay = new ImageRelay(this.options, {
       reject: (sender, code, text) => this.notices.refuse(sender, code, text),
     });
@@ -75,6 +78,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       options: this.options,
       room: this.room,
       notices: this.notices,
+      access: this.access,
       addresses: this.addresses,
       handlers: this.handlers,
       isClosing: () => this.closing !== undefined,
@@ -120,6 +124,16 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
   kick(peerId: number, reason?: string): void {
     this.room.kick(peerId, reason);
+  }
+
+  /**
+   * Bans a member's IP address for as long as this server runs: every connection from it is closed with a line
+   * saying so, the room is told, and later connections from it are refused. Throws ChatError when nobody has that id.
+   */
+  ban(peerId: number, reason?: string): void {
+    const ip = this.room.ipOf(peerId);
+    this.access.ban(ip);
+    this.room.removeAddress(ip, reason);
   }
 
   /** The host's new name (made unique among the members'). */

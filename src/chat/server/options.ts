@@ -1,6 +1,7 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
+import { checkCidrs } from './accessList';
 import type { PasswordBackoff } from './addressLimits';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
@@ -92,6 +93,11 @@ export interface ServerOptions {
    * newcomer when the server is full (the oldest first); never while there is room. `false`: never.
    */
   idlePlainDisplaceMs?: number | false;
+  // ---- who may connect (accessList.ts)
+  /** Address ranges that may connect (CIDR like `10.0.0.0/8`, or one address); empty: every address. */
+  allow?: string[];
+  /** Address ranges refused at once, even when allowed. */
+  deny?: string[];
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -161,6 +167,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       Math.floor(maxHeldImageBytes(options.maxImageBytes ?? d.maxImageBytes) / 2),
     maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
     ...resolveAddressOptions(options),
+    ...resolveAccessOptions(options),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -212,6 +219,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     throw new ChatError('bad-option', 'Rate limit needs burst ≥ 1 and perSecond > 0 (or false to turn it off).');
   }
   checkAddressOptions(resolved);
+  checkCidrs('allow', resolved.allow);
+  checkCidrs('deny', resolved.deny);
   return resolved;
 }
 
@@ -261,6 +270,14 @@ function checkAddressOptions(o: ResolvedServerOptions): void {
     throw bad('joinLeaveNotices needs whole numbers perInterval ≥ 1 and intervalMs ≥ 1.');
   if (o.idlePlainDisplaceMs !== false && !whole(o.idlePlainDisplaceMs, 0))
     throw bad(`idlePlainDisplaceMs must be a whole number ≥ 0 or false, not ${String(o.idlePlainDisplaceMs)}.`);
+}
+
+// ---- who may connect
+
+function resolveAccessOptions(options: ServerOptions): Pick<ResolvedServerOptions, 'allow' | 'deny'> {
+  // A copy (the caller's array may change later); anything but an array is left for checkCidrs to refuse.
+  const copy = (list: string[] | undefined) => (Array.isArray(list) ? [...list] : (list ?? []));
+  return { allow: copy(options.allow), deny: copy(options.deny) };
 }
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */

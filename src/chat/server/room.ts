@@ -5,6 +5,8 @@ import { ChatError } from '../core/errors';
 import { type Peer, type Roster } from '../core/events';
 import { NameBook, sanitizeName } from '../core/names';
 import { FrameType } from '../wire/frames';
+import { plainBytes } from '../wire/plainText';
+import { normalizeIp } from './addressLimits';
 import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
@@ -236,6 +238,28 @@ export class Room {
       conn.sendFrame({ type: FrameType.Bye, body: { reason: reason ?? 'Removed by the host.' } });
     conn.close('kicked');
     this.leave(conn, `${conn.peer.name} was removed by the host${why}`);
+  }
+
+  /** The IP address of a member or waiter (IPv4-mapped IPv6 as plain IPv4). */
+  ipOf(peerId: number): string {
+    const conn = this.conns.get(peerId);
+    if (!conn?.peer || this.gone.has(conn))
+      throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
+    return normalizeIp(conn.socket.remoteAddress ?? '');
+  }
+
+  /** A ban: every connection from `ip` is told and closed; the members among them leave the room. */
+  removeAddress(ip: string, reason?: string): void {
+    const why = reason ? `: ${reason}` : '.';
+    const message = `You were banned from the room by the host${why}`;
+    for (const conn of [...this.conns.values()]) {
+      if (normalizeIp(conn.socket.remoteAddress ?? '') !== ip) continue;
+      diagnoseConn(conn, 'banned by the host: ', reason ?? '(no reason given)');
+      if (conn.kind === 'native')
+        conn.sendFrame({ type: FrameType.Error, body: { code: 'banned', message, fatal: true } });
+      conn.close('banned', conn.kind === 'native' ? undefined : plainBytes(message));
+      if (conn.peer) this.leave(conn, `${conn.peer.name} was banned by the host${why}`);
+    }
   }
 
   /** The host's new name (made unique, like a member's). */

@@ -19,6 +19,10 @@ test('parseCli: defaults for serve and connect', () => {
     name: 'Server',
     logDir: 'chat_logs',
     password: undefined,
+    allow: [],
+    deny: [],
+    limits: {},
+    maxLogBytes: undefined,
   });
   assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
     kind: 'connect',
@@ -28,6 +32,7 @@ test('parseCli: defaults for serve and connect', () => {
     password: undefined,
     reconnect: false,
     logDir: 'chat_logs',
+    maxLogBytes: undefined,
   });
   const full = parseCli([
     'serve',
@@ -51,6 +56,10 @@ test('parseCli: defaults for serve and connect', () => {
     name: 'Hub',
     logDir: undefined,
     password: 'pw',
+    allow: [],
+    deny: [],
+    limits: {},
+    maxLogBytes: undefined,
   });
   const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], {
     password: 'from-env',
@@ -63,6 +72,7 @@ test('parseCli: defaults for serve and connect', () => {
     password: 'from-env',
     reconnect: true,
     logDir: 'logs',
+    maxLogBytes: undefined,
   });
   assert.deepEqual(parseHostPort('localhost'), { host: 'localhost', port: 65432 });
   assert.deepEqual(parseCli(['--help']), { kind: 'help' });
@@ -142,4 +152,43 @@ test('parseHostCommand: /admit and /kick find people by name (case-insensitive, 
 test('--help says how to get diagnostic lines for a bug report (NODE_DEBUG=tcpchat)', () => {
   assert.match(USAGE, /NODE_DEBUG=tcpchat tcp-chat serve/);
   assert.match(USAGE, /bug report/);
+});
+
+test('parseCli: --allow and --deny are repeatable address ranges; one that cannot be read is one sentence', () => {
+  const command = parseCli(['serve', '--allow', '10.0.0.0/8', '--allow', 'fd00::/8', '--deny', '10.66.0.0/16']);
+  assert.ok(command.kind === 'serve');
+  assert.deepEqual(command.allow, ['10.0.0.0/8', 'fd00::/8']);
+  assert.deepEqual(command.deny, ['10.66.0.0/16']);
+  assert.throws(
+    () => parseCli(['serve', '--deny', '10.0.0.0/33']),
+    usageError(/^--deny: "10\.0\.0\.0\/33": the part after \/ must be a whole number from 0 to 32\.$/),
+  );
+  assert.throws(() => parseCli(['serve', '--allow', 'lab']), usageError(/^--allow: "lab" is not an IP address range/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--allow', '10.0.0.0/8']),
+    usageError(/^Option --allow does not apply to "tcp-chat connect"\.$/),
+  );
+});
+
+test('parseHostCommand: /ban NAME [reason] finds people like /kick', () => {
+  const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
+  const roster = { seats: 0, active: [peer(1, 'ann'), peer(2, 'Ann Lee')], waiting: [], connections: 2 };
+  assert.deepEqual(parseHostCommand('/ban ann flooding', roster), {
+    kind: 'ban',
+    peer: roster.active[0],
+    reason: 'flooding',
+  });
+  assert.deepEqual(parseHostCommand('/BAN ann lee', roster), { kind: 'ban', peer: roster.active[1] });
+  assert.deepEqual(parseHostCommand('/ban', roster), {
+    kind: 'error',
+    message: '/ban needs a name: /ban NAME [reason]',
+  });
+  assert.deepEqual(parseHostCommand('/ban bob', roster), {
+    kind: 'error',
+    message: 'Nobody called "bob" is in the room.',
+  });
+  assert.deepEqual(parseHostCommand('/ban "ann', roster), {
+    kind: 'error',
+    message: 'The name needs its closing quote: /ban "NAME WITH SPACES" [reason]',
+  });
 });
