@@ -8,7 +8,15 @@ import { authProof, GREETING_PREFIX, parseGreeting, PROTOCOL_VERSION } from '../
 import { type ChallengeBody, type HelloBody } from '../wire/frames';
 
 /** Errors after which trying again cannot help, so reconnecting stops. */
-export const NO_RETRY = new Set(['bad-password', 'password-required', 'version', 'bad-version', 'kicked']);
+export const NO_RETRY = new Set([
+  'bad-password',
+  'password-required',
+  'version',
+  'bad-version',
+  'kicked',
+  'banned',
+  'address-refused',
+]);
 const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
 
 export type GreetingVerdict =
