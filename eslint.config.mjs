@@ -17,7 +17,10 @@ function layer(files, rules) {
 
 const noVscode = ['^vscode$|(^|/)vscode(/|$)', 'The engine is pure Node: only src/vscode/ imports vscode.'];
 const noUpwards = ['(^|/)(cli|webview|webviewApi)(/|$)', 'The engine never imports its hosts (cli, webview).'];
-const noIndexInside = ['^\\.\\.(/index)?$', 'Inside the engine import the module itself; index.ts is for outside.'];
+const noIndexInside = [
+  '^\\.\\.(/\\.\\.)*(/index)?$',
+  'Inside the engine import the module itself; index.ts is for outside.',
+];
 const engineOnlyByIndex = [
   '(^|/)chat/(core|wire|server|client|session)(/|$)',
   'Outside src/chat import the engine only through its public surface, src/chat/index.ts.',
@@ -55,7 +58,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^\\.\\./(wire|server|client|session)(/|$)', 'core/ imports nothing else of the engine.'],
+      ['^(\\.\\./)+(wire|server|client|session)(/|$)', 'core/ imports nothing else of the engine.'],
     ],
   ),
   layer(
@@ -64,7 +67,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^\\.\\./(server|client|session)(/|$)', 'wire/ is the codec: it imports only core/.'],
+      ['^(\\.\\./)+(server|client|session)(/|$)', 'wire/ is the codec: it imports only core/.'],
     ],
   ),
   layer(
@@ -73,7 +76,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^\\.\\./(client|session)(/|$)', 'server/ never imports client/ or session/.'],
+      ['^(\\.\\./)+(client|session)(/|$)', 'server/ never imports client/ or session/.'],
     ],
   ),
   layer(
@@ -82,7 +85,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^\\.\\./(server|session)(/|$)', 'client/ never imports server/ or session/.'],
+      ['^(\\.\\./)+(server|session)(/|$)', 'client/ never imports server/ or session/.'],
     ],
   ),
   layer(
@@ -91,7 +94,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^\\.\\./(server|client)(/|$)', 'session/ works on any ChatEndpoint: it never imports server/ or client/.'],
+      ['^(\\.\\./)+(server|client)(/|$)', 'session/ works on any ChatEndpoint: it never imports server/ or client/.'],
     ],
   ),
   layer(['src/vscode/**/*.ts', 'bench/**/*.ts'], [engineOnlyByIndex]),

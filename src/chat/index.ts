@@ -3,7 +3,7 @@
 export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
 export { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS } from './server/options';
-export { parseCidr } from './server/accessList';
+export { parseCidr } from './server/limits/accessList';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { DEFAULT_MAX_LOG_BYTES, Transcript } from './session/transcript';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';

@@ -7,7 +7,7 @@
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
-import { AccessList } from './accessList';
+import { AccessList } from './limits/accessList';
 import { ChatError, errorMessage, isSystemErrorCode } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import {
@@ -22,7 +22,7 @@ import { formatBytes } from '../core/units';
 import { plainNotice } from '../wire/plainText';
 import { encodeFrame } from '../wire/codec';
 import { FrameType } from '../wire/frames';
-import { AddressLimits } from './addressLimits';
+import { AddressLimits } from './limits/addressLimits';
 import { Admission } from './admission';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';

@@ -10,13 +10,13 @@ import { formatBytes } from '../core/units';
 import { plainBytes, plainMessage } from '../wire/plainText';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
 import { imageChunkHeader } from '../wire/codec';
-import type { AddressLimits } from './addressLimits';
+import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
 import { Outgoing } from './peerOutput';
-import { ImageByteBudget, RateLimiter } from './rateLimiter';
+import { ImageByteBudget, RateLimiter } from './limits/rateLimiter';
 import type { Room } from './room';
 
 /** What a member asked to say, from a native Message frame or a plain-text line. */

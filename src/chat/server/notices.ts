@@ -9,7 +9,7 @@ import { plainNotice } from '../wire/plainText';
 import { FrameType } from '../wire/frames';
 import { Outgoing } from './peerOutput';
 import type { PeerConnection } from './peerConnection';
-import { NoticeThrottle } from './rateLimiter';
+import { NoticeThrottle } from './limits/rateLimiter';
 
 /** Error lines of one kind (code) per second in the host's log before they are summed up. */
 const HOST_ERRORS_PER_SECOND = 5;

@@ -1,8 +1,8 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
-import { checkCidrs } from './accessList';
-import type { PasswordBackoff } from './addressLimits';
+import { checkCidrs } from './limits/accessList';
+import type { PasswordBackoff } from './limits/addressLimits';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {

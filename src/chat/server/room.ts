@@ -6,7 +6,7 @@ import { type Peer, type Roster } from '../core/events';
 import { NameBook, sanitizeName } from '../core/names';
 import { FrameType } from '../wire/frames';
 import { plainBytes } from '../wire/plainText';
-import { normalizeIp } from './addressLimits';
+import { normalizeIp } from './limits/addressLimits';
 import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';

@@ -3,8 +3,8 @@
 // allowance), and how long it waits after a wrong password. Defaults leave room for a classroom behind one NAT.
 // Memory stays bounded: an address with nothing open is forgotten once its limits have recovered, and at most
 // MAX_TRACKED_ADDRESSES are remembered (the least recently seen idle one goes first).
-import { formatDuration } from '../core/units';
-import type { RateLimit } from './options';
+import { formatDuration } from '../../core/units';
+import type { RateLimit } from '../options';
 import { RateLimiter, TokenBucket } from './rateLimiter';
 
 export interface PasswordBackoff {

@@ -3,9 +3,9 @@
 // log, and the rest of the room keeps chatting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { frameBytes } from '../../../../src/chat/wire/codec';
-import { FrameType } from '../../../../src/chat/wire/frames';
-import { delay, pngLike, RawNativeClient, startServer, waitFor, type Recorded } from '../../support/helpers';
+import { frameBytes } from '../../../../../src/chat/wire/codec';
+import { FrameType } from '../../../../../src/chat/wire/frames';
+import { delay, pngLike, RawNativeClient, startServer, waitFor, type Recorded } from '../../../support/helpers';
 
 function hostErrors(events: Recorded, code: string) {
   return events.notices.filter((n) => n.level === 'error' && n.code === code);
@@ -195,7 +195,7 @@ test('image byte budget: one client sending images faster than imageBytesPerMinu
 });
 
 test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImageBytes when larger) and cannot be set below maxImageBytes', async (t) => {
-  const { ChatServer } = await import('../../../../src/chat/server/chatServer');
+  const { ChatServer } = await import('../../../../../src/chat/server/chatServer');
   assert.equal(new ChatServer().options.imageBytesPerMinute, 100 * 1024 * 1024);
   assert.equal(new ChatServer({ maxImageBytes: 200 * 1024 * 1024 }).options.imageBytesPerMinute, 200 * 1024 * 1024);
   assert.throws(() => new ChatServer({ maxImageBytes: 2048, imageBytesPerMinute: 1024 }), {
@@ -217,7 +217,7 @@ test('image byte budget: false turns it off; it defaults to 100 MiB (or maxImage
 });
 
 test('image pace and per-address share: defaults, refusals of nonsense, and a slow honest image is not given up', async (t) => {
-  const { ChatServer } = await import('../../../../src/chat/server/chatServer');
+  const { ChatServer } = await import('../../../../../src/chat/server/chatServer');
   const defaults = new ChatServer().options;
   assert.equal(defaults.minImageBytesPerSecond, 8 * 1024);
   assert.equal(defaults.imageRateGraceMs, 30_000);

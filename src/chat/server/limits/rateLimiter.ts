@@ -2,8 +2,8 @@
 // gets ONE clear notice "dropped for N s" instead of a trickle of half-accepted messages), one for image bytes
 // (each image costs its size, so a client cannot fill every receiver's disk at the message rate). And one for the
 // host's log (NoticeThrottle), so that a flood of identical errors cannot drown it.
-import type { Notice } from '../core/events';
-import type { RateLimit } from './options';
+import type { Notice } from '../../core/events';
+import type { RateLimit } from '../options';
 
 /** `capacity` tokens, refilled continuously at `perSecond`; a take of `cost` succeeds only when that many are there. */
 export class TokenBucket {

@@ -3,7 +3,7 @@
 // free, and gives its slot to a newcomer only when the server is full; /who cannot be used to flood.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { delay, RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
+import { delay, RawNativeClient, RawPlainClient, startServer, waitFor } from '../../../support/helpers';
 
 /** Counts the joins and leaves a member was told about, one line each or summed up. */
 function presence(notices: string[]): { joined: number; left: number; single: number; summaries: number } {

@@ -2,7 +2,11 @@
 // IPv4-mapped IPv6 is the same address as plain IPv4, and memory stays bounded however many addresses come by.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AddressLimits, normalizeIp, type AddressLimitOptions } from '../../../../src/chat/server/addressLimits';
+import {
+  AddressLimits,
+  normalizeIp,
+  type AddressLimitOptions,
+} from '../../../../../src/chat/server/limits/addressLimits';
 
 const OFF: AddressLimitOptions = {
   connectionsPerAddress: 1000,
@@ -114,7 +118,7 @@ test('memory: tracked addresses are capped and expire; an address with open conn
 });
 
 test('options: defaults that leave room for a classroom behind one NAT; nonsense refused with a sentence', async () => {
-  const { resolveServerOptions } = await import('../../../../src/chat/server/options');
+  const { resolveServerOptions } = await import('../../../../../src/chat/server/options');
   const d = resolveServerOptions();
   assert.equal(d.connectionsPerAddress, 32);
   assert.deepEqual(d.connectRate, { burst: 32, perSecond: 2 });

@@ -1,7 +1,7 @@
 // Who may connect at all, checked the moment a socket is accepted: the host's --allow and --deny address ranges
 // (CIDR, repeatable, as ncat names them) and the addresses the host banned while the room runs.
 import { BlockList, isIP } from 'node:net';
-import { ChatError } from '../core/errors';
+import { ChatError } from '../../core/errors';
 import { normalizeIp } from './addressLimits';
 
 export interface Cidr {

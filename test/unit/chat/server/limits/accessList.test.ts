@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { ChatClient } from '../../../../src/chat/client/chatClient';
-import { AccessList, parseCidr } from '../../../../src/chat/server/accessList';
-import { resolveServerOptions } from '../../../../src/chat/server/options';
-import { FrameType } from '../../../../src/chat/wire/frames';
-import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
+import { ChatClient } from '../../../../../src/chat/client/chatClient';
+import { AccessList, parseCidr } from '../../../../../src/chat/server/limits/accessList';
+import { resolveServerOptions } from '../../../../../src/chat/server/options';
+import { FrameType } from '../../../../../src/chat/wire/frames';
+import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../../support/helpers';
 
 test('parseCidr: IPv4 and IPv6 ranges and single addresses; anything else is one sentence', () => {
   assert.deepEqual(parseCidr('10.0.0.0/8'), { address: '10.0.0.0', prefix: 8, family: 'ipv4' });

@@ -3,8 +3,8 @@
 // together, and the wait after wrong passwords. Each refusal is one clear sentence to that peer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameType } from '../../../../src/chat/wire/frames';
-import { delay, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from '../../support/helpers';
+import { FrameType } from '../../../../../src/chat/wire/frames';
+import { delay, RawNativeClient, RawPlainClient, startServer, waitFor, type Recorded } from '../../../support/helpers';
 
 function hostErrors(events: Recorded, code: string) {
   return events.notices.filter((n) => n.level === 'error' && n.code === code);
@@ -40,7 +40,7 @@ test('per address: a native newcomer over the limit gets an Error frame too-many
   t.after(() => server.close());
   const first = await RawNativeClient.join(port, 'first');
   t.after(() => first.close());
-  const { ChatClient } = await import('../../../../src/chat/client/chatClient');
+  const { ChatClient } = await import('../../../../../src/chat/client/chatClient');
   const second = new ChatClient({ host: '127.0.0.1', port, name: 'second' });
   await assert.rejects(second.connect(), {
     code: 'too-many-connections',
