@@ -16,7 +16,10 @@ const REPEATS = 3;
 const TEXT_INTERVAL_MS = 2;
 const TRANSFER_TIMEOUT_MS = 60_000;
 
-/** A PNG signature followed by pseudo-random bytes (incompressible, like a real photo). */
+/**
+ * A PNG signature and an IHDR declaring a 4000 × 3000 photo (under the pixel cap every receiver enforces), then
+ * pseudo-random bytes (incompressible, like a real photo's data).
+ */
 function bigImage(size: number): Buffer {
   const bytes = Buffer.allocUnsafe(size);
   let x = 0x12345678;
@@ -27,6 +30,9 @@ function bigImage(size: number): Buffer {
     bytes.writeInt32LE(x | 0, Math.min(i, size - 4));
   }
   Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(bytes, 0);
+  bytes.writeUInt32BE(4000, 16); // width
+  bytes.writeUInt32BE(3000, 20); // height
+  Buffer.from([8, 2, 0, 0, 0]).copy(bytes, 24); // 8-bit RGB, no interlace
   return bytes;
 }
 
