@@ -12,7 +12,14 @@ export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/addr
 export { leadingName, parseInput } from './core/chatInput';
 export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
 export { clock, escapeControl, formatLine, formatNotice } from './core/format';
-export { checkImage, IMAGE_EXTENSIONS, IMAGE_FORMATS, IMAGE_MIMES, type ImageMime } from './core/images';
+export {
+  checkImage,
+  IMAGE_EXTENSIONS,
+  IMAGE_FORMATS,
+  IMAGE_LABEL_LIST,
+  IMAGE_MIMES,
+  type ImageMime,
+} from './core/images';
 export { readImageSize, type ImageSize } from './core/imageSize';
 export { formatBytes, formatDuration } from './core/units';
 // The native codec, for the benchmark's load driver (it speaks the protocol without a ChatClient).

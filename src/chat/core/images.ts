@@ -33,6 +33,11 @@ const FORMAT_BY_MIME = new Map<string, (typeof IMAGE_FORMATS)[number]>(IMAGE_FOR
 /** Every accepted MIME type, e.g. for a browser's `accept` filter. */
 export const IMAGE_MIMES: readonly ImageMime[] = IMAGE_FORMATS.map((f) => f.mime);
 
+/** The accepted formats for a sentence: "PNG, JPEG, GIF, WebP or BMP". */
+export const IMAGE_LABEL_LIST = `${IMAGE_FORMATS.slice(0, -1)
+  .map((f) => f.label)
+  .join(', ')} or ${IMAGE_FORMATS[IMAGE_FORMATS.length - 1].label}`;
+
 /** Every file extension of an accepted format, without the dot (file-picker filters). */
 export const IMAGE_EXTENSIONS: readonly string[] = IMAGE_FORMATS.flatMap((f) => f.extensions);
 
@@ -70,7 +75,7 @@ export function checkImage(
 ): ImageMime {
   const mime = sniffImage(bytes);
   if (!mime) {
-    throw new ChatError('image-type', `Not a supported image (${LABEL_LIST}): ${describeStart(bytes)}.`);
+    throw new ChatError('image-type', `Not a supported image (${IMAGE_LABEL_LIST}): ${describeStart(bytes)}.`);
   }
   if (bytes.length > maxBytes) {
     throw new ChatError(
@@ -122,11 +127,6 @@ export function imageExtension(mime: ImageMime): string {
 export function imageLabel(mime: ImageMime): string {
   return FORMAT_BY_MIME.get(mime)!.label;
 }
-
-/** "PNG, JPEG, GIF, WebP or BMP". */
-const LABEL_LIST = `${IMAGE_FORMATS.slice(0, -1)
-  .map((f) => f.label)
-  .join(', ')} or ${IMAGE_FORMATS[IMAGE_FORMATS.length - 1].label}`;
 
 /** "the file starts with 52 49 46 46 … ("RIFF....WAVE")" — enough for a user to see what they picked. */
 function describeStart(bytes: Uint8Array): string {

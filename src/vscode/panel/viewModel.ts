@@ -4,7 +4,8 @@ import {
   clock,
   formatBytes,
   hostPort,
-  IMAGE_FORMATS,
+  IMAGE_LABEL_LIST,
+  IMAGE_MIMES,
   readImageSize,
   type ChatMessage,
   type EndpointState,
@@ -222,11 +223,7 @@ export function statusText(
 
 /** The engine's image formats for the composer's paste/drop filter and its refusal sentence. */
 export function acceptedImagesView(): AcceptedImagesView {
-  const labels = IMAGE_FORMATS.map((format) => format.label);
-  return {
-    mimes: IMAGE_FORMATS.map((format) => format.mime),
-    names: `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`,
-  };
+  return { mimes: [...IMAGE_MIMES], names: IMAGE_LABEL_LIST };
 }
 
 /** True when `text` mentions `name` as a word or @name (case-insensitive). */
