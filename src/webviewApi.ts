@@ -27,6 +27,10 @@ export interface PeerView {
   /** `ip:port` as the server sees it; 'host' for the server's own user. */
   address: string;
   kind: 'host' | 'native' | 'plain';
+  /** Set while the member is away (`/away [reason]`): the reason, '' when none was given. */
+  away?: string;
+  /** Whether this member's connection to the server is encrypted (TLS); absent for the host itself. */
+  encrypted?: boolean;
 }
 
 export type NoticeLevel = 'info' | 'system' | 'error';
@@ -59,6 +63,10 @@ export interface MessageView {
   to?: PeerView;
   own: boolean;
   kind: MessageKind;
+  /** An action (`/me waves`): shown as "* alice waves". */
+  action?: boolean;
+  /** Replayed from the room's history when we joined: shown dimmed under an "earlier messages" divider. */
+  history?: boolean;
 }
 
 export interface NoticeView {
@@ -69,6 +77,7 @@ export interface NoticeView {
   level: NoticeLevel;
   text: string;
   code?: string;
+  history?: boolean;
 }
 
 export type EntryView = MessageView | NoticeView;
@@ -110,6 +119,13 @@ export interface HeaderView {
   /** Where logs go; shown when it is not the workspace (no folder open). */
   logDir?: string;
   logNote?: string;
+  /** The room's topic (`/topic`), '' or absent when none. */
+  topic?: string;
+  /** Whether the link to the room is encrypted (TLS): the header and status bar say "not encrypted" when false;
+   *  absent when there is no session. */
+  encrypted?: boolean;
+  /** The room certificate's SHA-256 fingerprint (`AB:CD:…`), when encrypted. */
+  fingerprint?: string;
 }
 
 /** The image formats the chat can send (the engine's one list, sent by the host: the webview never imports the
@@ -163,6 +179,8 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'admit'; peerId?: number }
   | { type: 'kick'; peerId: number }
+  /** Host: ban the member's address for the room's lifetime (and disconnect it). */
+  | { type: 'ban'; peerId: number }
   /** Something the webview refused locally (e.g. a pasted file that is not an image); host shows and logs it. */
   | { type: 'error'; text: string };
 
@@ -227,6 +245,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'admit':
       return x.peerId === undefined || isPeerId(x.peerId);
     case 'kick':
+    case 'ban':
       return isPeerId(x.peerId);
     case 'error':
       return isShortString(x.text, 1000);

@@ -53,6 +53,9 @@ export async function handlePanelRequest(host: PanelRequestHost, message: Webvie
     case 'kick':
       await vscode.commands.executeCommand('tcpChat.kick', message.peerId);
       return;
+    case 'ban':
+      await vscode.commands.executeCommand('tcpChat.ban', message.peerId);
+      return;
     case 'run':
       await vscode.commands.executeCommand(
         message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect',
