@@ -44,6 +44,9 @@ export const NOTICE_FRAME_CODES = [
   // images judged by the width and height they declare
   'image-too-many-pixels',
   'image-unreadable',
+  // the room's habits from IRC (server/presence.ts)
+  'away',
+  'host-only',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */

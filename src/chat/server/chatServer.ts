@@ -30,6 +30,7 @@ import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './no
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
 import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
+import { Presence } from './presence';
 import { Room } from './room';
 
 export type { ServerOptions } from './options';
@@ -45,6 +46,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
   private readonly messages: Messages;
+  private readonly presence: Presence;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -84,11 +86,13 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       isClosing: () => this.closing !== undefined,
       rosterChanged: () => this.rosters.schedule(),
     });
+    this.presence = new Presence(this.room, this.notices);
     this.messages = new Messages({
       options: this.options,
       room: this.room,
       notices: this.notices,
       relay: this.relay,
+      presence: this.presence,
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
     });
@@ -141,6 +145,21 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.room.renameHost(name);
   }
 
+  /** The host's `/away [reason]` ('' for none) or `/back` (undefined); the room is told. */
+  setAway(reason: string | undefined): void {
+    this.presence.hostAway(reason);
+  }
+
+  /** The room's topic ('' for none): shown in the greeting, /who and the panel header; the room is told. */
+  get topic(): string {
+    return this.room.topic;
+  }
+
+  /** The host's `/topic text`: cleaned like the room name (one line, at most 200 characters). */
+  setTopic(text: string): void {
+    this.presence.setTopic(text);
+  }
+
   listen(): Promise<{ host: string; port: number }> {
     if (this.closing) return Promise.reject(new ChatError('closed', 'This server was closed; start a new one.'));
     if (this.tcp) return Promise.reject(new ChatError('already-listening', 'This server was already started.'));
@@ -164,7 +183,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.rosters.schedule(); // the first roster: the host alone
         this.notices.log(
           'system',
-          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).`,
+          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).${this.room.topic ? ` Topic: ${this.room.topic}` : ''}`,
         );
         resolve(this.bound);
       });
@@ -259,6 +278,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (this.closing) return;
       this.admission.closed(conn);
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
+      if (conn.peer) this.presence.forget(conn.peer.id);
       if (conn.peer) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
       this.rosters.schedule();
     },

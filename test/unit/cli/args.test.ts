@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCli, parseHostPort, USAGE, UsageError } from '../../../src/cli/args';
-import { parseHostCommand } from '../../../src/cli/hostCommands';
+import { parseHostCommand } from '../../../src/chat/session/hostCommands';
 import type { Peer } from '../../../src/chat/core/events';
 
 function usageError(pattern: RegExp) {
