@@ -13,7 +13,7 @@ import { imageChunkHeader } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import type { Presence } from './presence';
-import { diagnoseConn, who, type Notices } from './notices';
+import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
 import { Outgoing } from './peerOutput';
