@@ -102,6 +102,7 @@ async function serve(command: ServeCommand): Promise<number> {
       password: command.password,
       allow: command.allow,
       deny: command.deny,
+      topic: command.topic,
       ...command.limits,
     });
   } catch (error) {

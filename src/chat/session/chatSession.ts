@@ -70,7 +70,8 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
    * the parsed line back. Never rejects for a failed send: the failure is already shown as an error notice.
    */
   async input(line: string): Promise<ParsedInput> {
-    if (this.host && this.hostCommand(line, this.host)) return { kind: 'empty' };
+    const hostAction = this.host && this.hostCommand(line, this.host);
+    if (hostAction) return hostAction;
     const parsed = parseInput(line);
     switch (parsed.kind) {
       case 'text':
@@ -110,19 +111,24 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     return parsed;
   }
 
-  /** `/admit`, `/kick`, `/ban`: true when the line was one of them (a mistake is shown as an error notice). */
-  private hostCommand(line: string, host: HostActions): boolean {
+  /**
+   * `/admit`, `/kick`, `/ban`: undefined when the line is not one of them; else 'empty' when done, or the mistake
+   * (also shown as an error notice).
+   */
+  private hostCommand(line: string, host: HostActions): ParsedInput | undefined {
     const command = parseHostCommand(line, this.endpoint.roster);
-    if (!command) return false;
+    if (!command) return undefined;
+    let problem = command.kind === 'error' ? command.message : undefined;
     try {
-      if (command.kind === 'error') this.notice('error', command.message, 'bad-command');
       if (command.kind === 'admit') host.admit(command.peer?.id);
       if (command.kind === 'kick') host.kick(command.peer.id, command.reason);
       if (command.kind === 'ban') host.ban(command.peer.id, command.reason);
     } catch (error) {
-      this.notice('error', errorMessage(error), 'bad-command'); // e.g. they left a moment ago
+      problem = errorMessage(error); // e.g. they left a moment ago
     }
-    return true;
+    if (problem === undefined) return { kind: 'empty' };
+    this.notice('error', problem, 'bad-command');
+    return { kind: 'error', message: problem };
   }
 
   /** Sends through the endpoint; a failure is shown as an error notice and the promise rejects with it. */
