@@ -4,11 +4,12 @@
 //   addressLimits.ts  per IP address: open connections, connects per second, messages, waits after wrong passwords
 //   messages.ts    what members and the host say: checked, labelled by us (never by them), delivered
 //   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
+//   presence.ts    /away, /back and the host's /topic
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
-import { ChatError, errorMessage, isSystemErrorCode } from '../core/errors';
+import { ChatError, errorMessage, listenError } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import {
   type ChatEndpoint,
@@ -335,34 +336,5 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private setState(state: EndpointState): void {
     this.currentState = state;
     this.emit('state', state);
-  }
-}
-
-/** Why listen() failed, in a sentence a user can act on. */
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): ChatError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return new ChatError(
-        'EADDRINUSE',
-        `Port ${port} is already in use on ${host}; stop the program using it or choose another port.`,
-      );
-    case 'EACCES':
-      return new ChatError(
-        'EACCES',
-        `Not allowed to listen on port ${port} (ports below 1024 need administrator rights); choose another port.`,
-      );
-    case 'EADDRNOTAVAIL':
-      return new ChatError(
-        'EADDRNOTAVAIL',
-        `${host} is not an address of this machine; use 0.0.0.0 (all interfaces) or 127.0.0.1.`,
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ChatError(error.code, `Cannot resolve the host name ${host}.`);
-    default:
-      return new ChatError(
-        isSystemErrorCode(error.code) ? error.code : 'listen-failed',
-        `Cannot listen on ${host}:${port}: ${error.message}`,
-      );
   }
 }

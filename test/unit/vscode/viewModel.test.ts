@@ -14,6 +14,7 @@ import {
   toEntryView,
   toHeaderView,
   toMessageView,
+  type HeaderFacts,
   toRosterView,
 } from '../../../src/vscode/panel/viewModel';
 import type { EntryView } from '../../../src/webviewApi';
@@ -214,14 +215,14 @@ test('an action row is marked; away members carry their reason in the roster; th
     roster.active.map((p) => p.away),
     [undefined, 'lunch', ''],
   );
-  const facts = {
+  const facts: HeaderFacts = {
     role: 'client',
     address: 'h:1',
     lanAddresses: [],
     state: 'active',
     queuePosition: null,
     status: '',
-  } as const;
+  };
   assert.equal(toHeaderView({ ...facts, topic: 'Fractions' }).topic, 'Fractions');
   assert.equal('topic' in toHeaderView(facts), false);
 });
