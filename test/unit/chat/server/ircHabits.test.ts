@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { commandHelp } from '../../../../src/chat/core/chatInput';
 import { ChatSession } from '../../../../src/chat/session/chatSession';
 import { FrameType } from '../../../../src/chat/wire/frames';
+import { parseGreeting } from '../../../../src/chat/wire/handshake';
 import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
 
 test('/me from nc and from a native peer: an action for everyone (native field, "* name text" line) and the host', async (t) => {
@@ -102,6 +103,8 @@ test('/topic: the host sets it (cleaned), everyone is told; it is in the greetin
   assert.equal(welcome.topic, 'Fractions homework - week 3');
   const nc = await RawPlainClient.connect(port);
   t.after(() => (alice.close(), nc.close()));
+  assert.match(nc.text, /^TCPCHAT\/1 Server — topic: Fractions homework - week 3 — welcome! Plain-text users:/);
+  assert.equal(parseGreeting(nc.text)?.room, 'Server', 'the room name still ends at the first dash');
   nc.write('/name bob\n');
   await nc.waitText(
     /Welcome to Server, guest-\d+ \(127\.0\.0\.1:\d+\)! Topic: Fractions homework - week 3\. Here now:/,
@@ -118,6 +121,13 @@ test('/topic: the host sets it (cleaned), everyone is told; it is in the greetin
   assert.equal(notice.length, 'Server set the topic: '.length + 200, 'cut to 200 characters');
   await nc.waitText(/\* Server set the topic: Decimals/);
   await alice.waitFrame(FrameType.Roster, (f) => f.body.topic?.startsWith('Decimals') === true);
+  const late = await RawPlainClient.connect(port);
+  t.after(() => late.close());
+  assert.match(
+    late.text,
+    /^TCPCHAT\/1 Server — topic: Decimals, x+ — welcome!/,
+    'a newcomer greeted with the new topic',
+  );
   alice.send({ type: FrameType.Message, body: { ref: 1, text: '/topic nope' } });
   await nc.waitText(/alice: \/topic nope/); // a native client's text is text: its session parses /topic itself
 });
