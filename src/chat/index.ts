@@ -4,6 +4,13 @@ export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
 export { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS } from './server/options';
 export { parseCidr } from './server/limits/accessList';
+export {
+  decimal as decimalLimit,
+  mebibytes,
+  ROOM_LIMITS,
+  type RoomLimit,
+  type RoomLimits,
+} from './server/limits/roomLimits';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { DEFAULT_MAX_LOG_BYTES, Transcript } from './session/transcript';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';

@@ -9,7 +9,7 @@ export const DEFAULT_LOG_DIR = 'chat_logs';
 
 export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--allow CIDR]... [--deny CIDR]... [limits]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--topic TEXT] [--allow CIDR]... [--deny CIDR]... [limits]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat --help
@@ -17,12 +17,13 @@ export const USAGE = `Usage:
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
          --seats 0 lets everyone chat; --seats N lets N chat and queues the rest.
          --port 0 picks a free port. Ctrl+C stops the room (clients are told).
-         Host commands: /admit [NAME]  /kick NAME [reason]  /ban NAME [reason]  /msg NAME text  /who  /quit
+         Host commands: /admit [NAME]  /kick NAME [reason]  /ban NAME [reason]  /topic TEXT  /help
+         --topic TEXT sets the room's topic (shown to everyone who joins, and in /who).
          --allow / --deny CIDR (repeatable, e.g. 192.168.1.0/24 or fd00::/8): only allowed
          addresses may connect (all, when none is given); denied ones never. /ban lasts until the room stops.
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
-         /msg NAME text   /image PATH   /name NAME   /who   /help   /quit
+         /msg NAME text  /me text  /image PATH  /name NAME  /away [reason]  /back  /who  /help  /quit
          At the end of stdin it finishes sending, then exits.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
@@ -54,6 +55,8 @@ export interface ServeCommand {
   allow: string[];
   /** Address ranges refused at once. */
   deny: string[];
+  /** The room's topic (--topic); absent: none. */
+  topic?: string;
   /** Only the limits given on the command line; the engine's defaults apply to the rest. */
   limits: ServeLimits;
   /** undefined = the chat log's default cap. */
@@ -86,6 +89,7 @@ const OPTIONS = {
   [MAX_LOG_FLAG]: { type: 'string' },
   allow: { type: 'string', multiple: true },
   deny: { type: 'string', multiple: true },
+  topic: { type: 'string' },
   ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
@@ -101,6 +105,7 @@ const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
     'help',
     'allow',
     'deny',
+    'topic',
     MAX_LOG_FLAG,
     ...LIMIT_FLAGS.map((f) => f.flag),
   ],
@@ -155,6 +160,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       password,
       allow: ranges('--allow', values.allow),
       deny: ranges('--deny', values.deny),
+      ...(values.topic === undefined ? {} : { topic: nonEmpty('--topic', values.topic) }),
       limits: serveLimits(values),
       maxLogBytes,
     };

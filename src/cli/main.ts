@@ -6,7 +6,6 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcript, type Notice } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
-import { parseHostCommand } from './hostCommands';
 import { throttledRosterLines } from './rosterLines';
 import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
 
@@ -35,18 +34,10 @@ function printEvents(session: ChatSession, options: { printNotices: () => boolea
   session.on('roster', (r) => roster(rosterLine(r)));
 }
 
-/**
- * Acts on each stdin line in order (an /image read finishes before the next line is sent). `before` may take a
- * line first (the host's /admit and /kick) and return true when it did.
- */
-async function readInput(
-  session: ChatSession,
-  onQuit: () => Promise<void>,
-  before?: (line: string) => boolean,
-): Promise<void> {
+/** Acts on each stdin line in order (an /image read finishes before the next line is sent). */
+async function readInput(session: ChatSession, onQuit: () => Promise<void>): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   for await (const line of lines) {
-    if (before?.(line)) continue;
     const parsed = await session.input(line);
     if (parsed.kind === 'quit') return onQuit();
     if (parsed.kind === 'image') await sendImageFile(session, parsed.path);
@@ -111,6 +102,7 @@ async function serve(command: ServeCommand): Promise<number> {
       password: command.password,
       allow: command.allow,
       deny: command.deny,
+      topic: command.topic,
       ...command.limits,
     });
   } catch (error) {
@@ -119,7 +111,9 @@ async function serve(command: ServeCommand): Promise<number> {
     printError(error.message, 'Run "tcp-chat --help" for usage.');
     return EXIT_USAGE;
   }
-  const session = new ChatSession(server, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
+  const transcript = openTranscript(command.logDir, command.maxLogBytes);
+  // With the host's controls, /admit, /kick, /ban and /topic typed on stdin act (ChatSession.input).
+  const session = new ChatSession(server, { transcript, host: server });
   printEvents(session, { printNotices: () => true });
   try {
     await server.listen();
@@ -134,35 +128,11 @@ async function serve(command: ServeCommand): Promise<number> {
   const stop = () => session.close('Server shutting down');
   onSignals(stop);
   // The room keeps running after stdin ends (e.g. started with </dev/null); /quit stops it.
-  void readInput(
-    session,
-    async () => {
-      await stop();
-      process.exit(0);
-    },
-    (line) => hostCommand(server, session, line),
-  );
+  void readInput(session, async () => {
+    await stop();
+    process.exit(0);
+  });
   return new Promise<number>(() => undefined);
-}
-
-/** `/admit [NAME]`, `/kick NAME [reason]`, `/ban NAME [reason]`: true when the line was one of them. The server announces the result. */
-function hostCommand(server: ChatServer, session: ChatSession, line: string): boolean {
-  const command = parseHostCommand(line, server.roster);
-  if (!command) return false;
-  let problem = command.kind === 'error' ? command.message : undefined;
-  try {
-    if (command.kind === 'admit') server.admit(command.peer?.id);
-    if (command.kind === 'kick') server.kick(command.peer.id, command.reason);
-    if (command.kind === 'ban') server.ban(command.peer.id, command.reason);
-  } catch (error) {
-    problem = errorMessage(error); // e.g. they left a moment ago
-  }
-  if (problem !== undefined) {
-    const notice = localNotice('error', problem, 'bad-command');
-    printNotice(notice);
-    recordQuietly(session, notice);
-  }
-  return true;
 }
 
 async function connect(command: ConnectCommand): Promise<number> {

@@ -39,8 +39,10 @@ import { ChatStatusBar } from './statusBar';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {
+  readonly roster: Roster;
   admit(peerId?: number): unknown;
   kick(peerId: number, reason?: string): unknown;
+  ban(peerId: number, reason?: string): unknown;
 }
 
 export interface SessionInfo {

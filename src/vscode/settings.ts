@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseServerSettings, type ServerSettings } from './serverSettings';
 
 export type NotificationMode = 'off' | 'mentions' | 'all';
 
@@ -35,6 +36,15 @@ export function readSettings(): ChatSettings {
     notifications: config.get<NotificationMode>('notifications', 'mentions'),
     maxLogBytes: Math.round(clampInt(config.get<number>('logMaxSizeMB', 100), 1, 100_000, 100) * 1024 * 1024),
   };
+}
+
+/**
+ * The room's limits, address ranges and topic (tcpChat.server.*) as ServerOptions; throws ChatError('bad-option')
+ * naming each setting that is wrong (checked when a server starts).
+ */
+export function readServerSettings(): ServerSettings {
+  const config = section();
+  return parseServerSettings((key) => config.get(`server.${key}`));
 }
 
 function clampInt(value: number, min: number, max: number, fallback: number): number {

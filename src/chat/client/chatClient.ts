@@ -133,12 +133,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const image = message.image;
     if (text === '' && !image)
       throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+    const action = message.action === true && !image ? true : undefined;
     if (connection.mode === 'plain') {
       if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
       if (message.to)
         throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
-      connection.sendLines(text);
-      return this.emitOwn({ text, code: message.code });
+      connection.sendLines(action ? `* ${text}` : text); // how an action reads on a plain-text room
+      return this.emitOwn({ text, code: message.code, action });
     }
     const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
     const limits = {
@@ -149,11 +150,24 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     };
     const mime = sendNativeMessage(
       connection.writer,
-      { text, code: message.code, to, image },
+      { text, code: message.code, to, image, action },
       limits,
       () => ++this.counter,
     );
-    this.emitOwn({ text, code: message.code, to, image: image && mime ? { mime, bytes: image } : undefined });
+    const sent = image && mime ? { mime, bytes: image } : undefined;
+    this.emitOwn({ text, code: message.code, to, image: sent, action });
+  }
+
+  /** `/away [reason]` or `/back` (undefined): the server tells the room and shows it in the roster. */
+  setAway(reason: string | undefined): void {
+    const connection = this.connection;
+    if (connection?.usable && connection.mode === 'native') {
+      connection.send({ type: FrameType.Away, body: { reason: reason ?? null } });
+    } else if (connection?.usable) {
+      this.notice('error', 'This server speaks plain text: it cannot show that you are away.', 'plain-text-server');
+    } else {
+      this.notice('error', 'Not connected: your status cannot be changed right now.', 'not-connected');
+    }
   }
 
   rename(name: string): void {
@@ -232,7 +246,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     const { you, seats, position } = joined.welcome;
     this.room = joined.welcome.room || joined.room;
     this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
-    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.`);
+    const topic = joined.welcome.topic ? ` Topic: ${joined.welcome.topic}` : '';
+    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.${topic}`);
   }
 
   private onFrame(frame: Frame): void {
@@ -307,8 +322,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.emit('notice', code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text });
   }
 
-  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image'>): void {
+  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>): void {
     const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: this.me!, text: parts.text, own: true };
+    if (parts.action) message.action = true;
     if (parts.code) message.code = parts.code;
     if (parts.to) message.to = parts.to;
     if (parts.image) message.image = parts.image;

@@ -66,6 +66,7 @@ export class IncomingMessages {
     };
     if (body.code) message.code = body.code;
     if (typeof body.to === 'object') message.to = body.to;
+    if (body.action === true) message.action = true;
     if (image) message.image = image;
     this.sink.message(message);
   }

@@ -18,6 +18,7 @@ export interface NativeMessage {
   code?: CodeInfo;
   to?: Peer;
   image?: Buffer;
+  action?: boolean;
 }
 
 export interface OutgoingLimits {
@@ -56,6 +57,7 @@ export function sendNativeMessage(
   if (message.code) body.code = message.code;
   if (image && mime) body.image = { mime, size: image.length };
   if (message.to) body.to = message.to.name;
+  if (message.action) body.action = true;
   const header = encodeFrame({ type: FrameType.Message, body });
   if (header.length - 4 > limits.maxFrameBytes) {
     const sizes = `${formatBytes(header.length)}); the server takes up to ${formatBytes(limits.maxFrameBytes)}`;

@@ -1,11 +1,19 @@
 // The ONE parser for what a user types: used by ChatSession (CLI, panel) and the server's plain-text adapter,
-// so `/msg`, `/name` and `/who` mean the same thing from nc as from VS Code.
+// so `/msg`, `/name` and `/who` mean the same thing from nc as from VS Code. The ONE command table beside it
+// gives `/help` for each kind of user (the host, a member using TCP Chat, a plain-text peer such as nc).
 
 export type ParsedInput =
   | { kind: 'text'; text: string }
   | { kind: 'msg'; to: string; text: string }
+  /** `/me waves`: an action, shown as "* alice waves". */
+  | { kind: 'me'; text: string }
   | { kind: 'name'; name: string }
   | { kind: 'who' }
+  /** `/away [reason]` (reason '' when none was given). */
+  | { kind: 'away'; reason: string }
+  | { kind: 'back' }
+  /** `/topic text`: the host sets the room's topic; anyone else is refused. */
+  | { kind: 'topic'; topic: string }
   | { kind: 'image'; path: string }
   | { kind: 'quit' }
   | { kind: 'help' }
@@ -13,18 +21,54 @@ export type ParsedInput =
   | { kind: 'empty' }
   | { kind: 'error'; message: string };
 
-/** One line per command, for `/help` and for the unknown-command error. */
-export const COMMAND_HELP = [
-  '/msg NAME text   private message to NAME (a name with spaces in quotes: /msg "Ann Lee" hi)',
-  '/name NAME       change your name (/nick NAME works too)',
-  '/who             list who is chatting and who is waiting',
-  '/image PATH      send an image file (PNG, JPEG, GIF, WebP or BMP)',
-  '/quit            leave the chat',
-  '/help            show this list',
-  '//text           send a line that starts with /',
-].join('\n');
+/** What a member who is not the host is told when it types /topic. */
+export const TOPIC_HOST_ONLY = 'Only the host can set the topic (/who shows it).';
 
-const KNOWN = '/msg, /name, /who, /image, /quit, /help';
+/** Who is asking for /help: the room's host, a member using TCP Chat (extension or CLI), a plain-text peer (nc). */
+export type HelpAudience = 'host' | 'member' | 'plain';
+
+interface CommandLine {
+  usage: string;
+  help: string;
+  for: readonly HelpAudience[];
+}
+
+const EVERYONE: readonly HelpAudience[] = ['host', 'member', 'plain'];
+
+/** Every command, one line each, with who it works for; `/help` shows the lines for the one asking. */
+export const COMMANDS: readonly CommandLine[] = [
+  {
+    usage: '/msg NAME text',
+    help: 'private message to NAME (a name with spaces in quotes: /msg "Ann Lee" hi)',
+    for: EVERYONE,
+  },
+  { usage: '/me text', help: 'an action: /me waves shows "* NAME waves"', for: EVERYONE },
+  { usage: '/name NAME', help: 'change your name (/nick NAME works too)', for: EVERYONE },
+  { usage: '/who', help: 'list who is chatting and who is waiting, and the topic', for: EVERYONE },
+  { usage: '/away [reason]', help: 'mark yourself away; private messages get the reason as a reply', for: EVERYONE },
+  { usage: '/back', help: 'you are back (no longer away)', for: EVERYONE },
+  { usage: '/topic text', help: "set the room's topic (shown in the greeting and /who)", for: ['host'] },
+  { usage: '/admit [NAME]', help: 'give a seat to NAME (default: #1 in line)', for: ['host'] },
+  { usage: '/kick NAME [reason]', help: 'remove NAME from the room', for: ['host'] },
+  { usage: '/ban NAME [reason]', help: "ban NAME's address until the room stops", for: ['host'] },
+  { usage: '/image PATH', help: 'send an image file (PNG, JPEG, GIF, WebP or BMP)', for: ['host', 'member'] },
+  { usage: '/quit', help: 'leave the chat', for: ['member', 'plain'] },
+  { usage: '/quit', help: 'stop the room (everyone is told)', for: ['host'] },
+  { usage: '/help', help: 'show this list', for: EVERYONE },
+  { usage: '//text', help: 'send a line that starts with /', for: EVERYONE },
+];
+
+/** `/help`'s answer for `audience`: "Commands:" then one aligned line per command that works for it. */
+export function commandHelp(audience: HelpAudience): string {
+  const lines = COMMANDS.filter((c) => c.for.includes(audience));
+  const width = Math.max(...lines.map((c) => c.usage.length)) + 2;
+  return ['Commands:', ...lines.map((c) => `${c.usage.padEnd(width)}${c.help}`)].join('\n');
+}
+
+/** The commands anyone may type (the host's own are left out), for the unknown-command error. */
+const KNOWN = [...new Set(COMMANDS.filter((c) => c.for.includes('member')).map((c) => c.usage.split(' ')[0]))]
+  .filter((word) => word !== '//text')
+  .join(', ');
 
 /**
  * Parses one typed line (without its newline; a trailing CR is ignored). Lines not starting with `/` are
@@ -57,6 +101,16 @@ export function parseInput(line: string): ParsedInput {
       const path = unquote(rest);
       return path === '' ? { kind: 'error', message: '/image needs a file: /image PATH' } : { kind: 'image', path };
     }
+    case 'me':
+      return rest === '' ? { kind: 'error', message: '/me needs what you do: /me waves' } : { kind: 'me', text: rest };
+    case 'away':
+      return { kind: 'away', reason: rest };
+    case 'back':
+      return { kind: 'back' };
+    case 'topic':
+      return rest === ''
+        ? { kind: 'error', message: '/topic needs the text: /topic TEXT' }
+        : { kind: 'topic', topic: rest };
     case 'who':
       return { kind: 'who' };
     case 'quit':

@@ -44,6 +44,9 @@ export const NOTICE_FRAME_CODES = [
   // images judged by the width and height they declare
   'image-too-many-pixels',
   'image-unreadable',
+  // the room's habits from IRC (server/presence.ts)
+  'away',
+  'host-only',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */
@@ -138,4 +141,33 @@ export class ChatError extends Error {
 /** The message of anything thrown: an Error's message, anything else as a string. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why listen() failed, in a sentence a user can act on. */
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): ChatError {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ChatError(
+        'EADDRINUSE',
+        `Port ${port} is already in use on ${host}; stop the program using it or choose another port.`,
+      );
+    case 'EACCES':
+      return new ChatError(
+        'EACCES',
+        `Not allowed to listen on port ${port} (ports below 1024 need administrator rights); choose another port.`,
+      );
+    case 'EADDRNOTAVAIL':
+      return new ChatError(
+        'EADDRNOTAVAIL',
+        `${host} is not an address of this machine; use 0.0.0.0 (all interfaces) or 127.0.0.1.`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ChatError(error.code, `Cannot resolve the host name ${host}.`);
+    default:
+      return new ChatError(
+        isSystemErrorCode(error.code) ? error.code : 'listen-failed',
+        `Cannot listen on ${host}:${port}: ${error.message}`,
+      );
+  }
 }

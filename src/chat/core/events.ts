@@ -12,6 +12,8 @@ export interface Peer {
   address: string;
   /** How the peer speaks: our binary protocol, plain text lines (nc, telnet, any line-based client), or the host. */
   kind: 'host' | 'native' | 'plain';
+  /** Set while the peer is away (`/away [reason]`): the reason, '' when none was given. */
+  away?: string;
 }
 
 export interface ImageData {
@@ -42,6 +44,8 @@ export interface ChatMessage {
   to?: Peer;
   /** True for messages this endpoint sent itself. */
   own: boolean;
+  /** An action (`/me waves`): shown as "* alice waves". */
+  action?: boolean;
 }
 
 /** How a notice is shown: error red, info blue, system gray. */
@@ -68,6 +72,8 @@ export interface Roster {
   waiting: Peer[];
   /** Open TCP connections, including ones still handshaking. */
   connections: number;
+  /** The room's topic (`/topic`, set by the host); absent when none. */
+  topic?: string;
 }
 
 export type EndpointState =
@@ -96,6 +102,8 @@ export interface OutgoingMessage {
   image?: Buffer;
   /** Private recipient by name (`/msg NAME`). */
   to?: string;
+  /** An action (`/me waves`). */
+  action?: boolean;
 }
 
 /** What ChatServer and ChatClient both offer, so the CLI, transcript and VS Code adapter treat them alike. */
@@ -111,6 +119,8 @@ export interface ChatEndpoint {
   send(message: OutgoingMessage): Promise<void>;
   /** Asks for a new name (`/name`); the server decides the final, unique one. */
   rename(name: string): void;
+  /** `/away [reason]` (a reason, '' for none) or `/back` (undefined); the room is told. */
+  setAway(reason: string | undefined): void;
   /** Stops cleanly: peers are told, sockets closed. Idempotent. */
   close(reason?: string): Promise<void>;
 }

@@ -17,6 +17,8 @@ export interface MessageView {
   text: string;
   code?: CodeInfo;
   image?: { mime: ImageMime; bytes?: Uint8Array; size?: number; savedPath?: string };
+  /** An action (`/me waves`): `* alice waves`. */
+  action?: boolean;
 }
 
 /** `HH:MM:SS` in local time, like `strftime("%H:%M:%S")`. */
@@ -80,12 +82,14 @@ export function speaker(msg: MessageView): string {
 }
 
 /**
- * `[HH:MM:SS] name: text`, private `[HH:MM:SS] name → you: text` / `you → name`, an image adds
+ * `[HH:MM:SS] name: text`, private `[HH:MM:SS] name → you: text` / `you → name`, an action
+ * `[HH:MM:SS] * name waves`, an image adds
  * ` [image: 12.3 KB PNG]`, code goes on the following lines. Multi-line results are joined with `\n`
  * (no trailing newline); continuation lines are indented.
  */
 export function formatLine(msg: MessageView): string {
-  return `[${clock(msg.at)}] ${speaker(msg)}: ${messageBody(msg, (image) => `[image: ${describeImage(image)}]`)}`;
+  const body = messageBody(msg, (image) => `[image: ${describeImage(image)}]`);
+  return msg.action ? `[${clock(msg.at)}] * ${speaker(msg)} ${body}` : `[${clock(msg.at)}] ${speaker(msg)}: ${body}`;
 }
 
 /** `[HH:MM:SS] * text` for info/system notices, `[HH:MM:SS] ! text` for errors. */

@@ -69,7 +69,8 @@ export interface AdmissionContext {
 }
 
 export class Admission {
-  private readonly greeting: Buffer;
+  /** The greeting line for the room's current topic (the host may change it). */
+  private greetingBytes = { topic: '', bytes: Buffer.alloc(0) };
   private nextConnId = 1;
   private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
@@ -81,9 +82,16 @@ export class Admission {
   /** Connections given up for a newcomer that have not finished closing: their slots are taken already. */
   private readonly displacing = new Set<PeerConnection>();
 
-  constructor(private readonly context: AdmissionContext) {
-    const o = context.options;
-    this.greeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined), 'utf8');
+  constructor(private readonly context: AdmissionContext) {}
+
+  private get greeting(): Buffer {
+    const topic = this.context.room.topic;
+    if (this.greetingBytes.bytes.length === 0 || this.greetingBytes.topic !== topic) {
+      const o = this.context.options;
+      const line = greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined, topic);
+      this.greetingBytes = { topic, bytes: Buffer.from(line, 'utf8') };
+    }
+    return this.greetingBytes.bytes;
   }
 
   /** A socket connected: it gets the greeting line and a handshake deadline (or a refusal, over the limit). */

@@ -4,11 +4,12 @@
 //   addressLimits.ts  per IP address: open connections, connects per second, messages, waits after wrong passwords
 //   messages.ts    what members and the host say: checked, labelled by us (never by them), delivered
 //   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
+//   presence.ts    /away, /back and the host's /topic
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
-import { ChatError, errorMessage, isSystemErrorCode } from '../core/errors';
+import { ChatError, errorMessage, listenError } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import {
   type ChatEndpoint,
@@ -30,6 +31,7 @@ import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './no
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
 import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
+import { Presence } from './presence';
 import { Room } from './room';
 
 export type { ServerOptions } from './options';
@@ -45,6 +47,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
   private readonly messages: Messages;
+  private readonly presence: Presence;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -84,11 +87,13 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       isClosing: () => this.closing !== undefined,
       rosterChanged: () => this.rosters.schedule(),
     });
+    this.presence = new Presence(this.room, this.notices);
     this.messages = new Messages({
       options: this.options,
       room: this.room,
       notices: this.notices,
       relay: this.relay,
+      presence: this.presence,
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
     });
@@ -141,6 +146,21 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.room.renameHost(name);
   }
 
+  /** The host's `/away [reason]` ('' for none) or `/back` (undefined); the room is told. */
+  setAway(reason: string | undefined): void {
+    this.presence.hostAway(reason);
+  }
+
+  /** The room's topic ('' for none): shown in the greeting, /who and the panel header; the room is told. */
+  get topic(): string {
+    return this.room.topic;
+  }
+
+  /** The host's `/topic text`: cleaned like the room name (one line, at most 200 characters). */
+  setTopic(text: string): void {
+    this.presence.setTopic(text);
+  }
+
   listen(): Promise<{ host: string; port: number }> {
     if (this.closing) return Promise.reject(new ChatError('closed', 'This server was closed; start a new one.'));
     if (this.tcp) return Promise.reject(new ChatError('already-listening', 'This server was already started.'));
@@ -164,7 +184,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.rosters.schedule(); // the first roster: the host alone
         this.notices.log(
           'system',
-          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).`,
+          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).${this.room.topic ? ` Topic: ${this.room.topic}` : ''}`,
         );
         resolve(this.bound);
       });
@@ -259,6 +279,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (this.closing) return;
       this.admission.closed(conn);
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
+      if (conn.peer) this.presence.forget(conn.peer.id);
       if (conn.peer) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
       this.rosters.schedule();
     },
@@ -315,34 +336,5 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private setState(state: EndpointState): void {
     this.currentState = state;
     this.emit('state', state);
-  }
-}
-
-/** Why listen() failed, in a sentence a user can act on. */
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): ChatError {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return new ChatError(
-        'EADDRINUSE',
-        `Port ${port} is already in use on ${host}; stop the program using it or choose another port.`,
-      );
-    case 'EACCES':
-      return new ChatError(
-        'EACCES',
-        `Not allowed to listen on port ${port} (ports below 1024 need administrator rights); choose another port.`,
-      );
-    case 'EADDRNOTAVAIL':
-      return new ChatError(
-        'EADDRNOTAVAIL',
-        `${host} is not an address of this machine; use 0.0.0.0 (all interfaces) or 127.0.0.1.`,
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ChatError(error.code, `Cannot resolve the host name ${host}.`);
-    default:
-      return new ChatError(
-        isSystemErrorCode(error.code) ? error.code : 'listen-failed',
-        `Cannot listen on ${host}:${port}: ${error.message}`,
-      );
   }
 }

@@ -1,7 +1,7 @@
 // What is said in the room, by members (native frames, plain-text lines and their slash commands) and by the
 // host: checked (seat, rate limit, size, recipient, image budget), labelled by the server — never by the sender —
 // and delivered to each recipient in its own language. Images stream through the ImageRelay.
-import { COMMAND_HELP, parseInput } from '../core/chatInput';
+import { commandHelp, parseInput, TOPIC_HOST_ONLY } from '../core/chatInput';
 import { ChatError } from '../core/errors';
 import { type ChatMessage, type CodeInfo, type OutgoingMessage, type Peer } from '../core/events';
 import { type ImageMime } from '../core/images';
@@ -12,11 +12,12 @@ import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wir
 import { imageChunkHeader } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
-import { diagnoseConn, who, type Notices } from './notices';
+import type { Presence } from './presence';
+import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
 import { Outgoing } from './peerOutput';
-import { ImageByteBudget, RateLimiter } from './limits/rateLimiter';
+import { MemberLimits } from './limits/memberLimits';
 import type { Room } from './room';
 
 /** What a member asked to say, from a native Message frame or a plain-text line. */
@@ -26,12 +27,7 @@ interface Said {
   image?: { mime: ImageMime; size: number };
   to?: string;
   clientRef: number;
-}
-
-/** A member's own limits (options.rateLimit, options.imageBytesPerMinute); gone with the connection. */
-interface MemberLimits {
-  rate: RateLimiter | undefined;
-  images: ImageByteBudget | undefined;
+  action?: boolean;
 }
 
 export interface MessagesContext {
@@ -39,6 +35,8 @@ export interface MessagesContext {
   room: Room;
   notices: Notices;
   relay: ImageRelay;
+  /** Away statuses (and their automatic replies) and the topic. */
+  presence: Presence;
   /** Limits per IP address (messages from all of an address's connections together). */
   addresses: AddressLimits;
   /** The host's message event (its transcript and UI). */
@@ -46,11 +44,13 @@ export interface MessagesContext {
 }
 
 export class Messages {
-  private readonly limits = new WeakMap<PeerConnection, MemberLimits>();
+  private readonly limits: MemberLimits;
   private nextRef = 1;
   private nextMessageId = 1;
 
-  constructor(private readonly context: MessagesContext) {}
+  constructor(private readonly context: MessagesContext) {
+    this.limits = new MemberLimits(context);
+  }
 
   /** A native frame from a member (after its Welcome). */
   memberFrame(conn: PeerConnection, frame: Frame): void {
@@ -68,6 +68,8 @@ export class Messages {
         return conn.writer.ack(frame.ref, frame.received);
       case FrameType.Rename:
         return this.rename(conn, frame.body.name);
+      case FrameType.Away:
+        return this.away(conn, frame.body.reason ?? undefined);
       // Hello again or server-only frames from a client mean nothing here: ignored.
     }
   }
@@ -81,17 +83,24 @@ export class Messages {
         return this.fromMember(conn, { text: input.text, clientRef: 0 });
       case 'msg':
         return this.fromMember(conn, { text: input.text, to: input.to, clientRef: 0 });
+      case 'me':
+        return this.fromMember(conn, { text: input.text, clientRef: 0, action: true });
       case 'name':
         return this.rename(conn, input.name);
+      case 'away':
+        return this.away(conn, input.reason);
+      case 'back':
+        return this.away(conn, undefined);
+      case 'topic':
+        return notices.tell(conn, 'error', TOPIC_HOST_ONLY, 'host-only');
       case 'who':
         // Answered like a message is relayed (within the rate limit): a flood of /who must not flood back.
-        return this.withinRate(conn) ? notices.tell(conn, 'info', room.whoText()) : undefined;
+        return this.limits.withinRate(conn) ? notices.tell(conn, 'info', room.whoText()) : undefined;
       case 'quit':
         return conn.close('left', plainBytes('Goodbye!'));
       case 'help':
-        // Within the rate limit like /who: a flood of /help must not flood back. /image is not for plain text.
-        if (!this.withinRate(conn)) return;
-        return notices.tell(conn, 'info', `Commands:\n${COMMAND_HELP.replace(/^\/image.*\n/m, '')}`);
+        // Within the rate limit like /who: a flood of /help must not flood back.
+        return this.limits.withinRate(conn) ? notices.tell(conn, 'info', commandHelp('plain')) : undefined;
       case 'image':
         return notices.tell(
           conn,
@@ -130,12 +139,14 @@ export class Messages {
     const from = room.host;
     const to = target?.peer;
     const image = message.image && mime ? { mime, size: message.image.length } : undefined;
+    const action = message.action === true && !message.image ? true : undefined;
     const out = new Outgoing(
-      () => ({ type: FrameType.Message, body: { ref, text, code: message.code, image, from, to, at } }),
-      () => plainMessage({ at, from, to, own: false, text, code: message.code, image }),
+      () => ({ type: FrameType.Message, body: { ref, text, code: message.code, image, from, to, at, action } }),
+      () => plainMessage({ at, from, to, own: false, text, code: message.code, image, action }),
     );
     for (const conn of recipients) conn.deliver(out);
     if (message.image) streamImage(ref, message.image, recipients);
+    const away = to && this.context.presence.awayReply(to, from.id);
     this.context.emit({
       id: this.messageId(),
       at,
@@ -145,7 +156,9 @@ export class Messages {
       to,
       image: message.image && mime ? { mime, bytes: message.image } : undefined,
       own: true,
+      ...(action ? { action } : {}),
     });
+    if (away) this.context.notices.log('info', away);
   }
 
   private fromMember(conn: PeerConnection, said: Said): void {
@@ -155,7 +168,7 @@ export class Messages {
     if (position !== null) {
       return notices.tell(conn, 'info', `You are #${position} in line; you can chat once you have a seat.`, 'waiting');
     }
-    if (!this.withinRate(conn)) return;
+    if (!this.limits.withinRate(conn)) return;
     if (said.text.length > options.maxTextChars) {
       return notices.refuse(
         conn,
@@ -190,17 +203,20 @@ export class Messages {
       );
     }
     // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
-    if (said.image && !this.withinImageBudget(conn, said.image.size)) return;
+    if (said.image && !this.limits.withinImageBudget(conn, said.image.size)) return;
     const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated().filter((c) => c !== conn);
     const hostGets = said.to === undefined || toHost;
     const at = Date.now();
     const ref = this.nextRef++;
     const to = said.to === undefined ? undefined : toHost ? room.host : target?.peer;
     const { text, code, image } = said;
+    const action = said.action === true && !image ? true : undefined;
     const out = new Outgoing(
-      () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at } }),
-      () => plainMessage({ at, from: peer, to, own: false, text, code, image }),
+      () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at, action } }),
+      () => plainMessage({ at, from: peer, to, own: false, text, code, image, action }),
     );
+    const away = to && this.context.presence.awayReply(to, peer.id);
+    if (away) notices.tell(conn, 'info', away, 'away');
     const message = (bytes?: Buffer): ChatMessage => ({
       id: this.messageId(),
       at,
@@ -210,6 +226,7 @@ export class Messages {
       to,
       own: false,
       image: image && bytes ? { mime: image.mime, bytes } : undefined,
+      ...(action ? { action } : {}),
     });
     if (!image) {
       for (const c of recipients) c.deliver(out);
@@ -232,91 +249,14 @@ export class Messages {
     });
   }
 
+  /** `/away [reason]` or `/back` (undefined): told to everyone, so within the rate limit like a rename. */
+  private away(conn: PeerConnection, reason: string | undefined): void {
+    if (this.limits.withinRate(conn)) this.context.presence.memberAway(conn, reason);
+  }
+
   private rename(conn: PeerConnection, requested: string): void {
-    if (!this.withinRate(conn)) return; // each rename is announced to everyone: no free amplification
+    if (!this.limits.withinRate(conn)) return; // each rename is announced to everyone: no free amplification
     this.context.room.renameMember(conn, requested);
-  }
-
-  /**
-   * The per-client rate limit for anything others get told about (messages, renames) or that is answered (/who),
-   * then its address's (all its connections together); one notice per mute.
-   */
-  private withinRate(conn: PeerConnection): boolean {
-    const verdict = this.limitsOf(conn).rate?.take();
-    if (!verdict || verdict.ok) return this.withinAddressRate(conn);
-    if (verdict.firstDrop) {
-      const { options, notices } = this.context;
-      const limit = options.rateLimit ? options.rateLimit.perSecond : 0;
-      const seconds = verdict.muteSeconds;
-      diagnoseConn(conn, `rate limit: muted for ${seconds} s`);
-      notices.tell(
-        conn,
-        'error',
-        `Slow down: you are sending more than ${limit} messages per second; your messages are being dropped for ${seconds} s.`,
-        'rate-limited',
-      );
-      notices.log(
-        'error',
-        `${who(conn)} is sending too fast; their messages are dropped for ${seconds} s.`,
-        'rate-limited',
-      );
-    }
-    return false;
-  }
-
-  /** Messages from all connections of one address together: a new connection brings no fresh allowance. */
-  private withinAddressRate(conn: PeerConnection): boolean {
-    const { options, notices, addresses } = this.context;
-    const verdict = addresses.message(conn.socket);
-    if (verdict.ok) return true;
-    const limit = options.addressRateLimit ? options.addressRateLimit.perSecond : 0;
-    const seconds = verdict.muteSeconds;
-    if (verdict.tell) {
-      notices.tell(
-        conn,
-        'error',
-        `Slow down: your address is sending more than ${limit} messages per second (all its connections together); messages from it are being dropped for ${seconds} s.`,
-        'rate-limited',
-      );
-    }
-    if (verdict.log) {
-      diagnoseConn(conn, `address rate limit: muted for ${seconds} s`);
-      const ip = addresses.ipOf(conn.socket) ?? conn.address;
-      notices.log(
-        'error',
-        `${ip} is sending too fast (all its connections together); its messages are dropped for ${seconds} s.`,
-        'rate-limited',
-      );
-    }
-    return false;
-  }
-
-  /** The per-client image byte budget, charged with an announced image's size; refused → the sender and the host's log are told. */
-  private withinImageBudget(conn: PeerConnection, bytes: number): boolean {
-    const verdict = this.limitsOf(conn).images?.take(bytes);
-    if (!verdict || verdict.ok) return true;
-    const limit = formatBytes(this.context.options.imageBytesPerMinute || 0);
-    diagnoseConn(conn, `image budget: refused ${bytes} bytes`);
-    this.context.notices.refuse(
-      conn,
-      'image-rate-limited',
-      `Image refused — slow down: you sent ${formatBytes(verdict.usedBytes)} of images in the last minute (the limit is ${limit} per minute); try again in ${verdict.retrySeconds} s.`,
-    );
-    return false;
-  }
-
-  /** Made on first use: a full bucket then is the same as a full bucket at joining (both are capped). */
-  private limitsOf(conn: PeerConnection): MemberLimits {
-    let limits = this.limits.get(conn);
-    if (!limits) {
-      const { rateLimit, imageBytesPerMinute } = this.context.options;
-      limits = {
-        rate: rateLimit ? new RateLimiter(rateLimit) : undefined,
-        images: imageBytesPerMinute ? new ImageByteBudget(imageBytesPerMinute) : undefined,
-      };
-      this.limits.set(conn, limits);
-    }
-    return limits;
   }
 
   private messageId(): string {
@@ -343,5 +283,6 @@ function messageToSaid(body: MessageBody): Said {
     image: body.image,
     to: typeof body.to === 'string' ? body.to : undefined,
     clientRef: body.ref,
+    action: body.action === true,
   };
 }

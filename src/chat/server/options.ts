@@ -98,6 +98,9 @@ export interface ServerOptions {
   allow?: string[];
   /** Address ranges refused at once, even when allowed. */
   deny?: string[];
+  // ---- the room's topic (room.ts)
+  /** Shown in the greeting, /who and the panel header; the host changes it with /topic. Cut to MAX_TOPIC_LENGTH. */
+  topic?: string;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -168,6 +171,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
     ...resolveAddressOptions(options),
     ...resolveAccessOptions(options),
+    topic: cleanTopic(options.topic ?? ''),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -282,14 +286,25 @@ function resolveAccessOptions(options: ServerOptions): Pick<ResolvedServerOption
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */
 function cleanRoomName(room: string): string {
-  const cleaned = Array.from(
-    room
-      .replace(/[\p{C}\u2028\u2029]+/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim(),
-  )
-    .slice(0, 64)
-    .join('')
+  return oneLine(room, 64) || 'TCP Chat';
+}
+
+/** Most characters of a topic (or an away reason): one line of a terminal, give or take. */
+export const MAX_TOPIC_LENGTH = 200;
+
+/**
+ * A topic or an away reason, cleaned like the room name: one line, no control characters, no ` — ` (which ends
+ * the room name in the greeting line), at most MAX_TOPIC_LENGTH characters; '' when nothing visible is left.
+ */
+export function cleanTopic(text: string): string {
+  return oneLine(typeof text === 'string' ? text.replace(/\s+—\s+/g, ' - ') : '', MAX_TOPIC_LENGTH);
+}
+
+/** Control characters and line breaks become spaces, runs of spaces one, then at most `max` characters. */
+function oneLine(text: string, max: number): string {
+  const cleaned = text
+    .replace(/[\p{C}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
     .trim();
-  return cleaned === '' ? 'TCP Chat' : cleaned;
+  return Array.from(cleaned).slice(0, max).join('').trim();
 }

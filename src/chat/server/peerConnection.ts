@@ -137,6 +137,13 @@ export class PeerConnection {
     if (this.identity) this.identity = { ...this.identity, name };
   }
 
+  /** `/away [reason]` (the cleaned reason, '' for none) or `/back` (undefined). */
+  awayChanged(away: string | undefined): void {
+    if (!this.identity) return;
+    const { away: _old, ...peer } = this.identity;
+    this.identity = away === undefined ? peer : { ...peer, away };
+  }
+
   /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
   write(bytes: Buffer | undefined): void {
     this.output.write(bytes);

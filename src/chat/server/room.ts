@@ -39,6 +39,8 @@ export class Room {
   /** The place in line each member was last told (null: has a seat). */
   private readonly toldPosition = new WeakMap<PeerConnection, number | null>();
   private seatedCache: PeerConnection[] | undefined;
+  /** The room's topic ('' for none): set by presence.ts (the host's /topic), shown by the roster, welcome and /who. */
+  topic: string;
 
   constructor(
     private readonly options: ResolvedServerOptions,
@@ -49,6 +51,7 @@ export class Room {
     this.hostPeer = { id: HOST_ID, name, address: 'host', kind: 'host' };
     this.names.add(name, HOST_ID);
     this.seatQueue = new SeatQueue<number>(options.seats);
+    this.topic = options.topic;
   }
 
   get host(): Peer {
@@ -61,6 +64,7 @@ export class Room {
       active: [this.hostPeer, ...this.seated().map((c) => c.peer as Peer)],
       waiting: this.seatQueue.waiting.map((id) => this.conns.get(id)?.peer).filter((p): p is Peer => p !== undefined),
       connections: this.conns.size,
+      ...(this.topic ? { topic: this.topic } : {}),
     };
   }
 
@@ -139,7 +143,13 @@ export class Room {
       // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
       conn.sendFrame({
         type: FrameType.Welcome,
-        body: { you: peer, room: this.options.room, seats: this.seatQueue.seats, position },
+        body: {
+          you: peer,
+          room: this.options.room,
+          seats: this.seatQueue.seats,
+          position,
+          ...(this.topic ? { topic: this.topic } : {}),
+        },
       });
     } else {
       const here = this.roster.active.map((p) => p.name).join(', ');
@@ -148,10 +158,11 @@ export class Room {
         position === null
           ? `Here now: ${here}.`
           : `All ${seats} seat${seats === 1 ? ' is' : 's are'} taken (chatting: ${here}); you will be let in when one frees up.`;
+      const topic = this.topic ? ` Topic: ${this.topic}${/[.!?]$/.test(this.topic) ? '' : '.'}` : '';
       this.notices.tell(
         conn,
         'info',
-        `Welcome to ${this.options.room}, ${name} (${conn.address})! ${room} Type /help for commands.`,
+        `Welcome to ${this.options.room}, ${name} (${conn.address})!${topic} ${room} Type /help for commands.`,
       );
     }
     if (position !== null) {
@@ -276,14 +287,28 @@ export class Room {
     this.hooks.rosterChanged();
   }
 
+  /** Something the roster shows changed (an away status, the topic): a roster broadcast is due. */
+  rosterChanged(): void {
+    this.hooks.rosterChanged();
+  }
+
+  /** The host's `/away [reason]` or `/back` (presence.ts tells the room). */
+  hostAwayChanged(away: string | undefined): void {
+    const { away: _old, ...host } = this.hostPeer;
+    this.hostPeer = away === undefined ? host : { ...host, away };
+    this.hooks.rosterChanged();
+  }
+
   // ------------------------------------------------------------------------------------------ wordings
 
   /** The answer to /who. */
   whoText(): string {
     const roster = this.roster;
-    const active = roster.active.map((p) => (p.kind === 'host' ? `${p.name} (host)` : `${p.name} (${p.address})`));
-    const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}`);
-    return `Chatting (${active.length}): ${active.join(', ')}${waiting.length ? `\nWaiting (${waiting.length}): ${waiting.join(', ')}` : ''}`;
+    const away = (p: Peer) => (p.away === undefined ? '' : p.away ? ` [away: ${p.away}]` : ' [away]');
+    const active = roster.active.map((p) => `${p.name} (${p.kind === 'host' ? 'host' : p.address})${away(p)}`);
+    const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}${away(p)}`);
+    const topic = roster.topic ? `Topic: ${roster.topic}\n` : '';
+    return `${topic}Chatting (${active.length}): ${active.join(', ')}${waiting.length ? `\nWaiting (${waiting.length}): ${waiting.join(', ')}` : ''}`;
   }
 
   /** "3 seats, others wait in line" or "everyone chats". */

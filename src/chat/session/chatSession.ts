@@ -1,7 +1,8 @@
 // ChatSession: the one subscriber of an endpoint's events. It logs each event (saving images), keeps a bounded
 // history for panels that open late, and re-emits the same events, so the CLI and the extension never touch the
 // raw endpoint and never disagree about what happened.
-import { parseInput, COMMAND_HELP, type ParsedInput } from '../core/chatInput';
+import { commandHelp, parseInput, TOPIC_HOST_ONLY, type ParsedInput } from '../core/chatInput';
+import { parseHostCommand, type HostActions } from './hostCommands';
 import type { ChatEndpoint, ChatEvents, ChatMessage, ImageData, Notice, OutgoingMessage, Peer } from '../core/events';
 import { ChatError, errorMessage } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
@@ -24,6 +25,8 @@ export interface ChatSessionOptions {
   transcript?: Transcript;
   /** Entries kept in `history`; the oldest are dropped first. Default 10000. */
   historyLimit?: number;
+  /** The host's controls (the server's session): then `/admit`, `/kick`, `/ban` and `/topic` typed here act. */
+  host?: HostActions;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10000;
@@ -33,6 +36,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   readonly endpoint: ChatEndpoint;
   readonly transcript: Transcript | undefined;
   private readonly historyLimit: number;
+  private readonly host: HostActions | undefined;
   private readonly entries: HistoryEntry[] = [];
   /** The log error last reported in the current failure streak, so a full disk is one notice, not thousands. */
   private lastLogError: string | undefined;
@@ -50,6 +54,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     this.endpoint = endpoint;
     this.transcript = options.transcript;
     this.historyLimit = Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+    this.host = options.host;
     this.subscribe(true);
   }
 
@@ -59,11 +64,14 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   }
 
   /**
-   * Acts on one typed line: text and `/msg` are sent, `/name` renames, `/who` and `/help` answer with an info
-   * notice, mistakes become error notices. `/image` and `/quit` are left to the caller (CLI, panel), which gets
+   * Acts on one typed line: text, `/msg` and `/me` are sent, `/name` renames, `/away` and `/back` change my status,
+   * `/who` and `/help` answer with an info notice, the host's `/topic`, `/admit`, `/kick` and `/ban` act (with
+   * `host`), mistakes become error notices. `/image` and `/quit` are left to the caller (CLI, panel), which gets
    * the parsed line back. Never rejects for a failed send: the failure is already shown as an error notice.
    */
   async input(line: string): Promise<ParsedInput> {
+    const hostAction = this.host && this.hostCommand(line, this.host);
+    if (hostAction) return hostAction;
     const parsed = parseInput(line);
     switch (parsed.kind) {
       case 'text':
@@ -72,14 +80,25 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
       case 'msg':
         await this.send({ to: parsed.to, text: parsed.text }).catch(() => undefined);
         break;
+      case 'me':
+        await this.send({ text: parsed.text, action: true }).catch(() => undefined);
+        break;
       case 'name':
         this.endpoint.rename(parsed.name);
+        break;
+      case 'away':
+      case 'back':
+        this.endpoint.setAway(parsed.kind === 'away' ? parsed.reason : undefined);
+        break;
+      case 'topic':
+        if (this.host) this.host.setTopic(parsed.topic);
+        else this.notice('error', TOPIC_HOST_ONLY, 'host-only');
         break;
       case 'who':
         this.notice('info', describeRoster(this.endpoint));
         break;
       case 'help':
-        this.notice('info', `Commands:\n${COMMAND_HELP}`);
+        this.notice('info', commandHelp(this.host ? 'host' : 'member'));
         break;
       case 'error':
         this.notice('error', parsed.message, 'bad-command');
@@ -90,6 +109,26 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
         break;
     }
     return parsed;
+  }
+
+  /**
+   * `/admit`, `/kick`, `/ban`: undefined when the line is not one of them; else 'empty' when done, or the mistake
+   * (also shown as an error notice).
+   */
+  private hostCommand(line: string, host: HostActions): ParsedInput | undefined {
+    const command = parseHostCommand(line, this.endpoint.roster);
+    if (!command) return undefined;
+    let problem = command.kind === 'error' ? command.message : undefined;
+    try {
+      if (command.kind === 'admit') host.admit(command.peer?.id);
+      if (command.kind === 'kick') host.kick(command.peer.id, command.reason);
+      if (command.kind === 'ban') host.ban(command.peer.id, command.reason);
+    } catch (error) {
+      problem = errorMessage(error); // e.g. they left a moment ago
+    }
+    if (problem === undefined) return { kind: 'empty' };
+    this.notice('error', problem, 'bad-command');
+    return { kind: 'error', message: problem };
   }
 
   /** Sends through the endpoint; a failure is shown as an error notice and the promise rejects with it. */
@@ -182,10 +221,12 @@ function forHistory(message: ChatMessage): HistoryMessage {
 
 /** `/who`: who chats and who waits, in order. */
 function describeRoster(endpoint: ChatEndpoint): string {
-  const { active, waiting, seats } = endpoint.roster;
-  const names = (peers: Peer[]) => peers.map((p) => (p.id === endpoint.self?.id ? `${p.name} (you)` : p.name));
+  const { active, waiting, seats, topic } = endpoint.roster;
+  const away = (p: Peer) => (p.away === undefined ? '' : p.away ? ` [away: ${p.away}]` : ' [away]');
+  const names = (peers: Peer[]) => peers.map((p) => `${p.name}${p.id === endpoint.self?.id ? ' (you)' : ''}${away(p)}`);
   const seatText = seats === 0 ? 'no seat limit' : `${seats} seat${seats === 1 ? '' : 's'}`;
-  const lines = [`Chatting (${active.length}, ${seatText}): ${names(active).join(', ') || 'nobody'}`];
+  const lines = topic ? [`Topic: ${topic}`] : [];
+  lines.push(`Chatting (${active.length}, ${seatText}): ${names(active).join(', ') || 'nobody'}`);
   lines.push(
     waiting.length === 0
       ? 'Waiting: nobody'

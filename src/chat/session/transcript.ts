@@ -135,7 +135,7 @@ export class Transcript {
           : '[image not saved]',
     );
     try {
-      this.append(msg.at, `[${clock(msg.at)}] ${who}: ${body}`);
+      this.append(msg.at, msg.action ? `[${clock(msg.at)}] * ${who} ${body}` : `[${clock(msg.at)}] ${who}: ${body}`);
     } catch (error) {
       if (this.full && msg.image?.savedPath) this.unsave(msg.image);
       throw error;

@@ -17,6 +17,9 @@ export const MAX_PING_PAYLOAD = 64;
  * hostile server could make a client render ~100,000 entries; the server's maxConnections stays below it.
  */
 export const MAX_ROSTER_PEERS = 10_000;
+/** Longest topic and away reason the server sends (it cuts them shorter); a longer one is a bad frame. */
+export const MAX_TOPIC_CHARS = 1024;
+export const MAX_AWAY_CHARS = 1024;
 /** Names on the wire may be long (the server sanitises and shortens them); only the frame limit bounds them. */
 export const MAX_NAME_FIELD_CHARS = 64 * 1024;
 
@@ -36,6 +39,7 @@ export enum FrameType {
   Ping = 0x31, //      both: heartbeat; answered by Pong with the same payload
   Pong = 0x32,
   Bye = 0x33, //       both: a graceful goodbye with a reason
+  Away = 0x34, //      C→S: /away [reason] or /back
 }
 
 export interface ChallengeBody {
@@ -63,6 +67,8 @@ export interface WelcomeBody {
   seats: number;
   /** 1-based place in line, or null when admitted at once. */
   position: number | null;
+  /** The room's topic, when it has one. */
+  topic?: string;
 }
 export interface ErrorBody {
   /**
@@ -83,6 +89,8 @@ export interface MessageBody {
   to?: string | Peer;
   from?: Peer;
   at?: number;
+  /** An action (`/me waves`); a peer that does not know the field shows the text as a plain message. */
+  action?: boolean;
 }
 export interface NoticeBody {
   level: NoticeLevel;
@@ -98,6 +106,10 @@ export interface RenameBody {
 }
 export interface ByeBody {
   reason?: string;
+}
+/** `/away [reason]`: the reason ('' for none); `/back`: null. */
+export interface AwayBody {
+  reason: string | null;
 }
 
 export type Frame =
@@ -115,7 +127,8 @@ export type Frame =
   | { type: FrameType.Rename; body: RenameBody }
   | { type: FrameType.Ping; payload: Buffer }
   | { type: FrameType.Pong; payload: Buffer }
-  | { type: FrameType.Bye; body: ByeBody };
+  | { type: FrameType.Bye; body: ByeBody }
+  | { type: FrameType.Away; body: AwayBody };
 
 /** A frame of a type this version does not know: skipped by receivers (forward compatibility). */
 export interface UnknownFrame {

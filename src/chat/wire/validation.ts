@@ -3,7 +3,7 @@
 // compatibility). A check returns why a body is wrong, so the decoder can say so in its ProtocolError.
 import type { NoticeLevel } from '../core/events';
 import { isImageMime } from '../core/images';
-import { FrameType, MAX_NAME_FIELD_CHARS, MAX_ROSTER_PEERS } from './frames';
+import { FrameType, MAX_AWAY_CHARS, MAX_NAME_FIELD_CHARS, MAX_ROSTER_PEERS, MAX_TOPIC_CHARS } from './frames';
 
 /** Why a body is not valid for its frame type, or undefined when it is. */
 type Validator = (body: unknown) => string | undefined;
@@ -17,6 +17,7 @@ function checkPeer(v: unknown): string | undefined {
   if (!isObj(v)) return 'peer is not an object';
   if (!isUint(v.id) || !isStr(v.name, 256) || !isStr(v.address, 256)) return 'peer needs id, name and address';
   if (v.kind !== 'host' && v.kind !== 'native' && v.kind !== 'plain') return 'peer kind is unknown';
+  if (v.away !== undefined && !isStr(v.away, MAX_AWAY_CHARS)) return 'peer away must be text';
   return undefined;
 }
 
@@ -71,7 +72,9 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'needs room and seats'
           : b.position !== null && !isUint(b.position)
             ? 'position must be a number or null'
-            : undefined)),
+            : b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)
+              ? 'topic must be text'
+              : undefined)),
   [FrameType.Error]: (b) =>
     !isObj(b)
       ? 'not an object'
@@ -90,6 +93,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     if (b.to !== undefined && !isStr(b.to, 256) && checkPeer(b.to)) return 'to must be a name or a peer';
     if (b.from !== undefined && checkPeer(b.from)) return 'from must be a peer';
     if (b.at !== undefined && typeof b.at !== 'number') return 'at must be a time';
+    if (b.action !== undefined && typeof b.action !== 'boolean') return 'action must be true or false';
     return undefined;
   },
   [FrameType.Notice]: (b) =>
@@ -105,7 +109,9 @@ const validators: Partial<Record<FrameType, Validator>> = {
       ? 'not an object'
       : !isUint(b.seats) || !isUint(b.connections)
         ? 'needs seats and connections'
-        : (checkPeers(b.active) ?? checkPeers(b.waiting)),
+        : b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)
+          ? 'topic must be text'
+          : (checkPeers(b.active) ?? checkPeers(b.waiting)),
   [FrameType.Queue]: (b) =>
     !isObj(b)
       ? 'not an object'
@@ -115,6 +121,10 @@ const validators: Partial<Record<FrameType, Validator>> = {
   [FrameType.Rename]: (b) => (!isObj(b) || !isStr(b.name, MAX_NAME_FIELD_CHARS) ? 'needs a name' : undefined),
   [FrameType.Bye]: (b) =>
     !isObj(b) || (b.reason !== undefined && !isStr(b.reason, 4096)) ? 'reason must be text' : undefined,
+  [FrameType.Away]: (b) =>
+    !isObj(b) || (b.reason !== null && !isStr(b.reason, MAX_NAME_FIELD_CHARS))
+      ? 'reason must be text or null'
+      : undefined,
 };
 
 /** The frame types whose body is JSON (the others are binary, or unknown to this version). */

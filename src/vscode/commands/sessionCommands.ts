@@ -1,14 +1,15 @@
 // The palette commands. Each one runs through `guarded`, so a user mistake or a network failure becomes an
 // error notification plus a red panel line — a command never throws to its caller. Test arguments skip prompts:
 //   tcpChat.startServer({ port?, host?, seats?, name?, password? })   tcpChat.connect({ host, port, name?, password? })
-//   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.admitNext(peerId?)
+//   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.ban(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, hostPort, Transcript } from '../../chat';
 import type { ChatController } from '../chatController';
 import { plainNotificationText } from '../notifications';
 import { lanAddresses } from '../panel/viewModel';
-import { logLocation, osUserName, Passwords, readSettings } from '../settings';
+import { logLocation, osUserName, Passwords, readServerSettings, readSettings } from '../settings';
+import { registerHostCommands } from './hostCommands';
 import { registerMessageCommands } from './messageCommands';
 import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
 
@@ -83,6 +84,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
 
   register('tcpChat.startServer', async (args?: StartServerArgs) => {
     const settings = readSettings();
+    const limits = readServerSettings(); // a bad limit or address range: one clear error, nothing stopped
     const auto = typeof args === 'object' && args !== null;
     let port: number | undefined;
     let seats: number | undefined;
@@ -124,8 +126,10 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       name,
       password: password || undefined,
       maxImageBytes: settings.maxImageBytes,
+      ...limits,
     });
-    const session = new ChatSession(server, { transcript });
+    // With the host's controls, /topic, /admit, /kick and /ban typed in the composer act.
+    const session = new ChatSession(server, { transcript, host: server });
     controller.attach({ role: 'server', session, address: hostPort(host, port), port, lanAddresses: [], host: server });
     controller.showPanel(true);
     if (problem) controller.reportError(problem, 'log-failed');
@@ -250,42 +254,6 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
 
   register('tcpChat.showPanel', async () => controller.showPanel());
 
-  function hostControls() {
-    const info = controller.info;
-    if (info?.role !== 'server' || !info.host)
-      throw new ChatError('not-host', 'Only the host can do that: start a server first (“TCP Chat: Start Server”).');
-    return info.host;
-  }
-
-  register('tcpChat.admitNext', async (peerId?: number) => {
-    hostControls().admit(typeof peerId === 'number' ? peerId : undefined);
-  });
-
-  register('tcpChat.kick', async (peerId?: number) => {
-    const host = hostControls();
-    let id = typeof peerId === 'number' ? peerId : undefined;
-    if (id === undefined) {
-      const roster = controller.info?.session.endpoint.roster;
-      const peers = [...(roster?.active ?? []), ...(roster?.waiting ?? [])].filter((p) => p.kind !== 'host');
-      if (peers.length === 0) {
-        void vscode.window.showInformationMessage('Nobody to kick: no one is connected.');
-        return;
-      }
-      const waiting = new Set(roster?.waiting.map((p) => p.id));
-      const picked = await vscode.window.showQuickPick(
-        peers.map((p) => ({
-          label: p.name,
-          description: p.address,
-          detail: waiting.has(p.id) ? 'waiting in line' : 'chatting',
-          id: p.id,
-        })),
-        { title: 'TCP Chat: Kick…', placeHolder: 'Who should be removed from the room?' },
-      );
-      if (!picked) return;
-      id = picked.id;
-    }
-    host.kick(id, 'removed by the host');
-  });
-
+  registerHostCommands(controller, register);
   registerMessageCommands(context, controller, register);
 }

@@ -116,15 +116,18 @@ async function deliverFromPanel(
       return session.send({ text: parsed.text });
     case 'msg':
       return session.send({ to: parsed.to, text: parsed.text });
+    case 'me':
+      return session.send({ text: parsed.text, action: true });
     case 'image':
       return images?.sendFile(vscode.Uri.file(parsed.path));
     case 'quit':
       return quit();
-    case 'error':
-      await session.input(text); // the session shows the usage mistake as its error notice
-      throw new ChatError('bad-command', parsed.message);
-    default:
-      await session.input(text);
+    default: {
+      // The session acts on the rest (and on the host's /admit, /kick, /ban, which parseInput does not know), and
+      // shows a mistake as its error notice.
+      const result = await session.input(text);
+      if (result.kind === 'error') throw new ChatError('bad-command', result.message);
+    }
   }
 }
 

@@ -35,7 +35,9 @@ export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connect
 export type ImageUri = (savedPath: string) => string;
 
 export function toPeerView(peer: Peer): PeerView {
-  return { id: peer.id, name: peer.name, address: peer.address, kind: peer.kind };
+  const view: PeerView = { id: peer.id, name: peer.name, address: peer.address, kind: peer.kind };
+  if (peer.away !== undefined) view.away = peer.away;
+  return view;
 }
 
 /** THE count of who is chatting and waiting, for the status bar, the header chip and the roster alike. Everyone
@@ -74,6 +76,7 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
     if (message.code.line !== undefined) view.code.line = message.code.line;
   }
   if (message.to) view.to = toPeerView(message.to);
+  if (message.action) view.action = true;
   if (message.image) {
     const kept = message.image as { size?: number; width?: number; height?: number };
     const size = kept.size ?? message.image.bytes.length;
@@ -146,6 +149,7 @@ export interface HeaderFacts {
   status: string;
   logDir?: string;
   logNote?: string;
+  topic?: string;
 }
 
 export function toHeaderView(facts: HeaderFacts): HeaderView {
@@ -160,6 +164,7 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
   if (facts.self) view.self = toPeerView(facts.self);
   if (facts.logDir) view.logDir = facts.logDir;
   if (facts.logNote) view.logNote = facts.logNote;
+  if (facts.topic) view.topic = facts.topic;
   return view;
 }
 
@@ -178,6 +183,7 @@ export function sessionHeader(info: SessionInfo | undefined, location: LogLocati
     logNote:
       location.note ??
       (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
+    topic: endpoint?.roster.topic,
   });
 }
 

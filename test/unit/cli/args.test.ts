@@ -1,10 +1,8 @@
-// The tcp-chat command line as pure functions: argument parsing (every rejection is one sentence), the usage
-// text, and the host's /admit and /kick lines.
+// The tcp-chat command line as pure functions: argument parsing (every rejection is one sentence) and the usage
+// text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCli, parseHostPort, USAGE, UsageError } from '../../../src/cli/args';
-import { parseHostCommand } from '../../../src/cli/hostCommands';
-import type { Peer } from '../../../src/chat/core/events';
 
 function usageError(pattern: RegExp) {
   return (error: unknown) => error instanceof UsageError && pattern.test(error.message);
@@ -106,49 +104,6 @@ test('parseCli: bad arguments become one clear sentence', () => {
   assert.throws(() => parseCli(['serve', '--no-log', '--log-dir', 'x']), usageError(/either --log-dir or --no-log/));
 });
 
-test('parseHostCommand: /admit and /kick find people by name (case-insensitive, names with spaces too)', () => {
-  const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
-  const host: Peer = { id: 0, name: 'Server', address: 'host', kind: 'host' };
-  const roster = {
-    seats: 1,
-    active: [host, peer(1, 'ann')],
-    waiting: [peer(2, 'bob'), peer(3, 'ann 2')],
-    connections: 3,
-  };
-  assert.equal(parseHostCommand('hello', roster), undefined);
-  assert.equal(parseHostCommand('/msg ann hi', roster), undefined);
-  assert.deepEqual(parseHostCommand('/admit', roster), { kind: 'admit' });
-  assert.deepEqual(parseHostCommand('/ADMIT Bob', roster), { kind: 'admit', peer: roster.waiting[0] });
-  assert.deepEqual(parseHostCommand('/admit ann', roster), {
-    kind: 'error',
-    message: 'Nobody called "ann" is waiting in line.',
-  });
-  assert.deepEqual(parseHostCommand('/kick ann 2', roster), { kind: 'kick', peer: roster.waiting[1] });
-  assert.deepEqual(parseHostCommand('/admit "ann 2"', roster), { kind: 'admit', peer: roster.waiting[1] });
-  assert.deepEqual(parseHostCommand('/kick "ann 2" spamming', roster), {
-    kind: 'kick',
-    peer: roster.waiting[1],
-    reason: 'spamming',
-  });
-  assert.deepEqual(parseHostCommand('/kick "ann 2 spamming', roster), {
-    kind: 'error',
-    message: 'The name needs its closing quote: /kick "NAME WITH SPACES" [reason]',
-  });
-  assert.deepEqual(parseHostCommand('/kick ann spamming links', roster), {
-    kind: 'kick',
-    peer: roster.active[1],
-    reason: 'spamming links',
-  });
-  assert.deepEqual(parseHostCommand('/kick Server', roster), {
-    kind: 'error',
-    message: 'Nobody called "Server" is in the room.',
-  });
-  assert.deepEqual(parseHostCommand('/kick', roster), {
-    kind: 'error',
-    message: '/kick needs a name: /kick NAME [reason]',
-  });
-});
-
 test('--help says how to get diagnostic lines for a bug report (NODE_DEBUG=tcpchat)', () => {
   assert.match(USAGE, /NODE_DEBUG=tcpchat tcp-chat serve/);
   assert.match(USAGE, /bug report/);
@@ -168,27 +123,4 @@ test('parseCli: --allow and --deny are repeatable address ranges; one that canno
     () => parseCli(['connect', 'h:1', '--allow', '10.0.0.0/8']),
     usageError(/^Option --allow does not apply to "tcp-chat connect"\.$/),
   );
-});
-
-test('parseHostCommand: /ban NAME [reason] finds people like /kick', () => {
-  const peer = (id: number, name: string): Peer => ({ id, name, address: `127.0.0.1:${40000 + id}`, kind: 'native' });
-  const roster = { seats: 0, active: [peer(1, 'ann'), peer(2, 'Ann Lee')], waiting: [], connections: 2 };
-  assert.deepEqual(parseHostCommand('/ban ann flooding', roster), {
-    kind: 'ban',
-    peer: roster.active[0],
-    reason: 'flooding',
-  });
-  assert.deepEqual(parseHostCommand('/BAN ann lee', roster), { kind: 'ban', peer: roster.active[1] });
-  assert.deepEqual(parseHostCommand('/ban', roster), {
-    kind: 'error',
-    message: '/ban needs a name: /ban NAME [reason]',
-  });
-  assert.deepEqual(parseHostCommand('/ban bob', roster), {
-    kind: 'error',
-    message: 'Nobody called "bob" is in the room.',
-  });
-  assert.deepEqual(parseHostCommand('/ban "ann', roster), {
-    kind: 'error',
-    message: 'The name needs its closing quote: /ban "NAME WITH SPACES" [reason]',
-  });
 });

@@ -12,7 +12,9 @@ import {
   NoticeIds,
   statusText,
   toEntryView,
+  toHeaderView,
   toMessageView,
+  type HeaderFacts,
   toRosterView,
 } from '../../../src/vscode/panel/viewModel';
 import type { EntryView } from '../../../src/webviewApi';
@@ -192,4 +194,35 @@ test('LAN addresses: every external IPv4 for a wildcard bind, the bind address o
 
 test('the composer gets the engine image list: its MIME types and one sentence naming them', () => {
   assert.deepEqual(acceptedImagesView(), { mimes: [...IMAGE_MIMES], names: 'PNG, JPEG, GIF, WebP or BMP' });
+});
+
+test('an action row is marked; away members carry their reason in the roster; the header carries the topic', () => {
+  const action = toMessageView({ id: 's9', at: AT, from: alice, text: 'waves', own: false, action: true }, uri);
+  assert.equal(action.action, true);
+  assert.equal(toMessageView({ id: 's10', at: AT, from: alice, text: 'hi', own: false }, uri).action, undefined);
+  const roster = toRosterView({
+    seats: 0,
+    active: [
+      host,
+      { ...alice, away: 'lunch' },
+      { id: 2, name: 'bob', address: '127.0.0.1:1', kind: 'plain', away: '' },
+    ],
+    waiting: [],
+    connections: 2,
+    topic: 'Fractions',
+  });
+  assert.deepEqual(
+    roster.active.map((p) => p.away),
+    [undefined, 'lunch', ''],
+  );
+  const facts: HeaderFacts = {
+    role: 'client',
+    address: 'h:1',
+    lanAddresses: [],
+    state: 'active',
+    queuePosition: null,
+    status: '',
+  };
+  assert.equal(toHeaderView({ ...facts, topic: 'Fractions' }).topic, 'Fractions');
+  assert.equal('topic' in toHeaderView(facts), false);
 });

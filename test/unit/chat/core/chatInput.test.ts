@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMAND_HELP, parseInput } from '../../../../src/chat/core/chatInput';
+import { commandHelp, parseInput } from '../../../../src/chat/core/chatInput';
 
 test('plain lines are text, sent exactly as typed (a trailing CR/LF is dropped)', () => {
   assert.deepEqual(parseInput('hello there'), { kind: 'text', text: 'hello there' });
@@ -82,7 +82,7 @@ test('unknown commands are errors that name the known commands', () => {
   assert.deepEqual(parseInput('/foo bar'), {
     kind: 'error',
     message:
-      'Unknown command /foo. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).',
+      'Unknown command /foo. Commands: /msg, /me, /name, /who, /away, /back, /image, /quit, /help (type // to send a line starting with /).',
   });
   const bare = parseInput('/');
   assert.equal(bare.kind, 'error');
@@ -92,6 +92,6 @@ test('unknown commands are errors that name the known commands', () => {
 
 test('the help text lists every command', () => {
   for (const command of ['/msg', '/name', '/who', '/image', '/quit', '/help', '//']) {
-    assert.match(COMMAND_HELP, new RegExp(`^${command}[ a-z]`, 'm'));
+    assert.match(commandHelp('member'), new RegExp(`^${command}[ a-z]`, 'm'));
   }
 });

@@ -50,6 +50,10 @@ class FakeEndpoint extends TypedEmitter<{ [K in keyof ChatEvents]: ChatEvents[K]
   rename(name: string): void {
     this.renames.push(name);
   }
+  aways: (string | undefined)[] = [];
+  setAway(reason: string | undefined): void {
+    this.aways.push(reason);
+  }
   async close(reason?: string): Promise<void> {
     this.closedWith.push(reason);
     // A real endpoint reports its own shutdown while closing; the session must still log it.
@@ -204,7 +208,7 @@ test('input: /help shows the commands; mistakes become error notices and are log
       [
         'error',
         'bad-command',
-        'Unknown command /bogus. Commands: /msg, /name, /who, /image, /quit, /help (type // to send a line starting with /).',
+        'Unknown command /bogus. Commands: /msg, /me, /name, /who, /away, /back, /image, /quit, /help (type // to send a line starting with /).',
       ],
     ],
   );

@@ -62,6 +62,9 @@ export const samples: Frame[] = [
   { type: FrameType.Pong, payload: Buffer.alloc(64, 7) },
   { type: FrameType.Bye, body: {} },
   { type: FrameType.Bye, body: { reason: 'quit' } },
+  { type: FrameType.Away, body: { reason: 'lunch' } },
+  { type: FrameType.Away, body: { reason: null } },
+  { type: FrameType.Message, body: { ref: 3, text: 'waves', action: true, from: ann, at: 1 } },
   { type: FrameType.ImageAck, ref: 9, received: 256 * 1024 },
   { type: FrameType.ImageAck, ref: 0xffffffff, received: 0xffffffff },
   {

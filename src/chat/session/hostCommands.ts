@@ -1,6 +1,16 @@
-// Host-only lines for `tcp-chat serve`: `/admit [NAME]`, `/kick NAME [reason]` and `/ban NAME [reason]`. The panel has buttons for
-// these; a headless host needs them typed. Everything else a host types goes through ChatSession.input().
-import { leadingName, type Peer, type Roster } from '../chat';
+// The host's own lines: `/admit [NAME]`, `/kick NAME [reason]` and `/ban NAME [reason]`, typed in `tcp-chat serve`
+// or the panel's composer (the panel also has buttons for them). ChatSession.input() acts on them when it has the
+// host's controls; names are looked up in the roster.
+import { leadingName } from '../core/chatInput';
+import type { Peer, Roster } from '../core/events';
+
+/** What the host can do that members cannot; ChatServer provides it. */
+export interface HostActions {
+  admit(peerId?: number): unknown;
+  kick(peerId: number, reason?: string): unknown;
+  ban(peerId: number, reason?: string): unknown;
+  setTopic(text: string): unknown;
+}
 
 export type HostCommand =
   | { kind: 'admit'; peer?: Peer }
