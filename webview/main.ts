@@ -2,6 +2,7 @@
 // history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
 import './style.css';
 import './layout.css';
+import './content.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
 import { el } from './render/entryRow';
@@ -11,6 +12,7 @@ import { RosterPanel } from './render/roster';
 import { Composer } from './render/composer';
 import { Announcer } from './render/announcer';
 import { RosterChip } from './render/rosterChip';
+import { connectBodyActions } from './render/body/actions';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -76,6 +78,7 @@ const roster = new RosterPanel(rosterRoot, banner, post);
 const chip = new RosterChip(rosterRoot);
 const header = new Header(headerRoot, post, chip.button);
 const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
+connectBodyActions(post); // Copy / Open in Editor / file:line / links inside message bodies
 const composer = new Composer(composerRoot, post, (draft) => {
   memory.draft = draft;
   remember();
