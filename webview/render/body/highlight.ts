@@ -78,7 +78,7 @@ export function tokenTree(code: string, language: string): TokenNode | null {
   const key = `${name}\u0000${code}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  let tree: TokenNode | null = null;
+  let tree: TokenNode | null;
   try {
     const result = hljs.highlight(code, { language: name, ignoreIllegals: true });
     tree = (result._emitter as unknown as { rootNode?: TokenNode }).rootNode ?? null;
