@@ -108,7 +108,8 @@ export class MessageList {
     row?.scrollIntoView({ block: 'center' });
     requestAnimationFrame(() => {
       this.adjusting = false;
-      this.window.following = false;
+      const { scrollTop, scrollHeight, clientHeight } = this.scroller;
+      this.window.following = scrollHeight - scrollTop - clientHeight <= EDGE && !this.window.hasLater;
       this.updateChrome();
     });
     return row;

@@ -43,17 +43,17 @@ export async function openWorkspaceFile(path: string, line: number | undefined, 
 }
 
 /** The file at `relative` under a workspace folder; else the one file anywhere in the workspace whose path ends
- *  with it (the sender's workspace may be a sub-folder of ours). */
+ *  with it (the sender's workspace may be a sub-folder of ours). files.exclude applies (undefined, not null). */
 async function findInWorkspace(
   folders: readonly vscode.WorkspaceFolder[],
   relative: string,
 ): Promise<vscode.Uri | undefined> {
   for (const folder of folders) {
-    const [exact] = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, relative), null, 1);
+    const [exact] = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, relative), undefined, 1);
     if (exact) return exact;
   }
   for (const folder of folders) {
-    const ends = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `**/${relative}`), null, 2);
+    const ends = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `**/${relative}`), undefined, 2);
     if (ends.length === 1) return ends[0];
   }
   return undefined;

@@ -19,7 +19,7 @@ const TYPING_MS = 120;
 
 export class SearchBar {
   readonly root = el('div', 'search-bar');
-  private readonly input = el('input', 'search-input');
+  private readonly input = el('input', 'composer-input search-input');
   private readonly count = el('span', 'search-count');
   private readonly search = new ChatSearch();
   private readonly marks: SearchMarks;
