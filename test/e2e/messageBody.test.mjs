@@ -102,6 +102,7 @@ describe('code, links and search in the chat panel', { timeout: 15 * 60_000 }, (
     assert.equal(await block.locator('code').textContent(), 'print("<b>hi</b>")');
     assert.equal(await row.locator('b').count(), 0, 'no <b> element was made from the code');
     assert.match(await row.innerText(), /try this:[\s\S]*then tell me/);
+    await editor.shoot('code-block'); // TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/
   });
 
   it('a web link opens through VS Code; a command: address is inert text', STEP, async () => {

@@ -179,6 +179,7 @@ test('highlighting: VS Code ids and fence words find the bundled language; unkno
   assert.equal(vscodeLanguage('ts'), 'typescript');
   assert.equal(vscodeLanguage('sh'), 'shellscript');
   assert.equal(vscodeLanguage('html'), 'html');
+  assert.equal(vscodeLanguage('htm'), 'html');
   assert.equal(vscodeLanguage('typescriptreact'), 'typescriptreact');
   assert.equal(vscodeLanguage(''), 'plaintext');
   assert.equal(vscodeLanguage('kotlin'), 'kotlin', 'the host falls back to plain text if VS Code does not know it');

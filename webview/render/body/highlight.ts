@@ -54,7 +54,7 @@ export function highlightLanguage(language: string): string | undefined {
 export function vscodeLanguage(language: string): string {
   const id = language.toLowerCase();
   if (id === '' || id in FROM_VSCODE) return id || 'plaintext';
-  if (id === 'html' || id === 'htm') return 'html';
+  if (id === 'htm' || id === 'xhtml') return 'html';
   const name = highlightLanguage(id);
   return name ? (TO_VSCODE[name] ?? name) : id;
 }
