@@ -1,5 +1,6 @@
 // The one build script (pattern: vscode-eslint esbuild.js / yo code template): every bundle in parallel.
-//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css)
+//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css),
+//                                 dist/webviewHighlight.js (code highlighting, loaded by the panel on demand)
 //   node esbuild.mjs --production minified, no source maps
 //   node esbuild.mjs --watch      rebuild on change
 //   node esbuild.mjs --tests      also bundle test/**/*.test.ts (and the extension-host suite) into out/
@@ -67,7 +68,7 @@ const configs = [
   },
   {
     ...common,
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', webviewHighlight: 'webview/highlightBundle.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

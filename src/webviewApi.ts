@@ -19,6 +19,9 @@
 //   announcer       the visually hidden role="log" live region: one line per entry arriving while open
 // Also: data-testid="attach" (attach button), "pending-image" (preview of the image about to be sent),
 // "remove-image", "open-logs", "stop" (Disconnect/Stop), "admit" and "kick" buttons inside queue entries.
+// Message bodies: "code-block" (a highlighted block; data-language), "code-copy", "code-open" (Open in Editor),
+// "code-file" (its file:line label, a link), "link" (a web link in a message); search: "search-open" (the
+// header's button), "search" (the box), "search-count" ("3 of 17"), "search-next", "search-previous".
 
 /** Who someone is, as the panel shows them. */
 export interface PeerView {
@@ -181,6 +184,12 @@ export type WebviewToHost =
   | { type: 'kick'; peerId: number }
   /** Host: ban the member's address for the room's lifetime (and disconnect it). */
   | { type: 'ban'; peerId: number }
+  /** From message bodies: a code block opened as an untitled document in its language; a web link (http/https
+   *  only) opened through VS Code, which asks before following an untrusted domain; a code block's `file:line`
+   *  label, opened when it names a file inside this workspace. */
+  | { type: 'openCode'; language: string; content: string }
+  | { type: 'openLink'; url: string }
+  | { type: 'openFile'; path: string; line?: number }
   /** Something the webview refused locally (e.g. a pasted file that is not an image); host shows and logs it. */
   | { type: 'error'; text: string };
 
@@ -193,6 +202,41 @@ export const WEBVIEW_LIMITS = {
   base64Chars: Math.ceil((256 * 1024 * 1024) / 3) * 4,
   uriChars: 4096,
 } as const;
+
+/** Bounds on the message-body requests (openCode, openFile): a code block is one chat message, whose length the
+ *  server limits (16 K characters by default, settable); this leaves room for a raised limit. */
+export const BODY_LIMITS = {
+  codeChars: 1024 * 1024,
+  languageChars: 64,
+  pathChars: 1024,
+} as const;
+
+/** An absolute http or https address, nothing else (no `command:`, `file:`, `javascript:`, `vscode:` …), with no
+ *  whitespace or control characters (the URL parser would silently drop them). Checked by the panel before it
+ *  makes a link, by this guard, and again by the host after parsing. */
+export function isWebUrl(text: string): boolean {
+  if (!/^https?:\/\//i.test(text) || /[\s\u0000-\u001f\u007f]/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A code block's `file` label as a path inside a workspace folder (`src/a.ts`; a Windows sender's `src\\a.ts`
+ *  becomes `src/a.ts`), or undefined when it could point anywhere else: absolute paths (`/etc`, `C:\\x`, `\\\\host`,
+ *  `~`), `..` or `.` steps, a scheme (`file:`), control characters, or glob characters (the host searches with
+ *  a glob pattern, so `*` must not widen the search). Used by the panel (is the label a link?), this guard and
+ *  the host. */
+export function workspaceRelativePath(file: string): string | undefined {
+  if (file.length === 0 || file.length > BODY_LIMITS.pathChars) return undefined;
+  if (/[\u0000-\u001f\u007f*?{}[\]:]/.test(file)) return undefined; // ':' covers drives and schemes
+  const path = file.replace(/\\/g, '/');
+  if (path.startsWith('/') || path.startsWith('~')) return undefined;
+  const steps = path.split('/');
+  return steps.every((step) => step !== '' && step !== '.' && step !== '..') ? path : undefined;
+}
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -247,6 +291,16 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'kick':
     case 'ban':
       return isPeerId(x.peerId);
+    case 'openCode':
+      return isShortString(x.language, BODY_LIMITS.languageChars) && isShortString(x.content, BODY_LIMITS.codeChars);
+    case 'openLink':
+      return isShortString(x.url, WEBVIEW_LIMITS.uriChars) && isWebUrl(x.url);
+    case 'openFile':
+      return (
+        isShortString(x.path, BODY_LIMITS.pathChars) &&
+        workspaceRelativePath(x.path) === x.path &&
+        (x.line === undefined || isPeerId(x.line))
+      );
     case 'error':
       return isShortString(x.text, 1000);
     default:

@@ -2,6 +2,7 @@
 // history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
 import './style.css';
 import './layout.css';
+import './content.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
 import { el } from './render/entryRow';
@@ -11,6 +12,8 @@ import { RosterPanel } from './render/roster';
 import { Composer } from './render/composer';
 import { Announcer } from './render/announcer';
 import { RosterChip } from './render/rosterChip';
+import { connectBodyActions } from './render/body/actions';
+import { SearchBar } from './render/search/searchBar';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -76,6 +79,11 @@ const roster = new RosterPanel(rosterRoot, banner, post);
 const chip = new RosterChip(rosterRoot);
 const header = new Header(headerRoot, post, chip.button);
 const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
+connectBodyActions(post); // Copy / Open in Editor / file:line / links inside message bodies
+const search = new SearchBar(list, scroller.querySelector<HTMLElement>('.rows') ?? scroller, () =>
+  composer.textarea.focus(),
+);
+scroller.before(search.root);
 const composer = new Composer(composerRoot, post, (draft) => {
   memory.draft = draft;
   remember();
@@ -151,10 +159,12 @@ function apply(message: HostToWebview): void {
           : undefined;
         remember();
       }
+      search.entriesChanged([], true);
       break;
     }
     case 'entries':
       list.append(message.entries);
+      search.entriesChanged(message.entries, false);
       announcer.announce(message.entries);
       if (memory.recent) {
         memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
@@ -182,6 +192,22 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const data = event.data;
   if (data && typeof data === 'object' && typeof data.type === 'string') apply(data);
 });
+
+// Ctrl+F / Cmd+F opens the search over the whole chat (the browser's find would only see the rows in the DOM);
+// F3 / Shift+F3 step through its matches while it is open.
+document.addEventListener(
+  'keydown',
+  (event) => {
+    const find =
+      event.key.toLowerCase() === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+    if (find) search.open();
+    else if (event.key === 'F3' && search.isOpen) search.step(event.shiftKey ? 1 : -1);
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  },
+  true,
+);
 
 refreshChrome();
 // Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it

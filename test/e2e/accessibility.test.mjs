@@ -27,21 +27,37 @@ describe('accessibility of the chat panel', { timeout: 15 * 60_000 }, () => {
 
   const rows = (options) => panel.locator('[data-testid=message]', options);
 
-  it('a one-to-one room with a queue: messages, notices, Admit and Kick buttons', STEP, async () => {
-    const port = await freePort();
-    await editor.startServer(port, 'One-to-one with waiting queue');
-    const ann = editor.cli(['connect', `127.0.0.1:${port}`, '--name', 'Ann']);
-    await panel.locator('[data-testid=roster]', { hasText: 'Ann' }).waitFor({ timeout: 30_000 });
-    editor.cli(['connect', `127.0.0.1:${port}`, '--name', 'Ben']);
-    await panel.locator('[data-testid=queue-entry]', { hasText: 'Ben' }).waitFor({ timeout: 30_000 });
-    await editor.send('hello Ann');
-    await ann.waitForOutput(`${HOST_NAME}: hello Ann`);
-    ann.send('hi, Ann here');
-    await rows({ hasText: 'hi, Ann here' }).waitFor();
-    await editor.send('/who');
-    await editor.send('/msg Nobody hello?'); // an error line
-    await rows().and(panel.locator('[data-kind=error]')).last().waitFor();
-  });
+  it(
+    'a one-to-one room with a queue: messages, notices, Admit and Kick buttons, code, a link, search',
+    STEP,
+    async () => {
+      const port = await freePort();
+      await editor.startServer(port, 'One-to-one with waiting queue');
+      const ann = editor.cli(['connect', `127.0.0.1:${port}`, '--name', 'Ann']);
+      await panel.locator('[data-testid=roster]', { hasText: 'Ann' }).waitFor({ timeout: 30_000 });
+      editor.cli(['connect', `127.0.0.1:${port}`, '--name', 'Ben']);
+      await panel.locator('[data-testid=queue-entry]', { hasText: 'Ben' }).waitFor({ timeout: 30_000 });
+      await editor.send('hello Ann');
+      await ann.waitForOutput(`${HOST_NAME}: hello Ann`);
+      ann.send('hi, Ann here');
+      await rows({ hasText: 'hi, Ann here' }).waitFor();
+      await editor.send('/who');
+      await editor.send('/msg Nobody hello?'); // an error line
+      await rows().and(panel.locator('[data-kind=error]')).last().waitFor();
+      // Message bodies: a link, a highlighted code block with its buttons, and the search box with a match.
+      ann.send('the notes: https://example.org/notes');
+      await panel.locator('[data-testid=link]').first().waitFor();
+      const composer = panel.locator('[data-testid=composer]');
+      await composer.fill(
+        '```ts\n// a comment\nconst answer: number = 42; // "quoted"\nexport function f() { return `x`; }\n```',
+      );
+      await composer.press('Enter');
+      await panel.locator('[data-testid=code-block] .tok-keyword').first().waitFor({ timeout: 15_000 });
+      await composer.press('Control+f');
+      await panel.locator('[data-testid=search]').fill('Ann');
+      await panel.locator('[data-testid=search-count]', { hasText: /of/ }).waitFor();
+    },
+  );
 
   it('axe finds no violation in Light Modern, Dark Modern and both High Contrast themes', STEP, async () => {
     // Three names show only three of the eight name colours: a probe row (test-made) shows all eight, on a plain

@@ -2,6 +2,7 @@
 import type { EntryView, ImageView, MessageView, NoticeView, PeerView } from '../../src/webviewApi';
 import { nameColorClass } from './nameColor';
 import { thumbnailSize } from './thumbnail';
+import { renderBody } from './body/messageBody';
 
 /** Creates an element with classes and (text-only) content. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -57,17 +58,8 @@ function renderMessage(msg: MessageView, options: RowOptions): HTMLElement {
   }
   row.append(meta);
 
-  if (msg.code) {
-    const where = msg.code.file ? `${msg.code.file}${msg.code.line ? `:${msg.code.line}` : ''}` : '';
-    const block = el('div', 'code');
-    block.append(el('div', 'code-label', [msg.code.language, where].filter(Boolean).join(' · ')));
-    const pre = el('pre');
-    pre.append(el('code', undefined, msg.text));
-    block.append(pre);
-    row.append(block);
-  } else if (msg.text) {
-    row.append(el('div', 'text', msg.text));
-  }
+  const body = renderBody(msg); // text with links and fenced code, or a code block (body/messageBody.ts)
+  if (body) row.append(body);
 
   if (msg.image) {
     if (msg.image.uri) {

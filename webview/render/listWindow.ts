@@ -87,6 +87,13 @@ export class ListWindow {
     return this.moveTo(Math.max(this.first, last - this.size), last);
   }
 
+  /** Search jumped to entry `index`: a window with it near the middle (stops following the newest). */
+  around(index: number): WindowChange {
+    this.following = false;
+    const first = Math.min(Math.max(0, index - Math.floor(this.size / 2)), Math.max(0, this.total - this.size));
+    return this.moveTo(first, Math.min(this.total, first + this.size));
+  }
+
   /** Jump to the newest entries and follow them again. */
   toEnd(): WindowChange {
     this.following = true;

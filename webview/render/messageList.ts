@@ -93,6 +93,28 @@ export class MessageList {
     this.scrollToBottom();
   }
 
+  /** Search: every entry held, not only the rows in the DOM. */
+  get allEntries(): readonly EntryView[] {
+    return this.entries;
+  }
+
+  /** Search: brings entry `id` into the DOM window, scrolls it to the middle and returns its row. */
+  reveal(id: string): HTMLElement | undefined {
+    const index = this.entries.findIndex((e) => e.id === id);
+    if (index < 0) return undefined;
+    if (index < this.window.start || index >= this.window.end) this.apply(this.window.around(index), 'bottom');
+    const row = this.rows.children[index - this.window.start] as HTMLElement | undefined;
+    this.adjusting = true; // not a user scroll: no earlier/later rows loaded because of it
+    row?.scrollIntoView({ block: 'center' });
+    requestAnimationFrame(() => {
+      this.adjusting = false;
+      const { scrollTop, scrollHeight, clientHeight } = this.scroller;
+      this.window.following = scrollHeight - scrollTop - clientHeight <= EDGE && !this.window.hasLater;
+      this.updateChrome();
+    });
+    return row;
+  }
+
   private onScroll(): void {
     if (this.adjusting) return;
     const { scrollTop, scrollHeight, clientHeight } = this.scroller;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ChatError, errorMessage, parseInput, type ChatSession, type Notice } from '../../chat';
 import type { HostToWebview, ImagePayload, WebviewToHost } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
+import { openCode, openLink, openWorkspaceFile, type Explain } from './codeActions';
 
 /** Image sending and attaching, implemented in commands/messageCommands.ts (it owns file reading and limits). */
 export interface ImageActions {
@@ -61,12 +62,23 @@ export async function handlePanelRequest(host: PanelRequestHost, message: Webvie
         message.command === 'startServer' ? 'tcpChat.startServer' : 'tcpChat.connect',
       );
       return;
+    case 'openCode':
+      return openCode(message.language, message.content);
+    case 'openLink':
+      return openLink(message.url, explainTo(host));
+    case 'openFile':
+      return openWorkspaceFile(message.path, message.line, explainTo(host));
     case 'error':
       host.localNotice('error', message.text, 'panel');
       return;
     case 'ready':
       return;
   }
+}
+
+/** Why a body request (a link, a file label) did not open: an info line in the chat. */
+function explainTo(host: PanelRequestHost): Explain {
+  return (text, code) => host.localNotice('info', text, code);
 }
 
 /** Sends what the composer posted and answers with a sendResult, so the composer clears only on success.

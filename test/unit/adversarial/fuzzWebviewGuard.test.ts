@@ -3,7 +3,7 @@
 // replays a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isWebviewToHost, WEBVIEW_LIMITS } from '../../../src/webviewApi';
+import { BODY_LIMITS, isWebUrl, isWebviewToHost, WEBVIEW_LIMITS, workspaceRelativePath } from '../../../src/webviewApi';
 import { seededRandom } from '../support/adversarial';
 import { NASTY_TEXT } from '../support/fuzzFrames';
 
@@ -22,6 +22,9 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
     'admit',
     'kick',
     'error',
+    'openCode',
+    'openLink',
+    'openFile',
   ];
   const TYPES = [...ACCEPTED_TYPES, 'snapshot', '__proto__', 'constructor', ''];
   const anyValue = (depth: number): unknown => {
@@ -37,7 +40,18 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
       case 4:
         return r.pick(['iVBORw0KGgo=', 'not base64!', '====', 'QUJD']);
       case 5:
-        return r.pick(['file:///etc/passwd', 'vscode-resource:/x', '', 'x'.repeat(5000)]);
+        return r.pick([
+          'file:///etc/passwd',
+          'vscode-resource:/x',
+          '',
+          'x'.repeat(5000),
+          'https://example.org/a',
+          'command:workbench.action.terminal.new',
+          'javascript:alert(1)',
+          'src/a.ts',
+          '../../etc/passwd',
+          'C:\\x',
+        ]);
       case 6:
         return r.pick(['startServer', 'connect', 'rm -rf /']);
       case 7:
@@ -59,6 +73,11 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
               'command',
               'id',
               'peerId',
+              'url',
+              'path',
+              'line',
+              'language',
+              'content',
               '__proto__',
               'toString',
             ])
@@ -67,14 +86,26 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
       }
     }
   };
-  const accepted = { all: 0, sends: 0 };
+  const accepted = { all: 0, sends: 0, body: 0 };
   for (let round = 0; round < 20_000; round++) {
     const message: Record<string, unknown> = { type: r.pick(TYPES) };
     // Half the time start from a well-formed send, so the random keys below mutate something the guard admits.
     if (r.chance(0.5))
       Object.assign(message, { type: 'send', ref: r.int(1000), text: r.pick(['hello', ...NASTY_TEXT]) });
+    // A quarter of the time a well-formed body request (a link, a file label, a code block) to mutate.
+    if (r.chance(0.25))
+      Object.assign(
+        message,
+        r.pick([
+          { type: 'openLink', url: 'https://example.org/' },
+          { type: 'openFile', path: 'src/a.ts', line: 3 },
+          { type: 'openCode', language: 'typescript', content: 'let a;' },
+        ]),
+      );
     for (let n = r.int(5); n > 0; n--)
-      message[r.pick(['text', 'image', 'uri', 'command', 'id', 'peerId', 'ref'])] = anyValue(0);
+      message[
+        r.pick(['text', 'image', 'uri', 'command', 'id', 'peerId', 'ref', 'url', 'path', 'line', 'language', 'content'])
+      ] = anyValue(0);
     const candidate = r.chance(0.05) ? anyValue(0) : message;
     let ok: boolean;
     try {
@@ -97,8 +128,23 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
     }
     if (m.type === 'kick') assert.ok(Number.isSafeInteger(m.peerId) && (m.peerId as number) >= 0);
     if (m.type === 'run') assert.ok(m.command === 'startServer' || m.command === 'connect');
+    if (m.type === 'openLink') {
+      accepted.body++;
+      assert.ok(typeof m.url === 'string' && isWebUrl(m.url), `only http(s) links get in: ${String(m.url)}`);
+    }
+    if (m.type === 'openFile') {
+      accepted.body++;
+      assert.equal(workspaceRelativePath(m.path as string), m.path, 'only workspace-relative paths get in');
+      assert.ok(m.line === undefined || (Number.isSafeInteger(m.line) && (m.line as number) >= 0));
+    }
+    if (m.type === 'openCode') {
+      accepted.body++;
+      assert.ok(typeof m.language === 'string' && m.language.length <= BODY_LIMITS.languageChars);
+      assert.ok(typeof m.content === 'string' && m.content.length <= BODY_LIMITS.codeChars);
+    }
   }
   t.diagnostic(`${accepted.all} of 20,000 random messages accepted (${accepted.sends} sends)`);
   assert.ok(accepted.all > 100, 'valid shapes were generated too');
   assert.ok(accepted.sends > 10, 'well-formed sends were generated too, so their checks ran');
+  assert.ok(accepted.body > 10, 'well-formed body requests were generated too, so their checks ran');
 });
