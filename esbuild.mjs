@@ -1,5 +1,5 @@
 // The one build script (pattern: vscode-eslint esbuild.js / yo code template): every bundle in parallel.
-//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css)
+//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css, codicon.ttf)
 //   node esbuild.mjs --production minified, no source maps
 //   node esbuild.mjs --watch      rebuild on change
 //   node esbuild.mjs --tests      also bundle test/**/*.test.ts (and the extension-host suite) into out/
@@ -72,7 +72,10 @@ const configs = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    loader: { '.css': 'css' },
+    // VS Code's icon font (@vscode/codicons, imported by webview/main.ts) lands beside the stylesheet as
+    // dist/codicon.ttf; webview.css points at it relatively, so the webview loads it from dist (font-src).
+    loader: { '.css': 'css', '.ttf': 'file' },
+    assetNames: '[name]',
   },
 ];
 if (tests) {

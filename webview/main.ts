@@ -1,9 +1,16 @@
 // Webview entry: acquire the VS Code API, say 'ready' (the host answers with a snapshot of the session's
-// history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
-import './style.css';
-import './layout.css';
+// history and the UI text; the panel is built then), then apply what the host posts. Draft text survives
+// hide/reload through getState/setState.
+import '@vscode/codicons/dist/codicon.css';
+import './styles/base.css';
+import './styles/header.css';
+import './styles/roster.css';
+import './styles/messages.css';
+import './styles/composer.css';
+import './styles/layout.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
+import { setStrings, t } from './strings';
 import { el } from './render/entryRow';
 import { Header } from './render/header';
 import { MessageList } from './render/messageList';
@@ -48,39 +55,53 @@ function remember(): void {
 
 registerToolkit();
 
+/** The panel's parts, built once the host's first snapshot brings the UI text (strings.ts). */
+interface Ui {
+  roster: RosterPanel;
+  chip: RosterChip;
+  header: Header;
+  list: MessageList;
+  composer: Composer;
+  announcer: Announcer;
+}
+let ui: Ui | undefined;
+
 // Landmarks: header (banner), main (the conversation), aside (who is here, a top-level landmark of its own) and
 // footer (the composer), so every control is in one and keyboard order follows reading order.
-const headerRoot = el('header', 'header');
-const banner = el('div', 'queue-banner');
-banner.hidden = true;
-banner.setAttribute('role', 'status');
-const body = el('div', 'body');
-const scroller = el('div', 'messages');
-scroller.tabIndex = 0; // scrollable by keyboard
-scroller.setAttribute('role', 'region');
-scroller.setAttribute('aria-label', 'Messages');
-const jump = el('button', 'jump');
-jump.type = 'button';
-jump.hidden = true;
-const rosterRoot = el('aside', 'roster');
-rosterRoot.tabIndex = 0; // scrollable by keyboard, and where the narrow layout's chip puts focus
-const announcer = new Announcer();
-const messagesColumn = el('main', 'messages-column');
-messagesColumn.setAttribute('aria-label', 'Chat');
-messagesColumn.append(banner, scroller, jump, announcer.root);
-body.append(messagesColumn, rosterRoot);
-const composerRoot = el('footer', 'composer');
-document.body.append(headerRoot, body, composerRoot);
+function buildUi(): Ui {
+  const headerRoot = el('header', 'header');
+  const banner = el('div', 'queue-banner');
+  banner.hidden = true;
+  banner.setAttribute('role', 'status');
+  const body = el('div', 'body');
+  const scroller = el('div', 'messages');
+  scroller.tabIndex = 0; // scrollable by keyboard
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', t('listLabel'));
+  const jump = el('button', 'jump');
+  jump.type = 'button';
+  jump.hidden = true;
+  const rosterRoot = el('aside', 'roster');
+  rosterRoot.tabIndex = 0; // scrollable by keyboard, and where the narrow layout's chip puts focus
+  const announcer = new Announcer();
+  const messagesColumn = el('main', 'messages-column');
+  messagesColumn.setAttribute('aria-label', t('chatLabel'));
+  messagesColumn.append(banner, scroller, jump, announcer.root);
+  body.append(messagesColumn, rosterRoot);
+  const composerRoot = el('footer', 'composer');
+  document.body.append(headerRoot, body, composerRoot);
 
-const roster = new RosterPanel(rosterRoot, banner, post);
-const chip = new RosterChip(rosterRoot);
-const header = new Header(headerRoot, post, chip.button);
-const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
-const composer = new Composer(composerRoot, post, (draft) => {
-  memory.draft = draft;
-  remember();
-});
-composer.setDraft(memory.draft);
+  const composer = new Composer(composerRoot, post, (draft) => {
+    memory.draft = draft;
+    remember();
+  });
+  composer.setDraft(memory.draft);
+  const roster = new RosterPanel(rosterRoot, banner, post, (prefix) => composer.prefill(prefix));
+  const chip = new RosterChip(rosterRoot);
+  const header = new Header(headerRoot, post, chip.button);
+  const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
+  return { roster, chip, header, list, composer, announcer };
+}
 
 let currentHeader: HeaderView = {
   role: 'none',
@@ -98,7 +119,7 @@ let currentRoster: RosterView = {
   counts: { chatting: 0, waiting: 0, text: '' },
 };
 
-function refreshChrome(): void {
+function refreshChrome({ roster, chip, header, list, composer }: Ui): void {
   const showAddresses = currentHeader.role === 'server';
   if (list.options.showAddresses !== showAddresses) {
     list.options = { showAddresses };
@@ -108,44 +129,61 @@ function refreshChrome(): void {
   const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
   composer.setBlocked(
     !live
-      ? 'Not connected — start a server or connect first.'
+      ? t('composerBlockedNotConnected')
       : currentHeader.queuePosition !== null
-        ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
+        ? t('composerBlockedInLine', currentHeader.queuePosition)
         : null,
   );
   roster.update(currentHeader, currentRoster);
   chip.update(currentHeader.role === 'none' ? undefined : currentRoster.counts);
-  list.setEmptyHint(
-    currentHeader.role === 'none'
-      ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
-      : 'No messages yet.',
-  );
+  list.setEmptyHint(currentHeader.role === 'none' ? t('listEmptyNoChat') : t('listEmpty'));
 }
 
 /** `time` is the host's HH:MM:SS (one clock formatter, the engine's). */
 function restoredNotice(time: string): EntryView {
-  return {
-    entry: 'notice',
-    id: 'restored',
-    at: Date.now(),
-    time,
-    level: 'system',
-    text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.',
-  };
+  return { entry: 'notice', id: 'restored', at: Date.now(), time, level: 'system', text: t('listRestored') };
+}
+
+/** The surface is hidden or not focused: what arrives now is unread. */
+function away(): boolean {
+  return document.visibilityState === 'hidden' || !document.hasFocus();
+}
+
+/** The first snapshot brings the UI text: the panel is built then, focus lands in the composer. */
+function start(message: Extract<HostToWebview, { type: 'snapshot' }>): Ui {
+  setStrings(message.strings);
+  const built = buildUi();
+  // Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
+  // focused (a view revealed from the palette).
+  built.composer.textarea.focus();
+  const noteAway = (): void => built.list.setAway(away());
+  window.addEventListener('focus', () => {
+    if (document.activeElement === document.body || document.activeElement === null) built.composer.textarea.focus();
+    noteAway();
+  });
+  window.addEventListener('blur', noteAway);
+  document.addEventListener('visibilitychange', noteAway);
+  noteAway();
+  return built;
 }
 
 function apply(message: HostToWebview): void {
+  if (message.type === 'snapshot') ui ??= start(message);
+  if (ui) applyTo(ui, message); // before the first snapshot: nothing (the snapshot holds it all)
+}
+
+function applyTo(parts: Ui, message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot': {
       currentHeader = message.header;
       currentRoster = message.roster;
-      composer.setAcceptedImages(message.acceptedImages);
-      refreshChrome();
+      parts.composer.setAcceptedImages(message.acceptedImages);
+      refreshChrome(parts);
       const restored = message.sessionKey === null && message.entries.length === 0 ? memory.recent : undefined;
       if (restored) {
-        list.replaceAll([...restored.entries, restoredNotice(message.time)]);
+        parts.list.replaceAll([...restored.entries, restoredNotice(message.time)]);
       } else {
-        list.replaceAll(message.entries);
+        parts.list.replaceAll(message.entries);
         memory.recent = message.sessionKey
           ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) }
           : undefined;
@@ -154,8 +192,8 @@ function apply(message: HostToWebview): void {
       break;
     }
     case 'entries':
-      list.append(message.entries);
-      announcer.announce(message.entries);
+      parts.list.append(message.entries);
+      parts.announcer.announce(message.entries);
       if (memory.recent) {
         memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
         remember();
@@ -163,17 +201,17 @@ function apply(message: HostToWebview): void {
       break;
     case 'roster':
       currentRoster = message.roster;
-      refreshChrome();
+      refreshChrome(parts);
       break;
     case 'header':
       currentHeader = message.header;
-      refreshChrome();
+      refreshChrome(parts);
       break;
     case 'attachment':
-      composer.attachFromHost(message.name, message.mime, message.sizeText, message.base64);
+      parts.composer.attachFromHost(message.name, message.mime, message.sizeText, message.base64);
       break;
     case 'sendResult':
-      composer.onSendResult(message.ref, message.ok, message.error);
+      parts.composer.onSendResult(message.ref, message.ok, message.error);
       break;
   }
 }
@@ -183,11 +221,4 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (data && typeof data === 'object' && typeof data.type === 'string') apply(data);
 });
 
-refreshChrome();
-// Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
-// focused (a view revealed from the palette).
-composer.textarea.focus();
-window.addEventListener('focus', () => {
-  if (document.activeElement === document.body || document.activeElement === null) composer.textarea.focus();
-});
 post({ type: 'ready' });
