@@ -32,6 +32,9 @@ interface PanelMemory {
   /** The newest rows of the last session: a window reload ends the session (the extension host restarts), so
    *  these are shown again, marked as before the reload, when the host has nothing. */
   recent?: { sessionKey: string; entries: EntryView[] };
+  /** The newest entry the user saw (the surface in view and focused): "new messages" starts after it when an
+   *  editor tab's page is rebuilt on being shown again. */
+  lastSeenId?: string;
 }
 
 const RECENT_ROWS = 200;
@@ -42,6 +45,7 @@ const saved = vscode.getState() as Partial<PanelMemory> | undefined;
 const memory: PanelMemory = {
   draft: typeof saved?.draft === 'string' ? saved.draft : '',
   recent: saved?.recent && Array.isArray(saved.recent.entries) ? saved.recent : undefined,
+  lastSeenId: typeof saved?.lastSeenId === 'string' ? saved.lastSeenId : undefined,
 };
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 /** setState is synchronous and copies everything: batch bursts of messages into one save. */
@@ -149,6 +153,14 @@ function away(): boolean {
   return document.visibilityState === 'hidden' || !document.hasFocus();
 }
 
+/** While the user is here, everything in the list is seen. */
+function noteSeen(parts: Ui): void {
+  const newest = parts.list.newestId;
+  if (away() || newest === undefined || memory.lastSeenId === newest) return;
+  memory.lastSeenId = newest;
+  remember();
+}
+
 /** The first snapshot brings the UI text: the panel is built then, focus lands in the composer. */
 function start(message: Extract<HostToWebview, { type: 'snapshot' }>): Ui {
   setStrings(message.strings);
@@ -156,7 +168,10 @@ function start(message: Extract<HostToWebview, { type: 'snapshot' }>): Ui {
   // Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
   // focused (a view revealed from the palette).
   built.composer.textarea.focus();
-  const noteAway = (): void => built.list.setAway(away());
+  const noteAway = (): void => {
+    built.list.setAway(away());
+    noteSeen(built);
+  };
   window.addEventListener('focus', () => {
     if (document.activeElement === document.body || document.activeElement === null) built.composer.textarea.focus();
     noteAway();
@@ -183,12 +198,13 @@ function applyTo(parts: Ui, message: HostToWebview): void {
       if (restored) {
         parts.list.replaceAll([...restored.entries, restoredNotice(message.time)]);
       } else {
-        parts.list.replaceAll(message.entries);
+        parts.list.replaceAll(message.entries, memory.lastSeenId);
         memory.recent = message.sessionKey
           ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) }
           : undefined;
         remember();
       }
+      noteSeen(parts);
       break;
     }
     case 'entries':
@@ -198,6 +214,7 @@ function applyTo(parts: Ui, message: HostToWebview): void {
         memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
         remember();
       }
+      noteSeen(parts);
       break;
     case 'roster':
       currentRoster = message.roster;

@@ -65,10 +65,16 @@ export function rowFlow(
   return { continues, newDay, earlierStart, unreadStart };
 }
 
+/** Counts as unread: from someone else (or a notice), not replayed history. */
+function unreadable(entry: EntryView): boolean {
+  return !entry.history && !(entry.entry === 'message' && entry.own);
+}
+
 /**
  * Where the user left off: the first entry (from someone else, not replayed history) that arrives while the
- * surface is hidden or not focused. The mark stays after the user comes back, and moves on the next absence;
- * sending something yourself clears it (you have caught up).
+ * surface is hidden or not focused — or, for a surface whose page was rebuilt meanwhile (an editor tab shown
+ * again), the first after the newest entry the user had seen. The mark stays after the user comes back, and
+ * moves on the next absence; sending something yourself clears it (you have caught up).
  */
 export class UnreadMarker {
   private away = false;
@@ -81,6 +87,14 @@ export class UnreadMarker {
     this.away = away;
   }
 
+  /** A fresh list (a snapshot): the mark goes after `lastSeenId`, the newest entry seen before, when there is
+   *  something unread after it; none when that entry is not in the list (another session, trimmed away). */
+  resume(entries: readonly EntryView[], lastSeenId: string | undefined): void {
+    const seen = lastSeenId === undefined ? -1 : entries.findIndex((e) => e.id === lastSeenId);
+    this.fromId = seen < 0 ? undefined : entries.slice(seen + 1).find(unreadable)?.id;
+    this.markedThisAbsence = this.away && this.fromId !== undefined;
+  }
+
   /** New live entries; returns the ids whose rows must be redrawn (the old and the new mark), [] when none. */
   arrived(entries: readonly EntryView[]): string[] {
     const old = this.fromId;
@@ -89,7 +103,7 @@ export class UnreadMarker {
       this.markedThisAbsence = false;
     }
     if (this.away && !this.markedThisAbsence) {
-      const first = entries.find((e) => !e.history && !(e.entry === 'message' && e.own));
+      const first = entries.find(unreadable);
       if (first) {
         this.fromId = first.id;
         this.markedThisAbsence = true;

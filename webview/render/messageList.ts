@@ -72,10 +72,17 @@ export class MessageList {
     this.updateChrome();
   }
 
-  replaceAll(entries: EntryView[]): void {
+  /** `lastSeenId`: the newest entry the user saw before (the "new messages" divider goes after it). */
+  replaceAll(entries: EntryView[], lastSeenId?: string): void {
     this.entries = entries.slice(-STORE_LIMIT);
+    this.unread.resume(this.entries, lastSeenId);
     this.apply(this.window.reset(this.entries.length), 'bottom');
     this.scrollToBottom();
+  }
+
+  /** The id of the newest entry, if any. */
+  get newestId(): string | undefined {
+    return this.entries.at(-1)?.id;
   }
 
   /** The surface is hidden or not focused: what arrives now is unread (the "new messages" divider). */

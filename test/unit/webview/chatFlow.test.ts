@@ -151,3 +151,16 @@ test('unread marker: replayed history and your own messages are never "new"; sen
   assert.deepEqual(marker.arrived([msg(alice, NOON + 3, { own: true })]), [a.id]);
   assert.equal(marker.fromId, undefined);
 });
+
+test('unread marker after a rebuilt page (an editor tab shown again): "new" starts after the newest entry seen', () => {
+  const marker = new UnreadMarker();
+  const list = [msg(alice, NOON), msg(bob, NOON + 1), msg(alice, NOON + 2, { own: true }), msg(bob, NOON + 3)];
+  marker.resume(list, list[1].id);
+  assert.equal(marker.fromId, list[3].id, 'your own message after it is not unread; the next one is');
+  marker.resume(list, list[3].id);
+  assert.equal(marker.fromId, undefined, 'everything was seen');
+  marker.resume(list, 'from-another-session');
+  assert.equal(marker.fromId, undefined, 'an id not in the list marks nothing');
+  marker.resume(list, undefined);
+  assert.equal(marker.fromId, undefined, 'never seen anything: no divider (the first open)');
+});
