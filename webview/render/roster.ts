@@ -33,7 +33,8 @@ export class RosterPanel {
 
   update(header: HeaderView, roster: RosterView): void {
     const isHost = header.role === 'server' && header.state !== 'closed';
-    const live = header.role !== 'none' && header.state !== 'closed';
+    // Private messages need a seat: not while waiting in line, nor once the session ended.
+    const canMessage = header.role !== 'none' && header.state !== 'closed' && header.queuePosition === null;
     const selfId = header.self?.id;
 
     const waitingMe = header.role === 'client' && header.queuePosition !== null;
@@ -52,7 +53,7 @@ export class RosterPanel {
     for (const peer of roster.active) {
       const item = this.peerItem(peer, isHost, selfId);
       const buttons: HTMLElement[] = [];
-      if (live && peer.id !== selfId) {
+      if (canMessage && peer.id !== selfId) {
         buttons.push(
           iconButton(
             'mail',
