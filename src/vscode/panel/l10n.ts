@@ -19,7 +19,7 @@ let current: L10n = english;
 
 export const l10n: L10n = { t: (message, ...args) => current.t(message, ...args) };
 
-/** Called once by the extension with vscode.l10n. */
-export function useL10n(translator: L10n): void {
-  current = translator;
+/** Called once by the extension with vscode.l10n; none: back to English (tests). */
+export function useL10n(translator?: L10n): void {
+  current = translator ?? english;
 }
