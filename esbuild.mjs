@@ -1,5 +1,5 @@
 // The one build script (pattern: vscode-eslint esbuild.js / yo code template): every bundle in parallel.
-//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css),
+//   node esbuild.mjs              dist/extension.js, dist/cli.js, dist/webview.js (+ dist/webview.css, codicon.ttf),
 //                                 dist/webviewHighlight.js (code highlighting, loaded by the panel on demand)
 //   node esbuild.mjs --production minified, no source maps
 //   node esbuild.mjs --watch      rebuild on change
@@ -73,7 +73,10 @@ const configs = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    loader: { '.css': 'css' },
+    // VS Code's icon font (@vscode/codicons, imported by webview/main.ts) lands beside the stylesheet as
+    // dist/codicon.ttf; webview.css points at it relatively, so the webview loads it from dist (font-src).
+    loader: { '.css': 'css', '.ttf': 'file' },
+    assetNames: '[name]',
   },
 ];
 if (tests) {

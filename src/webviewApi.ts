@@ -140,6 +140,113 @@ export interface AcceptedImagesView {
   names: string;
 }
 
+/** The webview's UI text, built by the host with vscode.l10n.t (src/vscode/panel/webviewStrings.ts) and sent in
+ *  the snapshot: the webview holds no English of its own. `{0}`, `{1}`… are placeholders the webview fills. */
+export interface WebviewStrings {
+  chatTitle: string;
+  chatLabel: string;
+  rosterLabel: string;
+  rosterNobodyYet: string;
+  rosterQueueBanner: string;
+  rosterChatting: string;
+  rosterWaiting: string;
+  rosterRoom: string;
+  rosterSeat: string;
+  rosterSeats: string;
+  rosterNobodyWaiting: string;
+  rosterConnection: string;
+  rosterConnections: string;
+  rosterPosition: string;
+  rosterYou: string;
+  actionMessage: string;
+  actionAdmit: string;
+  actionKick: string;
+  actionBan: string;
+  statusAway: string;
+  statusAwayReason: string;
+  statusPlain: string;
+  statusEncrypted: string;
+  statusNotEncrypted: string;
+  chipTitle: string;
+  headerServer: string;
+  headerClient: string;
+  headerAs: string;
+  headerLan: string;
+  headerNotConnected: string;
+  headerStopServer: string;
+  headerDisconnect: string;
+  headerStartServer: string;
+  headerConnect: string;
+  headerOpenLogs: string;
+  headerOpenLogsTitle: string;
+  headerTopic: string;
+  headerTopicLabel: string;
+  headerEncrypted: string;
+  headerNotEncrypted: string;
+  headerFingerprint: string;
+  listLabel: string;
+  listLoadEarlier: string;
+  listNewer: string;
+  listLatest: string;
+  listEmpty: string;
+  listEmptyNoChat: string;
+  listRestored: string;
+  dividerEarlier: string;
+  dividerNew: string;
+  rowPeerHost: string;
+  rowPeerAddress: string;
+  rowPlainText: string;
+  rowPrivate: string;
+  rowImageNotSaved: string;
+  rowImagePixels: string;
+  rowImageSizeUnknown: string;
+  rowImageTooLarge: string;
+  rowOpenImage: string;
+  rowOpenImageTitle: string;
+  rowImageAlt: string;
+  announcerLabel: string;
+  spokenMessage: string;
+  spokenPrivate: string;
+  spokenImage: string;
+  composerLabel: string;
+  composerPlaceholder: string;
+  composerDropHint: string;
+  composerSend: string;
+  composerSendTitle: string;
+  composerAttach: string;
+  composerAttachTitle: string;
+  composerRemoveImage: string;
+  composerRemoveImageTitle: string;
+  composerNotSent: string;
+  composerPastedFile: string;
+  composerNotAnImage: string;
+  composerNotReady: string;
+  composerUnreadable: string;
+  composerBlockedNotConnected: string;
+  composerBlockedInLine: string;
+  // Message bodies (code blocks, links) and search
+  codeCopy: string;
+  codeCopyTitle: string;
+  codeCopied: string;
+  codeCopyFailed: string;
+  codeCopyUnavailable: string;
+  codeOpen: string;
+  codeOpenTitle: string;
+  codeFileTitle: string;
+  linkTitle: string;
+  searchPlaceholder: string;
+  searchLabel: string;
+  searchOlder: string;
+  searchOlderTitle: string;
+  searchNewer: string;
+  searchNewerTitle: string;
+  searchClose: string;
+  searchCloseTitle: string;
+  searchNone: string;
+  searchCount: string;
+}
+export type WebviewStringKey = keyof WebviewStrings;
+
 /** Host → webview. */
 export type HostToWebview =
   /** `time`: the host's clock() now, for the panel's own "window was reloaded" line. */
@@ -151,6 +258,7 @@ export type HostToWebview =
       sessionKey: string | null;
       time: string;
       acceptedImages: AcceptedImagesView;
+      strings: WebviewStrings;
     }
   | { type: 'entries'; entries: EntryView[] }
   | { type: 'roster'; roster: RosterView }

@@ -1,10 +1,17 @@
 // Webview entry: acquire the VS Code API, say 'ready' (the host answers with a snapshot of the session's
-// history), then apply what the host posts. Draft text survives hide/reload through getState/setState.
-import './style.css';
-import './layout.css';
-import './content.css';
+// history and the UI text; the panel is built then), then apply what the host posts. Draft text survives
+// hide/reload through getState/setState.
+import '@vscode/codicons/dist/codicon.css';
+import './styles/base.css';
+import './styles/header.css';
+import './styles/roster.css';
+import './styles/messages.css';
+import './styles/composer.css';
+import './styles/layout.css';
+import './styles/content.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
+import { setStrings, t } from './strings';
 import { el } from './render/entryRow';
 import { Header } from './render/header';
 import { MessageList } from './render/messageList';
@@ -28,6 +35,9 @@ interface PanelMemory {
   /** The newest rows of the last session: a window reload ends the session (the extension host restarts), so
    *  these are shown again, marked as before the reload, when the host has nothing. */
   recent?: { sessionKey: string; entries: EntryView[] };
+  /** The newest entry the user saw (the surface in view and focused): "new messages" starts after it when an
+   *  editor tab's page is rebuilt on being shown again. */
+  lastSeenId?: string;
 }
 
 const RECENT_ROWS = 200;
@@ -38,6 +48,7 @@ const saved = vscode.getState() as Partial<PanelMemory> | undefined;
 const memory: PanelMemory = {
   draft: typeof saved?.draft === 'string' ? saved.draft : '',
   recent: saved?.recent && Array.isArray(saved.recent.entries) ? saved.recent : undefined,
+  lastSeenId: typeof saved?.lastSeenId === 'string' ? saved.lastSeenId : undefined,
 };
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 /** setState is synchronous and copies everything: batch bursts of messages into one save. */
@@ -51,44 +62,59 @@ function remember(): void {
 
 registerToolkit();
 
+/** The panel's parts, built once the host's first snapshot brings the UI text (strings.ts). */
+interface Ui {
+  roster: RosterPanel;
+  chip: RosterChip;
+  header: Header;
+  list: MessageList;
+  composer: Composer;
+  announcer: Announcer;
+  search: SearchBar;
+}
+let ui: Ui | undefined;
+
 // Landmarks: header (banner), main (the conversation), aside (who is here, a top-level landmark of its own) and
 // footer (the composer), so every control is in one and keyboard order follows reading order.
-const headerRoot = el('header', 'header');
-const banner = el('div', 'queue-banner');
-banner.hidden = true;
-banner.setAttribute('role', 'status');
-const body = el('div', 'body');
-const scroller = el('div', 'messages');
-scroller.tabIndex = 0; // scrollable by keyboard
-scroller.setAttribute('role', 'region');
-scroller.setAttribute('aria-label', 'Messages');
-const jump = el('button', 'jump');
-jump.type = 'button';
-jump.hidden = true;
-const rosterRoot = el('aside', 'roster');
-rosterRoot.tabIndex = 0; // scrollable by keyboard, and where the narrow layout's chip puts focus
-const announcer = new Announcer();
-const messagesColumn = el('main', 'messages-column');
-messagesColumn.setAttribute('aria-label', 'Chat');
-messagesColumn.append(banner, scroller, jump, announcer.root);
-body.append(messagesColumn, rosterRoot);
-const composerRoot = el('footer', 'composer');
-document.body.append(headerRoot, body, composerRoot);
+function buildUi(): Ui {
+  const headerRoot = el('header', 'header');
+  const banner = el('div', 'queue-banner');
+  banner.hidden = true;
+  banner.setAttribute('role', 'status');
+  const body = el('div', 'body');
+  const scroller = el('div', 'messages');
+  scroller.tabIndex = 0; // scrollable by keyboard
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', t('listLabel'));
+  const jump = el('button', 'jump');
+  jump.type = 'button';
+  jump.hidden = true;
+  const rosterRoot = el('aside', 'roster');
+  rosterRoot.tabIndex = 0; // scrollable by keyboard, and where the narrow layout's chip puts focus
+  const announcer = new Announcer();
+  const messagesColumn = el('main', 'messages-column');
+  messagesColumn.setAttribute('aria-label', t('chatLabel'));
+  messagesColumn.append(banner, scroller, jump, announcer.root);
+  body.append(messagesColumn, rosterRoot);
+  const composerRoot = el('footer', 'composer');
+  document.body.append(headerRoot, body, composerRoot);
 
-const roster = new RosterPanel(rosterRoot, banner, post);
-const chip = new RosterChip(rosterRoot);
-const header = new Header(headerRoot, post, chip.button);
-const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
-connectBodyActions(post); // Copy / Open in Editor / file:line / links inside message bodies
-const search = new SearchBar(list, scroller.querySelector<HTMLElement>('.rows') ?? scroller, () =>
-  composer.textarea.focus(),
-);
-scroller.before(search.root);
-const composer = new Composer(composerRoot, post, (draft) => {
-  memory.draft = draft;
-  remember();
-});
-composer.setDraft(memory.draft);
+  const composer = new Composer(composerRoot, post, (draft) => {
+    memory.draft = draft;
+    remember();
+  });
+  composer.setDraft(memory.draft);
+  const roster = new RosterPanel(rosterRoot, banner, post, (prefix) => composer.prefill(prefix));
+  const chip = new RosterChip(rosterRoot);
+  const header = new Header(headerRoot, post, chip.button);
+  const list = new MessageList(scroller, jump, (id) => post({ type: 'openImage', id }));
+  connectBodyActions(post); // Copy / Open in Editor / file:line / links inside message bodies
+  const search = new SearchBar(list, scroller.querySelector<HTMLElement>('.rows') ?? scroller, () =>
+    composer.textarea.focus(),
+  );
+  scroller.before(search.root);
+  return { roster, chip, header, list, composer, announcer, search };
+}
 
 let currentHeader: HeaderView = {
   role: 'none',
@@ -106,7 +132,7 @@ let currentRoster: RosterView = {
   counts: { chatting: 0, waiting: 0, text: '' },
 };
 
-function refreshChrome(): void {
+function refreshChrome({ roster, chip, header, list, composer }: Ui): void {
   const showAddresses = currentHeader.role === 'server';
   if (list.options.showAddresses !== showAddresses) {
     list.options = { showAddresses };
@@ -116,74 +142,119 @@ function refreshChrome(): void {
   const live = currentHeader.role !== 'none' && currentHeader.state !== 'closed';
   composer.setBlocked(
     !live
-      ? 'Not connected — start a server or connect first.'
+      ? t('composerBlockedNotConnected')
       : currentHeader.queuePosition !== null
-        ? `You are #${currentHeader.queuePosition} in line — you can chat once admitted.`
+        ? t('composerBlockedInLine', currentHeader.queuePosition)
         : null,
   );
   roster.update(currentHeader, currentRoster);
   chip.update(currentHeader.role === 'none' ? undefined : currentRoster.counts);
-  list.setEmptyHint(
-    currentHeader.role === 'none'
-      ? 'No chat running. Start a server or connect to one (Command Palette → “TCP Chat”).'
-      : 'No messages yet.',
-  );
+  list.setEmptyHint(currentHeader.role === 'none' ? t('listEmptyNoChat') : t('listEmpty'));
 }
 
 /** `time` is the host's HH:MM:SS (one clock formatter, the engine's). */
 function restoredNotice(time: string): EntryView {
-  return {
-    entry: 'notice',
-    id: 'restored',
-    at: Date.now(),
-    time,
-    level: 'system',
-    text: 'The window was reloaded: the lines above are from before, and that chat is no longer connected.',
+  return { entry: 'notice', id: 'restored', at: Date.now(), time, level: 'system', text: t('listRestored') };
+}
+
+/** The surface is hidden or not focused: what arrives now is unread. */
+function away(): boolean {
+  return document.visibilityState === 'hidden' || !document.hasFocus();
+}
+
+/** While the user is here, everything in the list is seen. */
+function noteSeen(parts: Ui): void {
+  const newest = parts.list.newestId;
+  if (away() || newest === undefined || memory.lastSeenId === newest) return;
+  memory.lastSeenId = newest;
+  remember();
+}
+
+/** The first snapshot brings the UI text: the panel is built then, focus lands in the composer. */
+function start(message: Extract<HostToWebview, { type: 'snapshot' }>): Ui {
+  setStrings(message.strings);
+  const built = buildUi();
+  // Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
+  // focused (a view revealed from the palette).
+  built.composer.textarea.focus();
+  const noteAway = (): void => {
+    built.list.setAway(away());
+    noteSeen(built);
   };
+  window.addEventListener('focus', () => {
+    if (document.activeElement === document.body || document.activeElement === null) built.composer.textarea.focus();
+    noteAway();
+  });
+  window.addEventListener('blur', noteAway);
+  // Ctrl+F / Cmd+F opens the search over the whole chat (the browser's find would only see the rows in the DOM);
+  // F3 / Shift+F3 step through its matches while it is open.
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const find =
+        event.key.toLowerCase() === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+      if (find) built.search.open();
+      else if (event.key === 'F3' && built.search.isOpen) built.search.step(event.shiftKey ? 1 : -1);
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    },
+    true,
+  );
+  document.addEventListener('visibilitychange', noteAway);
+  noteAway();
+  return built;
 }
 
 function apply(message: HostToWebview): void {
+  if (message.type === 'snapshot') ui ??= start(message);
+  if (ui) applyTo(ui, message); // before the first snapshot: nothing (the snapshot holds it all)
+}
+
+function applyTo(parts: Ui, message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot': {
       currentHeader = message.header;
       currentRoster = message.roster;
-      composer.setAcceptedImages(message.acceptedImages);
-      refreshChrome();
+      parts.composer.setAcceptedImages(message.acceptedImages);
+      refreshChrome(parts);
       const restored = message.sessionKey === null && message.entries.length === 0 ? memory.recent : undefined;
       if (restored) {
-        list.replaceAll([...restored.entries, restoredNotice(message.time)]);
+        parts.list.replaceAll([...restored.entries, restoredNotice(message.time)]);
       } else {
-        list.replaceAll(message.entries);
+        parts.list.replaceAll(message.entries, memory.lastSeenId);
         memory.recent = message.sessionKey
           ? { sessionKey: message.sessionKey, entries: message.entries.slice(-RECENT_ROWS) }
           : undefined;
         remember();
       }
-      search.entriesChanged([], true);
+      parts.search.entriesChanged([], true);
+      noteSeen(parts);
       break;
     }
     case 'entries':
-      list.append(message.entries);
-      search.entriesChanged(message.entries, false);
-      announcer.announce(message.entries);
+      parts.list.append(message.entries);
+      parts.search.entriesChanged(message.entries, false);
+      parts.announcer.announce(message.entries);
       if (memory.recent) {
         memory.recent.entries = [...memory.recent.entries, ...message.entries].slice(-RECENT_ROWS);
         remember();
       }
+      noteSeen(parts);
       break;
     case 'roster':
       currentRoster = message.roster;
-      refreshChrome();
+      refreshChrome(parts);
       break;
     case 'header':
       currentHeader = message.header;
-      refreshChrome();
+      refreshChrome(parts);
       break;
     case 'attachment':
-      composer.attachFromHost(message.name, message.mime, message.sizeText, message.base64);
+      parts.composer.attachFromHost(message.name, message.mime, message.sizeText, message.base64);
       break;
     case 'sendResult':
-      composer.onSendResult(message.ref, message.ok, message.error);
+      parts.composer.onSendResult(message.ref, message.ok, message.error);
       break;
   }
 }
@@ -193,27 +264,4 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (data && typeof data === 'object' && typeof data.type === 'string') apply(data);
 });
 
-// Ctrl+F / Cmd+F opens the search over the whole chat (the browser's find would only see the rows in the DOM);
-// F3 / Shift+F3 step through its matches while it is open.
-document.addEventListener(
-  'keydown',
-  (event) => {
-    const find =
-      event.key.toLowerCase() === 'f' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
-    if (find) search.open();
-    else if (event.key === 'F3' && search.isOpen) search.step(event.shiftKey ? 1 : -1);
-    else return;
-    event.preventDefault();
-    event.stopPropagation();
-  },
-  true,
-);
-
-refreshChrome();
-// Focus lands in the composer when the chat opens, and again when the surface is focused with nothing in it
-// focused (a view revealed from the palette).
-composer.textarea.focus();
-window.addEventListener('focus', () => {
-  if (document.activeElement === document.body || document.activeElement === null) composer.textarea.focus();
-});
 post({ type: 'ready' });

@@ -51,3 +51,43 @@ export function badge(text: string, testid?: string): HTMLElement {
   if (testid) node.dataset.testid = testid;
   return node;
 }
+
+/** A codicon glyph (VS Code's icon font, shipped in dist/ by esbuild.mjs); decorative unless given a label. */
+export function codicon(name: string): HTMLElement {
+  const node = document.createElement('span');
+  node.className = `codicon codicon-${name}`;
+  node.setAttribute('aria-hidden', 'true');
+  return node;
+}
+
+/** A small icon-only button (the roster's per-member actions). A native <button>: no shadow root, so focus can
+ *  be found and put back after a re-render. `name` is the accessible name and the tooltip ("Kick Bob"). */
+export function iconButton(
+  icon: string,
+  name: string,
+  onClick: () => void,
+  options: { testid?: string; action?: string } = {},
+): HTMLButtonElement {
+  const node = document.createElement('button');
+  node.type = 'button';
+  node.className = 'icon-button';
+  node.title = name;
+  node.setAttribute('aria-label', name);
+  if (options.testid) node.dataset.testid = options.testid;
+  if (options.action) node.dataset.action = options.action;
+  node.append(codicon(icon));
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+/** A status icon with its text alternative (read by screen readers, shown as the tooltip). */
+export function statusIcon(icon: string, label: string, testid?: string): HTMLElement {
+  const node = codicon(icon);
+  node.classList.add('status-icon');
+  node.removeAttribute('aria-hidden');
+  node.setAttribute('role', 'img');
+  node.setAttribute('aria-label', label);
+  node.title = label;
+  if (testid) node.dataset.testid = testid;
+  return node;
+}

@@ -34,6 +34,8 @@ import {
   toNoticeView,
   toRosterView,
 } from './panel/viewModel';
+import { useL10n } from './panel/l10n';
+import { webviewStrings } from './panel/webviewStrings';
 import { logLocation } from './settings';
 import { ChatStatusBar } from './statusBar';
 
@@ -85,6 +87,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
     /** The "TCP Chat" log: every notice and error shown, and each session's start and end. */
     readonly log: LogChannel,
   ) {
+    useL10n(vscode.l10n); // the panel's pure view-model code speaks VS Code's display language from here on
     this.surfaces = new ChatSurfaces(context, this);
     this.refreshStatus();
   }
@@ -272,6 +275,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
         sessionKey: info ? `${info.role}:${info.address}` : null,
         time: clock(Date.now()),
         acceptedImages: acceptedImagesView(),
+        strings: webviewStrings(),
       },
       to,
     );

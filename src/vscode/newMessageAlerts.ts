@@ -58,14 +58,13 @@ export class NewMessageAlerts {
     const now = Date.now();
     if (now - this.lastNotificationAt < NOTIFICATION_GAP_MS) return;
     this.lastNotificationAt = now;
-    const what = message.text ? message.text.slice(0, 120) : 'sent an image';
-    void vscode.window
-      .showInformationMessage(
-        plainNotificationText(`${message.from.name}${message.to ? ' (private)' : ''}: ${what}`),
-        'Open Chat',
-      )
-      .then((choice) => {
-        if (choice) this.host.showPanel();
-      });
+    const what = message.text ? message.text.slice(0, 120) : vscode.l10n.t('sent an image');
+    const line = message.to
+      ? vscode.l10n.t('{0} (private): {1}', message.from.name, what)
+      : vscode.l10n.t('{0}: {1}', message.from.name, what);
+    const open = vscode.l10n.t('Open Chat');
+    void vscode.window.showInformationMessage(plainNotificationText(line), open).then((choice) => {
+      if (choice === open) this.host.showPanel();
+    });
   }
 }

@@ -6,19 +6,19 @@ export class ChatStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tcpChat.status', vscode.StatusBarAlignment.Left, 50);
 
   constructor() {
-    this.item.name = 'TCP Chat';
+    this.item.name = vscode.l10n.t('TCP Chat');
     this.item.command = 'tcpChat.showPanel';
-    this.update('TCP Chat', 0, false);
+    this.update(vscode.l10n.t('TCP Chat'), 0, false);
     this.item.show();
   }
 
   update(text: string, unread: number, error: boolean): void {
     const icon = error ? '$(debug-disconnect)' : '$(comment-discussion)';
-    this.item.text = `${icon} ${text}${unread > 0 ? ` · ${unread} unread` : ''}`;
+    this.item.text = `${icon} ${text}${unread > 0 ? vscode.l10n.t(' · {0} unread', unread) : ''}`;
     this.item.tooltip =
       unread > 0
-        ? `TCP Chat: ${text}, ${unread} unread — open the chat panel`
-        : `TCP Chat: ${text} — open the chat panel`;
+        ? vscode.l10n.t('TCP Chat: {0}, {1} unread — open the chat panel', text, unread)
+        : vscode.l10n.t('TCP Chat: {0} — open the chat panel', text);
     this.item.backgroundColor = unread > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

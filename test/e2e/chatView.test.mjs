@@ -3,7 +3,7 @@
 // the status bar, header chip and roster, the narrow side-bar layout, the live region and Escape in the composer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { panelFrame, PANEL_IFRAME, runCommand, VIEW_IFRAME } from '../tools/browser.mjs';
+import { panelFrame, PANEL_IFRAME, runCommand, VIEW_IFRAME, webviewDocument } from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { waitFor } from '../tools/processes.mjs';
 import { audit, describeViolations } from './axe.mjs';
@@ -66,6 +66,32 @@ describe('the chat view in code-server', { timeout: 15 * 60_000 }, () => {
     const spoken = await live.textContent();
     assert.ok(!spoken.includes('said before the view opened'), `the history is not announced: ${spoken}`);
     assert.equal(await live.getAttribute('aria-live'), 'polite');
+
+    // The room's earlier messages replayed on joining arrive flagged `history`: shown dimmed under a divider,
+    // never spoken. (Posted to the webview as the host would, since this room has no history to replay.)
+    const frame = await webviewDocument(page, VIEW_IFRAME);
+    await frame.evaluate(() => {
+      const from = { id: 99, name: 'Old', address: '127.0.0.1:1', kind: 'native' };
+      const at = Date.now();
+      const entry = (id, text, history) => ({
+        entry: 'message',
+        id,
+        at,
+        time: '',
+        from,
+        text,
+        own: false,
+        kind: 'text',
+        history,
+      });
+      window.postMessage({ type: 'entries', entries: [entry('h-1', 'replayed from before', true)] }, '*');
+      window.postMessage({ type: 'entries', entries: [entry('h-2', 'live after the replay', false)] }, '*');
+    });
+    await live.filter({ hasText: 'Old: live after the replay' }).waitFor();
+    assert.ok(!(await live.textContent()).includes('replayed from before'), 'replayed history is not announced');
+    const replayed = view.locator('[data-testid=message]', { hasText: 'replayed from before' });
+    assert.ok(await replayed.evaluate((row) => row.classList.contains('history')), 'shown dimmed');
+    await view.locator('[data-testid=divider-earlier]').waitFor();
   });
 
   it('counts one number everywhere: status bar, header chip and roster', STEP, async () => {

@@ -2,7 +2,9 @@
 // a removable preview of the pending image (✕ or Escape removes it). Slash commands (/msg, /name, /who) go to the host as typed.
 import type { AcceptedImagesView, ImagePayload, WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
+import { t } from '../strings';
 import { el } from './entryRow';
+import { withPrefix } from './draftText';
 
 type Post = (message: WebviewToHost) => void;
 
@@ -23,7 +25,7 @@ function blobToBase64(blob: Blob): Promise<string> {
       const url = String(reader.result);
       resolve(url.slice(url.indexOf(',') + 1));
     };
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the image'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('composerNotSent')));
     reader.readAsDataURL(blob);
   });
 }
@@ -57,19 +59,22 @@ export class Composer {
   ) {
     this.textarea.dataset.testid = 'composer';
     this.textarea.rows = 3;
-    this.textarea.setAttribute('aria-label', 'Message');
+    this.textarea.setAttribute('aria-label', t('composerLabel'));
     this.hint.dataset.testid = 'drop-hint';
-    this.hint.textContent = 'Attach, paste, or drop an image (hold Shift to drop into the panel).';
+    this.hint.textContent = t('composerDropHint');
     this.preview.hidden = true;
     this.sendError.dataset.testid = 'send-error';
     this.sendError.setAttribute('role', 'alert');
     this.sendError.hidden = true;
-    this.sendButton = button('Send', () => void this.send(), { testid: 'send', title: 'Send (Enter)' });
+    this.sendButton = button(t('composerSend'), () => void this.send(), {
+      testid: 'send',
+      title: t('composerSendTitle'),
+    });
     this.setBlocked(null); // needs the Send button
-    const attach = button('Attach…', () => this.post({ type: 'pickImage' }), {
+    const attach = button(t('composerAttach'), () => this.post({ type: 'pickImage' }), {
       appearance: 'secondary',
       testid: 'attach',
-      title: 'Choose an image to send',
+      title: t('composerAttachTitle'),
     });
     const row = el('div', 'composer-row');
     const buttons = el('div', 'composer-buttons');
@@ -103,8 +108,7 @@ export class Composer {
   /** Says why sending would fail right now (waiting in line, not connected) and disables Send; null = can send. */
   setBlocked(reason: string | null): void {
     this.blocked = reason;
-    this.textarea.placeholder =
-      reason ?? 'Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who';
+    this.textarea.placeholder = reason ?? t('composerPlaceholder');
     this.refreshSendButton();
   }
 
@@ -122,7 +126,7 @@ export class Composer {
       if (this.pending === sent.pending) this.setPending(undefined);
       this.showError(undefined);
     } else {
-      this.showError(error ?? 'The message was not sent.');
+      this.showError(error ?? t('composerNotSent'));
     }
     this.refreshSendButton();
   }
@@ -140,6 +144,15 @@ export class Composer {
     this.textarea.value = text;
   }
 
+  /** Starts the draft with `prefix` (the roster's "Message privately": `/msg name `), replacing a /msg recipient
+   *  already there and keeping the rest; focus goes to the end of the text. */
+  prefill(prefix: string): void {
+    this.textarea.value = withPrefix(this.textarea.value, prefix);
+    this.onDraft(this.textarea.value);
+    this.textarea.focus();
+    this.textarea.setSelectionRange(this.textarea.value.length, this.textarea.value.length);
+  }
+
   /** An image chosen with the host's file picker (or dropped from the Explorer). */
   attachFromHost(name: string, mime: string, sizeText: string, base64: string): void {
     this.setPending({ name, mime, blob: base64ToBlob(base64, mime), sizeText });
@@ -153,12 +166,10 @@ export class Composer {
   attachFile(file: File): void {
     const accepted = this.acceptedImages;
     if (!accepted?.mimes.includes(file.type)) {
-      const name = file.name || 'pasted file';
+      const name = file.name || t('composerPastedFile');
       this.post({
         type: 'error',
-        text: accepted
-          ? `“${name}” is not an image the chat can send (${accepted.names}).`
-          : `“${name}” arrived before the chat panel was ready: try again in a moment.`,
+        text: accepted ? t('composerNotAnImage', name, accepted.names) : t('composerNotReady', name),
       });
       return;
     }
@@ -185,8 +196,8 @@ export class Composer {
     const remove = button('✕', () => this.setPending(undefined), {
       appearance: 'icon',
       testid: 'remove-image',
-      title: 'Remove the image (Escape)',
-      name: 'Remove the image',
+      title: t('composerRemoveImageTitle'),
+      name: t('composerRemoveImage'),
     });
     this.preview.replaceChildren(img, label, remove);
     this.preview.hidden = false;
@@ -208,7 +219,7 @@ export class Composer {
     } catch (error) {
       this.inFlight = undefined;
       this.refreshSendButton();
-      this.post({ type: 'error', text: `Could not read the image: ${String(error)}` });
+      this.post({ type: 'error', text: t('composerUnreadable', String(error)) });
     }
     this.textarea.focus();
   }

@@ -1,9 +1,12 @@
 // The scrolling message list: keeps every entry in memory, puts only a window of rows in the DOM
 // (ListWindow), loads earlier/later rows as the user scrolls, and sticks to the bottom unless the user
-// scrolled up.
+// scrolled up. Each entry is one block in the DOM: its row plus the dividers above it (a new day, "earlier
+// messages", "new messages"), decided by chatFlow.ts from the store, so windowing keeps them right.
 import type { EntryView } from '../../src/webviewApi';
+import { t } from '../strings';
 import { ListWindow, type WindowChange } from './listWindow';
 import { el, renderEntry, type RowOptions } from './entryRow';
+import { rowFlow, UnreadMarker } from './chatFlow';
 
 /** Memory bound for the in-panel store (the host's history holds 10,000 too). */
 const STORE_LIMIT = 12_000;
@@ -19,6 +22,10 @@ export class MessageList {
   private readonly emptyHint: HTMLElement;
   private adjusting = false;
   private scrollPending = false;
+  private readonly unread = new UnreadMarker();
+  private readonly dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    dateStyle: 'full',
+  }); // <html lang> is VS Code's display language (chatSurface.ts)
   options: RowOptions = { showAddresses: false };
 
   constructor(
@@ -26,7 +33,7 @@ export class MessageList {
     private readonly jumpButton: HTMLButtonElement,
     private readonly onOpenImage: (id: string) => void,
   ) {
-    this.earlierButton = el('button', 'load-earlier', 'Load earlier messages');
+    this.earlierButton = el('button', 'load-earlier', t('listLoadEarlier'));
     this.earlierButton.type = 'button';
     this.earlierButton.hidden = true;
     this.earlierButton.addEventListener('click', () => this.apply(this.window.earlier(), 'top'));
@@ -65,14 +72,27 @@ export class MessageList {
     this.updateChrome();
   }
 
-  replaceAll(entries: EntryView[]): void {
+  /** `lastSeenId`: the newest entry the user saw before (the "new messages" divider goes after it). */
+  replaceAll(entries: EntryView[], lastSeenId?: string): void {
     this.entries = entries.slice(-STORE_LIMIT);
+    this.unread.resume(this.entries, lastSeenId);
     this.apply(this.window.reset(this.entries.length), 'bottom');
     this.scrollToBottom();
   }
 
+  /** The id of the newest entry, if any. */
+  get newestId(): string | undefined {
+    return this.entries.at(-1)?.id;
+  }
+
+  /** The surface is hidden or not focused: what arrives now is unread (the "new messages" divider). */
+  setAway(away: boolean): void {
+    this.unread.setAway(away);
+  }
+
   append(entries: EntryView[]): void {
     if (entries.length === 0) return;
+    const moved = this.unread.arrived(entries);
     this.entries.push(...entries);
     const wasFollowing = this.window.following;
     this.apply(this.window.append(entries.length), 'bottom');
@@ -80,6 +100,7 @@ export class MessageList {
       this.entries.splice(0, STORE_TRIM);
       this.apply(this.window.dropFront(STORE_TRIM), 'bottom');
     }
+    for (const id of moved) this.redraw(id);
     if (wasFollowing) this.scrollToBottom();
   }
 
@@ -131,29 +152,66 @@ export class MessageList {
 
   /** Applies a window change to the DOM, keeping the rows the user is looking at in place. */
   private apply(change: WindowChange, anchor: 'top' | 'bottom'): void {
+    const oldStart = this.window.start + change.addTop - change.removeTop;
     const { start, end } = this.window;
     const keepRow = anchor === 'top' ? (this.rows.firstElementChild as HTMLElement | null) : null;
     const keepOffset = keepRow ? keepRow.offsetTop - this.scroller.scrollTop : 0;
     if (change.reset) {
-      this.rows.replaceChildren(...this.entries.slice(start, end).map((e) => renderEntry(e, this.options)));
+      this.rows.replaceChildren(...this.blocks(start, end));
     } else {
       for (let i = 0; i < change.removeTop; i++) this.rows.firstElementChild?.remove();
       for (let i = 0; i < change.removeBottom; i++) this.rows.lastElementChild?.remove();
-      if (change.addTop) {
-        this.rows.prepend(...this.entries.slice(start, start + change.addTop).map((e) => renderEntry(e, this.options)));
-      }
-      if (change.addBottom) {
-        this.rows.append(...this.entries.slice(end - change.addBottom, end).map((e) => renderEntry(e, this.options)));
-      }
+      if (change.addTop) this.rows.prepend(...this.blocks(start, start + change.addTop));
+      if (change.addBottom) this.rows.append(...this.blocks(end - change.addBottom, end));
+      // The top row always shows its header and date; the row that used to be on top may now continue the
+      // one above it.
+      if (change.addTop) this.replaceBlock(start + change.addTop);
+      if (change.addTop || change.removeTop) this.replaceBlock(start);
     }
-    if (keepRow && keepRow.isConnected) {
+    const kept = keepRow && (keepRow.isConnected ? keepRow : this.blockAt(oldStart));
+    if (kept) {
       this.adjusting = true;
-      this.scroller.scrollTop = keepRow.offsetTop - keepOffset;
+      this.scroller.scrollTop = kept.offsetTop - keepOffset;
       requestAnimationFrame(() => {
         this.adjusting = false;
       });
     }
     this.updateChrome();
+  }
+
+  private blocks(from: number, to: number): HTMLElement[] {
+    const out: HTMLElement[] = [];
+    for (let i = from; i < to; i++) out.push(this.block(i));
+    return out;
+  }
+
+  /** Entry `index` as it reads in the window: its row, with the dividers that go above it. */
+  private block(index: number): HTMLElement {
+    const entry = this.entries[index];
+    const flow = rowFlow(this.entries[index - 1], entry, index === this.window.start, this.unread.fromId);
+    const block = el('div', 'entry');
+    if (flow.earlierStart) block.append(divider('divider-earlier', t('dividerEarlier')));
+    if (flow.newDay) block.append(divider('divider-day', this.dayFormat.format(entry.at)));
+    if (flow.unreadStart) block.append(divider('divider-unread', t('dividerNew')));
+    block.append(renderEntry(entry, this.options, flow.continues));
+    return block;
+  }
+
+  private blockAt(index: number): HTMLElement | null {
+    const { start, end } = this.window;
+    return index >= start && index < end
+      ? ((this.rows.children[index - start] as HTMLElement | undefined) ?? null)
+      : null;
+  }
+
+  private replaceBlock(index: number): void {
+    this.blockAt(index)?.replaceWith(this.block(index));
+  }
+
+  /** Redraws the entry with this id when it is in the window (its dividers changed). */
+  private redraw(id: string): void {
+    const { start, end } = this.window;
+    for (let i = start; i < end; i++) if (this.entries[i].id === id) return this.replaceBlock(i);
   }
 
   /** One scroll per animation frame: reading scrollHeight right after each append forced a layout of every
@@ -172,6 +230,14 @@ export class MessageList {
     this.emptyHint.hidden = this.entries.length > 0 || !this.emptyHint.textContent;
     const below = this.window.below;
     this.jumpButton.hidden = this.window.following && below === 0;
-    this.jumpButton.textContent = below > 0 ? `↓ ${below} newer` : '↓ Latest';
+    this.jumpButton.textContent = below > 0 ? t('listNewer', below) : t('listLatest');
   }
+}
+
+/** A labelled line between rows (a date, "earlier messages", "new messages"). */
+function divider(kind: string, text: string): HTMLElement {
+  const line = el('div', `divider ${kind}`);
+  line.dataset.testid = kind;
+  line.append(el('span', 'divider-text', text));
+  return line;
 }

@@ -1,5 +1,5 @@
 // A stable colour per sender name: the same name gets the same palette slot in every panel and session.
-// Pure (no DOM) so it is unit-tested; style.css maps slot N to a theme colour (--vscode-charts-*, terminal ANSI).
+// Pure (no DOM) so it is unit-tested; styles/messages.css maps slot N to a theme colour (--vscode-charts-*, terminal ANSI).
 
 export const NAME_PALETTE_SIZE = 8;
 
@@ -19,7 +19,7 @@ export function nameColorIndex(name: string, size: number = NAME_PALETTE_SIZE): 
   return fnv1a(name.trim().toLowerCase()) % size;
 }
 
-/** The CSS class style.css defines for that slot. */
+/** The CSS class styles/messages.css defines for that slot. */
 export function nameColorClass(name: string): string {
   return `name-c${nameColorIndex(name)}`;
 }

@@ -1,9 +1,10 @@
 // Narrow widths (the side bar, ≤ 400 px): the roster column gives its room to the messages and folds into a
 // header chip ("3 chatting · 2 waiting", the host's one count) that opens it as an overlay. Escape or a click
-// elsewhere closes it and gives focus back to the chip. style.css decides when the chip shows; wide layouts
+// elsewhere closes it and gives focus back to the chip. styles/layout.css decides when the chip shows; wide layouts
 // ignore the open state.
 import type { RosterCounts } from '../../src/webviewApi';
 import { el } from './entryRow';
+import { t } from '../strings';
 
 export class RosterChip {
   readonly button = el('button', 'roster-chip');
@@ -33,7 +34,7 @@ export class RosterChip {
   update(counts: RosterCounts | undefined): void {
     this.button.hidden = !counts;
     this.button.textContent = counts?.text ?? '';
-    this.button.title = 'Show who is chatting and waiting';
+    this.button.title = t('chipTitle');
     if (!counts) this.setOpen(false);
   }
 

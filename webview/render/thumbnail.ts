@@ -1,7 +1,7 @@
 // How large an image's thumbnail is, from the width and height it declares. Pure (no DOM), so it is unit-tested.
 import type { ImageView } from '../../src/webviewApi';
 
-/** The thumbnail box (style.css `.thumbnail` caps it at 200 × 200 px too). */
+/** The thumbnail box (styles/messages.css `.thumbnail` caps it at 200 × 200 px too). */
 const THUMBNAIL_BOX = 200;
 /**
  * Images of more pixels than this are not shown inline: the browser decodes the whole picture for a thumbnail

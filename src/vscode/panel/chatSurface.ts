@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../webviewApi';
 
-export const CHAT_TITLE = 'TCP Chat';
+export const CHAT_TITLE = vscode.l10n.t('TCP Chat');
 
 export type SurfaceKind = 'editor' | 'view';
 
@@ -94,7 +94,7 @@ export class ChatSurface implements vscode.Disposable {
       const type =
         typeof message === 'object' && message !== null ? String((message as { type?: unknown }).type) : typeof message;
       this.host.onInvalidMessage(
-        `The chat panel sent a message the extension does not accept (type: ${type.slice(0, 40)}).`,
+        vscode.l10n.t('The chat panel sent a message the extension does not accept (type: {0}).', type.slice(0, 40)),
       );
       return;
     }
@@ -122,14 +122,14 @@ export class ChatSurface implements vscode.Disposable {
       `font-src ${src}`,
     ].join('; ');
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
-<title>${CHAT_TITLE}</title>
+<title>${escapeAttribute(CHAT_TITLE)}</title>
 </head>
 <body>
 <script nonce="${nonce}" src="${script}"></script>
@@ -146,4 +146,9 @@ export class ChatSurface implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.host.onDisposed(this);
   }
+}
+
+/** For text inside the page's HTML (the language tag, the title). */
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

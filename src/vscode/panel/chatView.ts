@@ -21,8 +21,8 @@ export function viewFrame(view: vscode.WebviewView): SurfaceFrame {
     onDidDispose: view.onDidDispose,
     reveal: (preserveFocus) => view.show(preserveFocus),
     showUnread: (count) => {
-      view.badge =
-        count > 0 ? { value: count, tooltip: `${count} unread message${count === 1 ? '' : 's'}` } : undefined;
+      const tooltip = count === 1 ? vscode.l10n.t('1 unread message') : vscode.l10n.t('{0} unread messages', count);
+      view.badge = count > 0 ? { value: count, tooltip } : undefined;
     },
     // A view cannot be closed by its extension; the workbench owns it.
     dispose: () => undefined,

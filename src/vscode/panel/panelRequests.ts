@@ -95,7 +95,7 @@ async function sendFromPanel(
     if (!info)
       throw new ChatError(
         'not-connected',
-        'Not connected: start a server or connect to one first (Command Palette → TCP Chat).',
+        vscode.l10n.t('Not connected: start a server or connect to one first (Command Palette → TCP Chat).'),
       );
     await deliverFromPanel(info.session, text, image, host.imageActions, () => host.stop('left'));
     reply({ type: 'sendResult', ref, ok: true });
@@ -147,7 +147,11 @@ async function openImage(host: PanelRequestHost, id: string): Promise<void> {
   const entry = host.shown?.session.history.find((e) => e.kind === 'message' && e.message.id === id);
   const saved = entry?.kind === 'message' ? entry.message.image?.savedPath : undefined;
   if (!saved) {
-    host.localNotice('error', 'That image was not saved, so it cannot be opened (see the log).', 'image-missing');
+    host.localNotice(
+      'error',
+      vscode.l10n.t('That image was not saved, so it cannot be opened (see the log).'),
+      'image-missing',
+    );
     return;
   }
   await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(saved), {

@@ -27,6 +27,7 @@ import type {
 } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
 import type { LogLocation } from '../settings';
+import { l10n } from './l10n';
 
 /** The roster before any session, or of a session that has none yet. */
 export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
@@ -45,7 +46,8 @@ export function toPeerView(peer: Peer): PeerView {
 export function rosterCounts(roster: Roster): RosterCounts {
   const chatting = roster.active.length;
   const waiting = roster.waiting.length;
-  return { chatting, waiting, text: `${chatting} chatting${waiting ? ` · ${waiting} waiting` : ''}` };
+  const text = waiting ? l10n.t('{0} chatting · {1} waiting', chatting, waiting) : l10n.t('{0} chatting', chatting);
+  return { chatting, waiting, text };
 }
 
 export function toRosterView(roster: Roster): RosterView {
@@ -182,7 +184,7 @@ export function sessionHeader(info: SessionInfo | undefined, location: LogLocati
     logDir: location.dir,
     logNote:
       location.note ??
-      (info && !info.session.transcript ? 'Chat log unavailable: this session is not being saved.' : undefined),
+      (info && !info.session.transcript ? l10n.t('Chat log unavailable: this session is not being saved.') : undefined),
     topic: endpoint?.roster.topic,
   });
 }
@@ -207,23 +209,23 @@ export function statusText(
   roster: Roster,
   queuePosition: number | null,
 ): string {
-  if (role === 'none') return 'TCP Chat';
+  if (role === 'none') return l10n.t('TCP Chat');
   if (role === 'server') {
-    if (state === 'closed') return 'server stopped';
-    return `serving :${port ?? '?'} · ${rosterCounts(roster).text}`;
+    if (state === 'closed') return l10n.t('server stopped');
+    return l10n.t('serving :{0} · {1}', port ?? '?', rosterCounts(roster).text);
   }
   switch (state) {
     case 'waiting':
-      return queuePosition ? `#${queuePosition} in line` : 'waiting in line';
+      return queuePosition ? l10n.t('#{0} in line', queuePosition) : l10n.t('waiting in line');
     case 'active':
-      return 'connected';
+      return l10n.t('connected');
     case 'connecting':
     case 'handshaking':
-      return 'connecting…';
+      return l10n.t('connecting…');
     case 'reconnecting':
-      return 'reconnecting…';
+      return l10n.t('reconnecting…');
     default:
-      return 'disconnected';
+      return l10n.t('disconnected');
   }
 }
 

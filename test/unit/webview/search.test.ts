@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import type { EntryView, MessageView } from '../../../src/webviewApi';
 import { ChatSearch, literalPattern, MAX_MATCHES, searchPieces } from '../../../webview/render/search/search';
 import { ListWindow } from '../../../webview/render/listWindow';
+import { setStrings } from '../../../webview/strings';
+import { webviewStrings } from '../../../src/vscode/panel/webviewStrings';
+
+setStrings(webviewStrings()); // the English the host sends
 
 const peer = { id: 1, name: 'Bob', address: '127.0.0.1:5000', kind: 'native' as const };
 function message(i: number, text: string, extra: Partial<MessageView> = {}): EntryView {

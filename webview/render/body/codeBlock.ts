@@ -4,6 +4,7 @@
 import { workspaceRelativePath } from '../../../src/webviewApi';
 import { button } from '../../ui';
 import { el } from '../entryRow';
+import { t } from '../../strings';
 import { linkLike, postFromBody } from './actions';
 import { editorLanguage, fillCode } from './highlighter';
 
@@ -28,15 +29,15 @@ export function renderCodeBlock(view: CodeBlockView): HTMLElement {
     const where = `${view.file}${view.line ? `:${view.line}` : ''}`;
     label.append(' · ', fileLabel(view.file, where, view.line));
   }
-  const copy = button('Copy', () => void copyCode(copy, view.code), {
+  const copy = button(t('codeCopy'), () => void copyCode(copy, view.code), {
     appearance: 'secondary',
     testid: 'code-copy',
-    title: 'Copy the code to the clipboard',
+    title: t('codeCopyTitle'),
   });
-  const open = button('Open in Editor', () => openInEditor(view), {
+  const open = button(t('codeOpen'), () => openInEditor(view), {
     appearance: 'secondary',
     testid: 'code-open',
-    title: 'Open the code in a new untitled editor',
+    title: t('codeOpenTitle'),
   });
   const actions = el('span', 'code-actions');
   actions.append(copy, open);
@@ -57,7 +58,7 @@ function fileLabel(file: string, where: string, line: number | undefined): HTMLE
     postFromBody(line ? { type: 'openFile', path, line } : { type: 'openFile', path }),
   );
   link.dataset.testid = 'code-file';
-  link.title = `Open ${where} if it is in your workspace`;
+  link.title = t('codeFileTitle', where);
   return link;
 }
 
@@ -68,16 +69,16 @@ function openInEditor(view: CodeBlockView): void {
 async function copyCode(copy: HTMLElement, code: string): Promise<void> {
   const done = (label: string): void => {
     copy.textContent = label;
-    setTimeout(() => (copy.textContent = 'Copy'), COPIED_MS);
+    setTimeout(() => (copy.textContent = t('codeCopy')), COPIED_MS);
   };
   try {
     await navigator.clipboard.writeText(code);
-    done('Copied');
+    done(t('codeCopied'));
   } catch {
     // No clipboard permission in this frame: the older selection-based copy still works in webviews.
-    if (copyBySelection(code)) return done('Copied');
-    done('Copy failed');
-    postFromBody({ type: 'error', text: 'Could not copy the code: the clipboard is not available here.' });
+    if (copyBySelection(code)) return done(t('codeCopied'));
+    done(t('codeCopyFailed'));
+    postFromBody({ type: 'error', text: t('codeCopyUnavailable') });
   }
 }
 

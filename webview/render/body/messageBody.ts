@@ -4,6 +4,7 @@
 // in the order search.ts lists them, so search can find its matches in the DOM.
 import type { MessageView } from '../../../src/webviewApi';
 import { el } from '../entryRow';
+import { t } from '../../strings';
 import { linkLike, postFromBody } from './actions';
 import { renderCodeBlock } from './codeBlock';
 import { splitFences } from './fences';
@@ -31,7 +32,7 @@ function linked(text: string): HTMLElement {
     }
     const link = linkLike(el('a', 'link', part.text), () => postFromBody({ type: 'openLink', url: part.url }));
     link.dataset.testid = 'link';
-    link.title = `Open ${new URL(part.url).href}`;
+    link.title = t('linkTitle', new URL(part.url).href);
     piece.append(link);
   }
   return piece;

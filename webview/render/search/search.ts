@@ -3,6 +3,7 @@
 // DOM), unit-tested; searchBar.ts is the box and searchMarks.ts colours the matches on screen.
 import type { EntryView } from '../../../src/webviewApi';
 import { splitFences } from '../body/fences';
+import { t } from '../../strings';
 
 /** One occurrence: in entry `id`, searchable piece `piece`, characters [start, end). */
 export interface Match {
@@ -79,11 +80,16 @@ export class ChatSearch {
     return this.matches[this.current];
   }
 
+  /** How many matches the pattern has (0 with no pattern too). */
+  get matchCount(): number {
+    return this.matches.length;
+  }
+
   /** "3 of 17", "No results", "1 of 10000+". */
   get label(): string {
     if (!this.pattern) return '';
-    if (this.matches.length === 0) return 'No results';
+    if (this.matches.length === 0) return t('searchNone');
     const total = this.matches.length >= MAX_MATCHES ? `${MAX_MATCHES}+` : String(this.matches.length);
-    return `${this.current + 1} of ${total}`;
+    return t('searchCount', this.current + 1, total);
   }
 }

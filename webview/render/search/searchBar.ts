@@ -5,6 +5,7 @@
 import { button } from '../../ui';
 import type { EntryView } from '../../../src/webviewApi';
 import { el } from '../entryRow';
+import { t } from '../../strings';
 import { ChatSearch } from './search';
 import { SearchMarks } from './searchMarks';
 
@@ -37,28 +38,28 @@ export class SearchBar {
     this.root.hidden = true;
     this.root.setAttribute('role', 'search');
     this.input.type = 'text';
-    this.input.placeholder = 'Search the chat';
-    this.input.setAttribute('aria-label', 'Search the whole chat');
+    this.input.placeholder = t('searchPlaceholder');
+    this.input.setAttribute('aria-label', t('searchLabel'));
     this.input.dataset.testid = 'search';
     this.count.setAttribute('role', 'status');
     this.count.dataset.testid = 'search-count';
     const older = button('↑', () => this.step(-1), {
       appearance: 'icon',
       testid: 'search-previous',
-      name: 'Older match',
-      title: 'Older match (Enter)',
+      name: t('searchOlder'),
+      title: t('searchOlderTitle'),
     });
     const newer = button('↓', () => this.step(1), {
       appearance: 'icon',
       testid: 'search-next',
-      name: 'Newer match',
-      title: 'Newer match (Shift+Enter)',
+      name: t('searchNewer'),
+      title: t('searchNewerTitle'),
     });
     const close = button('✕', () => this.close(), {
       appearance: 'icon',
       testid: 'search-close',
-      name: 'Close search',
-      title: 'Close search (Escape)',
+      name: t('searchClose'),
+      title: t('searchCloseTitle'),
     });
     this.root.append(this.input, this.count, older, newer, close);
     this.input.addEventListener('input', () => {
@@ -137,7 +138,7 @@ export class SearchBar {
 
   private update(): void {
     this.count.textContent = this.search.label;
-    this.root.classList.toggle('no-results', this.search.label === 'No results');
+    this.root.classList.toggle('no-results', this.search.matchCount === 0);
     this.marks.show(this.search);
   }
 }
