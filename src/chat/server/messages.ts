@@ -9,7 +9,7 @@ import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
 import { plainBytes, plainMessage } from '../wire/plainText';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
-import { imageChunkHeader } from '../wire/codec';
+import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import { diagnoseConn, who, type Notices } from './notices';
@@ -59,8 +59,10 @@ export class Messages {
       case FrameType.Message:
         return this.fromMember(conn, messageToSaid(frame.body));
       case FrameType.ImageChunk:
-        relay.chunk(conn, frame.ref, frame.bytes);
-        return conn.write(conn.imageAcks.received(frame.ref, frame.bytes.length, !relay.isCollecting(conn, frame.ref)));
+        relay.chunk(conn, frame.ref, imageChunkParts(frame));
+        return conn.write(
+          conn.imageAcks.received(frame.ref, imageChunkSize(frame), !relay.isCollecting(conn, frame.ref)),
+        );
       case FrameType.ImageAbort:
         relay.abort(conn, frame.ref);
         return conn.write(conn.imageAcks.finish(frame.ref));
