@@ -193,7 +193,8 @@ export class Messages {
     }
     // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
     if (said.image && !this.withinImageBudget(conn, said.image.size)) return;
-    const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated().filter((c) => c !== conn);
+    // Everyone seated but the sender (skipped in the loops below: no copy of the room's list per message).
+    const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated();
     const hostGets = said.to === undefined || toHost;
     const at = Date.now();
     const ref = this.nextRef++;
@@ -214,7 +215,7 @@ export class Messages {
       image: image && bytes ? { mime: image.mime, bytes } : undefined,
     });
     if (!image) {
-      for (const c of recipients) c.deliver(out);
+      for (const c of recipients) if (c !== conn) c.deliver(out);
       if (hostGets) this.context.emit(message());
       return;
     }
@@ -225,10 +226,10 @@ export class Messages {
       mime: image.mime,
       size: image.size,
       header: out,
-      recipients,
+      recipients: recipients.filter((c) => c !== conn), // the relay's own list (members leaving are taken out)
       keepForHost: hostGets,
       onComplete: (bytes) => {
-        for (const c of recipients) if (c.kind === 'plain') c.deliver(out);
+        for (const c of recipients) if (c !== conn && c.kind === 'plain') c.deliver(out);
         if (hostGets && bytes) this.context.emit(message(bytes));
       },
     });

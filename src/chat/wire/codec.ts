@@ -54,8 +54,18 @@ export function encodeFrame(frame: Frame): Buffer {
     case FrameType.Pong:
       return frameBytes(frame.type, frame.payload);
     default:
-      return frameBytes(frame.type, Buffer.from(JSON.stringify(frame.body), 'utf8'));
+      return jsonFrameBytes(frame.type, JSON.stringify(frame.body));
   }
+}
+
+/** A JSON frame written straight into its buffer (no intermediate copy of the body: one per message relayed). */
+function jsonFrameBytes(type: number, json: string): Buffer {
+  const size = Buffer.byteLength(json, 'utf8');
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
+  out.writeUInt32BE(1 + size, 0);
+  out[4] = type;
+  out.write(json, FRAME_HEADER_BYTES, 'utf8');
+  return out;
 }
 
 /**
