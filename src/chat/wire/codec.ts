@@ -210,7 +210,13 @@ export class FrameDecoder {
         );
       }
       if (chunk.length - offset >= length) {
-        frames.push(decodeFrameBody(chunk[offset], chunk.subarray(offset + 1, offset + length)));
+        const type = chunk[offset];
+        // A JSON body is read as text straight from the chunk (no Buffer view made for it: one per message).
+        frames.push(
+          hasJsonBody(type)
+            ? decodeJsonBody(type, chunk.toString('utf8', offset + 1, offset + length))
+            : decodeFrameBody(type, chunk.subarray(offset + 1, offset + length)),
+        );
         offset += length;
       } else if (
         this.keepImageSlices &&
@@ -278,10 +284,15 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
       return { type, payload: Buffer.from(payload) };
   }
   if (!hasJsonBody(type)) return { type: 'unknown', code: type, length: payload.length + 1 };
+  return decodeJsonBody(type, payload.toString('utf8'));
+}
+
+/** Parses and validates a JSON frame body of a known type. */
+function decodeJsonBody(type: FrameType, text: string): Frame {
   let body: unknown;
   try {
-    // Invalid UTF-8 becomes U+FFFD here: replaced, not rejected (docs/PROTOCOL.md §5).
-    body = JSON.parse(payload.toString('utf8'));
+    // Invalid UTF-8 becomes U+FFFD here (when the bytes become text): replaced, not rejected (docs/PROTOCOL.md §5).
+    body = JSON.parse(text);
   } catch {
     throw new ProtocolError('bad-frame', `Frame type 0x${type.toString(16)} does not carry valid JSON.`);
   }
