@@ -1,17 +1,19 @@
 // Images through the server: a 20 MiB PNG from one ChatClient to one, then to ten, while other members chat;
-// compared with the raw loopback throughput of one Node socket pair measured in the same run.
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+// compared with byte relays measured in the same run (relayBaselines.ts): socket.pipe in Node, ncat --broker in C.
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ChatClient } from '../src/chat';
 import { CLIENT_PREAMBLE, encodeFrame, FRAME_HEADER_BYTES, FrameType, PROTOCOL_VERSION } from '../src/chat';
-import { startOurs } from './chatLoad';
-import { sleep } from './lib/children';
+import { ncatAvailable, startOurs } from './chatLoad';
+import { sleep, type ServerChild } from './lib/children';
+import { median, rawSocketPair, relayThroughput, startNcatBroker, type RelayRate } from './lib/relayBaselines';
 import { LatencySample, Receiver, makeProbe } from './lib/probe';
 import { fmt, printTable, type Cell } from './lib/table';
 
 const IMAGE_BYTES = 20 * 1024 * 1024;
 const RAW_BYTES = 512 * 1024 * 1024;
-const REPEATS = 3;
+/** Timed transfers per scenario, after one warm-up transfer that is not counted (the same for the baselines). */
+const REPEATS = 5;
 /** Text during the transfer: each chatter says a line this often. */
 const TEXT_INTERVAL_MS = 2;
 const TRANSFER_TIMEOUT_MS = 60_000;
@@ -36,74 +38,6 @@ function bigImage(size: number): Buffer {
   return bytes;
 }
 
-/** Bytes/s through `socket.pipe` in a child process (sender and receiver here): the best a Node relay can do. */
-async function pipeRelayThroughput(bytes = IMAGE_BYTES): Promise<number> {
-  const server = await startOurs(['--pipe-relay']);
-  try {
-    const sender = connect(server.port, '127.0.0.1');
-    await new Promise((resolve) => sender.once('connect', resolve));
-    await sleep(50);
-    const receiver = connect(server.port, '127.0.0.1');
-    await new Promise((resolve) => receiver.once('connect', resolve));
-    await sleep(50);
-    const chunk = Buffer.alloc(64 * 1024 + 9, 7);
-    const rates: number[] = [];
-    for (let run = 0; run < REPEATS; run++) {
-      let received = 0;
-      const start = performance.now();
-      const done = new Promise<void>((resolve) => {
-        const count = (d: Buffer) => {
-          received += d.length;
-          if (received >= bytes) {
-            receiver.off('data', count);
-            resolve();
-          }
-        };
-        receiver.on('data', count);
-      });
-      for (let sent = 0; sent < bytes; sent += chunk.length) {
-        if (!sender.write(chunk)) await new Promise((resolve) => sender.once('drain', resolve));
-      }
-      await done;
-      rates.push(bytes / ((performance.now() - start) / 1000));
-      await sleep(50); // the overshoot of the last chunk drains before the next run
-    }
-    sender.destroy();
-    receiver.destroy();
-    return median(rates);
-  } finally {
-    await server.stop();
-  }
-}
-
-/** Bytes/s of one loopback socket pair in this process: 64 KiB writes with backpressure, one reader. */
-export async function rawSocketPair(bytes = RAW_BYTES): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const accepted = new Promise<import('node:net').Socket>((resolve) => server.once('connection', resolve));
-  const writer = connect(port, '127.0.0.1');
-  const reader = await accepted;
-  const chunk = Buffer.alloc(64 * 1024, 7);
-  let received = 0;
-  const start = performance.now();
-  const done = new Promise<void>((resolve) =>
-    reader.on('data', (d: Buffer) => {
-      received += d.length;
-      if (received >= bytes) resolve();
-    }),
-  );
-  for (let sent = 0; sent < bytes; sent += chunk.length) {
-    if (!writer.write(chunk)) await new Promise((resolve) => writer.once('drain', resolve));
-  }
-  await done;
-  const rate = bytes / ((performance.now() - start) / 1000);
-  writer.destroy();
-  reader.destroy();
-  server.close();
-  return rate;
-}
-
 async function join(port: number, name: string): Promise<ChatClient> {
   const client = new ChatClient({ host: '127.0.0.1', port, name, heartbeatIntervalMs: 60_000 });
   await client.connect();
@@ -112,6 +46,8 @@ async function join(port: number, name: string): Promise<ChatClient> {
 
 interface Transfer {
   seconds: number;
+  /** The server process's CPU seconds during the transfer. */
+  serverCpu: number;
   textP50: number;
   textP99: number;
   textMax: number;
@@ -122,6 +58,7 @@ interface Transfer {
 
 /** One 20 MiB image from `sender` to every receiver, with two chatters (members of the room) talking throughout. */
 async function transfer(
+  server: ServerChild,
   sender: ChatClient,
   receivers: ChatClient[],
   chatters: ChatClient[],
@@ -147,6 +84,7 @@ async function transfer(
     chatters.forEach((c, i) => void c.send({ text: makeProbe(i, seq) }).catch(() => undefined));
     seq++;
   }, TEXT_INTERVAL_MS);
+  const cpuBefore = server.cpuSeconds();
   const start = performance.now();
   await sender.send({ image, text: 'a 20 MiB picture' });
   let timer: NodeJS.Timeout | undefined;
@@ -160,6 +98,7 @@ async function transfer(
     clearInterval(texts);
   }
   const seconds = (performance.now() - start) / 1000;
+  const serverCpu = server.cpuSeconds() - cpuBefore;
   const intact = receivedImages.every((bytes) => bytes.equals(image));
   await sleep(200); // the last text lines in flight
   const [p50, p99, max] = latencies.percentiles(50, 99, 100);
@@ -169,6 +108,7 @@ async function transfer(
   for (const r of receivers) r.removeAllListeners();
   return {
     seconds,
+    serverCpu,
     textP50: p50,
     textP99: p99,
     textMax: max,
@@ -203,22 +143,55 @@ async function stalledMember(port: number): Promise<Socket> {
   return socket;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+const HEADER = [
+  'path',
+  'MB/s per receiver',
+  '× socket.pipe',
+  'MB/s total',
+  'relay CPU ms per transfer',
+  'byte-identical',
+  'text p50 / p99 / max ms (at image receivers)',
+  'text lost',
+  'best s',
+];
+
+function baselineRow(name: string, relay: RelayRate, pipe: RelayRate, receivers: number): Cell[] {
+  const rate = relay.rate;
+  return [
+    name,
+    fmt(rate / 1e6, 0),
+    (rate / pipe.rate).toFixed(2),
+    fmt((rate * receivers) / 1e6, 0),
+    fmt(relay.cpuSeconds * 1000, 0),
+    '–',
+    '–',
+    '–',
+    '–',
+  ];
+}
+
+function verdict(ratio: number, goal: number, atMost = false): string {
+  const met = atMost ? ratio < goal : ratio >= goal;
+  return met ? 'met' : 'missed';
 }
 
 export async function imageBench(): Promise<string> {
-  const raw = median([await rawSocketPair(), await rawSocketPair(), await rawSocketPair()]);
+  const raw = median([await rawSocketPair(RAW_BYTES), await rawSocketPair(RAW_BYTES), await rawSocketPair(RAW_BYTES)]);
   console.log(`  raw loopback socket pair: ${fmt(raw / 1e6)} MB/s`);
   const image = bigImage(IMAGE_BYTES);
-  const piped = await pipeRelayThroughput();
+  const baselines = new Map<number, { pipe: RelayRate; ncat: RelayRate | undefined }>();
+  for (const receivers of [1, 10]) {
+    const pipe = await relayThroughput(() => startOurs(['--pipe-relay']), IMAGE_BYTES, REPEATS, receivers);
+    const ncat = ncatAvailable() ? await relayThroughput(startNcatBroker, IMAGE_BYTES, REPEATS, receivers) : undefined;
+    baselines.set(receivers, { pipe, ncat });
+  }
+  const one = baselines.get(1)!;
   const rows: Cell[][] = [
-    ['raw Node socket pair (same process)', fmt(raw / 1e6, 0), '1.00', '–', '–', '–', '–', '–'],
     [
-      'socket.pipe relay in a child process (no chat: upper bound)',
-      fmt(piped / 1e6, 0),
-      fmt(piped / raw, 2),
+      'raw Node socket pair (same process)',
+      fmt(raw / 1e6, 0),
+      (raw / one.pipe.rate).toFixed(2),
+      '–',
       '–',
       '–',
       '–',
@@ -226,12 +199,24 @@ export async function imageBench(): Promise<string> {
       '–',
     ],
   ];
+  for (const [receivers, { pipe, ncat }] of baselines) {
+    rows.push(
+      baselineRow(
+        `socket.pipe relay 1 → ${receivers} in a child process (no chat: the Node bound)`,
+        pipe,
+        pipe,
+        receivers,
+      ),
+    );
+    if (ncat) rows.push(baselineRow(`ncat --broker 1 → ${receivers} (C, no chat)`, ncat, pipe, receivers));
+  }
   const scenarios = [
     { fanout: 1, stalled: false, repeats: REPEATS },
     { fanout: 10, stalled: false, repeats: REPEATS },
     // A member that stopped reading is also in the room: the others should not notice.
     { fanout: 1, stalled: true, repeats: 1 },
   ];
+  const measured = new Map<string, { perReceiver: number; textP99: number }>();
   for (const { fanout, stalled, repeats } of scenarios) {
     const server = await startOurs();
     const clients: ChatClient[] = [];
@@ -246,18 +231,23 @@ export async function imageBench(): Promise<string> {
       const chatters = [sender, receivers[0]];
       clients.push(sender, ...receivers);
       await sleep(300);
+      await transfer(server, sender, receivers, chatters, image); // warm-up, not counted
       const runs: Transfer[] = [];
-      for (let i = 0; i < repeats; i++) runs.push(await transfer(sender, receivers, chatters, image));
+      for (let i = 0; i < repeats; i++) runs.push(await transfer(server, sender, receivers, chatters, image));
       const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
       const perReceiver = IMAGE_BYTES / median(runs.map((r) => r.seconds));
+      const textP99 = median(runs.map((r) => r.textP99));
+      if (!stalled) measured.set(`1 → ${fanout}`, { perReceiver, textP99 });
       const samples = runs.reduce((n, r) => n + r.textSamples, 0);
+      const pipe = baselines.get(fanout)?.pipe ?? one.pipe;
       rows.push([
         `20 MiB image 1 → ${fanout}${stalled ? ' + 1 member that stopped reading' : ''} (${repeats === 1 ? '1 run' : `median of ${repeats}`}; ${samples} text samples)`,
         fmt(perReceiver / 1e6, 0),
-        fmt(perReceiver / raw, 2),
+        (perReceiver / pipe.rate).toFixed(2),
         fmt((perReceiver * fanout) / 1e6, 0),
+        fmt(median(runs.map((r) => r.serverCpu)) * 1000, 0),
         runs.every((r) => r.intact) ? 'yes' : 'NO',
-        `${fmt(median(runs.map((r) => r.textP50)))} / ${fmt(median(runs.map((r) => r.textP99)))} / ${fmt(Math.max(...runs.map((r) => r.textMax)))}`,
+        `${fmt(median(runs.map((r) => r.textP50)))} / ${fmt(textP99)} / ${fmt(Math.max(...runs.map((r) => r.textMax)))}`,
         runs.reduce((n, r) => n + r.textLost, 0),
         fmt(best.seconds, 2),
       ]);
@@ -268,18 +258,39 @@ export async function imageBench(): Promise<string> {
       await server.stop();
     }
   }
-  return printTable(
-    'Images: 20 MiB PNG relayed by the server (child process); the sender and one receiver also say a line every 2 ms',
-    [
-      'path',
-      'MB/s per receiver',
-      '× raw pair',
-      'MB/s total',
-      'byte-identical',
-      'text p50 / p99 / max ms (at image receivers)',
-      'text lost',
-      'best s',
-    ],
+  const table = printTable(
+    `Images: 20 MiB PNG relayed by the server (child process); the sender and one receiver also say a line every 2 ms; one warm-up transfer before the timed ones`,
+    HEADER,
     rows,
   );
+  return table + goals(measured, baselines);
+}
+
+/** Each image goal with its ratio, measured in this run. */
+function goals(
+  measured: Map<string, { perReceiver: number; textP99: number }>,
+  baselines: Map<number, { pipe: RelayRate; ncat: RelayRate | undefined }>,
+): string {
+  const rows: Cell[][] = [];
+  for (const [fanout, key] of [
+    [1, '1 → 1'],
+    [10, '1 → 10'],
+  ] as const) {
+    const ours = measured.get(key);
+    const base = baselines.get(fanout);
+    if (!ours || !base) continue;
+    const toPipe = ours.perReceiver / base.pipe.rate;
+    rows.push([`${key}: MB/s ≥ 0.8 × socket.pipe 1 → ${fanout}`, toPipe.toFixed(2), verdict(toPipe, 0.8)]);
+    if (base.ncat) {
+      const toNcat = ours.perReceiver / base.ncat.rate;
+      rows.push([`${key}: MB/s ≥ ncat --broker 1 → ${fanout}`, toNcat.toFixed(2), verdict(toNcat, 1)]);
+    }
+    const bound = fanout === 1 ? 10 : 20;
+    rows.push([
+      `${key}: text p99 < ${bound} ms during the transfer`,
+      `${fmt(ours.textP99)} ms`,
+      verdict(ours.textP99, bound, true),
+    ]);
+  }
+  return printTable('Image goals (ratios from this run)', ['goal', 'measured', 'verdict'], rows);
 }

@@ -4,13 +4,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { nativeBench, plainBench } from './chatLoad';
 import { idleBench } from './idleBench';
 import { imageBench } from './imageBench';
+import { clientBench } from './clientBench';
 import { webviewBench } from './webviewBench';
 import { extensionBench } from './extensionBench';
 import { soakBench } from './soak';
 import { corruptSamples } from './lib/probe';
 import { errorMessage } from '../src/chat';
 
-const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension', 'soak'] as const;
+const SECTIONS = ['plain', 'native', 'client', 'image', 'idle', 'webview', 'extension', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Section[] {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const runners: Record<Section, () => Promise<string>> = {
     plain: plainBench,
     native: nativeBench,
+    client: clientBench,
     image: imageBench,
     idle: idleBench,
     webview: webviewBench,

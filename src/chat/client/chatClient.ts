@@ -21,6 +21,7 @@ import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
 import { IncomingMessages } from './incomingMessages';
 import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
+import { imageChunkParts, imageChunkSize } from '../wire/codec';
 import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
 import { ServerConnection, type Joined, type Lost } from './serverConnection';
@@ -255,9 +256,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       case FrameType.Message:
         return this.incoming.header(frame.body);
       case FrameType.ImageChunk:
-        this.incoming.chunk(frame.ref, frame.bytes);
+        this.incoming.chunk(frame.ref, imageChunkParts(frame));
         return this.sendAck(
-          this.connection?.imageAcks.received(frame.ref, frame.bytes.length, !this.incoming.isCollecting(frame.ref)),
+          this.connection?.imageAcks.received(frame.ref, imageChunkSize(frame), !this.incoming.isCollecting(frame.ref)),
         );
       case FrameType.ImageAbort:
         this.incoming.abort(frame.ref);

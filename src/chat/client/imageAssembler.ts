@@ -71,11 +71,17 @@ export class ImageAssembler {
     return { kind: 'pending' };
   }
 
-  /** Adds one chunk. Chunks for a ref we are not collecting (refused, aborted, unknown) are ignored. */
-  chunk(ref: number, bytes: Buffer): AssemblyResult {
+  /**
+   * Adds one chunk: its bytes, or the slices they arrived in. Chunks for a ref we are not collecting (refused,
+   * aborted, unknown) are ignored.
+   */
+  chunk(ref: number, bytes: Buffer | readonly Buffer[]): AssemblyResult {
     const partial = this.partials.get(ref);
     if (!partial) return { kind: 'pending' };
-    if (partial.received + bytes.length > partial.size) {
+    const parts = Buffer.isBuffer(bytes) ? [bytes] : bytes;
+    let size = 0;
+    for (const part of parts) size += part.length;
+    if (partial.received + size > partial.size) {
       this.forget(ref);
       return {
         kind: 'failed',
@@ -85,7 +91,7 @@ export class ImageAssembler {
     }
     // One copy per byte: the decoder's chunk may be a view into a receive buffer that will be reused.
     partial.bytes ??= Buffer.allocUnsafe(partial.size);
-    partial.received += bytes.copy(partial.bytes, partial.received);
+    for (const part of parts) partial.received += part.copy(partial.bytes, partial.received);
     if (partial.received < partial.size) return { kind: 'pending' };
     this.forget(ref);
     const all = partial.bytes;

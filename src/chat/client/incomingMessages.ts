@@ -31,7 +31,7 @@ export class IncomingMessages {
     this.settle(this.images.start(body));
   }
 
-  chunk(ref: number, bytes: Buffer): void {
+  chunk(ref: number, bytes: Buffer | readonly Buffer[]): void {
     this.settle(this.images.chunk(ref, bytes));
   }
 

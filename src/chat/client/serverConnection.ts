@@ -217,7 +217,7 @@ export class ServerConnection {
     this.currentMode = 'native';
     this.head = Buffer.alloc(0);
     this.room = verdict.room;
-    this.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
+    this.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES, { keepImageSlices: true });
     this.writer.urgent(CLIENT_PREAMBLE);
     const timeout = this.options.connectTimeoutMs;
     this.timer = setTimeout(() => this.settle?.reject(handshakeTimedOut(this.where, timeout)), timeout);

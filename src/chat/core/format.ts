@@ -23,9 +23,15 @@ export interface MessageView {
 
 /** `HH:MM:SS` in local time, like `strftime("%H:%M:%S")`. */
 export function clock(at: number): string {
+  // A busy room stamps thousands of lines in the same second: the last second's text is kept, not rebuilt.
+  const second = Math.floor(at / 1000);
+  if (second === clockCache.second) return clockCache.text;
   const date = new Date(at);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const text = [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  clockCache = { second, text };
+  return text;
 }
+let clockCache = { second: NaN, text: '' };
 
 export interface EscapeOptions {
   /** Keep `\n` (CRLF becomes `\n`) and `\t` as they are; otherwise they are shown as `\n` and `\t` too. */
@@ -114,6 +120,7 @@ export function messageBody(msg: MessageView, imageTag: (image: NonNullable<Mess
 
 /** Indents every line after the first (or every line, with `all`) so it cannot pass for a line of its own. */
 export function indentContinuation(text: string, all = false): string {
+  if (!all && !text.includes('\n')) return text; // one line: nothing to indent (most chat lines)
   const lines = text.split('\n');
   return lines.map((line, i) => (all || i > 0 ? CONTINUATION_INDENT + line : line)).join('\n');
 }

@@ -50,7 +50,8 @@ export interface ImageRelayCallbacks {
 interface Flight extends PendingImage {
   received: number;
   released: boolean;
-  held: Buffer[];
+  /** Chunks (each as the slices it arrived in) held until the first bytes prove the declared type. */
+  held: Array<readonly Buffer[]>;
   /** The host's copy, allocated once at the announced (capped) size and filled chunk by chunk at its offset. */
   kept: Buffer | undefined;
   keptBytes: number;
@@ -142,21 +143,22 @@ export class ImageRelay {
     return true;
   }
 
-  chunk(sender: PeerConnection, ref: number, bytes: Buffer): void {
+  /** One ImageChunk's bytes, as the slices they arrived in (see FrameDecoderOptions.keepImageSlices). */
+  chunk(sender: PeerConnection, ref: number, parts: readonly Buffer[]): void {
     const flight = this.bySender.get(sender)?.get(ref);
     if (!flight) return; // a refused or unknown image: its chunks are dropped
     const now = Date.now();
     flight.lastActivity = now;
-    flight.received += bytes.length;
+    for (const part of parts) flight.received += part.length;
     const slow = this.tooSlow(flight, now);
     if (slow) return this.fail(flight, 'image-stalled', slow);
     if (flight.received > flight.size) {
       return this.fail(flight, 'image-size', `Image refused: it sent more than the ${flight.size} bytes it announced.`);
     }
     if (!flight.released) {
-      flight.held.push(bytes);
+      flight.held.push(parts);
       if (flight.received < Math.min(SNIFF_BYTES, flight.size)) return;
-      const head = Buffer.concat(flight.held);
+      const head = Buffer.concat(flight.held.flat());
       const actual = sniffImage(head);
       if (actual !== flight.mime) {
         const what = actual
@@ -176,7 +178,7 @@ export class ImageRelay {
       for (const held of flight.held) this.forward(flight, held);
       flight.held = [];
     } else {
-      this.forward(flight, bytes);
+      this.forward(flight, parts);
     }
     if (flight.received === flight.size) this.finish(flight);
   }
@@ -253,17 +255,20 @@ export class ImageRelay {
     }
   }
 
-  private forward(flight: Flight, bytes: Buffer): void {
+  /** Queues one chunk to every native recipient: a new 9-byte header, then the sender's slices as they are. */
+  private forward(flight: Flight, parts: readonly Buffer[]): void {
+    let size = 0;
+    for (const part of parts) size += part.length;
     if (flight.keepForHost) {
       // One copy into place, instead of keeping every chunk and concatenating them all again at the end.
       flight.kept ??= Buffer.allocUnsafe(flight.size);
-      flight.keptBytes += bytes.copy(flight.kept, flight.keptBytes);
+      for (const part of parts) flight.keptBytes += part.copy(flight.kept, flight.keptBytes);
     }
     let header: Buffer | undefined;
     for (const to of flight.recipients) {
       if (to.kind !== 'native') continue;
-      header ??= imageChunkHeader(flight.serverRef, bytes.length);
-      to.queueImageChunk(header, bytes, flight.sender);
+      header ??= imageChunkHeader(flight.serverRef, size);
+      to.queueImageChunk(header, parts, flight.sender);
     }
   }
 

@@ -9,7 +9,7 @@ import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
 import { plainBytes, plainMessage } from '../wire/plainText';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
-import { imageChunkHeader } from '../wire/codec';
+import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import type { Presence } from './presence';
@@ -59,8 +59,10 @@ export class Messages {
       case FrameType.Message:
         return this.fromMember(conn, messageToSaid(frame.body));
       case FrameType.ImageChunk:
-        relay.chunk(conn, frame.ref, frame.bytes);
-        return conn.write(conn.imageAcks.received(frame.ref, frame.bytes.length, !relay.isCollecting(conn, frame.ref)));
+        relay.chunk(conn, frame.ref, imageChunkParts(frame));
+        return conn.write(
+          conn.imageAcks.received(frame.ref, imageChunkSize(frame), !relay.isCollecting(conn, frame.ref)),
+        );
       case FrameType.ImageAbort:
         relay.abort(conn, frame.ref);
         return conn.write(conn.imageAcks.finish(frame.ref));
@@ -204,7 +206,8 @@ export class Messages {
     }
     // Refused like an oversized image: no flight is registered, so the chunks that follow are dropped unread.
     if (said.image && !this.limits.withinImageBudget(conn, said.image.size)) return;
-    const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated().filter((c) => c !== conn);
+    // Everyone seated but the sender (skipped in the loops below: no copy of the room's list per message).
+    const recipients = said.to !== undefined ? (target ? [target] : []) : room.seated();
     const hostGets = said.to === undefined || toHost;
     const at = Date.now();
     const ref = this.nextRef++;
@@ -229,7 +232,7 @@ export class Messages {
       ...(action ? { action } : {}),
     });
     if (!image) {
-      for (const c of recipients) c.deliver(out);
+      for (const c of recipients) if (c !== conn) c.deliver(out);
       if (hostGets) this.context.emit(message());
       return;
     }
@@ -240,10 +243,10 @@ export class Messages {
       mime: image.mime,
       size: image.size,
       header: out,
-      recipients,
+      recipients: recipients.filter((c) => c !== conn), // the relay's own list (members leaving are taken out)
       keepForHost: hostGets,
       onComplete: (bytes) => {
-        for (const c of recipients) if (c.kind === 'plain') c.deliver(out);
+        for (const c of recipients) if (c !== conn && c.kind === 'plain') c.deliver(out);
         if (hostGets && bytes) this.context.emit(message(bytes));
       },
     });

@@ -164,7 +164,7 @@ export class PeerConnection {
   }
 
   /** One ImageChunk frame (relayed, or the host's own image): header and shared bytes, queued like queueBulk. */
-  queueImageChunk(header: Buffer, bytes: Buffer, sender?: PeerConnection): void {
+  queueImageChunk(header: Buffer, bytes: Buffer | readonly Buffer[], sender?: PeerConnection): void {
     this.output.queueImageChunk(header, bytes, sender?.output);
   }
 
@@ -205,7 +205,7 @@ export class PeerConnection {
     if (bytes.subarray(0, n).equals(CLIENT_PREAMBLE.subarray(0, n))) {
       if (n === CLIENT_PREAMBLE.length) {
         this.peerKind = 'native';
-        this.decoder = new FrameDecoder(this.options.maxFrameBytes);
+        this.decoder = new FrameDecoder(this.options.maxFrameBytes, { keepImageSlices: true });
         this.handlers.onNative(this);
         const rest = bytes.subarray(n);
         if (rest.length > 0 && !this.closed) this.onNativeBytes(rest);

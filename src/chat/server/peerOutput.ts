@@ -138,7 +138,7 @@ export class PeerOutput {
   }
 
   /** One ImageChunk frame (relayed, or the host's own image): header and shared bytes as one frame (see queueBulk). */
-  queueImageChunk(header: Buffer, bytes: Buffer, sender?: PeerOutput): void {
+  queueImageChunk(header: Buffer, bytes: Buffer | readonly Buffer[], sender?: PeerOutput): void {
     if (this.hooks.isClosed()) return;
     this.flushOutbox();
     this.writer.queueChunk(header, bytes);

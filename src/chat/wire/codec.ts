@@ -35,8 +35,10 @@ export class ProtocolError extends Error {
 /** Encodes one frame. Chunk, abort, ack and ping frames are binary; every other body is UTF-8 JSON. */
 export function encodeFrame(frame: Frame): Buffer {
   switch (frame.type) {
-    case FrameType.ImageChunk:
-      return Buffer.concat([imageChunkHeader(frame.ref, frame.bytes.length), frame.bytes]);
+    case FrameType.ImageChunk: {
+      const parts = imageChunkParts(frame);
+      return Buffer.concat([imageChunkHeader(frame.ref, imageChunkSize(frame)), ...parts]);
+    }
     case FrameType.ImageAbort: {
       const payload = Buffer.allocUnsafe(4);
       payload.writeUInt32BE(frame.ref, 0);
@@ -52,8 +54,18 @@ export function encodeFrame(frame: Frame): Buffer {
     case FrameType.Pong:
       return frameBytes(frame.type, frame.payload);
     default:
-      return frameBytes(frame.type, Buffer.from(JSON.stringify(frame.body), 'utf8'));
+      return jsonFrameBytes(frame.type, JSON.stringify(frame.body));
   }
+}
+
+/** A JSON frame written straight into its buffer (no intermediate copy of the body: one per message relayed). */
+function jsonFrameBytes(type: number, json: string): Buffer {
+  const size = Buffer.byteLength(json, 'utf8');
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
+  out.writeUInt32BE(1 + size, 0);
+  out[4] = type;
+  out.write(json, FRAME_HEADER_BYTES, 'utf8');
+  return out;
 }
 
 /**
@@ -68,6 +80,20 @@ export function imageChunkHeader(ref: number, size: number): Buffer {
   return header;
 }
 
+type ImageChunkFrame = Extract<Frame, { type: FrameType.ImageChunk }>;
+
+/** An ImageChunk frame's image bytes, as the slices they arrived in (one, unless `more` is set). */
+export function imageChunkParts(frame: ImageChunkFrame): Buffer[] {
+  return frame.more ? [frame.bytes, ...frame.more] : [frame.bytes];
+}
+
+/** How many image bytes an ImageChunk frame carries. */
+export function imageChunkSize(frame: ImageChunkFrame): number {
+  let size = frame.bytes.length;
+  if (frame.more) for (const part of frame.more) size += part.length;
+  return size;
+}
+
 /** Raw frame bytes for any type code (also used by tests to build unknown or malformed frames). */
 export function frameBytes(type: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
@@ -79,23 +105,44 @@ export function frameBytes(type: number, payload: Uint8Array): Buffer {
 
 // ---------------------------------------------------------------------------------------------- decoding
 
+export interface FrameDecoderOptions {
+  /**
+   * An ImageChunk frame split across pushed chunks is handed on as the slices of those chunks (`bytes` + `more`)
+   * instead of being copied together — every relayed image chunk is split (a 64 KiB + 9 B frame never fits one
+   * 64 KiB socket read). Only for callers that never reuse a pushed chunk's memory (socket 'data' buffers are
+   * fresh each time). A frame dribbled in more than MAX_IMAGE_SLICES pieces is copied together as usual.
+   */
+  keepImageSlices?: boolean;
+}
+
+/** Most slices one ImageChunk frame is kept as; past this its bytes are copied into one buffer (a dribbling peer). */
+export const MAX_IMAGE_SLICES = 8;
+/** Bytes a split frame's first piece must hold to be kept as slices: the type byte and the 4-byte ref. */
+const IMAGE_CHUNK_PREFIX = 5;
+
 /**
  * Incremental decoder: push() any slice of the byte stream, get back every frame it completes. A frame that
  * arrives whole inside one chunk is decoded in place (no copy); a frame split across chunks is copied once
- * into a buffer of its exact size, allocated when its length is known. So a hostile peer dribbling a frame a
- * byte at a time costs O(n) time and one frame's worth of memory. Throws ProtocolError on an oversized/empty
- * length or a malformed body, carrying the frames completed before it; the caller delivers those, then drops
- * the connection, because the stream can no longer be trusted to be in sync.
+ * into a buffer of its exact size, allocated when its length is known (an image chunk may be kept as slices
+ * instead, see FrameDecoderOptions). So a hostile peer dribbling a frame a byte at a time costs O(n) time and one
+ * frame's worth of memory. Throws ProtocolError on an oversized/empty length or a malformed body, carrying the
+ * frames completed before it; the caller delivers those, then drops the connection, because the stream can no
+ * longer be trusted to be in sync.
  */
 export class FrameDecoder {
   private readonly header = Buffer.alloc(4);
   private headerFilled = 0;
   private partial: Buffer | undefined;
+  /** The split image chunk being kept as slices (instead of `partial`), and its frame length. */
+  private slices: Buffer[] | undefined;
+  private slicedLength = 0;
   private partialFilled = 0;
   private readonly maxFrameBytes: number;
+  private readonly keepImageSlices: boolean;
 
-  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, options: FrameDecoderOptions = {}) {
     this.maxFrameBytes = Math.min(maxFrameBytes, HARD_MAX_FRAME_BYTES);
+    this.keepImageSlices = options.keepImageSlices ?? false;
   }
 
   /** Bytes received but not yet part of a complete frame (for memory caps and tests). */
@@ -117,6 +164,21 @@ export class FrameDecoder {
   private decodeInto(chunk: Buffer, frames: Array<Frame | UnknownFrame>): void {
     let offset = 0;
     while (offset < chunk.length) {
+      if (this.slices) {
+        const taken = Math.min(chunk.length - offset, this.slicedLength - this.partialFilled);
+        this.slices.push(chunk.subarray(offset, offset + taken));
+        this.partialFilled += taken;
+        offset += taken;
+        if (this.partialFilled < this.slicedLength) {
+          if (this.slices.length >= MAX_IMAGE_SLICES) this.copySlices();
+          return;
+        }
+        const slices = this.slices;
+        this.slices = undefined;
+        this.partialFilled = 0;
+        frames.push(imageChunkFromSlices(slices, this.slicedLength));
+        continue;
+      }
       if (this.partial) {
         const copied = chunk.copy(this.partial, this.partialFilled, offset);
         this.partialFilled += copied;
@@ -148,13 +210,49 @@ export class FrameDecoder {
         );
       }
       if (chunk.length - offset >= length) {
-        frames.push(decodeFrameBody(chunk[offset], chunk.subarray(offset + 1, offset + length)));
+        const type = chunk[offset];
+        // A JSON body is read as text straight from the chunk (no Buffer view made for it: one per message).
+        frames.push(
+          hasJsonBody(type)
+            ? decodeJsonBody(type, chunk.toString('utf8', offset + 1, offset + length))
+            : decodeFrameBody(type, chunk.subarray(offset + 1, offset + length)),
+        );
         offset += length;
+      } else if (
+        this.keepImageSlices &&
+        chunk[offset] === FrameType.ImageChunk &&
+        chunk.length - offset >= IMAGE_CHUNK_PREFIX
+      ) {
+        this.slices = [chunk.subarray(offset)];
+        this.slicedLength = length;
+        this.partialFilled = chunk.length - offset;
+        return;
       } else {
         this.partial = Buffer.allocUnsafe(length);
       }
     }
   }
+
+  /** Too many pieces for one frame: from here on it is collected by copying, like any other split frame. */
+  private copySlices(): void {
+    this.partial = Buffer.allocUnsafe(this.slicedLength);
+    let filled = 0;
+    for (const slice of this.slices!) filled += slice.copy(this.partial, filled);
+    this.slices = undefined;
+  }
+}
+
+/** A split ImageChunk frame's slices (the first holds the type byte and the ref) as the frame, checked. */
+function imageChunkFromSlices(slices: Buffer[], length: number): Frame | UnknownFrame {
+  const imageBytes = length - IMAGE_CHUNK_PREFIX;
+  if (imageBytes < 1 || imageBytes > MAX_IMAGE_CHUNK)
+    return decodeFrameBody(FrameType.ImageChunk, Buffer.concat(slices).subarray(1));
+  const first = slices[0];
+  const ref = first.readUInt32BE(1);
+  const parts = [first.subarray(IMAGE_CHUNK_PREFIX), ...slices.slice(1)].filter((part) => part.length > 0);
+  return parts.length === 1
+    ? { type: FrameType.ImageChunk, ref, bytes: parts[0] }
+    : { type: FrameType.ImageChunk, ref, bytes: parts[0], more: parts.slice(1) };
 }
 
 /** Decodes and validates one frame's payload; unknown type codes become UnknownFrame. */
@@ -186,10 +284,15 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
       return { type, payload: Buffer.from(payload) };
   }
   if (!hasJsonBody(type)) return { type: 'unknown', code: type, length: payload.length + 1 };
+  return decodeJsonBody(type, payload.toString('utf8'));
+}
+
+/** Parses and validates a JSON frame body of a known type. */
+function decodeJsonBody(type: FrameType, text: string): Frame {
   let body: unknown;
   try {
-    // Invalid UTF-8 becomes U+FFFD here: replaced, not rejected (docs/PROTOCOL.md §5).
-    body = JSON.parse(payload.toString('utf8'));
+    // Invalid UTF-8 becomes U+FFFD here (when the bytes become text): replaced, not rejected (docs/PROTOCOL.md §5).
+    body = JSON.parse(text);
   } catch {
     throw new ProtocolError('bad-frame', `Frame type 0x${type.toString(16)} does not carry valid JSON.`);
   }

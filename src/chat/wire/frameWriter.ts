@@ -99,16 +99,25 @@ export class FrameWriter {
   }
 
   /**
-   * Queues one ImageChunk frame as its header and its bytes (not copied together). They always go out back to
-   * back: an urgent write between them would split the frame.
+   * Queues one ImageChunk frame as its header and its bytes — one buffer, or the slices a relayed chunk arrived in —
+   * not copied together. They always go out back to back: an urgent write between them would split the frame.
    */
-  queueChunk(header: Buffer, bytes: Buffer): boolean {
+  queueChunk(header: Buffer, bytes: Buffer | readonly Buffer[]): boolean {
     if (this.overflowed || this.socket.destroyed) return false;
+    const parts = Buffer.isBuffer(bytes) ? [bytes] : bytes;
+    let imageBytes = 0;
+    for (const part of parts) imageBytes += part.length;
     this.bulkBytes += header.length;
     this.bulk.push(header);
-    this.bulkImageBytes.push(bytes.length);
+    this.bulkImageBytes.push(imageBytes);
     this.bulkJoined.push(true);
-    return this.enqueue(bytes, 0);
+    for (let i = 0; i < parts.length - 1; i++) {
+      this.bulkBytes += parts[i].length;
+      this.bulk.push(parts[i]);
+      this.bulkImageBytes.push(0);
+      this.bulkJoined.push(true);
+    }
+    return this.enqueue(parts[parts.length - 1], 0);
   }
 
   private enqueue(bytes: Buffer, imageBytes: number): boolean {

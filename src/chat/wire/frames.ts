@@ -118,7 +118,11 @@ export type Frame =
   | { type: FrameType.Welcome; body: WelcomeBody }
   | { type: FrameType.Error; body: ErrorBody }
   | { type: FrameType.Message; body: MessageBody }
-  | { type: FrameType.ImageChunk; ref: number; bytes: Buffer }
+  /**
+   * `more`: the rest of the chunk's bytes, after `bytes`, when its payload spanned several socket reads — set only by
+   * a decoder made with `keepImageSlices` (codec.ts), which hands the reads' slices on instead of copying them.
+   */
+  | { type: FrameType.ImageChunk; ref: number; bytes: Buffer; more?: Buffer[] }
   | { type: FrameType.ImageAbort; ref: number }
   | { type: FrameType.ImageAck; ref: number; received: number }
   | { type: FrameType.Notice; body: NoticeBody }

@@ -185,7 +185,8 @@ function utf8Boundary(buf: Buffer, max: number): number {
 
 /** One text for a terminal: every line ends with CRLF (telnet needs the CR), ready to write as is. */
 export function plainBytes(text: string): Buffer {
-  return Buffer.from(`${text.replace(/\r?\n/g, '\r\n')}\r\n`, 'utf8');
+  const lines = text.includes('\n') ? text.replace(/\r?\n/g, '\r\n') : text;
+  return Buffer.from(`${lines}\r\n`, 'utf8');
 }
 
 /** `[HH:MM:SS] name: text` (and, for an image, the line saying how to see it). */

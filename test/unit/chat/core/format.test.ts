@@ -18,6 +18,15 @@ test('clock shows local HH:MM:SS with leading zeros', () => {
   assert.equal(clock(new Date(2026, 0, 1, 0, 0, 0).getTime()), '00:00:00');
 });
 
+test('clock is right for instants in the same second, the next one, and earlier ones (it keeps the last second)', () => {
+  assert.equal(clock(AT + 999), '09:05:07');
+  assert.equal(clock(AT + 1000), '09:05:08');
+  assert.equal(clock(AT + 1001), '09:05:08');
+  assert.equal(clock(AT - 1), '09:05:06');
+  assert.equal(clock(AT), '09:05:07');
+  assert.equal(clock(new Date(2026, 10, 22, 9, 5, 7).getTime() + 3_600_000), '10:05:07');
+});
+
 test('escapeControl shows ANSI escapes, C0, DEL and C1 controls instead of passing them through', () => {
   assert.equal(escapeControl('\x1b[2J\x1b[31mred'), '\\x1b[2J\\x1b[31mred');
   assert.equal(escapeControl('bell\x07 nul\x00 del\x7f'), 'bell\\x07 nul\\x00 del\\x7f');
