@@ -38,7 +38,11 @@ export function openMdnsSocket(iface: MdnsInterface, port = MDNS_PORT): Promise<
     close: () => new Promise<void>((resolve) => mdns.destroy(() => resolve())),
   };
   return new Promise<MdnsSocket>((resolve, reject) => {
-    mdns.once('error', (error: NodeJS.ErrnoException) => {
+    let settled = false;
+    // The library emits a failed bind twice (from the socket and from its bind callback): keep one listener.
+    mdns.on('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return; // later socket errors surface as failed sends
+      settled = true;
       mdns.destroy();
       const why =
         error.code === 'EADDRINUSE'
@@ -49,13 +53,14 @@ export function openMdnsSocket(iface: MdnsInterface, port = MDNS_PORT): Promise<
       reject(new Error(why));
     });
     mdns.once('ready', () => {
+      if (settled) return;
+      settled = true;
       // Joining the group happens as the socket starts listening: a failure there means no multicast here.
       if (warnings.length > 0) {
         mdns.destroy();
         reject(new Error(`no multicast on ${iface.name} (${warnings[0]})`));
         return;
       }
-      mdns.on('error', () => undefined); // later socket errors surface as failed sends
       resolve(socket);
     });
   });
