@@ -6,6 +6,7 @@ export { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS } from './server/options';
 export { parseCidr } from './server/limits/accessList';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { DEFAULT_MAX_LOG_BYTES, Transcript } from './session/transcript';
+export { advertiseEndpoint, type HostedRoom } from './discovery/advertiseEndpoint';
 export { RoomAdvertiser, type AdvertiserOptions } from './discovery/advertiser';
 export { RoomBrowser, type DiscoveredRoom } from './discovery/browser';
 export { roomCounts, roomFlags } from './discovery/roomText';

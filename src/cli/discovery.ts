@@ -1,41 +1,26 @@
 // `tcp-chat serve` advertising its room on the LAN (unless --no-advertise), and `tcp-chat discover`, which lists
 // the rooms it hears in a few seconds: one line each, name, host:port, counts and flags.
 import {
-  describeRoom,
-  PROTOCOL_VERSION,
-  RoomAdvertiser,
+  advertiseEndpoint,
   RoomBrowser,
   roomCounts,
   roomFlags,
   type ChatServer,
   type DiscoveredRoom,
+  type HostedRoom,
 } from '../chat';
 import { print, printError } from './output';
 
-export interface AdvertisedRoom {
-  /** The listen address (it decides the interfaces). */
-  host: string;
-  port: number;
-  name: string;
-  password: boolean;
-}
-
 /**
- * Advertises a listening server and keeps its counts current; resolves to the function that says goodbye.
- * When the room cannot be advertised it says why once on stderr, and the room serves on.
+ * Advertises a listening server (its counts kept current); resolves to the function that says goodbye. When the
+ * room cannot be advertised it says why once on stderr, and the room serves on.
  */
-export async function advertise(server: ChatServer, room: AdvertisedRoom): Promise<() => Promise<void>> {
-  const base = { name: room.name, port: room.port, password: room.password };
-  const advertiser = new RoomAdvertiser(describeRoom(server.roster, base), {
-    listenHost: room.host,
-    protocolVersion: PROTOCOL_VERSION,
-  });
+export function advertise(server: ChatServer, room: HostedRoom): () => Promise<void> {
+  const advertiser = advertiseEndpoint(server, room);
   advertiser.on('problem', (why) =>
     printError(`this room is not discoverable on the network (${why}); people can still join by its address.`),
   );
   advertiser.on('advertised', (name) => print(`Discoverable on the network as "${name}".`));
-  server.on('roster', (roster) => advertiser.update(describeRoom(roster, base)));
-  await advertiser.start();
   return () => advertiser.stop();
 }
 

@@ -135,8 +135,8 @@ async function serve(command: ServeCommand): Promise<number> {
   const bound = server.address();
   const unadvertise =
     command.advertise && bound
-      ? await advertise(server, {
-          host: command.host,
+      ? advertise(server, {
+          listenHost: command.host,
           port: bound.port,
           name: command.name,
           password: !!command.password,

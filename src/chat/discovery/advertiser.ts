@@ -211,7 +211,10 @@ export class RoomAdvertiser extends TypedEmitter<AdvertiserEvents> {
   private report(why: string): void {
     if (this.reported) return;
     this.reported = true;
-    diagnose('discovery', `not discoverable: ${why}`);
+    diagnose(
+      'discovery',
+      `This room is not discoverable on the network (${why}); people can still join by its address.`,
+    );
     this.emit('problem', why);
   }
 
