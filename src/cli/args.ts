@@ -9,9 +9,8 @@ export const DEFAULT_LOG_DIR = 'chat_logs';
 export const DEFAULT_DISCOVER_SECONDS = 3;
 
 export const USAGE = `Usage:
-  tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
+  tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server] [--no-advertise]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--allow CIDR]... [--deny CIDR]... [limits]
-                 [--no-advertise]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat discover [--timeout ${DEFAULT_DISCOVER_SECONDS}]
