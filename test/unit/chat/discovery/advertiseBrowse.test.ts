@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
+import { ChatClient } from '../../../../src/chat/client/chatClient';
+import { advertiseEndpoint } from '../../../../src/chat/discovery/advertiseEndpoint';
 import { RoomAdvertiser, type AdvertiserOptions } from '../../../../src/chat/discovery/advertiser';
+import { ChatServer } from '../../../../src/chat/server/chatServer';
 import { RoomBrowser, type DiscoveredRoom } from '../../../../src/chat/discovery/browser';
 import type { RoomDescription } from '../../../../src/chat/discovery/txtRecord';
 import { PROTOCOL_VERSION } from '../../../../src/chat/wire/handshake';
@@ -152,5 +155,21 @@ if (inPrivateNetwork(__filename)) {
     a.on('problem', (why) => problems.push(why));
     await a.start();
     assert.deepEqual(problems, ['no network interface of this machine has the address 192.0.2.7']);
+  });
+
+  test('advertiseEndpoint: a listening ChatServer is announced, its roster feeds the counts, close says goodbye', async (t) => {
+    const b = await browser(t);
+    const server = new ChatServer({ host: '127.0.0.1', port: 0, name: 'Hub', seats: 1 });
+    t.after(() => server.close());
+    const { port } = await server.listen();
+    advertiseEndpoint(server, { listenHost: '127.0.0.1', port, name: 'Hub', password: false });
+    await listWhere(b, (r) => r[0]?.port === port && r[0].chatting === 0, 2000, 'the room, nobody chatting');
+    const ann = new ChatClient({ host: '127.0.0.1', port, name: 'ann', reconnect: false });
+    t.after(() => ann.close());
+    await ann.connect();
+    const [room] = await listWhere(b, (r) => r[0]?.chatting === 1, 4000, 'the room with ann chatting');
+    assert.deepEqual([room.name, room.seats, room.waiting, room.password], ['Hub', 1, 0, false]);
+    await server.close();
+    await listWhere(b, (r) => r.length === 0, 1000, 'the closed room to go');
   });
 }
