@@ -22,7 +22,7 @@ const noIndexInside = [
   'Inside the engine import the module itself; index.ts is for outside.',
 ];
 const engineOnlyByIndex = [
-  '(^|/)chat/(core|wire|server|client|session)(/|$)',
+  '(^|/)chat/(core|wire|server|client|session|discovery)(/|$)',
   'Outside src/chat import the engine only through its public surface, src/chat/index.ts.',
 ];
 const nodeBuiltins = [
@@ -95,6 +95,18 @@ export default tseslint.config(
       noUpwards,
       noIndexInside,
       ['^(\\.\\./)+(server|client)(/|$)', 'session/ works on any ChatEndpoint: it never imports server/ or client/.'],
+    ],
+  ),
+  layer(
+    ['src/chat/discovery/**/*.ts'],
+    [
+      noVscode,
+      noUpwards,
+      noIndexInside,
+      [
+        '^(\\.\\./)+(server|client|session)(/|$)',
+        'discovery/ takes a plain description of the room: it imports only core/ and wire/.',
+      ],
     ],
   ),
   layer(['src/vscode/**/*.ts', 'bench/**/*.ts'], [engineOnlyByIndex]),

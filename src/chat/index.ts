@@ -13,6 +13,11 @@ export {
 } from './server/limits/roomLimits';
 export { ChatSession, type HistoryEntry } from './session/chatSession';
 export { DEFAULT_MAX_LOG_BYTES, Transcript } from './session/transcript';
+export { advertiseEndpoint, type HostedRoom } from './discovery/advertiseEndpoint';
+export { RoomAdvertiser, type AdvertiserOptions } from './discovery/advertiser';
+export { RoomBrowser, type DiscoveredRoom } from './discovery/browser';
+export { roomCounts, roomFlags } from './discovery/roomText';
+export { describeRoom, type RoomDescription } from './discovery/txtRecord';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';

@@ -6,12 +6,14 @@ import { LIMIT_FLAGS, limitsHelp, MAX_LOG_FLAG, parseMaxLogBytes, type ServeLimi
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
+export const DEFAULT_DISCOVER_SECONDS = 3;
 
 export const USAGE = `Usage:
-  tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server]
+  tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server] [--no-advertise]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--topic TEXT] [--allow CIDR]... [--deny CIDR]... [limits]
   tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
+  tcp-chat discover [--timeout ${DEFAULT_DISCOVER_SECONDS}]
   tcp-chat --help
 
 serve    runs a chat room; lines typed on stdin are sent as the host's messages.
@@ -21,10 +23,14 @@ serve    runs a chat room; lines typed on stdin are sent as the host's messages.
          --topic TEXT sets the room's topic (shown to everyone who joins, and in /who).
          --allow / --deny CIDR (repeatable, e.g. 192.168.1.0/24 or fd00::/8): only allowed
          addresses may connect (all, when none is given); denied ones never. /ban lasts until the room stops.
+         The room is announced on the network of its --host (mDNS / DNS-SD, like a network printer):
+         0.0.0.0 every network, 127.0.0.1 this machine only. --no-advertise keeps it unlisted.
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
          /msg NAME text  /me text  /image PATH  /name NAME  /away [reason]  /back  /who  /help  /quit
          At the end of stdin it finishes sending, then exits.
+discover lists the rooms announced on the network, heard within --timeout seconds (default ${DEFAULT_DISCOVER_SECONDS}):
+         name, host:port, counts, 🔒 when a password is needed.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
 
@@ -61,6 +67,14 @@ export interface ServeCommand {
   limits: ServeLimits;
   /** undefined = the chat log's default cap. */
   maxLogBytes: number | undefined;
+  /** Announce the room on the network (false: --no-advertise). */
+  advertise: boolean;
+}
+
+export interface DiscoverCommand {
+  kind: 'discover';
+  /** How long to listen. */
+  seconds: number;
 }
 
 export interface ConnectCommand {
@@ -74,7 +88,7 @@ export interface ConnectCommand {
   maxLogBytes: number | undefined;
 }
 
-export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand;
+export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand | DiscoverCommand;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -90,10 +104,12 @@ const OPTIONS = {
   allow: { type: 'string', multiple: true },
   deny: { type: 'string', multiple: true },
   topic: { type: 'string' },
+  'no-advertise': { type: 'boolean' },
+  timeout: { type: 'string' },
   ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
-const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
+const ALLOWED: Record<'serve' | 'connect' | 'discover', readonly string[]> = {
   serve: [
     'host',
     'port',
@@ -108,8 +124,10 @@ const ALLOWED: Record<'serve' | 'connect', readonly string[]> = {
     'topic',
     MAX_LOG_FLAG,
     ...LIMIT_FLAGS.map((f) => f.flag),
+    'no-advertise',
   ],
   connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG],
+  discover: ['timeout', 'help'],
 };
 
 export interface CliEnvironment {
@@ -124,8 +142,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   if (command === undefined)
     throw new UsageError('Missing command: use "tcp-chat serve" or "tcp-chat connect HOST:PORT".');
   if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
-  if (command !== 'serve' && command !== 'connect') {
-    throw new UsageError(`Unknown command "${command}": use "serve" or "connect".`);
+  if (command !== 'serve' && command !== 'connect' && command !== 'discover') {
+    throw new UsageError(`Unknown command "${command}": use "serve", "connect" or "discover".`);
   }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
@@ -138,6 +156,14 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   for (const key of Object.keys(values)) {
     if (!ALLOWED[command].includes(key))
       throw new UsageError(`Option --${key} does not apply to "tcp-chat ${command}".`);
+  }
+  if (command === 'discover') {
+    if (positionals.length > 0)
+      throw new UsageError(`Unexpected argument "${positionals[0]}": discover takes only --timeout.`);
+    return {
+      kind: 'discover',
+      seconds: wholeNumber('--timeout', values.timeout ?? String(DEFAULT_DISCOVER_SECONDS), 1, 600),
+    };
   }
   if (values['no-log'] && values['log-dir'] !== undefined)
     throw new UsageError('Use either --log-dir or --no-log, not both.');
@@ -163,6 +189,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       ...(values.topic === undefined ? {} : { topic: nonEmpty('--topic', values.topic) }),
       limits: serveLimits(values),
       maxLogBytes,
+      advertise: !values['no-advertise'],
     };
   }
   if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
@@ -219,7 +246,13 @@ function nonEmpty(what: string, text: string): string {
   return text;
 }
 
-const NUMBER_FLAGS = new Set(['--port', '--seats', `--${MAX_LOG_FLAG}`, ...LIMIT_FLAGS.map((f) => `--${f.flag}`)]);
+const NUMBER_FLAGS = new Set([
+  '--port',
+  '--seats',
+  '--timeout',
+  `--${MAX_LOG_FLAG}`,
+  ...LIMIT_FLAGS.map((f) => `--${f.flag}`),
+]);
 
 /** `--seats -1` → `--seats=-1`, so a negative number gets the range error instead of parseArgs' "ambiguous". */
 function joinNegativeNumbers(args: readonly string[]): string[] {

@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcript, type Notice } from '../chat';
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
+import { advertise, discover } from './discovery';
 import { throttledRosterLines } from './rosterLines';
 import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
 
@@ -125,7 +126,20 @@ async function serve(command: ServeCommand): Promise<number> {
     return EXIT_FAILED;
   }
   if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
-  const stop = () => session.close('Server shutting down');
+  const bound = server.address();
+  const unadvertise =
+    command.advertise && bound
+      ? advertise(server, {
+          listenHost: command.host,
+          port: bound.port,
+          name: command.name,
+          password: !!command.password,
+        })
+      : undefined;
+  const stop = async () => {
+    await unadvertise?.(); // goodbye first, so lists drop the room at once
+    await session.close('Server shutting down');
+  };
   onSignals(stop);
   // The room keeps running after stdin ends (e.g. started with </dev/null); /quit stops it.
   void readInput(session, async () => {
@@ -196,6 +210,7 @@ async function main(argv: readonly string[]): Promise<number> {
     print(USAGE);
     return 0;
   }
+  if (command.kind === 'discover') return discover(command.seconds);
   return command.kind === 'serve' ? serve(command) : connect(command);
 }
 

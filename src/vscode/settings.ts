@@ -17,6 +17,10 @@ export interface ChatSettings {
   notifications: NotificationMode;
   /** tcpChat.logMaxSizeMB: the most one session's chat log grows to. */
   maxLogBytes: number;
+  /** tcpChat.server.advertise: announce a hosted room on the network. */
+  advertise: boolean;
+  /** tcpChat.connect.findRooms: Connect… lists the rooms heard on the network. */
+  findRooms: boolean;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -35,6 +39,8 @@ export function readSettings(): ChatSettings {
     maxImageBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 200) : 25) * 1024 * 1024),
     notifications: config.get<NotificationMode>('notifications', 'mentions'),
     maxLogBytes: Math.round(clampInt(config.get<number>('logMaxSizeMB', 100), 1, 100_000, 100) * 1024 * 1024),
+    advertise: config.get<boolean>('server.advertise', true) !== false,
+    findRooms: config.get<boolean>('connect.findRooms', true) !== false,
   };
 }
 

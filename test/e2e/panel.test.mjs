@@ -167,6 +167,7 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
         '--seats',
         '1',
         '--no-log',
+        '--no-advertise', // no multicast DNS outside a private network namespace
       ]);
       await waitFor(() => /listening|serving/i.test(room.stdout), {
         timeoutMs: 15_000,

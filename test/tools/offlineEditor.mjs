@@ -64,6 +64,9 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'window.restoreWindows': 'none',
+  // No multicast DNS outside a private network namespace: hosted rooms stay unannounced, Connect… does not listen.
+  'tcpChat.server.advertise': false,
+  'tcpChat.connect.findRooms': false,
 };
 
 /**

@@ -2,11 +2,18 @@
 // loads the extension via the workbench URL payload (extensionDevelopmentPath + extensionTestsPath) and headless
 // chromium opens that workbench. The suite's output arrives through codeAutomationLog and its result through
 // codeAutomationExit (the smoke-test driver hooks). Exit code = the suite's. Build first: node esbuild.mjs --tests.
+//   --private-network  the whole run (editor, browser, suite) inside a private network namespace with only its
+//                      loopback (netns.mjs), for the room-discovery suite: multicast DNS never leaves it. The
+//                      editor is installed first, outside (its first install needs the network).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
+import { inNamespace, namespaceProblem } from './netns.mjs';
 import { launchCodeServer, makeScratch } from './offlineEditor.mjs';
+import { ensureCodeServer } from './offlineEditorInstall.mjs';
 import { repoRoot } from './paths.mjs';
 import { withTimeout } from './processes.mjs';
 
@@ -15,6 +22,12 @@ import { withTimeout } from './processes.mjs';
 const WORKBENCH_CHATTER =
   /^(Ignoring fetching additional builtin|Updating additional builtin|\[AccountPolicyGate\]|Creating a socket|Resolv(ing|ed) connection token|\[reconnection-grace-time\]|\[Service Worker\]|\[AgentHost)/;
 const SUITE_TIMEOUT_MS = Number(process.env.TCP_CHAT_SUITE_TIMEOUT_MS ?? 10 * 60_000);
+
+/** The variables the suite reads, passed to the extension host (undefined: none set). */
+function extensionEnv() {
+  const keys = ['TCP_CHAT_TEST_GREP', 'TCPCHAT_NETNS'].filter((key) => process.env[key]);
+  return keys.length ? Object.fromEntries(keys.map((key) => [key, process.env[key]])) : undefined;
+}
 
 async function main() {
   const suite = join(repoRoot, 'out', 'test', 'integration', 'index.js');
@@ -31,7 +44,7 @@ async function main() {
       folder: scratch.workspace, // a fresh, empty workspace folder: the chat logs land here
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suite,
-      extensionEnv: process.env.TCP_CHAT_TEST_GREP ? { TCP_CHAT_TEST_GREP: process.env.TCP_CHAT_TEST_GREP } : undefined,
+      extensionEnv: extensionEnv(),
     });
     console.error(
       `[integration] code-server ready (pid ${editor.pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s; workspace ${scratch.workspace}`,
@@ -65,7 +78,17 @@ async function main() {
   }
 }
 
-main().then(
+/** --private-network: re-runs this runner inside the namespace; resolves to its exit code. */
+async function inPrivateNetwork() {
+  await ensureCodeServer();
+  const problem = namespaceProblem();
+  if (problem) throw new Error(`the discovery suite needs a private network namespace: ${problem}`);
+  const argv = inNamespace([process.execPath, fileURLToPath(import.meta.url)]);
+  return spawnSync(argv[0], argv.slice(1), { stdio: 'inherit' }).status ?? 1;
+}
+
+const privateRun = process.argv.includes('--private-network') && process.env.TCPCHAT_NETNS !== '1';
+(privateRun ? inPrivateNetwork() : main()).then(
   (code) => process.exit(code),
   (error) => {
     console.error(`[integration] ${error.stack ?? error}`);

@@ -28,6 +28,9 @@ const refused: Array<[file: string, specifier: string, why: string]> = [
   ['src/chat/client/x.ts', '../server/chatServer', 'client/ never imports server/'],
   ['src/chat/core/x.ts', '../wire/frameWriter', 'core/ imports nothing else of the engine'],
   ['src/chat/wire/x.ts', '../server/room', 'wire/ imports only core/'],
+  ['src/chat/discovery/x.ts', '../server/chatServer', 'discovery/ imports only core/ and wire/'],
+  ['src/chat/discovery/x.ts', '../client/chatClient', 'discovery/ imports only core/ and wire/'],
+  ['src/cli/x.ts', '../chat/discovery/advertiser', 'the CLI uses the engine only through src/chat/index.ts'],
   ['src/vscode/x.ts', '../chat/server/chatServer', 'the extension uses the engine only through src/chat/index.ts'],
   ['webview/x.ts', 'node:fs', 'the webview runs in a browser'],
   ['webview/x.ts', '../src/chat', 'the webview talks to the host only through src/webviewApi.ts'],
@@ -50,6 +53,8 @@ for (const [file, specifier, why] of refused) {
 
 const allowed: Array<[file: string, specifier: string, why: string]> = [
   ['src/vscode/x.ts', '../chat', 'the engine’s public surface'],
+  ['src/chat/discovery/x.ts', '../core/errors', 'discovery/ may use core/'],
+  ['src/chat/discovery/x.ts', '../wire/handshake', 'discovery/ may use wire/ (the protocol version)'],
   ['webview/x.ts', '../src/webviewApi', 'the host↔webview contract'],
 ];
 

@@ -4,7 +4,7 @@
 import { debuglog } from 'node:util';
 
 /** Where a diagnostic line came from: which part of the engine. */
-export type DiagnosticArea = 'server' | 'client' | 'session' | 'wire';
+export type DiagnosticArea = 'server' | 'client' | 'session' | 'wire' | 'discovery';
 
 export type DiagnosticSink = (area: DiagnosticArea, line: string) => void;
 

@@ -1,7 +1,7 @@
-// The palette prompts: port, room mode (remembered), host:port with recent hosts first, name, password.
+// The palette prompts: port, room mode (remembered), name, password; recent hosts for Connect… (roomPicker.ts).
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
-import { parseAddress, parsePort } from '../../chat';
+import { parsePort } from '../../chat';
 import { osUserName, saveUserName } from '../settings';
 
 const LAST_PORT = 'tcpChat.lastPort';
@@ -71,40 +71,9 @@ export async function askSeats(state: vscode.Memento, fallback: number): Promise
   return seats;
 }
 
-/** `host:port`, recent entries first; typing offers what was typed. */
-/** A typed address that does not parse goes to `onError` (a notification) and counts as cancelled. */
-export async function askHostPort(
-  state: vscode.Memento,
-  defaultPort: number,
-  onError: (problem: string) => void,
-): Promise<{ host: string; port: number } | undefined> {
-  const recent = state.get<string[]>(RECENT_HOSTS) ?? [];
-  const pick = vscode.window.createQuickPick();
-  pick.title = 'TCP Chat: Connect';
-  pick.placeholder = `host:port (e.g. 192.168.1.10:${defaultPort}; the port defaults to ${defaultPort})`;
-  pick.ignoreFocusOut = true;
-  const recentItems = recent.map((label) => ({ label, description: 'recent' }));
-  pick.items = recentItems;
-  pick.onDidChangeValue((value) => {
-    const typed = value.trim();
-    pick.items =
-      typed && !recent.includes(typed)
-        ? [{ label: typed, description: 'connect to this address' }, ...recentItems]
-        : recentItems;
-  });
-  const chosen = await new Promise<string | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? pick.value));
-    pick.onDidHide(() => resolve(undefined));
-    pick.show();
-  });
-  pick.dispose();
-  if (chosen === undefined || !chosen.trim()) return undefined;
-  const parsed = parseAddress(chosen, defaultPort);
-  if ('error' in parsed) {
-    onError(parsed.error);
-    return undefined;
-  }
-  return parsed;
+/** The addresses connected to before, the latest first (Connect… lists them, roomPicker.ts). */
+export function recentHosts(state: vscode.Memento): string[] {
+  return state.get<string[]>(RECENT_HOSTS) ?? [];
 }
 
 export async function rememberHost(state: vscode.Memento, address: string): Promise<void> {

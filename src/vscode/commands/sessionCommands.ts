@@ -4,14 +4,24 @@
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.ban(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, hostPort, Transcript } from '../../chat';
+import {
+  advertiseEndpoint,
+  ChatClient,
+  ChatError,
+  ChatServer,
+  ChatSession,
+  errorMessage,
+  hostPort,
+  Transcript,
+} from '../../chat';
 import type { ChatController } from '../chatController';
 import { plainNotificationText } from '../notifications';
 import { lanAddresses } from '../panel/viewModel';
 import { logLocation, osUserName, Passwords, readServerSettings, readSettings } from '../settings';
 import { registerHostCommands } from './hostCommands';
 import { registerMessageCommands } from './messageCommands';
-import { askHostPort, askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
+import { askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
+import { askRoom } from './roomPicker';
 
 export interface StartServerArgs {
   port?: number;
@@ -135,6 +145,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     if (problem) controller.reportError(problem, 'log-failed');
     try {
       const bound = await server.listen();
+      if (settings.advertise)
+        advertiseEndpoint(server, { listenHost: host, port: bound.port, name, password: !!password });
       const lan = lanAddresses(host, bound.port, os.networkInterfaces());
       controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
       const copy = 'Copy Address';
@@ -169,7 +181,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       target = { host: args.host, port: args.port };
       name = args.name ?? settings.userName ?? osUserName();
     } else {
-      target = await askHostPort(state, settings.serverPort, (problem) => controller.toastAndLogError(problem));
+      target = await askRoom(state, settings.serverPort, (problem) => controller.toastAndLogError(problem), settings);
       if (!target) return;
       name = await askName(settings.userName);
       if (name === undefined) return;

@@ -21,6 +21,7 @@ test('parseCli: defaults for serve and connect', () => {
     deny: [],
     limits: {},
     maxLogBytes: undefined,
+    advertise: true,
   });
   assert.deepEqual(parseCli(['connect', 'example.lan:5000'], { userName: 'kim' }), {
     kind: 'connect',
@@ -58,6 +59,7 @@ test('parseCli: defaults for serve and connect', () => {
     deny: [],
     limits: {},
     maxLogBytes: undefined,
+    advertise: true,
   });
   const connect = parseCli(['connect', '[::1]:7000', '--name', 'ann', '--reconnect', '--log-dir', 'logs'], {
     password: 'from-env',
@@ -123,4 +125,26 @@ test('parseCli: --allow and --deny are repeatable address ranges; one that canno
     () => parseCli(['connect', 'h:1', '--allow', '10.0.0.0/8']),
     usageError(/^Option --allow does not apply to "tcp-chat connect"\.$/),
   );
+});
+
+test('parseCli: discover [--timeout S] (default 3 s), and serve --no-advertise', () => {
+  assert.deepEqual(parseCli(['discover']), { kind: 'discover', seconds: 3 });
+  assert.deepEqual(parseCli(['discover', '--timeout', '10']), { kind: 'discover', seconds: 10 });
+  assert.equal((parseCli(['serve', '--no-advertise']) as { advertise: boolean }).advertise, false);
+  assert.throws(
+    () => parseCli(['discover', '--timeout', '0']),
+    usageError(/^--timeout must be from 1 to 600, not 0\.$/),
+  );
+  assert.throws(() => parseCli(['discover', '--timeout', '-2']), usageError(/^--timeout must be from 1 to 600/));
+  assert.throws(() => parseCli(['discover', 'lan']), usageError(/^Unexpected argument "lan": discover takes only/));
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--no-advertise']),
+    usageError(/^Option --no-advertise does not apply to "tcp-chat connect"\.$/),
+  );
+  assert.throws(
+    () => parseCli(['discover', '--name', 'x']),
+    usageError(/^Option --name does not apply to "tcp-chat discover"\.$/),
+  );
+  assert.match(USAGE, /tcp-chat discover \[--timeout 3\]/);
+  assert.match(USAGE, /--no-advertise/);
 });

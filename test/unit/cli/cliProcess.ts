@@ -23,8 +23,11 @@ export interface Running {
   exited(ms?: number): Promise<number | null>;
 }
 
-export function run(t: Cleanup, args: string[], cwd: string): Running {
+export function run(t: Cleanup, given: string[], cwd: string): Running {
   assert.ok(fs.existsSync(CLI), `${CLI} is missing: build it first (node esbuild.mjs)`);
+  // No mDNS socket outside a private network namespace: there a room is never advertised (support/privateNetwork.ts).
+  const unlisted = given[0] === 'serve' && process.env.TCPCHAT_NETNS !== '1' && !given.includes('--no-advertise');
+  const args = unlisted ? [...given, '--no-advertise'] : given;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '' },
