@@ -67,6 +67,7 @@ export class PeerConnection {
   private splitter: LineSplitter | undefined;
   private detectBytes: Buffer | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  private listenerTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -119,7 +120,13 @@ export class PeerConnection {
     this.handshakeTimer.unref();
   }
 
-  /** Nothing arrived by the handshake deadline: a plain-text peer that only listens (nc). False if bytes came. */
+  /** Still silent after `ms` (our client answers the greeting well before): a listening nc, seated then. */
+  seatIfSilentAfter(ms: number): void {
+    this.listenerTimer = setTimeout(() => this.guard(() => this.listenAsPlain()), ms);
+    this.listenerTimer.unref();
+  }
+
+  /** Nothing arrived yet (listener pause or handshake deadline): a plain-text peer that only listens (nc). */
   listenAsPlain(): boolean {
     if (this.peerKind !== 'unknown' || this.detectBytes !== undefined || this.closed) return false;
     this.becomePlain(undefined);
@@ -265,6 +272,7 @@ export class PeerConnection {
   private stopTimers(): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
+    clearTimeout(this.listenerTimer);
   }
 
   /** No exception from handling one peer's bytes may escape into the event loop (it would kill the server). */
