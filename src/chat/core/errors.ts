@@ -44,6 +44,8 @@ export const NOTICE_FRAME_CODES = [
   // images judged by the width and height they declare
   'image-too-many-pixels',
   'image-unreadable',
+  // what the room remembers (server/history/)
+  'history-end',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */

@@ -72,6 +72,8 @@ export interface AdmissionContext {
   isClosing(): boolean;
   /** roster.connections changed. */
   rosterChanged(): void;
+  /** A Hello with a resume token: true when it made `conn` that member again (history/heldSeats.ts). */
+  resume(conn: PeerConnection, hello: HelloBody): boolean;
 }
 
 export class Admission {
@@ -294,6 +296,7 @@ export class Admission {
   private welcome(conn: PeerConnection, hello: HelloBody): void {
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
+    if (hello.resume !== undefined && this.context.resume(conn, hello)) return;
     diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);
   }

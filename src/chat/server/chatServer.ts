@@ -5,6 +5,7 @@
 //   messages.ts    what members and the host say: checked, labelled by us (never by them), delivered
 //   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
+//   history/       what the room remembers: recent messages for late joiners, seats held after a lost connection
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
@@ -24,11 +25,13 @@ import { encodeFrame } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { AddressLimits } from './limits/addressLimits';
 import { Admission } from './admission';
+import { HeldSeats } from './history/heldSeats';
+import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
-import type { PeerConnection, PeerHandlers } from './peerConnection';
+import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
 import { Room } from './room';
 
@@ -45,6 +48,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
   private readonly messages: Messages;
+  private readonly history: RoomHistory;
+  private readonly held: HeldSeats;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -64,10 +69,15 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.relay = new ImageRelay(this.options, {
       reject: (sender, code, text) => this.notices.refuse(sender, code, text),
     });
+    const { history, resumeGraceMs } = this.options;
+    this.history = new RoomHistory(history, resumeGraceMs > 0 ? MISSED_LIMIT : 0);
     this.room = new Room(this.options, this.notices, {
       rosterChanged: () => this.rosters.schedule(),
-      departed: (conn) => this.forgetImages(conn),
+      departed: (conn) => (this.forgetImages(conn), this.held.forget(conn)),
+      seated: (conn) => (this.held.seated(conn), this.history.replayTo(conn)),
+      resumeToken: (conn) => this.held.token(conn),
     });
+    this.held = new HeldSeats(resumeGraceMs, this.room, this.history);
     this.rosters = new RosterBroadcast({
       roster: () => this.room.roster,
       members: () => this.room.members(),
@@ -83,6 +93,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       handlers: this.handlers,
       isClosing: () => this.closing !== undefined,
       rosterChanged: () => this.rosters.schedule(),
+      resume: (conn, hello) => this.held.resume(conn, hello),
     });
     this.messages = new Messages({
       options: this.options,
@@ -91,6 +102,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       relay: this.relay,
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
+      said: (record) => this.history.said(record),
     });
   }
 
@@ -259,7 +271,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (this.closing) return;
       this.admission.closed(conn);
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
-      if (conn.peer) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
+      if (conn.peer && !this.held.lost(conn)) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
       this.rosters.schedule();
     },
   };
@@ -279,7 +291,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       conn.liveness.beat();
       if (conn.liveness.isSilent()) {
         diagnoseConn(conn, 'heartbeat: no answer, dropped');
-        conn.destroy('stopped answering');
+        conn.destroy(NO_ANSWER);
         this.notices.log('error', `Disconnected ${who(conn)}: no answer to 2 heartbeats.`, 'heartbeat');
         continue;
       }
@@ -292,6 +304,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.rosters.stop();
     this.notices.dispose();
+    this.held.dispose();
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

@@ -28,6 +28,9 @@ export interface PeerHandlers {
   onClose(conn: PeerConnection): void;
 }
 
+/** The close reason of a peer dropped for not answering heartbeats. */
+export const NO_ANSWER = 'stopped answering';
+
 /** Heartbeats in a row without a byte from the peer after which it is considered gone. */
 const SILENT_BEATS_LIMIT = 2;
 
@@ -69,6 +72,7 @@ export class PeerConnection {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private listenerTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private socketFailed = false;
 
   constructor(
     readonly id: number,
@@ -85,7 +89,7 @@ export class PeerConnection {
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
-    socket.on('error', () => undefined); // 'close' follows; the reason is reported there
+    socket.on('error', () => (this.socketFailed = true)); // 'close' follows; the reason is reported there
     socket.on('end', () => this.guard(() => this.onEnd()));
     socket.on('close', () => this.onSocketClose());
   }
@@ -103,6 +107,11 @@ export class PeerConnection {
   /** Why we are closing it, for the "left" notice. */
   get closeReason(): string | undefined {
     return this.reasonForClosing;
+  }
+
+  /** Gone without a goodbye or a close of its side: no answer to heartbeats, or a socket error (a reset). */
+  get lostAbruptly(): boolean {
+    return (this.socketFailed && this.reasonForClosing === undefined) || this.reasonForClosing === NO_ANSWER;
   }
 
   get isClosed(): boolean {

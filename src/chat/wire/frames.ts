@@ -56,6 +56,10 @@ export interface HelloBody {
   proof?: string;
   /** The client acknowledges the image bytes it receives (ImageAck), so the server may window them. */
   acks?: boolean;
+  /** Coming back after a lost connection: the resume token of the last Welcome (hex), to get the same peer. */
+  resume?: string;
+  /** With `resume`: the highest Message `ref` received from this server, so only later missed ones are sent. */
+  seen?: number;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -63,6 +67,10 @@ export interface WelcomeBody {
   seats: number;
   /** 1-based place in line, or null when admitted at once. */
   position: number | null;
+  /** A fresh secret (hex) that gets this peer back after a lost connection (Hello.resume); one per Welcome. */
+  resume?: string;
+  /** True when the Hello's resume token was accepted: same id, name, seat or place in line. */
+  resumed?: boolean;
 }
 export interface ErrorBody {
   /**
@@ -83,12 +91,16 @@ export interface MessageBody {
   to?: string | Peer;
   from?: Peer;
   at?: number;
+  /** S→C: replayed from the room's history (said before this member got its seat), not new. */
+  history?: boolean;
 }
 export interface NoticeBody {
   level: NoticeLevel;
   text: string;
   /** Any short text, as ErrorBody.code; the client passes it on in Notice.code as it came. */
   code?: string;
+  /** The end of a history replay (code 'history-end'). */
+  history?: boolean;
 }
 export interface QueueBody {
   position: number | null;

@@ -182,7 +182,9 @@ test('faults: a client closed while connecting, handshaking or backing off stops
 });
 
 test('faults: a connection the network silences (no FIN, no RST) is dropped by the heartbeat; the client reconnects and the line moves on', async (t) => {
-  const { server, port, events } = await startServer({ name: 'Host', seats: 1, heartbeatIntervalMs: 300 });
+  // Resuming off: the ghost's seat passes on at once (with resuming, test/unit/chat/server/history/ covers it).
+  const options = { name: 'Host', seats: 1, heartbeatIntervalMs: 300, resumeGraceMs: 0 };
+  const { server, port, events } = await startServer(options);
   t.after(() => server.close());
   // A proxy whose first connection can be silenced in both directions, like a Wi-Fi drop; later ones pass.
   let silenced = false;
