@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_LOG_BYTES,
   formatBytes,
   MAX_CONNECTIONS_LIMIT,
+  MAX_HISTORY,
   parseWholeNumber,
   SERVER_DEFAULTS,
   type ServerOptions,
@@ -15,7 +16,14 @@ const MEGAPIXEL = 1_000_000;
 /** The ServerOptions a serve command sets from its limit flags (only the flags given). */
 export type ServeLimits = Pick<
   ServerOptions,
-  'rateLimit' | 'maxConnections' | 'connectionsPerAddress' | 'maxImageBytes' | 'maxImagePixels'
+  | 'rateLimit'
+  | 'maxConnections'
+  | 'connectionsPerAddress'
+  | 'maxImageBytes'
+  | 'maxImagePixels'
+  // what the room remembers
+  | 'history'
+  | 'resumeGraceMs'
 >;
 
 /** A flag's text → its number, or the one sentence saying what is wrong. */
@@ -23,6 +31,8 @@ type Read = (flag: string, text: string) => number | { error: string };
 
 interface LimitFlag {
   flag: string;
+  /** What the help names the value (default N). */
+  arg?: string;
   /** The help line after the flag name, with its default. */
   help: string;
   read: Read;
@@ -65,6 +75,20 @@ export const LIMIT_FLAGS: readonly LimitFlag[] = [
     read: decimal(0, 10_000),
     set: (n) => ({ maxImagePixels: Math.max(1, Math.round(n * MEGAPIXEL)) }),
   },
+  // what the room remembers
+  {
+    flag: 'history',
+    help: `room messages replayed to whoever gets a seat (default ${d.historyWhereEveryoneChats} with --seats 0, else 0; at most ${MAX_HISTORY})`,
+    read: whole(0, MAX_HISTORY),
+    set: (n) => ({ history: n }),
+  },
+  {
+    flag: 'resume-grace',
+    arg: 'S',
+    help: `seconds a lost connection's seat waits for its member to come back; 0 turns it off (default ${d.resumeGraceMs / 1000})`,
+    read: whole(0, 24 * 60 * 60),
+    set: (n) => ({ resumeGraceMs: n * 1000 }),
+  },
 ];
 
 /** The log's cap applies to `connect` too, so it is not a ServerOptions setting. */
@@ -82,7 +106,7 @@ export function parseMaxLogBytes(text: string): number | { error: string } {
 /** The limit flags' help block: one flag a line, names aligned. */
 export function limitsHelp(): string {
   const rows: [string, string][] = [
-    ...LIMIT_FLAGS.map((f): [string, string] => [`--${f.flag} N`, f.help]),
+    ...LIMIT_FLAGS.map((f): [string, string] => [`--${f.flag} ${f.arg ?? 'N'}`, f.help]),
     [`--${MAX_LOG_FLAG} N`, MAX_LOG_HELP],
   ];
   const width = Math.max(...rows.map(([name]) => name.length)) + 2;
