@@ -3,36 +3,10 @@
 // the seat passes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { ChatClient } from '../../../../../src/chat/client/chatClient';
 import { FrameType } from '../../../../../src/chat/wire/frames';
 import { EventRecorder, within } from '../../../support/clientHelpers';
-import { RawNativeClient, startServer, waitFor } from '../../../support/helpers';
-
-type Cleanup = { after(fn: () => unknown): void };
-
-/** A proxy to `port` whose first connection can be silenced both ways (no FIN, no RST), like a Wi-Fi drop. */
-async function silencingProxy(t: Cleanup, port: number): Promise<{ port: number; silence(): void }> {
-  let silenced = false;
-  let first = true;
-  const sockets: Socket[] = [];
-  const proxy = createServer((inbound) => {
-    const outbound = connect(port, '127.0.0.1');
-    sockets.push(inbound, outbound);
-    inbound.on('error', () => undefined);
-    outbound.on('error', () => undefined);
-    const mute = first;
-    first = false;
-    inbound.on('data', (d) => (mute && silenced ? undefined : outbound.write(d)));
-    outbound.on('data', (d) => (mute && silenced ? undefined : inbound.write(d)));
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((resolve) => proxy.close(() => resolve()));
-  });
-  return { port: (proxy.address() as AddressInfo).port, silence: () => (silenced = true) };
-}
+import { RawNativeClient, silencingProxy, startServer, waitFor } from '../../../support/helpers';
 
 for (const [who, initialDelayMs] of [
   ['the client comes back before the server notices', 50],
