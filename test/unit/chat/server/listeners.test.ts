@@ -2,6 +2,7 @@
 // handshake deadline; kept however long they stay silent; told their place in line in a room with seats.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CLIENT_PREAMBLE } from '../../../../src/chat/wire/handshake';
 import { delay, RawPlainClient, startServer, waitFor } from '../../support/helpers';
 
 test('a socket that sends nothing is seated within a second and receives what is said', async (t) => {
@@ -51,4 +52,16 @@ test('seats 1: a second silent peer is told "#1 in line" with no name step, and 
   second.write('hi, my turn\n');
   await waitFor(() => events.messages.find((m) => m.text === 'hi, my turn'), 'its first line, a message');
   assert.equal(server.roster.waiting.length, 0);
+});
+
+test('once seated as a listener, a peer stays plain text: a preamble arriving later is just its first message', async (t) => {
+  const { server, port, events } = await startServer({ name: 'Host' });
+  t.after(() => server.close());
+  const late = await RawPlainClient.connect(port);
+  t.after(() => late.close());
+  await late.waitText(/Welcome to Host, guest-\d+/, 1000);
+  late.write(CLIENT_PREAMBLE);
+  const said = await waitFor(() => events.messages.find((m) => m.text === 'TCPCHAT/1'), 'the preamble as a message');
+  assert.equal(said.from.kind, 'plain');
+  assert.doesNotMatch(late.text, /\x01\{"v":1/, 'no Challenge frame');
 });
