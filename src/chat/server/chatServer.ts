@@ -77,7 +77,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       seated: (conn) => (this.held.seated(conn), this.history.replayTo(conn)),
       resumeToken: (conn) => this.held.token(conn),
     });
-    this.held = new HeldSeats(resumeGraceMs, this.room, this.history);
+    this.held = new HeldSeats(resumeGraceMs, this.room, this.history, this.notices);
     this.rosters = new RosterBroadcast({
       roster: () => this.room.roster,
       members: () => this.room.members(),

@@ -289,20 +289,18 @@ export class Room {
 
   // ------------------------------------------------------------------------------------------ lost connections
 
-  /** A native member's connection was lost: its seat or place in line is kept (the room is told) until resume or leave. */
-  hold(conn: PeerConnection, text: string): void {
-    if (!conn.peer || this.gone.has(conn)) return;
+  /** A native member's connection was lost: its seat or place in line is kept until resumeMember or leave. */
+  hold(conn: PeerConnection): void {
     this.held.add(conn);
     this.seatedCache = undefined;
-    if (this.hasSeat(conn)) this.notices.announce('system', text);
-    else this.notices.log('system', text);
   }
 
   /**
    * `conn` came back with `old`'s resume token: it becomes the same member (id, name, seat or place in line) and
    * gets its Welcome; `old` (a held seat, or a ghost connection the server had not noticed yet) is gone quietly.
+   * True when `old` was a held seat.
    */
-  resumeMember(conn: PeerConnection, old: PeerConnection): void {
+  resumeMember(conn: PeerConnection, old: PeerConnection): boolean {
     const peer: Peer = { ...(old.peer as Peer), address: conn.address };
     const wasHeld = this.held.delete(old);
     this.gone.add(old);
@@ -313,10 +311,8 @@ export class Room {
     this.toldPosition.set(conn, position);
     diagnoseConn(conn, `resumed as member #${peer.id}${position === null ? '' : `, #${position} in line`}`);
     conn.sendFrame({ type: FrameType.Welcome, body: { ...this.welcome(conn, peer, position), resumed: true } });
-    const text = `${peer.name} is back.`;
-    if (wasHeld && position === null) this.notices.announce('system', text, conn);
-    else this.notices.log('system', wasHeld ? text : `${peer.name} reconnected (${conn.address}).`);
     this.hooks.rosterChanged();
+    return wasHeld;
   }
 
   // ------------------------------------------------------------------------------------------ wordings

@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { diagnose } from '../../core/diagnostics';
 import { formatDuration } from '../../core/units';
 import type { HelloBody } from '../../wire/frames';
-import { diagnoseConn } from '../notices';
+import { diagnoseConn, type Notices } from '../notices';
 import type { PeerConnection } from '../peerConnection';
 import type { Room } from '../room';
 import { replayed, type RoomHistory } from './roomHistory';
@@ -42,6 +42,7 @@ export class HeldSeats {
     private readonly graceMs: number,
     private readonly room: Room,
     private readonly history: RoomHistory,
+    private readonly notices: Notices,
   ) {}
 
   /** A fresh token for a native member's Welcome (its previous one stops working); undefined when resuming is off. */
@@ -77,7 +78,8 @@ export class HeldSeats {
     const grace = formatDuration(this.graceMs);
     const what = this.room.hasSeat(conn) ? 'seat' : 'place in line';
     diagnoseConn(conn, `connection lost: ${what} held for ${grace}`);
-    this.room.hold(conn, `${name} lost connection — holding their ${what} for ${grace}.`);
+    this.room.hold(conn);
+    this.tellRoom(conn, `${name} lost connection — holding their ${what} for ${grace}.`);
     ticket.timer = setTimeout(() => {
       this.forget(conn);
       this.room.leave(conn, `${name} left (their connection did not come back within ${grace}).`);
@@ -102,11 +104,15 @@ export class HeldSeats {
     const old = ticket.conn;
     this.forget(old);
     this.resuming = ticket;
+    let wasHeld: boolean;
     try {
-      this.room.resumeMember(conn, old);
+      wasHeld = this.room.resumeMember(conn, old);
     } finally {
       this.resuming = undefined;
     }
+    const name = (conn.peer as { name: string }).name;
+    if (wasHeld) this.tellRoom(conn, `${name} is back.`, conn);
+    else this.notices.log('system', `${name} reconnected (${conn.address}).`);
     if (!old.isClosed) {
       diagnoseConn(old, 'closed: its member came back on a new connection');
       old.destroy('reconnected');
@@ -134,6 +140,12 @@ export class HeldSeats {
     for (const ticket of this.tickets.values()) clearTimeout(ticket.timer);
     this.tickets.clear();
     this.keys.clear();
+  }
+
+  /** Members with a seat hear about a seated member; a waiting one's coming and going is only in the host's log. */
+  private tellRoom(conn: PeerConnection, text: string, skip?: PeerConnection): void {
+    if (this.room.hasSeat(conn)) this.notices.announce('system', text, skip);
+    else this.notices.log('system', text);
   }
 
   private ticketOf(conn: PeerConnection): Ticket | undefined {
