@@ -2,7 +2,7 @@
 // it). Tests may reach inside. Adding an export here is a decision about the engine's API, not a convenience.
 export { ChatClient, type ChatClientOptions } from './client/chatClient';
 export { ChatServer, type ServerOptions } from './server/chatServer';
-export { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS } from './server/options';
+export { MAX_CONNECTIONS_LIMIT, MAX_HISTORY, SERVER_DEFAULTS } from './server/options';
 export { parseCidr } from './server/limits/accessList';
 export {
   decimal as decimalLimit,

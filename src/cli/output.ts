@@ -19,12 +19,15 @@ export function printError(message: string, more?: string): void {
   process.stderr.write(`tcp-chat: ${escapeControl(message)}\n${after}`);
 }
 
+/** A history message (said before we got our seat) is dimmed, like system lines. */
 export function printMessage(message: ChatMessage): void {
   const saved = message.image?.savedPath ? ` → ${message.image.savedPath}` : '';
-  print(`${formatLine(message)}${saved}`);
+  print(`${formatLine(message)}${saved}`, message.history ? NOTICE_COLOURS.system : undefined);
 }
 
 export function printNotice(notice: Notice): void {
+  // The line after the history replay is printed as it is: `--- end of history ---`.
+  if (notice.code === 'history-end') return print(notice.text, NOTICE_COLOURS.system);
   print(formatNotice(notice), NOTICE_COLOURS[notice.level]);
 }
 

@@ -24,7 +24,7 @@ export function parseMaxLogBytes(text: string): number | { error: string } {
 /** The limit flags' help block: one flag a line, names aligned. */
 export function limitsHelp(): string {
   const rows: [string, string][] = [
-    ...LIMIT_FLAGS.map((f): [string, string] => [`--${f.flag} N`, f.help]),
+    ...LIMIT_FLAGS.map((f): [string, string] => [`--${f.flag} ${f.arg ?? 'N'}`, f.help]),
     [`--${MAX_LOG_FLAG} N`, MAX_LOG_HELP],
   ];
   const width = Math.max(...rows.map(([name]) => name.length)) + 2;

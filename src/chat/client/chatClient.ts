@@ -11,6 +11,7 @@ import type {
   ChatEvents,
   ChatMessage,
   EndpointState,
+  Notice,
   NoticeLevel,
   OutgoingMessage,
   Peer,
@@ -24,7 +25,7 @@ import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessag
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
 import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
-import { ServerConnection, type Joined, type Lost } from './serverConnection';
+import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
 
 export type { ChatClientOptions } from './options';
 
@@ -47,6 +48,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private room = '';
   private currentRoster: Roster = EMPTY_ROSTER;
   private position: number | null = null;
+  /** The last Welcome's resume token: a reconnect presents it to get the same seat back. */
+  private resumeToken: string | undefined;
   private started = false;
   private closing: Promise<void> | undefined;
   private counter = 0;
@@ -222,14 +225,17 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private attempt(): Promise<void> {
     this.setState('connecting');
     this.incoming.clear();
-    const connection: ServerConnection = new ServerConnection(this.options, this.name, this.maxQueuedBytes(), {
+    const token = this.resumeToken;
+    const resume = token === undefined ? undefined : { resume: token, seen: this.incoming.lastRef };
+    const hooks: ConnectionHooks = {
       handshaking: () => this.setState('handshaking'),
       joined: (joined) => this.onJoined(joined),
       frame: (frame) => this.onFrame(frame),
       line: (from, text) => this.emit('message', { id: this.nextId(), at: Date.now(), from, text, own: false }),
       notice: (level, text, code) => this.notice(level, text, code),
       lost: (lost) => this.onLost(connection, lost),
-    });
+    };
+    const connection = new ServerConnection(this.options, this.name, this.maxQueuedBytes(), hooks, resume);
     this.connection = connection;
     return connection.joinedRoom();
   }
@@ -244,11 +250,16 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       );
       return;
     }
-    const { you, seats, position } = joined.welcome;
+    const { you, seats, position, resume, resumed } = joined.welcome;
     this.room = joined.welcome.room || joined.room;
+    this.resumeToken = resume;
     this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
     const topic = joined.welcome.topic ? ` Topic: ${joined.welcome.topic}` : '';
-    this.notice('system', `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}.${topic}`);
+    const kept = resumed ? ` again: your ${position === null ? 'seat' : 'place in line'} was kept` : '';
+    this.notice(
+      'system',
+      `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}${kept}.${topic}`,
+    );
   }
 
   private onFrame(frame: Frame): void {
@@ -266,7 +277,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       case FrameType.ImageAck:
         return this.connection?.writer.ack(frame.ref, frame.received);
       case FrameType.Notice:
-        return this.notice(frame.body.level, frame.body.text, frame.body.code);
+        return this.notice(frame.body.level, frame.body.text, frame.body.code, frame.body.history);
       case FrameType.Error:
         return this.notice('error', frame.body.message, frame.body.code);
       case FrameType.Roster:
@@ -275,6 +286,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         return this.setQueue(frame.body.position);
       case FrameType.Welcome: // a later Welcome (our server sends none after the first) only updates who I am
         this.me = frame.body.you;
+        this.resumeToken = frame.body.resume ?? this.resumeToken;
         return;
     }
   }
@@ -319,8 +331,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.emit('state', state);
   }
 
-  private notice(level: NoticeLevel, text: string, code?: string): void {
-    this.emit('notice', code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text });
+  private notice(level: NoticeLevel, text: string, code?: string, history?: boolean): void {
+    const notice: Notice = code ? { at: Date.now(), level, text, code } : { at: Date.now(), level, text };
+    if (history === true) notice.history = true;
+    this.emit('notice', notice);
   }
 
   private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>): void {

@@ -26,6 +26,9 @@ export type GreetingVerdict =
   /** `rest` is what followed the greeting line (the start of the frame stream). */
   | { kind: 'native'; version: number; room: string; rest: Buffer };
 
+/** Coming back after a lost connection: the last Welcome's token and the highest message ref received. */
+export type ResumeTicket = Required<Pick<HelloBody, 'resume' | 'seen'>>;
+
 /** Longest first line we wait for before deciding the server is not one of ours. */
 export const MAX_GREETING_BYTES = 4096;
 const PREFIX = Buffer.from(GREETING_PREFIX, 'ascii');
@@ -53,7 +56,12 @@ export function versionMismatch(version: number): ChatError | undefined {
  * Our answer to the server's Challenge. Throws ChatError 'password-required' when the room needs a password and
  * we have none. We always offer to acknowledge the image bytes we receive.
  */
-export function helloFor(challenge: ChallengeBody, name: string, password: string | undefined): HelloBody {
+export function helloFor(
+  challenge: ChallengeBody,
+  name: string,
+  password: string | undefined,
+  resume?: ResumeTicket,
+): HelloBody {
   let proof: string | undefined;
   if (challenge.auth === 'hmac-sha256') {
     if (!password)
@@ -63,5 +71,5 @@ export function helloFor(challenge: ChallengeBody, name: string, password: strin
       );
     proof = authProof(password, challenge.nonce);
   }
-  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true };
+  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, ...resume };
 }

@@ -14,6 +14,7 @@ export interface IncomingSink {
 
 export class IncomingMessages {
   private readonly images: ImageAssembler;
+  private highestRef = 0;
 
   constructor(
     maxImageBytes: number,
@@ -24,6 +25,11 @@ export class IncomingMessages {
     maxImagePixels?: number,
   ) {
     this.images = new ImageAssembler(maxImageBytes, undefined, maxImagePixels);
+  }
+
+  /** The highest server ref of a message received (a resuming Hello's `seen`: later ones were missed). */
+  get lastRef(): number {
+    return this.highestRef;
   }
 
   header(body: MessageBody): void {
@@ -68,6 +74,8 @@ export class IncomingMessages {
     if (typeof body.to === 'object') message.to = body.to;
     if (body.action === true) message.action = true;
     if (image) message.image = image;
+    if (body.history === true) message.history = true;
+    this.highestRef = Math.max(this.highestRef, body.ref);
     this.sink.message(message);
   }
 

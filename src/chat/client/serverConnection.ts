@@ -30,7 +30,7 @@ import {
   type WelcomeBody,
 } from '../wire/frames';
 import { CLIENT_PREAMBLE } from '../wire/handshake';
-import { classifyGreeting, helloFor, NO_RETRY, versionMismatch } from './handshake';
+import { classifyGreeting, helloFor, NO_RETRY, versionMismatch, type ResumeTicket } from './handshake';
 import { formatBytes, formatDuration } from '../core/units';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
@@ -83,6 +83,8 @@ export class ServerConnection {
     private readonly name: string,
     maxQueuedBytes: number,
     private readonly hooks: ConnectionHooks,
+    /** After a lost connection: the way back to the same seat (Hello.resume). */
+    private readonly resume?: ResumeTicket,
   ) {
     const { host, port, connectTimeoutMs } = options;
     this.where = hostPort(host, port);
@@ -301,7 +303,7 @@ export class ServerConnection {
     this.serverChallenge = challenge;
     let hello;
     try {
-      hello = helloFor(challenge, this.name, this.options.password);
+      hello = helloFor(challenge, this.name, this.options.password, this.resume);
     } catch (error) {
       return this.settle.reject(error as ChatError);
     }

@@ -47,6 +47,8 @@ export const NOTICE_FRAME_CODES = [
   // the room's habits from IRC (server/presence.ts)
   'away',
   'host-only',
+  // what the room remembers (server/history/)
+  'history-end',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */

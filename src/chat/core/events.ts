@@ -46,6 +46,8 @@ export interface ChatMessage {
   own: boolean;
   /** An action (`/me waves`): shown as "* alice waves". */
   action?: boolean;
+  /** Replayed from the room's history when we got our seat (said earlier): shown as such, not logged again. */
+  history?: true;
 }
 
 /** How a notice is shown: error red, info blue, system gray. */
@@ -61,6 +63,8 @@ export interface Notice {
    * it came, which may be one this version does not know.
    */
   code?: string;
+  /** Part of a history replay (its end line, code 'history-end'): not logged. */
+  history?: true;
 }
 
 export interface Roster {

@@ -2,7 +2,7 @@
 // server is full — unless a plain-text member who has not typed anything since joining long ago gives up its
 // connection — greeted, then — our client — a Challenge, the password proof in its Hello (checked only once its
 // address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
-// first byte as guest-N (what it typed is its first message), or at the handshake deadline if it only listens.
+// first byte as guest-N (what it typed is its first message), or after LISTENER_PAUSE_MS if it only listens.
 // Our client that does not identify itself in time is dropped.
 import type { Socket } from 'node:net';
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
@@ -17,6 +17,12 @@ import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
 import type { Room } from './room';
+
+/**
+ * A peer silent this long after the greeting is a plain-text listener (nc that only reads), seated then. Our client
+ * sends its preamble as soon as it reads the greeting (one round trip, milliseconds on a LAN), well before.
+ */
+export const LISTENER_PAUSE_MS = 500;
 
 /** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
 const MAX_REFUSING = 64;
@@ -66,6 +72,8 @@ export interface AdmissionContext {
   isClosing(): boolean;
   /** roster.connections changed. */
   rosterChanged(): void;
+  /** A Hello with a resume token: true when it made `conn` that member again (history/heldSeats.ts). */
+  resume(conn: PeerConnection, hello: HelloBody): boolean;
 }
 
 export class Admission {
@@ -88,7 +96,7 @@ export class Admission {
     const topic = this.context.room.topic;
     if (this.greetingBytes.bytes.length === 0 || this.greetingBytes.topic !== topic) {
       const o = this.context.options;
-      const line = greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined, topic);
+      const line = greetingLine(o.room, o.password !== undefined, topic);
       this.greetingBytes = { topic, bytes: Buffer.from(line, 'utf8') };
     }
     return this.greetingBytes.bytes;
@@ -123,6 +131,8 @@ export class Admission {
     diagnoseConn(conn, `accepted (${room.connectionCount + 1} open)`);
     room.add(conn);
     conn.write(this.greeting);
+    // In a room with a password a silent peer is not seated early: it is turned away at its first line or the deadline.
+    if (!options.password) conn.seatIfSilentAfter(LISTENER_PAUSE_MS);
     conn.startHandshakeTimer(() => {
       if (conn.listenAsPlain()) return; // sent nothing at all: an nc that only listens, seated by plain()
       const seconds = formatDuration(options.handshakeTimeoutMs);
@@ -294,6 +304,7 @@ export class Admission {
   private welcome(conn: PeerConnection, hello: HelloBody): void {
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
+    if (hello.resume !== undefined && this.context.resume(conn, hello)) return;
     diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);
   }

@@ -6,6 +6,7 @@
 //   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
 //   presence.ts    /away, /back and the host's /topic
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
+//   history/       what the room remembers: recent messages for late joiners, seats held after a lost connection
 // This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
@@ -25,11 +26,13 @@ import { encodeFrame } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { AddressLimits } from './limits/addressLimits';
 import { Admission } from './admission';
+import { HeldSeats } from './history/heldSeats';
+import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
-import type { PeerConnection, PeerHandlers } from './peerConnection';
+import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
 import { Presence } from './presence';
 import { Room } from './room';
@@ -48,6 +51,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly access: AccessList;
   private readonly messages: Messages;
   private readonly presence: Presence;
+  private readonly history: RoomHistory;
+  private readonly held: HeldSeats;
   private currentState: EndpointState = 'idle';
   private tcp: Server | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -67,10 +72,15 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.relay = new ImageRelay(this.options, {
       reject: (sender, code, text) => this.notices.refuse(sender, code, text),
     });
+    const { history, resumeGraceMs } = this.options;
+    this.history = new RoomHistory(history, resumeGraceMs > 0 ? MISSED_LIMIT : 0);
     this.room = new Room(this.options, this.notices, {
       rosterChanged: () => this.rosters.schedule(),
-      departed: (conn) => this.forgetImages(conn),
+      departed: (conn) => (this.forgetImages(conn), this.held.forget(conn)),
+      seated: (conn) => (this.held.seated(conn), this.history.replayTo(conn)),
+      resumeToken: (conn) => this.held.token(conn),
     });
+    this.held = new HeldSeats(resumeGraceMs, this.room, this.history, this.notices);
     this.rosters = new RosterBroadcast({
       roster: () => this.room.roster,
       members: () => this.room.members(),
@@ -86,6 +96,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       handlers: this.handlers,
       isClosing: () => this.closing !== undefined,
       rosterChanged: () => this.rosters.schedule(),
+      resume: (conn, hello) => this.held.resume(conn, hello),
     });
     this.presence = new Presence(this.room, this.notices);
     this.messages = new Messages({
@@ -96,6 +107,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       presence: this.presence,
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
+      said: (record) => this.history.said(record),
     });
   }
 
@@ -279,8 +291,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (this.closing) return;
       this.admission.closed(conn);
       const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
-      if (conn.peer) this.presence.forget(conn.peer.id);
-      if (conn.peer) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
+      if (conn.peer) this.presence.forget(conn.peer.id); // away ends with the connection, held seat or not
+      if (conn.peer && !this.held.lost(conn)) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
       this.rosters.schedule();
     },
   };
@@ -300,7 +312,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       conn.liveness.beat();
       if (conn.liveness.isSilent()) {
         diagnoseConn(conn, 'heartbeat: no answer, dropped');
-        conn.destroy('stopped answering');
+        conn.destroy(NO_ANSWER);
         this.notices.log('error', `Disconnected ${who(conn)}: no answer to 2 heartbeats.`, 'heartbeat');
         continue;
       }
@@ -313,6 +325,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.rosters.stop();
     this.notices.dispose();
+    this.held.dispose();
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

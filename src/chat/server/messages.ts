@@ -19,6 +19,7 @@ import type { PeerConnection } from './peerConnection';
 import { Outgoing } from './peerOutput';
 import { MemberLimits } from './limits/memberLimits';
 import type { Room } from './room';
+import type { SaidRecord } from './history/roomHistory';
 
 /** What a member asked to say, from a native Message frame or a plain-text line. */
 interface Said {
@@ -41,6 +42,8 @@ export interface MessagesContext {
   addresses: AddressLimits;
   /** The host's message event (its transcript and UI). */
   emit(message: ChatMessage): void;
+  /** A message was relayed (a text at once, an image once complete): the room remembers it (history/). */
+  said(record: SaidRecord): void;
 }
 
 export class Messages {
@@ -149,6 +152,7 @@ export class Messages {
     for (const conn of recipients) conn.deliver(out);
     if (message.image) streamImage(ref, message.image, recipients);
     const away = to && this.context.presence.awayReply(to, from.id);
+    this.context.said({ ref, at, from, to, text, code: message.code, image, action });
     this.context.emit({
       id: this.messageId(),
       at,
@@ -234,7 +238,7 @@ export class Messages {
     if (!image) {
       for (const c of recipients) if (c !== conn) c.deliver(out);
       if (hostGets) this.context.emit(message());
-      return;
+      return this.context.said({ ref, at, from: peer, to, text, code, action });
     }
     this.context.relay.start({
       sender: conn,
@@ -248,6 +252,7 @@ export class Messages {
       onComplete: (bytes) => {
         for (const c of recipients) if (c !== conn && c.kind === 'plain') c.deliver(out);
         if (hostGets && bytes) this.context.emit(message(bytes));
+        this.context.said({ ref, at, from: peer, to, text, code, image });
       },
     });
   }

@@ -101,7 +101,23 @@ export interface ServerOptions {
   // ---- the room's topic (room.ts)
   /** Shown in the greeting, /who and the panel header; the host changes it with /topic. Cut to MAX_TOPIC_LENGTH. */
   topic?: string;
+  // ---- what the room remembers (history/roomHistory.ts, history/heldSeats.ts)
+  /**
+   * Room messages (text; images as one-line notes; never private ones) replayed to a member when it gets a seat,
+   * marked as history. Default: 50 where everyone chats (seats 0), 0 in queue rooms (one-to-one tutoring must
+   * not show the next person the previous conversation). At most MAX_HISTORY.
+   */
+  history?: number;
+  /**
+   * How long the seat (or place in line) of a native member whose connection was lost — heartbeat timeout or
+   * socket error — is held for it: its client comes back with the resume token of its Welcome and gets the same
+   * peer and the messages it missed. Then the seat passes on. 0 turns resuming off. Default 60 s.
+   */
+  resumeGraceMs?: number;
 }
+
+/** The most room messages history replays (each up to maxTextChars; the server keeps them in memory). */
+export const MAX_HISTORY = 1000;
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
 export const MAX_CONNECTIONS_LIMIT = MAX_ROSTER_PEERS - 1;
@@ -133,6 +149,9 @@ export const SERVER_DEFAULTS = {
   passwordBackoff: { firstMs: 1000, maxMs: 60_000 } as PasswordBackoff,
   joinLeaveNotices: { perInterval: 8, intervalMs: 2000 },
   idlePlainDisplaceMs: 5 * 60_000,
+  // what the room remembers
+  historyWhereEveryoneChats: 50,
+  resumeGraceMs: 60_000,
 } as const;
 
 /** What the server holds at most, in all, for the host's copies of unfinished images (many senders at once). */
@@ -172,6 +191,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     ...resolveAddressOptions(options),
     ...resolveAccessOptions(options),
     topic: cleanTopic(options.topic ?? ''),
+    history: options.history ?? ((options.seats ?? d.seats) === 0 ? d.historyWhereEveryoneChats : 0),
+    resumeGraceMs: options.resumeGraceMs ?? d.resumeGraceMs,
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -225,6 +246,10 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   checkAddressOptions(resolved);
   checkCidrs('allow', resolved.allow);
   checkCidrs('deny', resolved.deny);
+  wholeAtLeast('history', 0);
+  if (resolved.history > MAX_HISTORY)
+    throw new ChatError('bad-option', `Server option history can be at most ${MAX_HISTORY}, not ${resolved.history}.`);
+  wholeAtLeast('resumeGraceMs', 0);
   return resolved;
 }
 

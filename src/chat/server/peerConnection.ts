@@ -28,6 +28,9 @@ export interface PeerHandlers {
   onClose(conn: PeerConnection): void;
 }
 
+/** The close reason of a peer dropped for not answering heartbeats. */
+export const NO_ANSWER = 'stopped answering';
+
 /** Heartbeats in a row without a byte from the peer after which it is considered gone. */
 const SILENT_BEATS_LIMIT = 2;
 
@@ -67,7 +70,9 @@ export class PeerConnection {
   private splitter: LineSplitter | undefined;
   private detectBytes: Buffer | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  private listenerTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private socketFailed = false;
 
   constructor(
     readonly id: number,
@@ -84,7 +89,7 @@ export class PeerConnection {
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
-    socket.on('error', () => undefined); // 'close' follows; the reason is reported there
+    socket.on('error', () => (this.socketFailed = true)); // 'close' follows; the reason is reported there
     socket.on('end', () => this.guard(() => this.onEnd()));
     socket.on('close', () => this.onSocketClose());
   }
@@ -104,6 +109,11 @@ export class PeerConnection {
     return this.reasonForClosing;
   }
 
+  /** Gone without a goodbye or a close of its side: no answer to heartbeats, or a socket error (a reset). */
+  get lostAbruptly(): boolean {
+    return (this.socketFailed && this.reasonForClosing === undefined) || this.reasonForClosing === NO_ANSWER;
+  }
+
   get isClosed(): boolean {
     return this.closed || this.socket.destroyed;
   }
@@ -119,7 +129,13 @@ export class PeerConnection {
     this.handshakeTimer.unref();
   }
 
-  /** Nothing arrived by the handshake deadline: a plain-text peer that only listens (nc). False if bytes came. */
+  /** Still silent after `ms` (our client answers the greeting well before): a listening nc, seated then. */
+  seatIfSilentAfter(ms: number): void {
+    this.listenerTimer = setTimeout(() => this.guard(() => this.listenAsPlain()), ms);
+    this.listenerTimer.unref();
+  }
+
+  /** Nothing arrived yet (listener pause or handshake deadline): a plain-text peer that only listens (nc). */
   listenAsPlain(): boolean {
     if (this.peerKind !== 'unknown' || this.detectBytes !== undefined || this.closed) return false;
     this.becomePlain(undefined);
@@ -272,6 +288,7 @@ export class PeerConnection {
   private stopTimers(): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
+    clearTimeout(this.listenerTimer);
   }
 
   /** No exception from handling one peer's bytes may escape into the event loop (it would kill the server). */

@@ -1,10 +1,11 @@
 // The room: who is here — every open connection, the members (peers with a name) with a seat or waiting in line,
 // and the host — and what everyone is told when that changes: joins, leaves, admissions, renames, places in line.
-// The host's admit / kick / seats / rename act here. Sockets, handshakes and relaying messages live elsewhere.
+// The host's admit / kick / seats / rename act here, and a member whose connection was lost keeps its seat for a
+// while (hold, resume). Sockets, handshakes and relaying messages live elsewhere.
 import { ChatError } from '../core/errors';
 import { type Peer, type Roster } from '../core/events';
 import { NameBook, sanitizeName } from '../core/names';
-import { FrameType } from '../wire/frames';
+import { FrameType, type WelcomeBody } from '../wire/frames';
 import { plainBytes } from '../wire/plainText';
 import { normalizeIp } from './limits/addressLimits';
 import { diagnoseConn, type Notices } from './notices';
@@ -25,6 +26,10 @@ export interface RoomHooks {
   rosterChanged(): void;
   /** A member left (or was removed): images they were sending or receiving are dropped. */
   departed(conn: PeerConnection): void;
+  /** A member got a seat (joining, or admitted from the queue): history is due. */
+  seated(conn: PeerConnection): void;
+  /** The resume token for a native member's Welcome (undefined: resuming is off). */
+  resumeToken(conn: PeerConnection): string | undefined;
 }
 
 export class Room {
@@ -32,6 +37,10 @@ export class Room {
   /** Every open socket, identified or not (roster.connections). */
   private readonly conns = new Map<number, PeerConnection>();
   private readonly seatQueue: SeatQueue<number>;
+  /** Peer id → its member's connection (a resumed member keeps its id on a new connection). */
+  private readonly byPeer = new Map<number, PeerConnection>();
+  /** Members whose connection was lost, their seat held for them (their connection is closed). */
+  private readonly held = new Set<PeerConnection>();
   /** Name → peer id (the host is HOST_ID): unique by what they look like, in any case. */
   private readonly names = new NameBook<number>();
   /** Members whose leaving was already handled (kick, stall) before their socket finished closing. */
@@ -61,8 +70,8 @@ export class Room {
   get roster(): Roster {
     return {
       seats: this.seatQueue.seats,
-      active: [this.hostPeer, ...this.seated().map((c) => c.peer as Peer)],
-      waiting: this.seatQueue.waiting.map((id) => this.conns.get(id)?.peer).filter((p): p is Peer => p !== undefined),
+      active: [this.hostPeer, ...this.peersOf(this.seatQueue.active)],
+      waiting: this.peersOf(this.seatQueue.waiting),
       connections: this.conns.size,
       ...(this.topic ? { topic: this.topic } : {}),
     };
@@ -83,6 +92,7 @@ export class Room {
   /** Shutdown: every socket is closed. */
   removeAll(): void {
     this.conns.clear();
+    this.byPeer.clear();
   }
 
   get connectionCount(): number {
@@ -99,21 +109,21 @@ export class Room {
     for (const conn of this.conns.values()) if (conn.peer && !this.gone.has(conn)) yield conn;
   }
 
-  /** Members with a seat, in the order they got it. */
+  /** Connected members with a seat, in the order they got it (not those whose seat is held). */
   seated(): readonly PeerConnection[] {
     this.seatedCache ??= this.seatQueue.active
-      .map((id) => this.conns.get(id))
-      .filter((c): c is PeerConnection => c !== undefined);
+      .map((id) => this.byPeer.get(id))
+      .filter((c): c is PeerConnection => c !== undefined && !this.held.has(c));
     return this.seatedCache;
   }
 
   /** The member's place in line, or null when it has a seat. */
   positionOf(conn: PeerConnection): number | null {
-    return this.seatQueue.position(conn.id);
+    return this.seatQueue.position(conn.peer?.id ?? conn.id);
   }
 
   hasSeat(conn: PeerConnection): boolean {
-    return this.seatQueue.stateOf(conn.id) === 'active';
+    return this.seatQueue.stateOf(conn.peer?.id ?? conn.id) === 'active';
   }
 
   /** Is `name` (any case) the host's? */
@@ -124,7 +134,7 @@ export class Room {
   /** The member called exactly `name` (any case); never the host. */
   findByName(name: string): PeerConnection | undefined {
     const id = this.names.find(name);
-    return id === undefined || id === HOST_ID ? undefined : this.conns.get(id);
+    return id === undefined || id === HOST_ID ? undefined : this.byPeer.get(id);
   }
 
   // ------------------------------------------------------------------------------------------ members
@@ -134,6 +144,7 @@ export class Room {
     const name = this.names.unique(sanitizeName(requested) ?? `guest-${conn.id}`);
     const peer: Peer = { id: conn.id, name, address: conn.address, kind: conn.kind === 'native' ? 'native' : 'plain' };
     conn.identified(peer);
+    this.byPeer.set(peer.id, conn);
     this.names.add(name, conn.id);
     const seat = this.seatQueue.join(conn.id);
     this.seatedCache = undefined;
@@ -141,16 +152,7 @@ export class Room {
     diagnoseConn(conn, position === null ? 'welcome: seated' : `welcome: waiting #${position} in line`);
     if (conn.kind === 'native') {
       // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
-      conn.sendFrame({
-        type: FrameType.Welcome,
-        body: {
-          you: peer,
-          room: this.options.room,
-          seats: this.seatQueue.seats,
-          position,
-          ...(this.topic ? { topic: this.topic } : {}),
-        },
-      });
+      conn.sendFrame({ type: FrameType.Welcome, body: this.welcome(conn, peer, position) });
     } else {
       const here = this.roster.active.map((p) => p.name).join(', ');
       const seats = this.seatQueue.seats;
@@ -170,6 +172,7 @@ export class Room {
       this.notices.log('info', `${name} (${conn.address}) is waiting: #${position} in line.`);
     } else {
       this.toldPosition.set(conn, null);
+      this.hooks.seated(conn);
       this.notices.joined(`${name} (${conn.address}) joined.`, conn);
     }
     this.hooks.rosterChanged();
@@ -180,6 +183,8 @@ export class Room {
     const peer = conn.peer;
     if (!peer || this.gone.has(conn)) return;
     this.gone.add(conn);
+    this.held.delete(conn);
+    if (this.byPeer.get(peer.id) === conn) this.byPeer.delete(peer.id);
     this.hooks.departed(conn);
     this.names.remove(peer.name, peer.id);
     const change = this.seatQueue.leave(peer.id);
@@ -223,7 +228,7 @@ export class Room {
     this.seatedCache = undefined;
     this.applySeatChange(change);
     this.hooks.rosterChanged();
-    return this.conns.get(change.admitted[0])?.peer;
+    return this.byPeer.get(change.admitted[0])?.peer;
   }
 
   /** Changes the number of seats while running: more seats admit waiters in order; fewer evict nobody. */
@@ -239,7 +244,7 @@ export class Room {
 
   /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
   kick(peerId: number, reason?: string): void {
-    const conn = this.conns.get(peerId);
+    const conn = this.byPeer.get(peerId);
     if (!conn?.peer || this.gone.has(conn))
       throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
     diagnoseConn(conn, 'kicked by the host: ', reason ?? '(no reason given)');
@@ -253,7 +258,7 @@ export class Room {
 
   /** The IP address of a member or waiter (IPv4-mapped IPv6 as plain IPv4). */
   ipOf(peerId: number): string {
-    const conn = this.conns.get(peerId);
+    const conn = this.byPeer.get(peerId);
     if (!conn?.peer || this.gone.has(conn))
       throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
     return normalizeIp(conn.socket.remoteAddress ?? '');
@@ -299,6 +304,34 @@ export class Room {
     this.hooks.rosterChanged();
   }
 
+  // ------------------------------------------------------------------------------------------ lost connections
+
+  /** A native member's connection was lost: its seat or place in line is kept until resumeMember or leave. */
+  hold(conn: PeerConnection): void {
+    this.held.add(conn);
+    this.seatedCache = undefined;
+  }
+
+  /**
+   * `conn` came back with `old`'s resume token: it becomes the same member (id, name, seat or place in line) and
+   * gets its Welcome; `old` (a held seat, or a ghost connection the server had not noticed yet) is gone quietly.
+   * True when `old` was a held seat.
+   */
+  resumeMember(conn: PeerConnection, old: PeerConnection): boolean {
+    const peer: Peer = { ...(old.peer as Peer), address: conn.address };
+    const wasHeld = this.held.delete(old);
+    this.gone.add(old);
+    conn.identified(peer);
+    this.byPeer.set(peer.id, conn);
+    this.seatedCache = undefined;
+    const position = this.seatQueue.position(peer.id);
+    this.toldPosition.set(conn, position);
+    diagnoseConn(conn, `resumed as member #${peer.id}${position === null ? '' : `, #${position} in line`}`);
+    conn.sendFrame({ type: FrameType.Welcome, body: { ...this.welcome(conn, peer, position), resumed: true } });
+    this.hooks.rosterChanged();
+    return wasHeld;
+  }
+
   // ------------------------------------------------------------------------------------------ wordings
 
   /** The answer to /who. */
@@ -321,20 +354,38 @@ export class Room {
 
   private applySeatChange(change: SeatChange<number>): void {
     for (const id of change.admitted) {
-      const conn = this.conns.get(id);
+      const conn = this.byPeer.get(id);
       if (!conn?.peer) continue;
       this.toldPosition.set(conn, null);
       diagnoseConn(conn, 'admitted to a seat');
       if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position: null } });
       this.notices.tell(conn, 'info', 'You have a seat now: you can chat.');
+      this.hooks.seated(conn);
       this.notices.announce('system', `${conn.peer.name} was admitted.`, conn);
     }
     if (change.queueMoved || change.admitted.length > 0) {
       this.seatQueue.waiting.forEach((id, index) => {
-        const conn = this.conns.get(id);
+        const conn = this.byPeer.get(id);
         if (conn && this.toldPosition.get(conn) !== index + 1) this.tellPosition(conn, index + 1);
       });
     }
+  }
+
+  private peersOf(ids: readonly number[]): Peer[] {
+    return ids.map((id) => this.byPeer.get(id)?.peer).filter((p): p is Peer => p !== undefined);
+  }
+
+  /** A Welcome, with a fresh resume token every time. */
+  private welcome(conn: PeerConnection, you: Peer, position: number | null): WelcomeBody {
+    const resume = this.hooks.resumeToken(conn);
+    return {
+      you,
+      room: this.options.room,
+      seats: this.seatQueue.seats,
+      position,
+      ...(this.topic ? { topic: this.topic } : {}),
+      ...(resume ? { resume } : {}),
+    };
   }
 
   private tellPosition(conn: PeerConnection, position: number): void {

@@ -165,7 +165,8 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   }
 
   private onMessage(message: ChatMessage): void {
-    const follow = this.record(() => this.transcript?.recordMessage(message));
+    // A history message was said before we got our seat: whoever was there logged it; ours is not the place.
+    const follow = message.history ? undefined : this.record(() => this.transcript?.recordMessage(message));
     this.remember({ kind: 'message', message: forHistory(message) });
     this.emit('message', message);
     if (follow) this.addNotice(follow, follow.level !== 'error');
@@ -177,7 +178,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   /** Logs (unless it is the log's own failure), remembers and re-emits a notice. */
   private addNotice(notice: Notice, log = true): void {
-    const follow = log ? this.record(() => this.transcript?.recordNotice(notice)) : undefined;
+    const follow = log && !notice.history ? this.record(() => this.transcript?.recordNotice(notice)) : undefined;
     this.remember({ kind: 'notice', notice });
     this.emit('notice', notice);
     if (follow) this.addNotice(follow, follow.level !== 'error');

@@ -60,6 +60,10 @@ export interface HelloBody {
   proof?: string;
   /** The client acknowledges the image bytes it receives (ImageAck), so the server may window them. */
   acks?: boolean;
+  /** Coming back after a lost connection: the resume token of the last Welcome (hex), to get the same peer. */
+  resume?: string;
+  /** With `resume`: the highest Message `ref` received from this server, so only later missed ones are sent. */
+  seen?: number;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -69,6 +73,10 @@ export interface WelcomeBody {
   position: number | null;
   /** The room's topic, when it has one. */
   topic?: string;
+  /** A fresh secret (hex) that gets this peer back after a lost connection (Hello.resume); one per Welcome. */
+  resume?: string;
+  /** True when the Hello's resume token was accepted: same id, name, seat or place in line. */
+  resumed?: boolean;
 }
 export interface ErrorBody {
   /**
@@ -91,12 +99,16 @@ export interface MessageBody {
   at?: number;
   /** An action (`/me waves`); a peer that does not know the field shows the text as a plain message. */
   action?: boolean;
+  /** S→C: replayed from the room's history (said before this member got its seat), not new. */
+  history?: boolean;
 }
 export interface NoticeBody {
   level: NoticeLevel;
   text: string;
   /** Any short text, as ErrorBody.code; the client passes it on in Notice.code as it came. */
   code?: string;
+  /** The end of a history replay (code 'history-end'). */
+  history?: boolean;
 }
 export interface QueueBody {
   position: number | null;

@@ -13,17 +13,16 @@ export const CLIENT_PREAMBLE = Buffer.from(`TCPCHAT/${PROTOCOL_VERSION}\n`, 'asc
  * The server's first line, readable by a human at `nc` and recognisable by our client:
  * `TCPCHAT/1 <room> — welcome! Plain-text users: type to chat (as guest-N; /name NAME or /nick NAME picks a name), or just listen.\r\n`.
  * A room with a password says so instead, up front: a plain-text peer cannot answer the challenge, and should
- * not type only to be turned away. A plain-text peer that types nothing joins as a listener at the deadline. A room
- * with a topic says it after the name: `TCPCHAT/1 <room> — topic: <topic> — welcome! …`.
+ * not type only to be turned away. A plain-text peer that types nothing joins as a listener half a second later. A
+ * room with a topic says it after the name: `TCPCHAT/1 <room> — topic: <topic> — welcome! …`.
  */
-export function greetingLine(room: string, handshakeTimeoutMs: number, passwordRequired = false, topic = ''): string {
+export function greetingLine(room: string, passwordRequired = false, topic = ''): string {
   // The topic never contains ` — ` (the server cleans it), so the room name still ends at the first one.
   const head = `${GREETING_PREFIX}${PROTOCOL_VERSION} ${room} — ${topic ? `topic: ${topic} — ` : ''}`;
   if (passwordRequired) {
     return `${head}this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`;
   }
-  const seconds = Math.round(handshakeTimeoutMs / 1000);
-  return `${head}welcome! Plain-text users: type to chat (as guest-N; /name NAME or /nick NAME picks a name), or just listen (you join after ${seconds} s).\r\n`;
+  return `${head}welcome! Plain-text users: type to chat (as guest-N; /name NAME or /nick NAME picks a name), or just listen.\r\n`;
 }
 
 /** Parses a greeting line; undefined means "not one of ours" (a plain-text server). */

@@ -13,6 +13,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isStr = (v: unknown, max = 1 << 20): v is string => typeof v === 'string' && v.length <= max;
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 const isLevel = (v: unknown): v is NoticeLevel => v === 'info' || v === 'system' || v === 'error';
+/** An optional boolean field: absent, true or false. */
+const isFlag = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
 function checkPeer(v: unknown): string | undefined {
   if (!isObj(v)) return 'peer is not an object';
   if (!isUint(v.id) || !isStr(v.name, 256) || !isStr(v.address, 256)) return 'peer needs id, name and address';
@@ -63,7 +65,9 @@ const validators: Partial<Record<FrameType, Validator>> = {
             ? 'proof must be text'
             : b.acks !== undefined && typeof b.acks !== 'boolean'
               ? 'acks must be true or false'
-              : undefined,
+              : (b.resume !== undefined && !isStr(b.resume, 256)) || (b.seen !== undefined && !isUint(b.seen))
+                ? 'resume must be text and seen a number'
+                : undefined,
   [FrameType.Welcome]: (b) =>
     !isObj(b)
       ? 'not an object'
@@ -74,7 +78,9 @@ const validators: Partial<Record<FrameType, Validator>> = {
             ? 'position must be a number or null'
             : b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)
               ? 'topic must be text'
-              : undefined)),
+              : (b.resume !== undefined && !isStr(b.resume, 256)) || !isFlag(b.resumed)
+                ? 'resume must be text and resumed true or false'
+                : undefined)),
   [FrameType.Error]: (b) =>
     !isObj(b)
       ? 'not an object'
@@ -94,6 +100,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     if (b.from !== undefined && checkPeer(b.from)) return 'from must be a peer';
     if (b.at !== undefined && typeof b.at !== 'number') return 'at must be a time';
     if (b.action !== undefined && typeof b.action !== 'boolean') return 'action must be true or false';
+    if (!isFlag(b.history)) return 'history must be true or false';
     return undefined;
   },
   [FrameType.Notice]: (b) =>
@@ -103,7 +110,9 @@ const validators: Partial<Record<FrameType, Validator>> = {
         ? 'needs level and text'
         : b.code !== undefined && !isStr(b.code, 64)
           ? 'code must be text'
-          : undefined,
+          : !isFlag(b.history)
+            ? 'history must be true or false'
+            : undefined,
   [FrameType.Roster]: (b) =>
     !isObj(b)
       ? 'not an object'

@@ -79,6 +79,7 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
   }
   if (message.to) view.to = toPeerView(message.to);
   if (message.action) view.action = true;
+  if (message.history) view.history = true;
   if (message.image) {
     const kept = message.image as { size?: number; width?: number; height?: number };
     const size = kept.size ?? message.image.bytes.length;
@@ -118,6 +119,7 @@ export function toNoticeView(notice: Notice, id: string): NoticeView {
     text: notice.text,
   };
   if (notice.code) view.code = notice.code;
+  if (notice.history) view.history = true;
   return view;
 }
 

@@ -3,12 +3,12 @@
 // room carries on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { ChatClient } from '../../../src/chat/client/chatClient';
 import { ChatError } from '../../../src/chat/core/errors';
 import { ChatServer } from '../../../src/chat/server/chatServer';
 import { EventRecorder } from '../support/clientHelpers';
-import { RawNativeClient, RawPlainClient, delay, startServer, waitFor } from '../support/helpers';
+import { RawNativeClient, RawPlainClient, delay, silencingProxy, startServer, waitFor } from '../support/helpers';
 import { honestClient, recordCrashes } from '../support/adversarial';
 
 test('faults: the server stops and comes back — clients reconnect with backoff and are seated / queued again', async (t) => {
@@ -182,34 +182,15 @@ test('faults: a client closed while connecting, handshaking or backing off stops
 });
 
 test('faults: a connection the network silences (no FIN, no RST) is dropped by the heartbeat; the client reconnects and the line moves on', async (t) => {
-  const { server, port, events } = await startServer({ name: 'Host', seats: 1, heartbeatIntervalMs: 300 });
+  // Resuming off: the ghost's seat passes on at once (with resuming, test/unit/chat/server/history/ covers it).
+  const options = { name: 'Host', seats: 1, heartbeatIntervalMs: 300, resumeGraceMs: 0 };
+  const { server, port, events } = await startServer(options);
   t.after(() => server.close());
   // A proxy whose first connection can be silenced in both directions, like a Wi-Fi drop; later ones pass.
-  let silenced = false;
-  let first = true;
-  const sockets: Socket[] = [];
-  const proxy = createServer((inbound) => {
-    const outbound = connect(port, '127.0.0.1');
-    sockets.push(inbound, outbound);
-    inbound.on('error', () => undefined);
-    outbound.on('error', () => undefined);
-    const mute = first;
-    first = false;
-    inbound.on('data', (d) => {
-      if (!(mute && silenced)) outbound.write(d);
-    });
-    outbound.on('data', (d) => {
-      if (!(mute && silenced)) inbound.write(d);
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((resolve) => proxy.close(() => resolve()));
-  });
+  const proxy = await silencingProxy(t, port);
   const alice = new ChatClient({
     host: '127.0.0.1',
-    port: (proxy.address() as AddressInfo).port,
+    port: proxy.port,
     name: 'alice',
     heartbeatIntervalMs: 300,
     reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
@@ -221,7 +202,7 @@ test('faults: a connection the network silences (no FIN, no RST) is dropped by t
   t.after(() => bob.client.close());
   await bob.seen.position(1);
 
-  silenced = true;
+  proxy.silence();
   await aliceSeen.state('reconnecting'); // the client noticed the silent server
   await waitFor(
     () => events.notices.some((n) => n.code === 'heartbeat' && /alice/.test(n.text)),

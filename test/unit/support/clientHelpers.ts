@@ -260,7 +260,7 @@ export async function startScriptedServer(
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
-    socket.write(greetingLine(room, 30_000));
+    socket.write(greetingLine(room));
     const decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES);
     const frames: Frame[] = [];
     let preamble = Buffer.alloc(0);

@@ -1,6 +1,6 @@
 // Shared test helpers: bounded waits, and tiny raw clients (native frames / plain text) on real loopback sockets.
 // The raw native client speaks protocol.ts directly, so server tests do not depend on ChatClient.
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { ChatEvents, Notice } from '../../../src/chat/core/events';
@@ -304,4 +304,30 @@ export async function socketPair(): Promise<{ writer: Socket; reader: Socket; cl
       reader.destroy();
     },
   };
+}
+
+/** A proxy to `port` on 127.0.0.1 whose first connection can be silenced both ways (no FIN, no RST), like a Wi-Fi drop. */
+export async function silencingProxy(
+  t: { after(fn: () => unknown): void },
+  port: number,
+): Promise<{ port: number; silence(): void }> {
+  let silenced = false;
+  let first = true;
+  const sockets: Socket[] = [];
+  const proxy = createServer((inbound) => {
+    const outbound = connect(port, '127.0.0.1');
+    sockets.push(inbound, outbound);
+    inbound.on('error', () => undefined);
+    outbound.on('error', () => undefined);
+    const mute = first;
+    first = false;
+    inbound.on('data', (d) => (mute && silenced ? undefined : outbound.write(d)));
+    outbound.on('data', (d) => (mute && silenced ? undefined : inbound.write(d)));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+  return { port: (proxy.address() as AddressInfo).port, silence: () => (silenced = true) };
 }

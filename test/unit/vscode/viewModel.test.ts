@@ -127,6 +127,19 @@ test('notices keep the same id on every replay (snapshots after hide/show do not
   assert.notEqual(toEntryView({ kind: 'notice', notice: { ...notice } }, uri, ids).id, first.id);
 });
 
+test('messages and notices replayed from the room’s history carry the history flag to the panel; live ones do not', () => {
+  const ids = new NoticeIds();
+  const said: ChatMessage = { id: 'c1', at: AT, from: alice, text: 'earlier', own: false };
+  assert.equal(toMessageView({ ...said, history: true }, uri).history, true);
+  assert.equal('history' in toMessageView(said, uri), false);
+  const end: Notice = { at: AT, level: 'system', text: '--- end of history ---', code: 'history-end', history: true };
+  assert.equal(toEntryView({ kind: 'notice', notice: end }, uri, ids).history, true);
+  assert.equal(
+    'history' in toEntryView({ kind: 'notice', notice: { at: AT, level: 'info', text: 'hi' } }, uri, ids),
+    false,
+  );
+});
+
 test('the host’s own lines merge into the session history by time', () => {
   const row = (id: string, at: number): EntryView => ({ entry: 'notice', id, at, time: '', level: 'info', text: id });
   const merged = mergeByTime([row('a', 1), row('b', 3), row('c', 5)], [row('x', 2), row('y', 5), row('z', 9)]);

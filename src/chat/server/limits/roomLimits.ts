@@ -3,7 +3,7 @@
 // and the ServerOptions it sets. The CLI's flags and the extension's settings are both made from it.
 import { parseWholeNumber } from '../../core/address';
 import { formatBytes } from '../../core/units';
-import { MAX_CONNECTIONS_LIMIT, SERVER_DEFAULTS, type ServerOptions } from '../options';
+import { MAX_CONNECTIONS_LIMIT, MAX_HISTORY, SERVER_DEFAULTS, type ServerOptions } from '../options';
 
 const MIB = 1024 * 1024;
 const MEGAPIXEL = 1_000_000;
@@ -11,7 +11,14 @@ const MEGAPIXEL = 1_000_000;
 /** The ServerOptions the limits set (only the ones given). */
 export type RoomLimits = Pick<
   ServerOptions,
-  'rateLimit' | 'maxConnections' | 'connectionsPerAddress' | 'maxImageBytes' | 'maxImagePixels'
+  | 'rateLimit'
+  | 'maxConnections'
+  | 'connectionsPerAddress'
+  | 'maxImageBytes'
+  | 'maxImagePixels'
+  // what the room remembers
+  | 'history'
+  | 'resumeGraceMs'
 >;
 
 /** A value's text → its number, or the one sentence saying what is wrong (naming `what`, the flag or setting). */
@@ -22,10 +29,13 @@ export interface RoomLimit {
   flag: string;
   /** `tcpChat.server.SETTING` in VS Code; none where a setting of its own covers it (tcpChat.maxImageSizeMB). */
   setting?: string;
+  /** What the help names the value (`--FLAG N` unless given). */
+  arg?: string;
   /** The help line after the flag name, with its default. */
   help: string;
-  /** The default, in the unit people type (per second, MiB, millions of pixels). */
-  default: number;
+  /** The default, in the unit people type (per second, MiB, millions of pixels, seconds); null where it depends on
+   *  the room (history: everyone-chats rooms and queue rooms differ), as the help line says. */
+  default: number | null;
   read: ReadLimit;
   set: (value: number) => RoomLimits;
 }
@@ -74,6 +84,24 @@ export const ROOM_LIMITS: readonly RoomLimit[] = [
     default: d.maxImagePixels / MEGAPIXEL,
     read: decimal(0, 10_000),
     set: (n) => ({ maxImagePixels: Math.max(1, Math.round(n * MEGAPIXEL)) }),
+  },
+  // what the room remembers
+  {
+    flag: 'history',
+    setting: 'history',
+    help: `room messages replayed to whoever gets a seat (default ${d.historyWhereEveryoneChats} with --seats 0, else 0; at most ${MAX_HISTORY})`,
+    default: null,
+    read: whole(0, MAX_HISTORY),
+    set: (n) => ({ history: n }),
+  },
+  {
+    flag: 'resume-grace',
+    setting: 'resumeGraceSeconds',
+    arg: 'S',
+    help: `seconds a lost connection's seat waits for its member to come back; 0 turns it off (default ${d.resumeGraceMs / 1000})`,
+    default: d.resumeGraceMs / 1000,
+    read: whole(0, 24 * 60 * 60),
+    set: (n) => ({ resumeGraceMs: n * 1000 }),
   },
 ];
 

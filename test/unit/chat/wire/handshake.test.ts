@@ -6,10 +6,10 @@ import { authProof, greetingLine, newNonce, parseGreeting, verifyProof } from '.
 
 test('greetingLine parses back to its version and room; it tells nc users what to do', () => {
   for (const room of ['Lobby', 'Team chat 2', 'Zoë’s Ünïcødé 你好 👋', 'a-b_c.d']) {
-    const line = greetingLine(room, 15_000);
+    const line = greetingLine(room);
     assert.match(
       line,
-      /^TCPCHAT\/1 .* type to chat \(as guest-N; \/name NAME or \/nick NAME picks a name\), or just listen \(you join after 15 s\)\.\r\n$/,
+      /^TCPCHAT\/1 .* type to chat \(as guest-N; \/name NAME or \/nick NAME picks a name\), or just listen\.\r\n$/,
     );
     assert.deepEqual(parseGreeting(line), { version: 1, room });
     assert.deepEqual(
@@ -23,7 +23,7 @@ test('greetingLine parses back to its version and room; it tells nc users what t
 
 test('greetingLine of a password room says so up front (no "type your name") and still parses', () => {
   for (const room of ['Lobby', 'Zoë’s Ünïcødé 你好 👋']) {
-    const line = greetingLine(room, 15_000, true);
+    const line = greetingLine(room, true);
     assert.equal(
       line,
       `TCPCHAT/1 ${room} — this room needs a password: join with the TCP Chat extension or \`tcp-chat connect --password\`; plain-text clients such as nc cannot join.\r\n`,
