@@ -124,7 +124,7 @@ export class MessageList {
     const index = this.entries.findIndex((e) => e.id === id);
     if (index < 0) return undefined;
     if (index < this.window.start || index >= this.window.end) this.apply(this.window.around(index), 'bottom');
-    const row = this.rows.children[index - this.window.start] as HTMLElement | undefined;
+    const row = rowOf(this.blockAt(index));
     this.adjusting = true; // not a user scroll: no earlier/later rows loaded because of it
     row?.scrollIntoView({ block: 'center' });
     requestAnimationFrame(() => {
@@ -134,6 +134,11 @@ export class MessageList {
       this.updateChrome();
     });
     return row;
+  }
+
+  /** Search: the rows in the DOM, oldest first (without the dividers of their blocks). */
+  shownRows(): HTMLElement[] {
+    return Array.from(this.rows.children, rowOf).filter((row): row is HTMLElement => row !== undefined);
   }
 
   private onScroll(): void {
@@ -232,6 +237,11 @@ export class MessageList {
     this.jumpButton.hidden = this.window.following && below === 0;
     this.jumpButton.textContent = below > 0 ? t('listNewer', below) : t('listLatest');
   }
+}
+
+/** The row of an entry's block (the dividers above it are its other children). */
+function rowOf(block: Element | null): HTMLElement | undefined {
+  return block?.querySelector<HTMLElement>(':scope > .row') ?? undefined;
 }
 
 /** A labelled line between rows (a date, "earlier messages", "new messages"). */

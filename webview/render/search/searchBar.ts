@@ -13,6 +13,8 @@ import { SearchMarks } from './searchMarks';
 export interface SearchableList {
   readonly allEntries: readonly EntryView[];
   reveal(id: string): HTMLElement | undefined;
+  /** The rows in the DOM (each entry is a block: its row plus dividers, so not simply the children). */
+  shownRows(): readonly HTMLElement[];
 }
 
 /** Typing pauses this long before the whole chat is searched again. */
@@ -34,7 +36,7 @@ export class SearchBar {
     rows: HTMLElement,
     private readonly fallbackFocus: () => void,
   ) {
-    this.marks = new SearchMarks(rows);
+    this.marks = new SearchMarks(rows, () => list.shownRows());
     this.root.hidden = true;
     this.root.setAttribute('role', 'search');
     this.input.type = 'text';

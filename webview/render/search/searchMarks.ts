@@ -17,8 +17,12 @@ export class SearchMarks {
   private byId = new Map<string, Match[]>();
   private pending = false;
 
-  constructor(private readonly rows: HTMLElement) {
-    new MutationObserver(() => this.schedule()).observe(rows, { childList: true, subtree: true });
+  /** `container`: where the list puts its rows (watched for changes); `shownRows`: the rows in it now. */
+  constructor(
+    container: HTMLElement,
+    private readonly shownRows: () => readonly HTMLElement[],
+  ) {
+    new MutationObserver(() => this.schedule()).observe(container, { childList: true, subtree: true });
   }
 
   /** The matches changed (a new query, new messages, another current match): repaint. */
@@ -46,7 +50,7 @@ export class SearchMarks {
     const current = this.search?.currentMatch;
     const all: Range[] = [];
     const now: Range[] = [];
-    for (const row of this.rows.children as HTMLCollectionOf<HTMLElement>) {
+    for (const row of this.shownRows()) {
       const id = row.dataset.id;
       const matches = id === undefined ? undefined : this.byId.get(id);
       if (current?.id === id) row.dataset[CURRENT_ROW] = 'true';
