@@ -24,7 +24,7 @@ export type GreetingVerdict =
   | { kind: 'undecided' }
   | { kind: 'plain' }
   /** `rest` is what followed the greeting line (the start of the frame stream). */
-  | { kind: 'native'; version: number; room: string; rest: Buffer };
+  | { kind: 'native'; version: number; room: string; tls: boolean; rest: Buffer };
 
 /** Longest first line we wait for before deciding the server is not one of ours. */
 export const MAX_GREETING_BYTES = 4096;
@@ -37,7 +37,8 @@ export function classifyGreeting(head: Buffer): GreetingVerdict {
   if (newline < 0) return head.length > MAX_GREETING_BYTES ? { kind: 'plain' } : { kind: 'undecided' };
   const greeting = parseGreeting(head.subarray(0, newline + 1).toString('utf8'));
   if (!greeting) return { kind: 'plain' };
-  return { kind: 'native', version: greeting.version, room: greeting.room, rest: head.subarray(newline + 1) };
+  const rest = head.subarray(newline + 1);
+  return { kind: 'native', version: greeting.version, room: greeting.room, tls: greeting.tls, rest };
 }
 
 /** Undefined when we speak the server's protocol version; otherwise the error that ends the attempt. */
@@ -53,7 +54,13 @@ export function versionMismatch(version: number): ChatError | undefined {
  * Our answer to the server's Challenge. Throws ChatError 'password-required' when the room needs a password and
  * we have none. We always offer to acknowledge the image bytes we receive.
  */
-export function helloFor(challenge: ChallengeBody, name: string, password: string | undefined): HelloBody {
+export function helloFor(
+  challenge: ChallengeBody,
+  name: string,
+  password: string | undefined,
+  /** Over TLS: keying material of this TLS session, which the proof covers (docs/PROTOCOL.md §4). */
+  binding?: Buffer,
+): HelloBody {
   let proof: string | undefined;
   if (challenge.auth === 'hmac-sha256') {
     if (!password)
@@ -61,7 +68,7 @@ export function helloFor(challenge: ChallengeBody, name: string, password: strin
         'password-required',
         `The room "${challenge.room}" needs a password; connect again with one.`,
       );
-    proof = authProof(password, challenge.nonce);
+    proof = authProof(password, challenge.nonce, binding);
   }
   return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true };
 }

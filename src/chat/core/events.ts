@@ -12,6 +12,8 @@ export interface Peer {
   address: string;
   /** How the peer speaks: our binary protocol, plain text lines (nc, telnet, any line-based client), or the host. */
   kind: 'host' | 'native' | 'plain';
+  /** Set by the server for a member whose connection runs inside TLS (absent: unencrypted, or the host). */
+  encrypted?: boolean;
 }
 
 export interface ImageData {

@@ -17,6 +17,8 @@ import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
 import type { Room } from './room';
+import { tunnelBinding } from '../tls/tunnel';
+import { tlsGateFor, type GatePassed, type TlsGate } from './tlsGate';
 
 /** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
 const MAX_REFUSING = 64;
@@ -30,7 +32,7 @@ export function socketAddress(socket: Socket): string {
 
 /** Why a connection is turned away at once: the code of our client's Error frame and the sentence for both. */
 interface Refusal {
-  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast' | AccessRefusal['code'];
+  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast' | 'tls-required' | AccessRefusal['code'];
   message: string;
 }
 
@@ -69,7 +71,11 @@ export interface AdmissionContext {
 }
 
 export class Admission {
+  /** The greeting on an unencrypted socket (it says whether TLS is offered); inside TLS, tunnelGreeting. */
   private readonly greeting: Buffer;
+  private readonly tunnelGreeting: Buffer;
+  /** In a room that speaks TLS: new sockets until their first byte says whether they start TLS. */
+  private readonly gate: TlsGate | undefined;
   private nextConnId = 1;
   private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
@@ -83,12 +89,20 @@ export class Admission {
 
   constructor(private readonly context: AdmissionContext) {
     const o = context.options;
-    this.greeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined), 'utf8');
+    const tls = !o.tls ? 'none' : o.requireTls ? 'required' : 'offered';
+    this.greeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined, tls), 'utf8');
+    this.tunnelGreeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined), 'utf8');
+    this.gate = tlsGateFor(context, (passed) => this.seat(passed));
+  }
+
+  /** Sockets not yet seen by the room (waiting for their first byte, or in their TLS handshake): dropped. */
+  closeHeld(): void {
+    this.gate?.destroyAll();
   }
 
   /** A socket connected: it gets the greeting line and a handshake deadline (or a refusal, over the limit). */
   accept(socket: Socket): void {
-    const { options, room, notices } = this.context;
+    const { options, room } = this.context;
     socket.on('error', () => undefined);
     if (this.context.isClosing()) return void socket.destroy();
     const address = socketAddress(socket);
@@ -96,7 +110,8 @@ export class Admission {
     if (refused) return this.refuse(socket, address, refused, refused.why);
     const verdict = this.context.addresses.admit(socket, socket.remoteAddress ?? 'unknown');
     if (!verdict.ok) return this.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
-    if (room.connectionCount - this.displacing.size >= options.maxConnections && !this.displaceQuiet()) {
+    const open = room.connectionCount + (this.gate?.size ?? 0) - this.displacing.size;
+    if (open >= options.maxConnections && !this.displaceQuiet()) {
       this.context.addresses.closed(socket);
       const max = options.maxConnections;
       const full = {
@@ -111,11 +126,27 @@ export class Admission {
         'connection-limit',
       );
     }
+    const deadline = options.handshakeTimeoutMs;
+    if (this.gate) return this.gate.hold(socket, address, this.greeting, deadline);
+    this.seat({ socket, raw: socket, address, encrypted: false, greeted: false, remainingMs: deadline });
+  }
+
+  /** A socket that showed what it is (in TLS or not): greeted unless it was already, and given its deadline. */
+  private seat({ socket, raw, address, encrypted, greeted, remainingMs }: GatePassed): void {
+    const { options, room, notices } = this.context;
+    if (this.context.isClosing()) return void socket.destroy();
+    if (socket !== raw) this.context.addresses.moved(raw, socket);
+    if (options.requireTls && !encrypted) {
+      const message = 'This room accepts only encrypted connections: use `ncat --ssl HOST PORT`, or TCP Chat.';
+      const why = 'it did not connect encrypted (this room requires TLS).';
+      return this.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', greeted);
+    }
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
-    diagnoseConn(conn, `accepted (${room.connectionCount + 1} open)`);
+    diagnoseConn(conn, `accepted (${room.connectionCount + 1} open${encrypted ? ', encrypted' : ''})`);
     room.add(conn);
-    conn.write(this.greeting);
-    conn.startHandshakeTimer(() => {
+    if (!greeted || encrypted) conn.write(encrypted ? this.tunnelGreeting : this.greeting);
+    socket.resume(); // the TLS gate paused it, its first bytes put back
+    conn.startHandshakeTimer(remainingMs, () => {
       if (conn.listenAsPlain()) return; // sent nothing at all: an nc that only listens, seated by plain()
       const seconds = formatDuration(options.handshakeTimeoutMs);
       diagnoseConn(conn, `handshake timeout (${conn.kind})`);
@@ -268,7 +299,8 @@ export class Admission {
       if (verdict.log) notices.log('error', lockoutText(ip, verdict.seconds, verdict.failures), 'password-lockout');
       return;
     }
-    if (!verifyProof(password, this.nonces.get(conn) ?? '', hello.proof)) {
+    const nonce = this.nonces.get(conn) ?? '';
+    if (!verifyProof(password, nonce, hello.proof, tunnelBinding(conn.socket, nonce))) {
       const { waitMs } = addresses.proofFailed(conn.socket);
       diagnoseConn(conn, 'turned away: wrong password');
       conn.sendFrame({
@@ -320,13 +352,20 @@ export class Admission {
   }
 
   /** Turned away at once: say why in the peer's own language (Error frame or text line), then close. */
-  private refuse(socket: Socket, address: string, refusal: Refusal, why: string, logCode: string = refusal.code): void {
+  private refuse(
+    socket: Socket,
+    address: string,
+    refusal: Refusal,
+    why: string,
+    logCode: string = refusal.code,
+    greeted = false,
+  ): void {
     if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
     this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
     if (this.refusing >= MAX_REFUSING) return void socket.destroy();
     this.refusing++;
     socket.on('close', () => this.refusing--);
-    socket.write(this.greeting);
+    if (!greeted) socket.write(this.greeting);
     const answer = (first: Buffer | undefined) => {
       clearTimeout(timer);
       socket.off('data', answer);
@@ -338,5 +377,6 @@ export class Admission {
     const timer = setTimeout(() => answer(undefined), 1000);
     timer.unref();
     socket.once('data', answer);
+    socket.resume();
   }
 }

@@ -31,6 +31,8 @@ import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } 
 import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
 import { Room } from './room';
+import { certificateFingerprint } from '../tls/certificate';
+import { encryptionText } from './tlsGate';
 
 export type { ServerOptions } from './options';
 
@@ -50,10 +52,13 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private bound: { host: string; port: number } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  /** The SHA-256 fingerprint of the room's certificate (`AB:CD:…`), when it speaks TLS. */
+  readonly fingerprint: string | undefined;
 
   constructor(options: ServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.fingerprint = this.options.tls ? certificateFingerprint(this.options.tls.certPem) : undefined;
     this.notices = new Notices(
       (notice) => this.emit('notice', notice),
       () => this.room.seated(),
@@ -164,7 +169,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.rosters.schedule(); // the first roster: the host alone
         this.notices.log(
           'system',
-          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).`,
+          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}); ${encryptionText(this.options, this.fingerprint)}.`,
         );
         resolve(this.bound);
       });
@@ -292,6 +297,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.rosters.stop();
     this.notices.dispose();
+    this.admission.closeHeld();
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

@@ -3,6 +3,7 @@ import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { checkCidrs } from './limits/accessList';
 import type { PasswordBackoff } from './limits/addressLimits';
+import type { TlsIdentity } from '../tls/certificate';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
@@ -98,6 +99,11 @@ export interface ServerOptions {
   allow?: string[];
   /** Address ranges refused at once, even when allowed. */
   deny?: string[];
+  // ---- encrypted rooms (tlsGate.ts)
+  /** The room's certificate and key: TLS is offered on the same port (the engine's default: false, none). */
+  tls?: TlsIdentity | false;
+  /** Unencrypted peers (plain nc, old clients) are refused with a line pointing to `ncat --ssl`. Needs `tls`. */
+  requireTls?: boolean;
 }
 
 /** The host takes one roster entry; clients (active or waiting) the rest. */
@@ -168,6 +174,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     maxImagePixels: options.maxImagePixels ?? d.maxImagePixels,
     ...resolveAddressOptions(options),
     ...resolveAccessOptions(options),
+    ...resolveTlsOptions(options),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -221,6 +228,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   checkAddressOptions(resolved);
   checkCidrs('allow', resolved.allow);
   checkCidrs('deny', resolved.deny);
+  checkTlsOptions(resolved);
   return resolved;
 }
 
@@ -278,6 +286,19 @@ function resolveAccessOptions(options: ServerOptions): Pick<ResolvedServerOption
   // A copy (the caller's array may change later); anything but an array is left for checkCidrs to refuse.
   const copy = (list: string[] | undefined) => (Array.isArray(list) ? [...list] : (list ?? []));
   return { allow: copy(options.allow), deny: copy(options.deny) };
+}
+
+// ---- encrypted rooms
+
+function resolveTlsOptions(options: ServerOptions): Pick<ResolvedServerOptions, 'tls' | 'requireTls'> {
+  return { tls: options.tls ?? false, requireTls: options.requireTls ?? false };
+}
+
+function checkTlsOptions(o: ResolvedServerOptions): void {
+  if (o.tls && !(typeof o.tls.certPem === 'string' && typeof o.tls.keyPem === 'string'))
+    throw new ChatError('bad-option', 'Server option tls needs certPem and keyPem (PEM text), or false.');
+  if (o.requireTls && !o.tls)
+    throw new ChatError('bad-option', 'Server option requireTls needs tls (a certificate and key) to be set.');
 }
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */
