@@ -16,6 +16,11 @@ export const NO_RETRY = new Set([
   'kicked',
   'banned',
   'address-refused',
+  // encrypted rooms: a changed certificate or a missing TLS is for the user to judge, not to retry blindly
+  'fingerprint-changed',
+  'not-encrypted',
+  'not-trusted',
+  'tls-required',
 ]);
 const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
 
@@ -38,7 +43,7 @@ export function classifyGreeting(head: Buffer): GreetingVerdict {
   const greeting = parseGreeting(head.subarray(0, newline + 1).toString('utf8'));
   if (!greeting) return { kind: 'plain' };
   const rest = head.subarray(newline + 1);
-  return { kind: 'native', version: greeting.version, room: greeting.room, tls: greeting.tls, rest };
+  return { kind: 'native', version: greeting.version, room: greeting.room, tls: greeting.tls === true, rest };
 }
 
 /** Undefined when we speak the server's protocol version; otherwise the error that ends the attempt. */

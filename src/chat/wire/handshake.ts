@@ -43,10 +43,11 @@ export function greetingLine(
 }
 
 /** Parses a greeting line; undefined means "not one of ours" (a plain-text server). `tls`: TLS is offered. */
-export function parseGreeting(line: string): { version: number; room: string; tls: boolean } | undefined {
+export function parseGreeting(line: string): { version: number; room: string; tls?: true } | undefined {
   const match = /^TCPCHAT\/(\d+) (.*?)(?: — .*)?\r?\n?$/.exec(line);
   if (!match) return undefined;
-  return { version: Number(match[1]), room: match[2], tls: / — .* \[tls\]\r?\n?$/.test(line) };
+  const greeting = { version: Number(match[1]), room: match[2] };
+  return / — .* \[tls\]\r?\n?$/.test(line) ? { ...greeting, tls: true } : greeting;
 }
 
 /** Domain separation for the HMAC, so a proof can't be replayed as some other protocol's MAC. */
