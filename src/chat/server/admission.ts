@@ -74,8 +74,9 @@ export class Admission {
   /** The greeting on an unencrypted socket (it says whether TLS is offered); inside TLS, tunnelGreeting. */
   private readonly greeting: Buffer;
   private readonly tunnelGreeting: Buffer;
-  /** In a room that speaks TLS: new sockets until their first byte says whether they start TLS. */
+  /** In a room that speaks TLS: new sockets until their first byte says whether they start TLS (and refused ones). */
   private readonly gate: TlsGate | undefined;
+  private readonly refusalGate: TlsGate | undefined;
   private nextConnId = 1;
   private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
@@ -92,12 +93,14 @@ export class Admission {
     const tls = !o.tls ? 'none' : o.requireTls ? 'required' : 'offered';
     this.greeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined, tls), 'utf8');
     this.tunnelGreeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined), 'utf8');
-    this.gate = tlsGateFor(context, (passed) => this.seat(passed));
+    this.gate = tlsGateFor(context);
+    this.refusalGate = tlsGateFor(context);
   }
 
   /** Sockets not yet seen by the room (waiting for their first byte, or in their TLS handshake): dropped. */
   closeHeld(): void {
     this.gate?.destroyAll();
+    this.refusalGate?.destroyAll();
   }
 
   /** A socket connected: it gets the greeting line and a handshake deadline (or a refusal, over the limit). */
@@ -127,7 +130,7 @@ export class Admission {
       );
     }
     const deadline = options.handshakeTimeoutMs;
-    if (this.gate) return this.gate.hold(socket, address, this.greeting, deadline);
+    if (this.gate) return this.gate.hold(socket, address, this.greeting, deadline, (passed) => this.seat(passed));
     this.seat({ socket, raw: socket, address, encrypted: false, greeted: false, remainingMs: deadline });
   }
 
@@ -139,7 +142,8 @@ export class Admission {
     if (options.requireTls && !encrypted) {
       const message = 'This room accepts only encrypted connections: use `ncat --ssl HOST PORT`, or TCP Chat.';
       const why = 'it did not connect encrypted (this room requires TLS).';
-      return this.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', greeted);
+      const passed = { socket, raw, address, encrypted, greeted, remainingMs };
+      return this.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', passed);
     }
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
     diagnoseConn(conn, `accepted (${room.connectionCount + 1} open${encrypted ? ', encrypted' : ''})`);
@@ -358,14 +362,22 @@ export class Admission {
     refusal: Refusal,
     why: string,
     logCode: string = refusal.code,
-    greeted = false,
+    /** Set when it went through the TLS gate (held there first in a room that speaks TLS: it may start TLS). */
+    passed?: GatePassed,
   ): void {
-    if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
-    this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
-    if (this.refusing >= MAX_REFUSING) return void socket.destroy();
-    this.refusing++;
-    socket.on('close', () => this.refusing--);
-    if (!greeted) socket.write(this.greeting);
+    if (!passed) {
+      if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
+      this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
+      if (this.refusing >= MAX_REFUSING) return void socket.destroy();
+      this.refusing++;
+      socket.on('close', () => this.refusing--);
+      const gate = this.refusalGate;
+      if (gate)
+        return gate.hold(socket, address, this.greeting, 2000, (p) =>
+          this.refuse(p.socket, address, refusal, why, logCode, p),
+        );
+    }
+    if (!passed?.greeted || passed.encrypted) socket.write(passed?.encrypted ? this.tunnelGreeting : this.greeting);
     const answer = (first: Buffer | undefined) => {
       clearTimeout(timer);
       socket.off('data', answer);

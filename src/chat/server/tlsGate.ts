@@ -31,7 +31,6 @@ export interface GatePassed {
 }
 
 export interface GateEvents {
-  passed(passed: GatePassed): void;
   /** One line for the host's log, already throttled. */
   failed(line: string): void;
   /** `raw` closed before passing (TLS failed, the peer left): it no longer counts for its address. */
@@ -54,17 +53,17 @@ export class TlsGate {
   }
 
   /** Holds `raw` until it shows what it is; `greeting` is written if it stays silent for a moment. */
-  hold(raw: Socket, address: string, greeting: Buffer, deadlineMs: number): void {
+  hold(raw: Socket, address: string, greeting: Buffer, deadlineMs: number, passed: (p: GatePassed) => void): void {
     const start = Date.now();
     const remaining = () => Math.max(0, deadlineMs - (Date.now() - start));
     let greeted = false;
-    let passed = false;
+    let done = false;
     this.held.add(raw);
     raw.once('close', () => {
       this.held.delete(raw);
       clearTimeout(greet);
       clearTimeout(deadline);
-      if (!passed) this.events.dropped(raw);
+      if (!done) this.events.dropped(raw);
     });
     const greet = setTimeout(() => {
       greeted = true;
@@ -74,8 +73,8 @@ export class TlsGate {
       clearTimeout(greet);
       clearTimeout(deadline);
       this.held.delete(raw);
-      passed = true;
-      this.events.passed({ socket, raw, address, encrypted, greeted, remainingMs: remaining() });
+      done = true;
+      passed({ socket, raw, address, encrypted, greeted, remainingMs: remaining() });
     };
     const deadline = setTimeout(() => {
       raw.off('data', first);
@@ -93,7 +92,7 @@ export class TlsGate {
       tls = acceptTunnel(raw, this.context);
       tls.once('secure', () => pass(tls as TLSSocket, true));
       tls.on('error', (error) => {
-        if (passed) return; // the PeerConnection hears it too, and reports the close
+        if (done) return; // the PeerConnection hears it too, and reports the close
         clearTimeout(deadline);
         this.failed(address, errorMessage(error));
         raw.destroy();
@@ -122,11 +121,10 @@ export class TlsGate {
 }
 
 /** The gate for a room with `tls` set (undefined without): failures go to the host's log, addresses are released. */
-export function tlsGateFor(context: AdmissionContext, seat: (passed: GatePassed) => void): TlsGate | undefined {
+export function tlsGateFor(context: AdmissionContext): TlsGate | undefined {
   const { options, notices, addresses } = context;
   if (!options.tls) return undefined;
   return new TlsGate(serverSecureContext(options.tls), {
-    passed: seat,
     failed: (line) => notices.log('error', line, 'tls-handshake'),
     dropped: (raw) => addresses.closed(raw),
   });

@@ -183,7 +183,11 @@ function forHistory(message: ChatMessage): HistoryMessage {
 /** `/who`: who chats and who waits, in order. */
 function describeRoster(endpoint: ChatEndpoint): string {
   const { active, waiting, seats } = endpoint.roster;
-  const names = (peers: Peer[]) => peers.map((p) => (p.id === endpoint.self?.id ? `${p.name} (you)` : p.name));
+  // In a room that speaks TLS every member is marked: 🔒 encrypted, or (plain) — not encrypted.
+  const tls = [...active, ...waiting].some((p) => p.encrypted);
+  const lock = (p: Peer) => (!tls || p.kind === 'host' ? '' : p.encrypted ? ' 🔒' : ' (plain)');
+  const names = (peers: Peer[]) =>
+    peers.map((p) => (p.id === endpoint.self?.id ? `${p.name} (you)` : p.name) + lock(p));
   const seatText = seats === 0 ? 'no seat limit' : `${seats} seat${seats === 1 ? '' : 's'}`;
   const lines = [`Chatting (${active.length}, ${seatText}): ${names(active).join(', ') || 'nobody'}`];
   lines.push(

@@ -28,7 +28,11 @@ export function openTunnel(raw: Socket, timeoutMs: number): Promise<{ socket: TL
       reject(new Error(`no TLS handshake within ${Math.round(timeoutMs / 1000)} s`));
       socket.destroy();
     }, timeoutMs);
-    const failed = (error: Error) => (clearTimeout(timer), reject(error));
+    // OpenSSL's messages carry file paths; its short reason ("wrong version number") is what a person can use.
+    const failed = (error: Error & { reason?: string }) => (
+      clearTimeout(timer),
+      reject(new Error(error.reason ?? error.message))
+    );
     socket.on('error', failed);
     raw.once('close', () => failed(new Error('the connection closed during the TLS handshake')));
     socket.once('secureConnect', () => {
