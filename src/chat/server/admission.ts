@@ -3,51 +3,29 @@
 // connection — greeted, then — our client — a Challenge, the password proof in its Hello (checked only once its
 // address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
 // first byte as guest-N (what it typed is its first message), or at the handshake deadline if it only listens.
-// Our client that does not identify itself in time is dropped.
+// Our client that does not identify itself in time is dropped. In a room that speaks TLS a new socket first waits
+// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in refusals.ts.
 import type { Socket } from 'node:net';
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
-import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
-import { encodeFrame } from '../wire/codec';
+import { greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { FrameType, type Frame, type HelloBody } from '../wire/frames';
-import type { AccessList, AccessRefusal } from './limits/accessList';
+import type { AccessList } from './limits/accessList';
 import { lockoutText, normalizeIp, type AddressLimits } from './limits/addressLimits';
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
+import { addressRefusalLog, Refusals } from './refusals';
 import type { Room } from './room';
+import type { TlsIdentity } from '../tls/certificate';
 import { tunnelBinding } from '../tls/tunnel';
-import { tlsGateFor, type GatePassed, type TlsGate } from './tlsGate';
-
-/** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
-const MAX_REFUSING = 64;
+import { TlsGate, type GatePassed } from '../tls/serverGate';
 
 /** `ip:port` as people write it: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets. */
 export function socketAddress(socket: Socket): string {
   const ip = normalizeIp(socket.remoteAddress ?? 'unknown');
   const port = socket.remotePort ?? 0;
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-/** Why a connection is turned away at once: the code of our client's Error frame and the sentence for both. */
-interface Refusal {
-  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast' | 'tls-required' | AccessRefusal['code'];
-  message: string;
-}
-
-/** The last words to a refused connection: an Error frame for our client, a text line for nc. */
-export function refusalBytes(native: boolean, { code, message }: Refusal): Buffer {
-  if (native) return encodeFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
-  return plainBytes(`Sorry: ${message}`);
-}
-
-/** Why the host's log says a connection was refused for its address. */
-function addressRefusalLog(code: 'too-many-connections' | 'connecting-too-fast', o: ResolvedServerOptions): string {
-  if (code === 'too-many-connections')
-    return `its address has ${o.connectionsPerAddress} connections open already (the limit per address).`;
-  const perSecond = o.connectRate ? o.connectRate.perSecond : 0;
-  return `its address is connecting too fast (more than ${perSecond} new connections per second).`;
 }
 
 const DISPLACED_GOODBYE =
@@ -76,9 +54,8 @@ export class Admission {
   private readonly tunnelGreeting: Buffer;
   /** In a room that speaks TLS: new sockets until their first byte says whether they start TLS (and refused ones). */
   private readonly gate: TlsGate | undefined;
-  private readonly refusalGate: TlsGate | undefined;
+  private readonly refusals: Refusals;
   private nextConnId = 1;
-  private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
   private readonly nonces = new WeakMap<PeerConnection, string>();
   /** Proofs waiting for their address's wait after wrong ones to end. */
@@ -93,14 +70,19 @@ export class Admission {
     const tls = !o.tls ? 'none' : o.requireTls ? 'required' : 'offered';
     this.greeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined, tls), 'utf8');
     this.tunnelGreeting = Buffer.from(greetingLine(o.room, o.handshakeTimeoutMs, o.password !== undefined), 'utf8');
-    this.gate = tlsGateFor(context);
-    this.refusalGate = tlsGateFor(context);
+    const gate = (identity: TlsIdentity) =>
+      new TlsGate(identity, {
+        failed: (line) => context.notices.log('error', line, 'tls-handshake'),
+        dropped: (raw) => context.addresses.closed(raw), // its TLS failed, or it left, before it was seen
+      });
+    this.gate = o.tls ? gate(o.tls) : undefined;
+    this.refusals = new Refusals(context.notices, this.greeting, this.tunnelGreeting, o.tls ? gate(o.tls) : undefined);
   }
 
   /** Sockets not yet seen by the room (waiting for their first byte, or in their TLS handshake): dropped. */
   closeHeld(): void {
     this.gate?.destroyAll();
-    this.refusalGate?.destroyAll();
+    this.refusals.destroyAll();
   }
 
   /** A socket connected: it gets the greeting line and a handshake deadline (or a refusal, over the limit). */
@@ -110,9 +92,9 @@ export class Admission {
     if (this.context.isClosing()) return void socket.destroy();
     const address = socketAddress(socket);
     const refused = this.context.access.check(socket.remoteAddress ?? '');
-    if (refused) return this.refuse(socket, address, refused, refused.why);
+    if (refused) return this.refusals.refuse(socket, address, refused, refused.why);
     const verdict = this.context.addresses.admit(socket, socket.remoteAddress ?? 'unknown');
-    if (!verdict.ok) return this.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
+    if (!verdict.ok) return this.refusals.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
     const open = room.connectionCount + (this.gate?.size ?? 0) - this.displacing.size;
     if (open >= options.maxConnections && !this.displaceQuiet()) {
       this.context.addresses.closed(socket);
@@ -121,7 +103,7 @@ export class Admission {
         code: 'server-full',
         message: `The server is full (${max} connections); try again later.`,
       } as const;
-      return this.refuse(
+      return this.refusals.refuse(
         socket,
         address,
         full,
@@ -143,7 +125,7 @@ export class Admission {
       const message = 'This room accepts only encrypted connections: use `ncat --ssl HOST PORT`, or TCP Chat.';
       const why = 'it did not connect encrypted (this room requires TLS).';
       const passed = { socket, raw, address, encrypted, greeted, remainingMs };
-      return this.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', passed);
+      return this.refusals.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', passed);
     }
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
     diagnoseConn(conn, `accepted (${room.connectionCount + 1} open${encrypted ? ', encrypted' : ''})`);
@@ -353,42 +335,5 @@ export class Admission {
       return true;
     }
     return false;
-  }
-
-  /** Turned away at once: say why in the peer's own language (Error frame or text line), then close. */
-  private refuse(
-    socket: Socket,
-    address: string,
-    refusal: Refusal,
-    why: string,
-    logCode: string = refusal.code,
-    /** Set when it went through the TLS gate (held there first in a room that speaks TLS: it may start TLS). */
-    passed?: GatePassed,
-  ): void {
-    if (!passed) {
-      if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
-      this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
-      if (this.refusing >= MAX_REFUSING) return void socket.destroy();
-      this.refusing++;
-      socket.on('close', () => this.refusing--);
-      const gate = this.refusalGate;
-      if (gate)
-        return gate.hold(socket, address, this.greeting, 2000, (p) =>
-          this.refuse(p.socket, address, refusal, why, logCode, p),
-        );
-    }
-    if (!passed?.greeted || passed.encrypted) socket.write(passed?.encrypted ? this.tunnelGreeting : this.greeting);
-    const answer = (first: Buffer | undefined) => {
-      clearTimeout(timer);
-      socket.off('data', answer);
-      const native =
-        first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
-      socket.end(refusalBytes(native, refusal));
-      setTimeout(() => socket.destroy(), 2000).unref();
-    };
-    const timer = setTimeout(() => answer(undefined), 1000);
-    timer.unref();
-    socket.once('data', answer);
-    socket.resume();
   }
 }

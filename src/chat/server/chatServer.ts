@@ -32,7 +32,7 @@ import type { PeerConnection, PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';
 import { Room } from './room';
 import { certificateFingerprint } from '../tls/certificate';
-import { encryptionText } from './tlsGate';
+import { encryptionText } from '../tls/serverGate';
 
 export type { ServerOptions } from './options';
 
@@ -169,7 +169,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.rosters.schedule(); // the first roster: the host alone
         this.notices.log(
           'system',
-          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}); ${encryptionText(this.options, this.fingerprint)}.`,
+          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}); ${encryptionText(this.fingerprint, this.options.requireTls)}.`,
         );
         resolve(this.bound);
       });

@@ -99,7 +99,7 @@ export interface ServerOptions {
   allow?: string[];
   /** Address ranges refused at once, even when allowed. */
   deny?: string[];
-  // ---- encrypted rooms (tlsGate.ts)
+  // ---- encrypted rooms (tls/serverGate.ts)
   /** The room's certificate and key: TLS is offered on the same port (the engine's default: false, none). */
   tls?: TlsIdentity | false;
   /** Unencrypted peers (plain nc, old clients) are refused with a line pointing to `ncat --ssl`. Needs `tls`. */

@@ -1,4 +1,4 @@
-// A new socket in a room that speaks TLS, before it becomes a PeerConnection: TLS clients (`ncat --ssl`,
+// The server's side: a new socket in a room that speaks TLS, before it becomes a PeerConnection: TLS clients (`ncat --ssl`,
 // `openssl s_client`, our client with a fingerprint on record) speak first, so the greeting waits a moment for a
 // first byte. A first byte 0x16 (a TLS record) — before the greeting, or right after it (our client upgrading
 // once it read the greeting's `[tls]`) — wraps the socket in TLS, and the usual greeting and detection run inside.
@@ -8,9 +8,8 @@ import type { SecureContext, TLSSocket } from 'node:tls';
 import { diagnose } from '../core/diagnostics';
 import { errorMessage } from '../core/errors';
 import { escapeControl } from '../core/format';
-import { acceptTunnel, serverSecureContext, TLS_HANDSHAKE_BYTE } from '../tls/tunnel';
-import type { AdmissionContext } from './admission';
-import type { ResolvedServerOptions } from './options';
+import type { TlsIdentity } from './certificate';
+import { acceptTunnel, serverSecureContext, TLS_HANDSHAKE_BYTE } from './tunnel';
 
 /** How long the server waits for a peer's first byte before greeting (a TLS client sends its ClientHello at once). */
 export const TLS_FIRST_BYTE_WAIT_MS = 250;
@@ -42,10 +41,14 @@ export class TlsGate {
   private failures = 0;
   private lastFailureLog = 0;
 
+  private readonly context: SecureContext;
+
   constructor(
-    private readonly context: SecureContext,
+    identity: TlsIdentity,
     private readonly events: GateEvents,
-  ) {}
+  ) {
+    this.context = serverSecureContext(identity);
+  }
 
   /** Sockets still waiting for a first byte or in their TLS handshake (they count as open connections). */
   get size(): number {
@@ -120,19 +123,9 @@ export class TlsGate {
   }
 }
 
-/** The gate for a room with `tls` set (undefined without): failures go to the host's log, addresses are released. */
-export function tlsGateFor(context: AdmissionContext): TlsGate | undefined {
-  const { options, notices, addresses } = context;
-  if (!options.tls) return undefined;
-  return new TlsGate(serverSecureContext(options.tls), {
-    failed: (line) => notices.log('error', line, 'tls-handshake'),
-    dropped: (raw) => addresses.closed(raw),
-  });
-}
-
 /** How the listening line says whether the room is encrypted, with the fingerprint people compare. */
-export function encryptionText(options: ResolvedServerOptions, fingerprint: string | undefined): string {
-  if (!options.tls || !fingerprint) return 'not encrypted (TLS off)';
-  const who = options.requireTls ? 'encrypted connections only' : 'encrypted (TLS) or not';
+export function encryptionText(fingerprint: string | undefined, requireTls: boolean): string {
+  if (!fingerprint) return 'not encrypted (TLS off)';
+  const who = requireTls ? 'encrypted connections only' : 'encrypted (TLS) or not';
   return `${who}, certificate fingerprint ${fingerprint}`;
 }
