@@ -16,6 +16,8 @@ export interface ChatSettings {
   notifications: NotificationMode;
   /** tcpChat.logMaxSizeMB: the most one session's chat log grows to. */
   maxLogBytes: number;
+  /** tcpChat.server.requireTls: hosted rooms turn away unencrypted peers. */
+  requireTls: boolean;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -34,6 +36,7 @@ export function readSettings(): ChatSettings {
     maxImageBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 200) : 25) * 1024 * 1024),
     notifications: config.get<NotificationMode>('notifications', 'mentions'),
     maxLogBytes: Math.round(clampInt(config.get<number>('logMaxSizeMB', 100), 1, 100_000, 100) * 1024 * 1024),
+    requireTls: config.get<boolean>('server.requireTls', false) === true,
   };
 }
 
