@@ -7,10 +7,11 @@ import { imageBench } from './imageBench';
 import { webviewBench } from './webviewBench';
 import { extensionBench } from './extensionBench';
 import { soakBench } from './soak';
+import { tlsBench } from './tls';
 import { corruptSamples } from './lib/probe';
 import { errorMessage } from '../src/chat';
 
-const SECTIONS = ['plain', 'native', 'image', 'idle', 'webview', 'extension', 'soak'] as const;
+const SECTIONS = ['plain', 'native', 'image', 'tls', 'idle', 'webview', 'extension', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Section[] {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     plain: plainBench,
     native: nativeBench,
     image: imageBench,
+    tls: tlsBench,
     idle: idleBench,
     webview: webviewBench,
     extension: extensionBench,

@@ -10,6 +10,7 @@ import {
   describeConnectError,
   disconnected,
   handshakeTimedOut,
+  notATcpChatRoom,
   unreadableData,
   type Ending,
 } from './connectErrors';
@@ -110,11 +111,9 @@ export class ServerConnection {
     diagnose('client', `connecting to ${this.where}`);
     const socket = netConnect({ host, port });
     this.attach(socket);
-    const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-    this.timer = setTimeout(
-      () => this.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)),
-      connectTimeoutMs,
-    );
+    const timedOut = () =>
+      describeConnectError({ name: '', message: '', code: 'ETIMEDOUT' }, host, port, connectTimeoutMs);
+    this.timer = setTimeout(() => this.settle?.reject(timedOut()), connectTimeoutMs);
     socket.once('connect', () => this.onConnect());
   }
 
@@ -210,13 +209,7 @@ export class ServerConnection {
     if (this.currentMode !== 'detecting' || !this.settle) return;
     clearTimeout(this.timer);
     diagnose('client', `${this.where} is not a TCP Chat room (${why}); not chatting in plain text with a password`);
-    this.settle.reject(
-      new ChatError(
-        'plain-text-server',
-        `${this.where} did not greet as a TCP Chat room (${why}), so the room password was not used. ` +
-          'Connect without a password to chat with a plain-text server.',
-      ),
-    );
+    this.settle.reject(notATcpChatRoom(this.where, why));
   }
 
   private onData(chunk: Buffer): void {
