@@ -1,4 +1,5 @@
-// One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes,
+// One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes, upgrade
+// to TLS when the greeting offers it or the room's fingerprint is on record (tls/trust.ts checks the certificate),
 // handshake (preamble, Challenge → Hello with the HMAC proof, Welcome; its decisions are in handshake.ts),
 // heartbeat, and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a reconnect makes a
 // fresh ServerConnection.

@@ -4,7 +4,7 @@
 // address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
 // first byte as guest-N (what it typed is its first message), or at the handshake deadline if it only listens.
 // Our client that does not identify itself in time is dropped. In a room that speaks TLS a new socket first waits
-// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in refusals.ts.
+// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in limits/refusals.ts.
 import type { Socket } from 'node:net';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
@@ -15,7 +15,7 @@ import { lockoutText, normalizeIp, type AddressLimits } from './limits/addressLi
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
-import { addressRefusalLog, Refusals } from './refusals';
+import { addressRefusalLog, Refusals } from './limits/refusals';
 import type { Room } from './room';
 import type { TlsIdentity } from '../tls/certificate';
 import { tunnelBinding } from '../tls/tunnel';

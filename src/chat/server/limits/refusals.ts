@@ -2,15 +2,15 @@
 // each is greeted, told why in its own language — an Error frame for our client, a `Sorry: …` line for nc — and
 // closed. In a room that speaks TLS the refused peer may start TLS first; it is then told inside the tunnel.
 import type { Socket } from 'node:net';
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import { encodeFrame } from '../wire/codec';
-import { FrameType } from '../wire/frames';
-import { CLIENT_PREAMBLE } from '../wire/handshake';
-import { plainBytes } from '../wire/plainText';
-import type { GatePassed, TlsGate } from '../tls/serverGate';
-import type { AccessRefusal } from './limits/accessList';
-import type { Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
+import { diagnose, diagnosticsEnabled } from '../../core/diagnostics';
+import { encodeFrame } from '../../wire/codec';
+import { FrameType } from '../../wire/frames';
+import { CLIENT_PREAMBLE } from '../../wire/handshake';
+import { plainBytes } from '../../wire/plainText';
+import type { GatePassed, TlsGate } from '../../tls/serverGate';
+import type { AccessRefusal } from './accessList';
+import type { Notices } from '../notices';
+import type { ResolvedServerOptions } from '../options';
 
 /** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
 const MAX_REFUSING = 64;
