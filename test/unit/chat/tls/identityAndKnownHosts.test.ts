@@ -10,6 +10,8 @@ import { addressWithFingerprint, parseAddress, parseFingerprint } from '../../..
 import { ChatError } from '../../../../src/chat/core/errors';
 import { certificateFingerprint } from '../../../../src/chat/tls/certificate';
 import { loadOrCreateIdentity, readIdentityFiles } from '../../../../src/chat/tls/identityFiles';
+import { FrameType } from '../../../../src/chat/wire/frames';
+import { checkBody } from '../../../../src/chat/wire/validation';
 import { formatKnownHosts, KnownHosts, knownHostsFile, parseKnownHosts } from '../../../../src/chat/tls/knownHosts';
 
 function tempDir(t: { after(fn: () => unknown): void }): string {
@@ -63,6 +65,14 @@ test('fingerprints and the address form: HOST:PORT#sha256=FP, colons optional, a
     fingerprint: fp,
   });
   assert.match((parseAddress('h:1#sha256=zz', 1) as { error: string }).error, /not a SHA-256 fingerprint/);
+});
+
+test('a roster peer’s encrypted mark from the wire must be true or false', () => {
+  const peer = { id: 1, name: 'ann', address: 'a', kind: 'native' };
+  const roster = (p: object) => ({ seats: 0, active: [p], waiting: [], connections: 1 });
+  assert.equal(checkBody(FrameType.Roster, roster({ ...peer, encrypted: true })), undefined);
+  assert.equal(checkBody(FrameType.Roster, roster(peer)), undefined);
+  assert.match(String(checkBody(FrameType.Roster, roster({ ...peer, encrypted: 'yes' }))), /encrypted/);
 });
 
 test('known hosts: one line per room, comments kept out, trust and forget through any store', (t) => {
