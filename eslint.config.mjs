@@ -22,7 +22,7 @@ const noIndexInside = [
   'Inside the engine import the module itself; index.ts is for outside.',
 ];
 const engineOnlyByIndex = [
-  '(^|/)chat/(core|wire|server|client|session|discovery)(/|$)',
+  '(^|/)chat/(core|wire|tls|server|client|session|discovery)(/|$)',
   'Outside src/chat import the engine only through its public surface, src/chat/index.ts.',
 ];
 const nodeBuiltins = [
@@ -58,7 +58,7 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^(\\.\\./)+(wire|server|client|session)(/|$)', 'core/ imports nothing else of the engine.'],
+      ['^(\\.\\./)+(wire|tls|server|client|session)(/|$)', 'core/ imports nothing else of the engine.'],
     ],
   ),
   layer(
@@ -67,7 +67,16 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^(\\.\\./)+(server|client|session)(/|$)', 'wire/ is the codec: it imports only core/.'],
+      ['^(\\.\\./)+(tls|server|client|session)(/|$)', 'wire/ is the codec: it imports only core/.'],
+    ],
+  ),
+  layer(
+    ['src/chat/tls/**/*.ts'],
+    [
+      noVscode,
+      noUpwards,
+      noIndexInside,
+      ['^(\\.\\./)+(server|client|session)(/|$)', 'tls/ (certificates, trust, tunnels) imports only core/ and wire/.'],
     ],
   ),
   layer(
@@ -94,7 +103,10 @@ export default tseslint.config(
       noVscode,
       noUpwards,
       noIndexInside,
-      ['^(\\.\\./)+(server|client)(/|$)', 'session/ works on any ChatEndpoint: it never imports server/ or client/.'],
+      [
+        '^(\\.\\./)+(server|client|tls)(/|$)',
+        'session/ works on any ChatEndpoint: it never imports server/, client/ or tls/.',
+      ],
     ],
   ),
   layer(

@@ -22,7 +22,7 @@ const TRANSFER_TIMEOUT_MS = 60_000;
  * A PNG signature and an IHDR declaring a 4000 × 3000 photo (under the pixel cap every receiver enforces), then
  * pseudo-random bytes (incompressible, like a real photo's data).
  */
-function bigImage(size: number): Buffer {
+export function bigImage(size: number): Buffer {
   const bytes = Buffer.allocUnsafe(size);
   let x = 0x12345678;
   for (let i = 0; i < size; i += 4) {
@@ -38,13 +38,13 @@ function bigImage(size: number): Buffer {
   return bytes;
 }
 
-async function join(port: number, name: string): Promise<ChatClient> {
+export async function join(port: number, name: string): Promise<ChatClient> {
   const client = new ChatClient({ host: '127.0.0.1', port, name, heartbeatIntervalMs: 60_000 });
   await client.connect();
   return client;
 }
 
-interface Transfer {
+export interface Transfer {
   seconds: number;
   /** The server process's CPU seconds during the transfer. */
   serverCpu: number;
@@ -57,7 +57,7 @@ interface Transfer {
 }
 
 /** One 20 MiB image from `sender` to every receiver, with two chatters (members of the room) talking throughout. */
-async function transfer(
+export async function transfer(
   server: ServerChild,
   sender: ChatClient,
   receivers: ChatClient[],

@@ -8,10 +8,11 @@ import { clientBench } from './clientBench';
 import { webviewBench } from './webviewBench';
 import { extensionBench } from './extensionBench';
 import { soakBench } from './soak';
+import { tlsBench } from './tls';
 import { corruptSamples } from './lib/probe';
 import { errorMessage } from '../src/chat';
 
-const SECTIONS = ['plain', 'native', 'client', 'image', 'idle', 'webview', 'extension', 'soak'] as const;
+const SECTIONS = ['plain', 'native', 'client', 'image', 'tls', 'idle', 'webview', 'extension', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Section[] {
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     native: nativeBench,
     client: clientBench,
     image: imageBench,
+    tls: tlsBench,
     idle: idleBench,
     webview: webviewBench,
     extension: extensionBench,

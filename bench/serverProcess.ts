@@ -1,9 +1,9 @@
 // The engine's ChatServer in its own process for the bench (the load generator must not share its CPU or event
 // loop). Limits meant for hostile peers (rate limit, image byte budget, connection cap) are raised so the bench measures
 // throughput, not the limiter. Prints `READY <port>` once listening; stops on SIGTERM or stdin end.
-//   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES]
+//   node out/bench/serverProcess.js [--port P] [--max-connections N] [--max-pending-output BYTES] [--tls]
 import { createServer, type Socket } from 'node:net';
-import { ChatServer } from '../src/chat';
+import { ChatServer, createIdentity } from '../src/chat';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     addressRateLimit: false,
     maxPendingOutputBytes: flag('--max-pending-output', 64 * 1024 * 1024),
     handshakeTimeoutMs: 30_000,
+    // `--tls`: the room offers TLS (a fresh certificate), for the TLS rows (bench/tls.ts).
+    tls: process.argv.includes('--tls') ? await createIdentity('TCP Chat bench') : false,
   });
   const { port } = await server.listen();
   process.stdout.write(`READY ${port}\n`);

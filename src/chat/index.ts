@@ -20,7 +20,14 @@ export { roomCounts, roomFlags } from './discovery/roomText';
 export { describeRoom, type RoomDescription } from './discovery/txtRecord';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
-export { hostPort, parseAddress, parsePort, parseWholeNumber } from './core/address';
+export {
+  addressWithFingerprint,
+  hostPort,
+  parseAddress,
+  parseFingerprint,
+  parsePort,
+  parseWholeNumber,
+} from './core/address';
 export { leadingName, parseInput } from './core/chatInput';
 export { diagnose, setDiagnosticSink, type DiagnosticArea, type DiagnosticSink } from './core/diagnostics';
 export { clock, escapeControl, formatLine, formatNotice } from './core/format';
@@ -38,3 +45,8 @@ export { formatBytes, formatDuration } from './core/units';
 export { encodeFrame } from './wire/codec';
 export { FRAME_HEADER_BYTES, FrameType } from './wire/frames';
 export { CLIENT_PREAMBLE, PROTOCOL_VERSION } from './wire/handshake';
+// Encrypted rooms: the room's certificate, where it is kept, and the rooms a client trusts.
+export { certificateFingerprint, createIdentity, type TlsIdentity } from './tls/certificate';
+export { loadOrCreateIdentity, readIdentityFiles } from './tls/identityFiles';
+export { KnownHosts, knownHostsFile, memoryKnownHosts, type KnownHostsStore } from './tls/knownHosts';
+export { type ClientTlsOptions } from './tls/trust';

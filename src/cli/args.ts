@@ -3,6 +3,15 @@
 import { parseArgs } from 'node:util';
 import { errorMessage, parseAddress, parseCidr, parseWholeNumber } from '../chat';
 import { LIMIT_FLAGS, limitsHelp, MAX_LOG_FLAG, parseMaxLogBytes, type ServeLimits } from './serveLimits';
+import {
+  connectTlsFlags,
+  serveTlsFlags,
+  TLS_CONNECT_FLAGS,
+  TLS_FLAG_OPTIONS,
+  TLS_SERVE_FLAGS,
+  TLS_USAGE,
+  type ServeTls,
+} from './tlsSetup';
 
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_LOG_DIR = 'chat_logs';
@@ -10,8 +19,8 @@ export const DEFAULT_DISCOVER_SECONDS = 3;
 
 export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server] [--no-advertise]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--topic TEXT] [--allow CIDR]... [--deny CIDR]... [limits]
-  tcp-chat connect HOST[:PORT] [--name NAME] [--password P] [--reconnect]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--topic TEXT] [--allow CIDR]... [--deny CIDR]... [limits] [tls]
+  tcp-chat connect HOST[:PORT][#sha256=FINGERPRINT] [--name NAME] [--password P] [--reconnect] [tls]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
   tcp-chat discover [--timeout ${DEFAULT_DISCOVER_SECONDS}]
   tcp-chat --help
@@ -33,6 +42,8 @@ discover lists the rooms announced on the network, heard within --timeout second
          name, host:port, counts, 🔒 when a password is needed.
 --password  also read from the TCP_CHAT_PASSWORD environment variable (keeps it out of ps).
 --no-log    do not write a chat log (default: ${DEFAULT_LOG_DIR}/chat_log_YYYYMMDD_HHMMSS.txt).
+
+${TLS_USAGE}
 
 Limits (serve; a limit reached is told to whoever hit it):
 ${limitsHelp()}
@@ -67,6 +78,8 @@ export interface ServeCommand {
   limits: ServeLimits;
   /** undefined = the chat log's default cap. */
   maxLogBytes: number | undefined;
+  /** Present only when a TLS flag was given (without: TLS on, the certificate in the per-user config folder). */
+  tls?: ServeTls;
   /** Announce the room on the network (false: --no-advertise). */
   advertise: boolean;
 }
@@ -86,6 +99,10 @@ export interface ConnectCommand {
   reconnect: boolean;
   logDir: string | undefined;
   maxLogBytes: number | undefined;
+  /** The certificate the room must present (`#sha256=…` or --fingerprint); present only when given. */
+  fingerprint?: string;
+  /** The known-hosts file; present only when given (default: in the per-user config folder). */
+  knownHosts?: string;
 }
 
 export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand | DiscoverCommand;
@@ -106,6 +123,7 @@ const OPTIONS = {
   topic: { type: 'string' },
   'no-advertise': { type: 'boolean' },
   timeout: { type: 'string' },
+  ...TLS_FLAG_OPTIONS,
   ...(Object.fromEntries(LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
@@ -125,8 +143,9 @@ const ALLOWED: Record<'serve' | 'connect' | 'discover', readonly string[]> = {
     MAX_LOG_FLAG,
     ...LIMIT_FLAGS.map((f) => f.flag),
     'no-advertise',
+    ...TLS_SERVE_FLAGS,
   ],
-  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG],
+  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG, ...TLS_CONNECT_FLAGS],
   discover: ['timeout', 'help'],
 };
 
@@ -190,12 +209,15 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
       limits: serveLimits(values),
       maxLogBytes,
       advertise: !values['no-advertise'],
+      ...tlsOf(serveTlsFlags(values)),
     };
   }
   if (positionals.length === 0) throw new UsageError('Missing HOST:PORT: e.g. "tcp-chat connect 127.0.0.1:65432".');
   if (positionals.length > 1)
     throw new UsageError(`Unexpected argument "${positionals[1]}": connect takes one HOST:PORT.`);
-  const { host, port } = parseHostPort(positionals[0]);
+  const { host, port, fingerprint } = parseHostPort(positionals[0]);
+  const tls = connectTlsFlags(values, fingerprint);
+  if ('error' in tls) throw new UsageError(tls.error);
   return {
     kind: 'connect',
     host,
@@ -205,14 +227,21 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
     reconnect: values.reconnect ?? false,
     logDir,
     maxLogBytes,
+    ...tls,
   };
 }
 
-/** `host:port`, `[v6]:port`, or a bare host (default port). */
-export function parseHostPort(text: string): { host: string; port: number } {
+/** `host:port`, `[v6]:port`, or a bare host (default port), optionally with `#sha256=FINGERPRINT`. */
+export function parseHostPort(text: string): { host: string; port: number; fingerprint?: string } {
   const address = parseAddress(text, DEFAULT_PORT);
   if ('error' in address) throw new UsageError(address.error);
   return address;
+}
+
+/** `{ tls }` when any TLS flag was given, else nothing (so the command stays as it was without them). */
+function tlsOf(flags: ServeTls | { error: string }): { tls?: ServeTls } {
+  if ('error' in flags) throw new UsageError(flags.error as string);
+  return Object.keys(flags).length > 0 ? { tls: flags } : {};
 }
 
 function wholeNumber(what: string, text: string, min: number, max: number): number {

@@ -9,6 +9,7 @@ import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } f
 import { advertise, discover } from './discovery';
 import { throttledRosterLines } from './rosterLines';
 import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
+import { connectTls, encryptionLine, serveIdentity } from './tlsSetup';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
 const EXIT_FAILED = 1;
@@ -93,6 +94,17 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
 }
 
 async function serve(command: ServeCommand): Promise<number> {
+  let identity: Awaited<ReturnType<typeof serveIdentity>>;
+  try {
+    identity = await serveIdentity(command.tls ?? {});
+  } catch (error) {
+    printError(errorMessage(error));
+    return EXIT_FAILED;
+  }
+  if (identity.made)
+    printNotice(
+      localNotice('info', `Made the room's certificate in ${identity.made}; its fingerprint stays the same.`),
+    );
   let server: ChatServer;
   try {
     server = new ChatServer({
@@ -105,6 +117,8 @@ async function serve(command: ServeCommand): Promise<number> {
       deny: command.deny,
       topic: command.topic,
       ...command.limits,
+      tls: identity.tls,
+      requireTls: command.tls?.requireTls === true,
     });
   } catch (error) {
     // Limits that each parse but do not fit together: the engine's sentence, like any other bad argument.
@@ -156,6 +170,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     name: command.name,
     password: command.password,
     reconnect: command.reconnect ? {} : false,
+    tls: connectTls(command, (line) => printNotice(localNotice('info', line))),
   });
   const session = new ChatSession(client, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
   let connected = false;
@@ -173,6 +188,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     return EXIT_FAILED;
   }
   connected = true;
+  printNotice(localNotice('info', encryptionLine(client.fingerprint, client.plainText)));
   if (session.transcript) printNotice(localNotice('info', `Chat log: ${session.transcript.logFile}`));
   let leaving: Promise<void> | undefined;
   const leave = () => {

@@ -57,6 +57,8 @@ export interface SessionInfo {
   host?: HostControls;
   /** Client: my place in line. */
   queuePosition?: () => number | null;
+  /** The room certificate's fingerprint while encrypted (the host: when its room speaks TLS). */
+  fingerprint?: () => string | undefined;
 }
 
 const LOCAL_NOTICE_LIMIT = 200;

@@ -21,6 +21,8 @@ export interface ChatSettings {
   advertise: boolean;
   /** tcpChat.connect.findRooms: Connect… lists the rooms heard on the network. */
   findRooms: boolean;
+  /** tcpChat.server.requireTls: hosted rooms turn away unencrypted peers. */
+  requireTls: boolean;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -41,6 +43,7 @@ export function readSettings(): ChatSettings {
     maxLogBytes: Math.round(clampInt(config.get<number>('logMaxSizeMB', 100), 1, 100_000, 100) * 1024 * 1024),
     advertise: config.get<boolean>('server.advertise', true) !== false,
     findRooms: config.get<boolean>('connect.findRooms', true) !== false,
+    requireTls: config.get<boolean>('server.requireTls', false) === true,
   };
 }
 

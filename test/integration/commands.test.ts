@@ -17,6 +17,7 @@ const EXPECTED: Record<string, string> = {
   'tcpChat.sendSelection': 'Send Selection as Message',
   'tcpChat.sendImage': 'Send Image…',
   'tcpChat.showLog': 'Show Log',
+  'tcpChat.forgetTrustedRoom': 'Forget Trusted Room…',
 };
 
 describe('commands', () => {

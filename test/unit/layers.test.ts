@@ -31,6 +31,12 @@ const refused: Array<[file: string, specifier: string, why: string]> = [
   ['src/chat/discovery/x.ts', '../server/chatServer', 'discovery/ imports only core/ and wire/'],
   ['src/chat/discovery/x.ts', '../client/chatClient', 'discovery/ imports only core/ and wire/'],
   ['src/cli/x.ts', '../chat/discovery/advertiser', 'the CLI uses the engine only through src/chat/index.ts'],
+  ['src/chat/wire/x.ts', '../tls/tunnel', 'wire/ imports only core/'],
+  ['src/chat/core/x.ts', '../tls/certificate', 'core/ imports nothing else of the engine'],
+  ['src/chat/tls/x.ts', '../client/chatClient', 'tls/ imports only core/ and wire/'],
+  ['src/chat/tls/x.ts', '../server/room', 'tls/ imports only core/ and wire/'],
+  ['src/chat/tls/x.ts', 'vscode', 'the engine is pure Node'],
+  ['src/cli/x.ts', '../chat/tls/knownHosts', 'the CLI uses the engine only through src/chat/index.ts'],
   ['src/vscode/x.ts', '../chat/server/chatServer', 'the extension uses the engine only through src/chat/index.ts'],
   ['webview/x.ts', 'node:fs', 'the webview runs in a browser'],
   ['webview/x.ts', '../src/chat', 'the webview talks to the host only through src/webviewApi.ts'],
@@ -55,6 +61,9 @@ const allowed: Array<[file: string, specifier: string, why: string]> = [
   ['src/vscode/x.ts', '../chat', 'the engine’s public surface'],
   ['src/chat/discovery/x.ts', '../core/errors', 'discovery/ may use core/'],
   ['src/chat/discovery/x.ts', '../wire/handshake', 'discovery/ may use wire/ (the protocol version)'],
+  ['src/chat/tls/x.ts', '../wire/handshake', 'tls/ builds on the codec'],
+  ['src/chat/server/x.ts', '../tls/tunnel', 'the server wraps sockets in TLS'],
+  ['src/chat/client/x.ts', '../tls/trust', 'the client checks fingerprints'],
   ['webview/x.ts', '../src/webviewApi', 'the host↔webview contract'],
 ];
 

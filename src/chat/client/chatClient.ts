@@ -98,6 +98,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   get roomName(): string {
     return this.room;
   }
+  /** The room certificate's fingerprint (`AB:CD:…`) while connected inside TLS; undefined: not encrypted. */
+  get fingerprint(): string | undefined {
+    return this.connection?.fingerprint;
+  }
   /** True when the server speaks plain text (no images, no private messages). */
   get plainText(): boolean {
     return this.connection?.mode === 'plain';
@@ -241,6 +245,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   }
 
   private onJoined(joined: Joined): void {
+    // A reconnect must meet the same certificate, and TLS again (no downgrade), even without known hosts.
+    const fingerprint = this.connection?.fingerprint;
+    if (this.options.tls && fingerprint) this.options.tls.fingerprint ??= fingerprint;
     if (joined.kind === 'plain') {
       this.room = this.where;
       this.enterRoom(joined.self, null, { seats: 0, active: [joined.self], waiting: [], connections: 1 });

@@ -46,6 +46,15 @@ export function handshakeTimedOut(where: string, timeoutMs: number): ChatError {
   );
 }
 
+/** A password was given but the server does not greet as a TCP Chat room: refused rather than chatting in plain text. */
+export function notATcpChatRoom(where: string, why: string): ChatError {
+  return new ChatError(
+    'plain-text-server',
+    `${where} did not greet as a TCP Chat room (${why}), so the room password was not used. ` +
+      'Connect without a password to chat with a plain-text server.',
+  );
+}
+
 /** The server's bytes do not decode (a broken or hostile server); `detail` is the decoder's reason. */
 export function unreadableData(detail: string): ChatError {
   return new ChatError(

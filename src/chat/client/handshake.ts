@@ -16,6 +16,11 @@ export const NO_RETRY = new Set([
   'kicked',
   'banned',
   'address-refused',
+  // encrypted rooms: a changed certificate or a missing TLS is for the user to judge, not to retry blindly
+  'fingerprint-changed',
+  'not-encrypted',
+  'not-trusted',
+  'tls-required',
 ]);
 const CLIENT_ID = `tcp-chat-node/${PROTOCOL_VERSION}`;
 
@@ -24,7 +29,7 @@ export type GreetingVerdict =
   | { kind: 'undecided' }
   | { kind: 'plain' }
   /** `rest` is what followed the greeting line (the start of the frame stream). */
-  | { kind: 'native'; version: number; room: string; rest: Buffer };
+  | { kind: 'native'; version: number; room: string; tls: boolean; rest: Buffer };
 
 /** Coming back after a lost connection: the last Welcome's token and the highest message ref received. */
 export type ResumeTicket = Required<Pick<HelloBody, 'resume' | 'seen'>>;
@@ -40,7 +45,8 @@ export function classifyGreeting(head: Buffer): GreetingVerdict {
   if (newline < 0) return head.length > MAX_GREETING_BYTES ? { kind: 'plain' } : { kind: 'undecided' };
   const greeting = parseGreeting(head.subarray(0, newline + 1).toString('utf8'));
   if (!greeting) return { kind: 'plain' };
-  return { kind: 'native', version: greeting.version, room: greeting.room, rest: head.subarray(newline + 1) };
+  const rest = head.subarray(newline + 1);
+  return { kind: 'native', version: greeting.version, room: greeting.room, tls: greeting.tls === true, rest };
 }
 
 /** Undefined when we speak the server's protocol version; otherwise the error that ends the attempt. */
@@ -61,6 +67,8 @@ export function helloFor(
   name: string,
   password: string | undefined,
   resume?: ResumeTicket,
+  /** Over TLS: keying material of this TLS session, which the proof covers (docs/PROTOCOL.md §4). */
+  binding?: Buffer,
 ): HelloBody {
   let proof: string | undefined;
   if (challenge.auth === 'hmac-sha256') {
@@ -69,7 +77,7 @@ export function helloFor(
         'password-required',
         `The room "${challenge.room}" needs a password; connect again with one.`,
       );
-    proof = authProof(password, challenge.nonce);
+    proof = authProof(password, challenge.nonce, binding);
   }
   return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, ...resume };
 }

@@ -1,5 +1,6 @@
 // Every ChatClient setting with its default, in one place (the CLI and the extension pass only what they change).
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
+import type { ClientTlsOptions } from '../tls/trust';
 import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
 
 export interface ChatClientOptions {
@@ -22,6 +23,11 @@ export interface ChatClientOptions {
   plainPauseMs?: number;
   /** Most pixels (width × height, as declared) of an image we send or accept (default about 89.5 million). */
   maxImagePixels?: number;
+  /**
+   * Encryption (tls/trust.ts): a server whose greeting offers TLS is joined through it, its certificate pinned.
+   * Default `{}`: every new room trusted on first use, remembered for this client's reconnects only. `false`: never.
+   */
+  tls?: ClientTlsOptions | false;
 }
 
 export interface ResolvedClientOptions {
@@ -36,6 +42,7 @@ export interface ResolvedClientOptions {
   heartbeatIntervalMs: number;
   plainPauseMs: number;
   maxImagePixels: number;
+  tls: ClientTlsOptions | false;
 }
 
 export function resolveClientOptions(options: ChatClientOptions): ResolvedClientOptions {
@@ -51,6 +58,7 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     plainPauseMs: options.plainPauseMs ?? 250,
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+    tls: options.tls === false ? false : { ...options.tls },
   };
   for (const key of [
     'connectTimeoutMs',

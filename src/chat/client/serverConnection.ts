@@ -1,4 +1,5 @@
-// One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes,
+// One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes, upgrade
+// to TLS when the greeting offers it or the room's fingerprint is on record (tls/trust.ts checks the certificate),
 // handshake (preamble, Challenge → Hello with the HMAC proof, Welcome; its decisions are in handshake.ts),
 // heartbeat, and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a reconnect makes a
 // fresh ServerConnection.
@@ -10,6 +11,7 @@ import {
   describeConnectError,
   disconnected,
   handshakeTimedOut,
+  notATcpChatRoom,
   unreadableData,
   type Ending,
 } from './connectErrors';
@@ -32,6 +34,8 @@ import {
 import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { classifyGreeting, helloFor, NO_RETRY, versionMismatch, type ResumeTicket } from './handshake';
 import { formatBytes, formatDuration } from '../core/units';
+import { pinnedFingerprint, secureConnection } from '../tls/trust';
+import { tunnelBinding } from '../tls/tunnel';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
@@ -56,8 +60,9 @@ export interface ConnectionHooks {
 }
 
 export class ServerConnection {
-  readonly socket: Socket;
-  readonly writer: FrameWriter;
+  /** The TCP socket, or the TLS socket on it once encrypted. */
+  socket!: Socket;
+  writer!: FrameWriter;
   /** Image bytes the server sent us, to acknowledge (we announce acks in Hello). */
   readonly imageAcks = new ImageAckCounter();
   private currentMode: 'detecting' | 'native' | 'plain' = 'detecting';
@@ -76,12 +81,15 @@ export class ServerConnection {
   private ending = false;
   private room = '';
   private readonly where: string;
+  private tlsFingerprint: string | undefined;
+  private readonly onSocketData = (chunk: Buffer) => this.onData(chunk);
+  private readonly onSocketClose = () => this.onClose();
 
   constructor(
     private readonly options: ResolvedClientOptions,
     /** The name to ask for in Hello (the last one the server gave us, after a reconnect). */
     private readonly name: string,
-    maxQueuedBytes: number,
+    private readonly maxQueuedBytes: number,
     private readonly hooks: ConnectionHooks,
     /** After a lost connection: the way back to the same seat (Hello.resume). */
     private readonly resume?: ResumeTicket,
@@ -104,24 +112,29 @@ export class ServerConnection {
       };
     });
     diagnose('client', `connecting to ${this.where}`);
-    this.socket = netConnect({ host, port });
-    this.writer = new FrameWriter(this.socket, {
-      maxPendingBytes: maxQueuedBytes + HARD_MAX_FRAME_BYTES,
+    const socket = netConnect({ host, port });
+    this.attach(socket);
+    const timedOut = () =>
+      describeConnectError({ name: '', message: '', code: 'ETIMEDOUT' }, host, port, connectTimeoutMs);
+    this.timer = setTimeout(() => this.settle?.reject(timedOut()), connectTimeoutMs);
+    socket.once('connect', () => this.onConnect());
+  }
+
+  /** Reads, writes and watches `socket` (the TCP one, then the TLS one on it). */
+  private attach(socket: Socket): void {
+    this.writer?.dispose();
+    this.socket = socket;
+    this.writer = new FrameWriter(socket, {
+      maxPendingBytes: this.maxQueuedBytes + HARD_MAX_FRAME_BYTES,
       onOverflow: (pending) =>
         this.drop(
           `${formatBytes(pending)} could not be sent to ${this.where} (it stopped reading); dropping the connection.`,
           'output-cap',
         ),
     });
-    const timedOut = Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-    this.timer = setTimeout(
-      () => this.settle?.reject(describeConnectError(timedOut, host, port, connectTimeoutMs)),
-      connectTimeoutMs,
-    );
-    this.socket.once('connect', () => this.onConnect());
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (error: NodeJS.ErrnoException) => (this.lastError = error));
-    this.socket.on('close', () => this.onClose());
+    socket.on('data', this.onSocketData);
+    socket.on('error', (error: NodeJS.ErrnoException) => (this.lastError = error));
+    socket.on('close', this.onSocketClose);
   }
 
   /** Resolves once in the room (hooks.joined has run); rejects with a ChatError a user can read. */
@@ -134,6 +147,10 @@ export class ServerConnection {
   }
   get challenge(): ChallengeBody | undefined {
     return this.serverChallenge;
+  }
+  /** The room certificate's fingerprint once the connection runs inside TLS; undefined: not encrypted. */
+  get fingerprint(): string | undefined {
+    return this.tlsFingerprint;
   }
   /** In the room, not closing, socket open. */
   get usable(): boolean {
@@ -171,6 +188,12 @@ export class ServerConnection {
     this.socket.setKeepAlive(true, 15_000);
     this.hooks.handshaking();
     clearTimeout(this.timer);
+    // A room with a fingerprint on record is spoken to in TLS at once: it must not answer unencrypted.
+    if (this.options.tls && pinnedFingerprint(this.where, this.options.tls)) return this.upgrade();
+    this.awaitGreeting();
+  }
+
+  private awaitGreeting(): void {
     // Plain-text servers (ncat --chat, the classic broadcast room) often say nothing at all: silence means plain text.
     // Not with a password, though: that user expects a TCP Chat room, and a busy one may greet late — so wait for the
     // greeting as long as for the handshake, and never fall back to plain text (no silent downgrade).
@@ -189,13 +212,7 @@ export class ServerConnection {
     if (this.currentMode !== 'detecting' || !this.settle) return;
     clearTimeout(this.timer);
     diagnose('client', `${this.where} is not a TCP Chat room (${why}); not chatting in plain text with a password`);
-    this.settle.reject(
-      new ChatError(
-        'plain-text-server',
-        `${this.where} did not greet as a TCP Chat room (${why}), so the room password was not used. ` +
-          'Connect without a password to chat with a plain-text server.',
-      ),
-    );
+    this.settle.reject(notATcpChatRoom(this.where, why));
   }
 
   private onData(chunk: Buffer): void {
@@ -216,6 +233,7 @@ export class ServerConnection {
     );
     const mismatch = versionMismatch(verdict.version);
     if (mismatch) return this.settle?.reject(mismatch);
+    if (verdict.tls && this.options.tls && !this.tlsFingerprint) return this.upgrade();
     this.currentMode = 'native';
     this.head = Buffer.alloc(0);
     this.room = verdict.room;
@@ -224,6 +242,26 @@ export class ServerConnection {
     const timeout = this.options.connectTimeoutMs;
     this.timer = setTimeout(() => this.settle?.reject(handshakeTimedOut(this.where, timeout)), timeout);
     if (verdict.rest.length > 0) this.onFrameBytes(verdict.rest);
+  }
+
+  /** The greeting offers TLS, or the room's fingerprint is on record: everything from here runs inside TLS. */
+  private upgrade(): void {
+    clearTimeout(this.timer);
+    const raw = this.socket;
+    raw.off('data', this.onSocketData);
+    raw.off('close', this.onSocketClose);
+    this.head = Buffer.alloc(0);
+    diagnose('client', `${this.where}: starting TLS`);
+    secureConnection(raw, this.where, this.options.tls || {}, this.options.connectTimeoutMs).then(
+      ({ socket, fingerprint }) => {
+        if (!this.settle) return void socket.destroy(); // given up meanwhile
+        diagnose('client', `${this.where}: encrypted, certificate ${fingerprint}`);
+        this.tlsFingerprint = fingerprint;
+        this.attach(socket);
+        this.awaitGreeting();
+      },
+      (error: ChatError) => this.settle?.reject(error),
+    );
   }
 
   /** No greeting (in time) or another first line: a plain-text server. What it sent so far becomes messages. */
@@ -303,7 +341,13 @@ export class ServerConnection {
     this.serverChallenge = challenge;
     let hello;
     try {
-      hello = helloFor(challenge, this.name, this.options.password, this.resume);
+      hello = helloFor(
+        challenge,
+        this.name,
+        this.options.password,
+        this.resume,
+        tunnelBinding(this.socket, challenge.nonce),
+      );
     } catch (error) {
       return this.settle.reject(error as ChatError);
     }

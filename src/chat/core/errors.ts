@@ -20,6 +20,8 @@ export const ERROR_FRAME_CODES = [
   // who may connect (server/accessList.ts)
   'address-refused',
   'banned',
+  // encrypted rooms (tls/)
+  'tls-required',
 ] as const;
 
 /** Codes a server sends in a Notice frame (plain-text peers get the notice as a text line, without the code). */
@@ -93,6 +95,13 @@ export const LOCAL_ERROR_CODES = [
   'bad-seats',
   'bad-address',
   'not-host',
+  // encrypted rooms (tls/)
+  'tls-identity',
+  'tls-handshake',
+  'tls-failed',
+  'fingerprint-changed',
+  'not-encrypted',
+  'not-trusted',
 ] as const;
 
 /**

@@ -14,6 +14,8 @@ export interface Peer {
   kind: 'host' | 'native' | 'plain';
   /** Set while the peer is away (`/away [reason]`): the reason, '' when none was given. */
   away?: string;
+  /** Set by the server for a member whose connection runs inside TLS (absent: unencrypted, or the host). */
+  encrypted?: boolean;
 }
 
 export interface ImageData {

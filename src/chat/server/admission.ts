@@ -3,20 +3,23 @@
 // connection — greeted, then — our client — a Challenge, the password proof in its Hello (checked only once its
 // address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
 // first byte as guest-N (what it typed is its first message), or after LISTENER_PAUSE_MS if it only listens.
-// Our client that does not identify itself in time is dropped.
+// Our client that does not identify itself in time is dropped. In a room that speaks TLS a new socket first waits
+// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in limits/refusals.ts.
 import type { Socket } from 'node:net';
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
-import { CLIENT_PREAMBLE, greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
-import { encodeFrame } from '../wire/codec';
+import { greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
 import { FrameType, type Frame, type HelloBody } from '../wire/frames';
-import type { AccessList, AccessRefusal } from './limits/accessList';
+import type { AccessList } from './limits/accessList';
 import { lockoutText, normalizeIp, type AddressLimits } from './limits/addressLimits';
 import { diagnoseConn, who, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import { PeerConnection, type PeerHandlers } from './peerConnection';
+import { addressRefusalLog, Refusals } from './limits/refusals';
 import type { Room } from './room';
+import type { TlsIdentity } from '../tls/certificate';
+import { tunnelBinding } from '../tls/tunnel';
+import { TlsGate, type GatePassed } from '../tls/serverGate';
 
 /**
  * A peer silent this long after the greeting is a plain-text listener (nc that only reads), seated then. Our client
@@ -32,26 +35,6 @@ export function socketAddress(socket: Socket): string {
   const ip = normalizeIp(socket.remoteAddress ?? 'unknown');
   const port = socket.remotePort ?? 0;
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-/** Why a connection is turned away at once: the code of our client's Error frame and the sentence for both. */
-interface Refusal {
-  code: 'server-full' | 'too-many-connections' | 'connecting-too-fast' | AccessRefusal['code'];
-  message: string;
-}
-
-/** The last words to a refused connection: an Error frame for our client, a text line for nc. */
-export function refusalBytes(native: boolean, { code, message }: Refusal): Buffer {
-  if (native) return encodeFrame({ type: FrameType.Error, body: { code, message, fatal: true } });
-  return plainBytes(`Sorry: ${message}`);
-}
-
-/** Why the host's log says a connection was refused for its address. */
-function addressRefusalLog(code: 'too-many-connections' | 'connecting-too-fast', o: ResolvedServerOptions): string {
-  if (code === 'too-many-connections')
-    return `its address has ${o.connectionsPerAddress} connections open already (the limit per address).`;
-  const perSecond = o.connectRate ? o.connectRate.perSecond : 0;
-  return `its address is connecting too fast (more than ${perSecond} new connections per second).`;
 }
 
 const DISPLACED_GOODBYE =
@@ -77,10 +60,17 @@ export interface AdmissionContext {
 }
 
 export class Admission {
-  /** The greeting line for the room's current topic (the host may change it). */
-  private greetingBytes = { topic: '', bytes: Buffer.alloc(0) };
+  /** The greetings for the room's current topic (the host may change it): on an unencrypted socket (it says
+   *  whether TLS is offered), and inside TLS. */
+  private greetings: { topic: string; plain: Buffer; tunnel: Buffer } = {
+    topic: '',
+    plain: Buffer.alloc(0),
+    tunnel: Buffer.alloc(0),
+  };
+  /** In a room that speaks TLS: new sockets until their first byte says whether they start TLS (and refused ones). */
+  private readonly gate: TlsGate | undefined;
+  private readonly refusals: Refusals;
   private nextConnId = 1;
-  private refusing = 0;
   /** The nonce of the Challenge each native peer got, for checking its password proof. */
   private readonly nonces = new WeakMap<PeerConnection, string>();
   /** Proofs waiting for their address's wait after wrong ones to end. */
@@ -90,36 +80,56 @@ export class Admission {
   /** Connections given up for a newcomer that have not finished closing: their slots are taken already. */
   private readonly displacing = new Set<PeerConnection>();
 
-  constructor(private readonly context: AdmissionContext) {}
+  constructor(private readonly context: AdmissionContext) {
+    const o = context.options;
+    const gate = (identity: TlsIdentity) =>
+      new TlsGate(identity, {
+        failed: (line) => context.notices.log('error', line, 'tls-handshake'),
+        dropped: (raw) => context.addresses.closed(raw), // its TLS failed, or it left, before it was seen
+      });
+    this.gate = o.tls ? gate(o.tls) : undefined;
+    const refused = this.greetingsFor(''); // a refused peer is told why, not the topic
+    this.refusals = new Refusals(context.notices, refused.plain, refused.tunnel, o.tls ? gate(o.tls) : undefined);
+  }
 
-  private get greeting(): Buffer {
+  private greetingsFor(topic: string): { topic: string; plain: Buffer; tunnel: Buffer } {
+    const o = this.context.options;
+    const offer = !o.tls ? 'none' : o.requireTls ? 'required' : 'offered';
+    const line = (tls: typeof offer) => Buffer.from(greetingLine(o.room, o.password !== undefined, topic, tls), 'utf8');
+    return { topic, plain: line(offer), tunnel: line('none') };
+  }
+
+  private currentGreetings(): { plain: Buffer; tunnel: Buffer } {
     const topic = this.context.room.topic;
-    if (this.greetingBytes.bytes.length === 0 || this.greetingBytes.topic !== topic) {
-      const o = this.context.options;
-      const line = greetingLine(o.room, o.password !== undefined, topic);
-      this.greetingBytes = { topic, bytes: Buffer.from(line, 'utf8') };
-    }
-    return this.greetingBytes.bytes;
+    if (this.greetings.plain.length === 0 || this.greetings.topic !== topic) this.greetings = this.greetingsFor(topic);
+    return this.greetings;
+  }
+
+  /** Sockets not yet seen by the room (waiting for their first byte, or in their TLS handshake): dropped. */
+  closeHeld(): void {
+    this.gate?.destroyAll();
+    this.refusals.destroyAll();
   }
 
   /** A socket connected: it gets the greeting line and a handshake deadline (or a refusal, over the limit). */
   accept(socket: Socket): void {
-    const { options, room, notices } = this.context;
+    const { options, room } = this.context;
     socket.on('error', () => undefined);
     if (this.context.isClosing()) return void socket.destroy();
     const address = socketAddress(socket);
     const refused = this.context.access.check(socket.remoteAddress ?? '');
-    if (refused) return this.refuse(socket, address, refused, refused.why);
+    if (refused) return this.refusals.refuse(socket, address, refused, refused.why);
     const verdict = this.context.addresses.admit(socket, socket.remoteAddress ?? 'unknown');
-    if (!verdict.ok) return this.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
-    if (room.connectionCount - this.displacing.size >= options.maxConnections && !this.displaceQuiet()) {
+    if (!verdict.ok) return this.refusals.refuse(socket, address, verdict, addressRefusalLog(verdict.code, options));
+    const open = room.connectionCount + (this.gate?.size ?? 0) - this.displacing.size;
+    if (open >= options.maxConnections && !this.displaceQuiet()) {
       this.context.addresses.closed(socket);
       const max = options.maxConnections;
       const full = {
         code: 'server-full',
         message: `The server is full (${max} connections); try again later.`,
       } as const;
-      return this.refuse(
+      return this.refusals.refuse(
         socket,
         address,
         full,
@@ -127,13 +137,32 @@ export class Admission {
         'connection-limit',
       );
     }
+    const deadline = options.handshakeTimeoutMs;
+    if (this.gate)
+      return this.gate.hold(socket, address, this.currentGreetings().plain, deadline, (passed) => this.seat(passed));
+    this.seat({ socket, raw: socket, address, encrypted: false, greeted: false, remainingMs: deadline });
+  }
+
+  /** A socket that showed what it is (in TLS or not): greeted unless it was already, and given its deadline. */
+  private seat({ socket, raw, address, encrypted, greeted, remainingMs }: GatePassed): void {
+    const { options, room, notices } = this.context;
+    if (this.context.isClosing()) return void socket.destroy();
+    if (socket !== raw) this.context.addresses.moved(raw, socket);
+    if (options.requireTls && !encrypted) {
+      const message = 'This room accepts only encrypted connections: use `ncat --ssl HOST PORT`, or TCP Chat.';
+      const why = 'it did not connect encrypted (this room requires TLS).';
+      const passed = { socket, raw, address, encrypted, greeted, remainingMs };
+      return this.refusals.refuse(socket, address, { code: 'tls-required', message }, why, 'tls-required', passed);
+    }
     const conn = new PeerConnection(this.nextConnId++, socket, address, options, this.context.handlers);
-    diagnoseConn(conn, `accepted (${room.connectionCount + 1} open)`);
+    diagnoseConn(conn, `accepted (${room.connectionCount + 1} open${encrypted ? ', encrypted' : ''})`);
     room.add(conn);
-    conn.write(this.greeting);
+    const greetings = this.currentGreetings();
+    if (!greeted || encrypted) conn.write(encrypted ? greetings.tunnel : greetings.plain);
+    socket.resume(); // the TLS gate paused it, its first bytes put back
     // In a room with a password a silent peer is not seated early: it is turned away at its first line or the deadline.
     if (!options.password) conn.seatIfSilentAfter(LISTENER_PAUSE_MS);
-    conn.startHandshakeTimer(() => {
+    conn.startHandshakeTimer(remainingMs, () => {
       if (conn.listenAsPlain()) return; // sent nothing at all: an nc that only listens, seated by plain()
       const seconds = formatDuration(options.handshakeTimeoutMs);
       diagnoseConn(conn, `handshake timeout (${conn.kind})`);
@@ -286,7 +315,8 @@ export class Admission {
       if (verdict.log) notices.log('error', lockoutText(ip, verdict.seconds, verdict.failures), 'password-lockout');
       return;
     }
-    if (!verifyProof(password, this.nonces.get(conn) ?? '', hello.proof)) {
+    const nonce = this.nonces.get(conn) ?? '';
+    if (!verifyProof(password, nonce, hello.proof, tunnelBinding(conn.socket, nonce))) {
       const { waitMs } = addresses.proofFailed(conn.socket);
       diagnoseConn(conn, 'turned away: wrong password');
       conn.sendFrame({
@@ -336,26 +366,5 @@ export class Admission {
       return true;
     }
     return false;
-  }
-
-  /** Turned away at once: say why in the peer's own language (Error frame or text line), then close. */
-  private refuse(socket: Socket, address: string, refusal: Refusal, why: string, logCode: string = refusal.code): void {
-    if (diagnosticsEnabled()) diagnose('server', `${address} refused (${refusal.code}): ${why}`);
-    this.context.notices.log('error', `Refused ${address}: ${why}`, logCode);
-    if (this.refusing >= MAX_REFUSING) return void socket.destroy();
-    this.refusing++;
-    socket.on('close', () => this.refusing--);
-    socket.write(this.greeting);
-    const answer = (first: Buffer | undefined) => {
-      clearTimeout(timer);
-      socket.off('data', answer);
-      const native =
-        first !== undefined && first.subarray(0, 4).equals(CLIENT_PREAMBLE.subarray(0, Math.min(4, first.length)));
-      socket.end(refusalBytes(native, refusal));
-      setTimeout(() => socket.destroy(), 2000).unref();
-    };
-    const timer = setTimeout(() => answer(undefined), 1000);
-    timer.unref();
-    socket.once('data', answer);
   }
 }

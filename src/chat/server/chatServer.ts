@@ -36,6 +36,8 @@ import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './peerConnect
 import { Outgoing } from './peerOutput';
 import { Presence } from './presence';
 import { Room } from './room';
+import { certificateFingerprint } from '../tls/certificate';
+import { encryptionText } from '../tls/serverGate';
 
 export type { ServerOptions } from './options';
 
@@ -58,10 +60,13 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private bound: { host: string; port: number } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  /** The SHA-256 fingerprint of the room's certificate (`AB:CD:…`), when it speaks TLS. */
+  readonly fingerprint: string | undefined;
 
   constructor(options: ServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
+    this.fingerprint = this.options.tls ? certificateFingerprint(this.options.tls.certPem) : undefined;
     this.notices = new Notices(
       (notice) => this.emit('notice', notice),
       () => this.room.seated(),
@@ -196,7 +201,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.rosters.schedule(); // the first roster: the host alone
         this.notices.log(
           'system',
-          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}).${this.room.topic ? ` Topic: ${this.room.topic}` : ''}`,
+          `Listening on ${host}:${this.bound.port} as ${this.room.host.name} (room "${this.options.room}", ${this.room.seatsText()}); ${encryptionText(this.fingerprint, this.options.requireTls)}.${this.room.topic ? ` Topic: ${this.room.topic}` : ''}`,
         );
         resolve(this.bound);
       });
@@ -326,6 +331,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.rosters.stop();
     this.notices.dispose();
     this.held.dispose();
+    this.admission.closeHeld();
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

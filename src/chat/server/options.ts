@@ -3,6 +3,7 @@ import { ChatError } from '../core/errors';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { checkCidrs } from './limits/accessList';
 import type { PasswordBackoff } from './limits/addressLimits';
+import type { TlsIdentity } from '../tls/certificate';
 import { DEFAULT_MAX_FRAME_BYTES, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, MAX_ROSTER_PEERS } from '../wire/frames';
 
 export interface RateLimit {
@@ -114,6 +115,11 @@ export interface ServerOptions {
    * peer and the messages it missed. Then the seat passes on. 0 turns resuming off. Default 60 s.
    */
   resumeGraceMs?: number;
+  // ---- encrypted rooms (tls/serverGate.ts)
+  /** The room's certificate and key: TLS is offered on the same port (the engine's default: false, none). */
+  tls?: TlsIdentity | false;
+  /** Unencrypted peers (plain nc, old clients) are refused with a line pointing to `ncat --ssl`. Needs `tls`. */
+  requireTls?: boolean;
 }
 
 /** The most room messages history replays (each up to maxTextChars; the server keeps them in memory). */
@@ -193,6 +199,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     topic: cleanTopic(options.topic ?? ''),
     history: options.history ?? ((options.seats ?? d.seats) === 0 ? d.historyWhereEveryoneChats : 0),
     resumeGraceMs: options.resumeGraceMs ?? d.resumeGraceMs,
+    ...resolveTlsOptions(options),
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -250,6 +257,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   if (resolved.history > MAX_HISTORY)
     throw new ChatError('bad-option', `Server option history can be at most ${MAX_HISTORY}, not ${resolved.history}.`);
   wholeAtLeast('resumeGraceMs', 0);
+  checkTlsOptions(resolved);
   return resolved;
 }
 
@@ -307,6 +315,19 @@ function resolveAccessOptions(options: ServerOptions): Pick<ResolvedServerOption
   // A copy (the caller's array may change later); anything but an array is left for checkCidrs to refuse.
   const copy = (list: string[] | undefined) => (Array.isArray(list) ? [...list] : (list ?? []));
   return { allow: copy(options.allow), deny: copy(options.deny) };
+}
+
+// ---- encrypted rooms
+
+function resolveTlsOptions(options: ServerOptions): Pick<ResolvedServerOptions, 'tls' | 'requireTls'> {
+  return { tls: options.tls ?? false, requireTls: options.requireTls ?? false };
+}
+
+function checkTlsOptions(o: ResolvedServerOptions): void {
+  if (o.tls && !(typeof o.tls.certPem === 'string' && typeof o.tls.keyPem === 'string'))
+    throw new ChatError('bad-option', 'Server option tls needs certPem and keyPem (PEM text), or false.');
+  if (o.requireTls && !o.tls)
+    throw new ChatError('bad-option', 'Server option requireTls needs tls (a certificate and key) to be set.');
 }
 
 /** The room name goes into the greeting line: no control characters (a newline would end the line), ≤ 64 chars. */

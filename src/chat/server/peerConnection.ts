@@ -9,6 +9,7 @@ import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
 import { type Frame, type UnknownFrame } from '../wire/frames';
 import { CLIENT_PREAMBLE } from '../wire/handshake';
 import { LineSplitter } from '../wire/plainText';
+import { isEncrypted } from '../tls/tunnel';
 import { PeerOutput, type Outgoing } from './peerOutput';
 import type { ResolvedServerOptions } from './options';
 
@@ -114,6 +115,11 @@ export class PeerConnection {
     return (this.socketFailed && this.reasonForClosing === undefined) || this.reasonForClosing === NO_ANSWER;
   }
 
+  /** The connection runs inside TLS. */
+  get encrypted(): boolean {
+    return isEncrypted(this.socket);
+  }
+
   get isClosed(): boolean {
     return this.closed || this.socket.destroyed;
   }
@@ -124,8 +130,8 @@ export class PeerConnection {
   }
 
   /** Starts the "identify yourself in time" clock; onTimeout runs if identified() is not called first. */
-  startHandshakeTimer(onTimeout: () => void): void {
-    this.handshakeTimer = setTimeout(() => this.guard(onTimeout), this.options.handshakeTimeoutMs);
+  startHandshakeTimer(ms: number, onTimeout: () => void): void {
+    this.handshakeTimer = setTimeout(() => this.guard(onTimeout), ms);
     this.handshakeTimer.unref();
   }
 

@@ -143,6 +143,7 @@ export class Room {
   join(conn: PeerConnection, requested: string): void {
     const name = this.names.unique(sanitizeName(requested) ?? `guest-${conn.id}`);
     const peer: Peer = { id: conn.id, name, address: conn.address, kind: conn.kind === 'native' ? 'native' : 'plain' };
+    if (conn.encrypted) peer.encrypted = true;
     conn.identified(peer);
     this.byPeer.set(peer.id, conn);
     this.names.add(name, conn.id);

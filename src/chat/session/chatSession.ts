@@ -224,7 +224,11 @@ function forHistory(message: ChatMessage): HistoryMessage {
 function describeRoster(endpoint: ChatEndpoint): string {
   const { active, waiting, seats, topic } = endpoint.roster;
   const away = (p: Peer) => (p.away === undefined ? '' : p.away ? ` [away: ${p.away}]` : ' [away]');
-  const names = (peers: Peer[]) => peers.map((p) => `${p.name}${p.id === endpoint.self?.id ? ' (you)' : ''}${away(p)}`);
+  // In a room that speaks TLS every member is marked: 🔒 encrypted, or (plain) — not encrypted.
+  const tls = [...active, ...waiting].some((p) => p.encrypted);
+  const lock = (p: Peer) => (!tls || p.kind === 'host' ? '' : p.encrypted ? ' 🔒' : ' (plain)');
+  const names = (peers: Peer[]) =>
+    peers.map((p) => `${p.name}${p.id === endpoint.self?.id ? ' (you)' : ''}${lock(p)}${away(p)}`);
   const seatText = seats === 0 ? 'no seat limit' : `${seats} seat${seats === 1 ? '' : 's'}`;
   const lines = topic ? [`Topic: ${topic}`] : [];
   lines.push(`Chatting (${active.length}, ${seatText}): ${names(active).join(', ') || 'nobody'}`);

@@ -20,6 +20,7 @@ function checkPeer(v: unknown): string | undefined {
   if (!isUint(v.id) || !isStr(v.name, 256) || !isStr(v.address, 256)) return 'peer needs id, name and address';
   if (v.kind !== 'host' && v.kind !== 'native' && v.kind !== 'plain') return 'peer kind is unknown';
   if (v.away !== undefined && !isStr(v.away, MAX_AWAY_CHARS)) return 'peer away must be text';
+  if (v.encrypted !== undefined && typeof v.encrypted !== 'boolean') return 'peer encrypted must be true or false';
   return undefined;
 }
 

@@ -1,10 +1,12 @@
 // The palette commands. Each one runs through `guarded`, so a user mistake or a network failure becomes an
 // error notification plus a red panel line — a command never throws to its caller. Test arguments skip prompts:
-//   tcpChat.startServer({ port?, host?, seats?, name?, password? })   tcpChat.connect({ host, port, name?, password? })
+//   tcpChat.startServer({ port?, host?, seats?, name?, password? })
+//   tcpChat.connect({ host, port, name?, password?, fingerprint? }) (a new room's certificate is trusted unasked)
 //   tcpChat.sendImage(uri?)   tcpChat.kick(peerId?)   tcpChat.ban(peerId?)   tcpChat.admitNext(peerId?)
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
+  addressWithFingerprint,
   advertiseEndpoint,
   ChatClient,
   ChatError,
@@ -12,8 +14,11 @@ import {
   ChatSession,
   errorMessage,
   hostPort,
+  parseAddress,
   Transcript,
 } from '../../chat';
+import { askTrust, forgetTrustedRoom, roomIdentity } from '../encryption';
+import { clientTls, knownHostsIn } from '../trustedRooms';
 import type { ChatController } from '../chatController';
 import { plainNotificationText } from '../notifications';
 import { lanAddresses } from '../panel/viewModel';
@@ -35,6 +40,8 @@ export interface ConnectArgs {
   port: number;
   name?: string;
   password?: string;
+  /** Only a room presenting this certificate is accepted (`AB:CD:…`). */
+  fingerprint?: string;
 }
 
 /** Runs a command body; anything it throws is shown (notification + panel line), never rethrown. */
@@ -128,6 +135,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     }
     if (!(await freeTheWindow('start a server', !auto))) return;
 
+    const identity = await roomIdentity(context);
     const { transcript, problem } = openTranscript();
     const server = new ChatServer({
       host,
@@ -137,10 +145,14 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       password: password || undefined,
       maxImageBytes: settings.maxImageBytes,
       ...limits,
+      tls: identity,
+      requireTls: settings.requireTls,
     });
     // With the host's controls, /topic, /admit, /kick and /ban typed in the composer act.
     const session = new ChatSession(server, { transcript, host: server });
-    controller.attach({ role: 'server', session, address: hostPort(host, port), port, lanAddresses: [], host: server });
+    const fingerprint = () => server.fingerprint;
+    const address = hostPort(host, port);
+    controller.attach({ role: 'server', session, address, port, lanAddresses: [], host: server, fingerprint });
     controller.showPanel(true);
     if (problem) controller.reportError(problem, 'log-failed');
     try {
@@ -150,9 +162,15 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       const lan = lanAddresses(host, bound.port, os.networkInterfaces());
       controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
       const copy = 'Copy Address';
+      // The address handed out carries the fingerprint: whoever connects with it needs no Trust question.
+      const first = parseAddress(lan[0], bound.port);
+      const shared = 'error' in first ? lan[0] : addressWithFingerprint(first.host, first.port, fingerprint() ?? '');
       void vscode.window
-        .showInformationMessage(`TCP Chat server on port ${bound.port}. Others connect to: ${lan.join(', ')}`, copy)
-        .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(lan[0]) : undefined));
+        .showInformationMessage(
+          `TCP Chat server on port ${bound.port}, encrypted (certificate fingerprint ${server.fingerprint}). Others connect to: ${lan.join(', ')}`,
+          copy,
+        )
+        .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(shared) : undefined));
     } catch (error) {
       await session.close().catch(() => undefined);
       controller.markStopped();
@@ -163,7 +181,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   register('tcpChat.connect', async (args?: ConnectArgs) => {
     const settings = readSettings();
     const auto = typeof args === 'object' && args !== null;
-    let target: { host: string; port: number } | undefined;
+    let target: { host: string; port: number; fingerprint?: string } | undefined;
     let name: string | undefined;
     if (auto) {
       if (
@@ -178,7 +196,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
           `Cannot connect to “${String(args.host)}:${String(args.port)}”: give a host and a port from 1 to 65535.`,
         );
       }
-      target = { host: args.host, port: args.port };
+      target = { host: args.host, port: args.port, fingerprint: args.fingerprint };
       name = args.name ?? settings.userName ?? osUserName();
     } else {
       target = await askRoom(state, settings.serverPort, (problem) => controller.toastAndLogError(problem), settings);
@@ -200,6 +218,9 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         password,
         reconnect: {},
         maxImageBytes: settings.maxImageBytes,
+        tls: clientTls(knownHostsIn(state), target.fingerprint, auto ? undefined : askTrust, (line) =>
+          controller.log.info(line),
+        ),
       });
       const session = new ChatSession(client, { transcript });
       controller.attach({
@@ -209,6 +230,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         port: target.port,
         lanAddresses: [],
         queuePosition: () => client.queuePosition,
+        fingerprint: () => client.fingerprint,
       });
       controller.showPanel(true);
       if (problem) controller.reportError(problem, 'log-failed');
@@ -265,6 +287,9 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   });
 
   register('tcpChat.showPanel', async () => controller.showPanel());
+  register('tcpChat.forgetTrustedRoom', async (where?: string) =>
+    forgetTrustedRoom(knownHostsIn(state), typeof where === 'string' ? where : undefined),
+  );
 
   registerHostCommands(controller, register);
   registerMessageCommands(context, controller, register);

@@ -38,6 +38,7 @@ export type ImageUri = (savedPath: string) => string;
 export function toPeerView(peer: Peer): PeerView {
   const view: PeerView = { id: peer.id, name: peer.name, address: peer.address, kind: peer.kind };
   if (peer.away !== undefined) view.away = peer.away;
+  if (peer.encrypted !== undefined) view.encrypted = peer.encrypted;
   return view;
 }
 
@@ -51,10 +52,14 @@ export function rosterCounts(roster: Roster): RosterCounts {
 }
 
 export function toRosterView(roster: Roster): RosterView {
+  // The server marks encrypted members only; in a room that speaks TLS the others are marked unencrypted.
+  const tls = [...roster.active, ...roster.waiting].some((p) => p.encrypted);
+  const member = (peer: Peer) =>
+    toPeerView(tls && peer.kind !== 'host' ? { ...peer, encrypted: peer.encrypted === true } : peer);
   return {
     seats: roster.seats,
-    active: roster.active.map(toPeerView),
-    waiting: roster.waiting.map(toPeerView),
+    active: roster.active.map(member),
+    waiting: roster.waiting.map(member),
     connections: roster.connections,
     counts: rosterCounts(roster),
   };
@@ -154,6 +159,9 @@ export interface HeaderFacts {
   logDir?: string;
   logNote?: string;
   topic?: string;
+  /** Undefined without a session. */
+  encrypted?: boolean;
+  fingerprint?: string;
 }
 
 export function toHeaderView(facts: HeaderFacts): HeaderView {
@@ -169,13 +177,18 @@ export function toHeaderView(facts: HeaderFacts): HeaderView {
   if (facts.logDir) view.logDir = facts.logDir;
   if (facts.logNote) view.logNote = facts.logNote;
   if (facts.topic) view.topic = facts.topic;
+  if (facts.encrypted !== undefined) view.encrypted = facts.encrypted;
+  if (facts.fingerprint) view.fingerprint = facts.fingerprint;
   return view;
 }
 
 /** What the header says about a session (or none) whose log goes to `location`. */
 export function sessionHeader(info: SessionInfo | undefined, location: LogLocation): HeaderView {
   const endpoint = info?.session.endpoint;
+  const fingerprint = info?.fingerprint?.();
   return toHeaderView({
+    encrypted: info ? fingerprint !== undefined : undefined,
+    fingerprint,
     role: info?.role ?? 'none',
     address: info?.address ?? '',
     lanAddresses: info?.lanAddresses ?? [],
@@ -191,15 +204,19 @@ export function sessionHeader(info: SessionInfo | undefined, location: LogLocati
   });
 }
 
-/** One wording for the status bar and the panel header. */
+/** One wording for the status bar and the panel header; "· not encrypted" while in a room without TLS. */
 export function sessionStatus(info: SessionInfo | undefined): string {
   const endpoint = info?.session.endpoint;
-  return statusText(
-    info?.role ?? 'none',
-    endpoint?.state ?? 'idle',
-    info?.port,
-    endpoint?.roster ?? EMPTY_ROSTER,
-    info?.queuePosition?.() ?? null,
+  const inRoom = ['listening', 'active', 'waiting'].includes(endpoint?.state ?? 'idle');
+  const plain = inRoom && info?.fingerprint !== undefined && info.fingerprint() === undefined;
+  return (
+    statusText(
+      info?.role ?? 'none',
+      endpoint?.state ?? 'idle',
+      info?.port,
+      endpoint?.roster ?? EMPTY_ROSTER,
+      info?.queuePosition?.() ?? null,
+    ) + (plain ? ' · not encrypted' : '')
   );
 }
 

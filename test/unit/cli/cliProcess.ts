@@ -2,6 +2,7 @@
 // and kills it (by its own process) when the test ends.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ export function run(t: Cleanup, given: string[], cwd: string): Running {
   const args = unlisted ? [...given, '--no-advertise'] : given;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '' },
+    env: { ...process.env, NO_COLOR: '1', TCP_CHAT_PASSWORD: '', XDG_CONFIG_HOME: configHome(t, cwd) },
   });
   let out = '';
   let err = '';
@@ -66,6 +67,20 @@ export function run(t: Cleanup, given: string[], cwd: string): Running {
     exited: (ms = 8000) =>
       within(exit, ms, () => `tcp-chat ${args.join(' ')} to exit; stdout:\n${out}\nstderr:\n${err}`),
   };
+}
+
+/**
+ * The room's certificate and the trusted rooms of the processes run in `cwd` (so a restarted server keeps its
+ * fingerprint), outside `cwd` (tests check what is written there) and not in the user's own config.
+ */
+function configHome(t: Cleanup, cwd: string): string {
+  const dir = path.join(
+    os.tmpdir(),
+    'tcp-chat-test-config',
+    createHash('sha256').update(cwd).digest('hex').slice(0, 16),
+  );
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function tempDir(t: Cleanup): string {

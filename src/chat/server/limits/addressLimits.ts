@@ -102,6 +102,13 @@ export class AddressLimits {
     return this.addressOf.get(key)?.ip;
   }
 
+  /** The connection `from` goes on as `to` (its socket wrapped in TLS): it keeps its place in its address's count. */
+  moved(from: object, to: object): void {
+    const entry = this.addressOf.get(from);
+    if (entry) this.addressOf.set(to, entry);
+    this.addressOf.delete(from);
+  }
+
   /** An admitted connection closed (once is enough; more are ignored). */
   closed(key: object, now = Date.now()): void {
     const entry = this.addressOf.get(key);

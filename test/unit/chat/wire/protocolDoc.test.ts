@@ -88,12 +88,19 @@ test('docs/PROTOCOL.md hex vectors match the codec in both directions', () => {
       assert.equal(CLIENT_PREAMBLE.toString('hex'), hex, name);
       assert.equal(bytes.toString('ascii'), meaning.text, name);
     } else if (kind === 'greeting') {
-      const line = greetingLine(meaning.room as string, meaning.passwordRequired === true);
+      const line = greetingLine(
+        meaning.room as string,
+        meaning.passwordRequired === true,
+        '',
+        (meaning.tls as 'offered' | 'required' | undefined) ?? 'none',
+      );
       assert.equal(Buffer.from(line, 'utf8').toString('hex'), hex, name);
-      assert.deepEqual(parseGreeting(bytes.toString('utf8')), { version: 1, room: meaning.room }, name);
+      const parsed = { version: 1, room: meaning.room, ...(meaning.tls ? { tls: true } : {}) };
+      assert.deepEqual(parseGreeting(bytes.toString('utf8')), parsed, name);
     } else if (kind === 'proof') {
-      assert.equal(authProof(meaning.password as string, meaning.nonce as string), hex, name);
-      assert.equal(verifyProof(meaning.password as string, meaning.nonce as string, hex), true, name);
+      const binding = meaning.binding === undefined ? undefined : Buffer.from(meaning.binding as string, 'hex');
+      assert.equal(authProof(meaning.password as string, meaning.nonce as string, binding), hex, name);
+      assert.equal(verifyProof(meaning.password as string, meaning.nonce as string, hex, binding), true, name);
     } else {
       assert.fail(`unknown vector kind ${kind}`);
     }
