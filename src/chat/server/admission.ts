@@ -27,9 +27,6 @@ import { TlsGate, type GatePassed } from '../tls/serverGate';
  */
 export const LISTENER_PAUSE_MS = 500;
 
-/** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */
-const MAX_REFUSING = 64;
-
 /** `ip:port` as people write it: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets. */
 export function socketAddress(socket: Socket): string {
   const ip = normalizeIp(socket.remoteAddress ?? 'unknown');

@@ -45,7 +45,7 @@ test('serve --topic: nc sees it at once and in /who; the host changes it and act
   await server.until(/ann is away: getting water/, 'the away line');
   server.child.stdin.write('/who\n');
   await server.until(
-    /Topic: Decimals\n.*Chatting \(3, no seat limit\): Teacher \(you\), \w[^\n]*ann \[away: getting water\]/,
+    /Topic: Decimals\n.*Chatting \(3, no seat limit\): Teacher \(you\), \w[^\n]*ann 🔒 \[away: getting water\]/,
     '/who',
   );
   ann.child.stdin.end();
