@@ -148,6 +148,7 @@ async function serve(command: ServeCommand): Promise<number> {
           port: bound.port,
           name: command.name,
           password: !!command.password,
+          fingerprint: server.fingerprint,
         })
       : undefined;
   const stop = async () => {

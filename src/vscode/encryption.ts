@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadOrCreateIdentity, type KnownHosts, type TlsIdentity } from '../chat';
 import { plainNotificationText } from './notifications';
-import type { TrustQuestion } from './trustedRooms';
+import { announcedHint, type TrustQuestion } from './trustedRooms';
 
 /** The certificate of the rooms this editor hosts: made once, then the same fingerprint every time. */
 export async function roomIdentity(context: vscode.ExtensionContext): Promise<TlsIdentity> {
@@ -13,14 +13,19 @@ export async function roomIdentity(context: vscode.ExtensionContext): Promise<Tl
 }
 
 /** The modal: the fingerprint to compare with the host's (by voice or on screen), Trust or Cancel. */
-export const askTrust: TrustQuestion = async (fingerprint, where) => {
-  const choice = await vscode.window.showWarningMessage(
-    plainNotificationText(`First connection to ${where}: trust this room? Compare its fingerprint with the host's.`),
-    { modal: true, detail: `Certificate fingerprint (SHA-256):\n${fingerprint}` },
-    'Trust',
-  );
-  return choice === 'Trust';
-};
+export function askTrust(announced?: string): TrustQuestion {
+  return async (fingerprint, where) => {
+    const choice = await vscode.window.showWarningMessage(
+      plainNotificationText(`First connection to ${where}: trust this room? Compare its fingerprint with the host's.`),
+      {
+        modal: true,
+        detail: `Certificate fingerprint (SHA-256):\n${fingerprint}${announcedHint(fingerprint, announced)}`,
+      },
+      'Trust',
+    );
+    return choice === 'Trust';
+  };
+}
 
 /** "TCP Chat: Forget Trusted Room…": pick a room; its fingerprint is forgotten (asked again next time). */
 export async function forgetTrustedRoom(hosts: KnownHosts, where?: string): Promise<void> {

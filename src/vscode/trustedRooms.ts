@@ -9,6 +9,18 @@ const KNOWN_HOSTS_KEY = 'tcpChat.knownHosts';
 /** What is asked about a room seen for the first time: true to trust it. */
 export type TrustQuestion = (fingerprint: string, where: string) => Promise<boolean>;
 
+/**
+ * What the Trust question adds when the room was picked from the rooms announced on the network: the announced
+ * fingerprint is a hint (anyone on the network can announce anything), never a reason to skip the question.
+ */
+export function announcedHint(fingerprint: string, announced: string | undefined): string {
+  if (!announced) return '';
+  const same = announced.replace(/:/g, '').toUpperCase() === fingerprint.replace(/:/g, '').toUpperCase();
+  return same
+    ? '\n\nThe room announced this same fingerprint on the network. That is only a hint: compare it with the host.'
+    : `\n\nWarning: the room announced a different fingerprint on the network (${announced}). Someone between you and the room may be pretending to be it: ask the host before trusting.`;
+}
+
 /** The known-hosts text in the global state. */
 export function knownHostsIn(state: Pick<vscode.Memento, 'get' | 'update'>): KnownHosts {
   return new KnownHosts({

@@ -13,11 +13,14 @@ export interface HostedRoom {
   port: number;
   name: string;
   password: boolean;
+  /** The room certificate's fingerprint when it speaks TLS (announced as `tls=1`, `fp=…`: a hint for Trust). */
+  fingerprint?: string;
 }
 
 /** Starts advertising `server` (already listening); listen to 'problem'/'advertised' on the result. */
 export function advertiseEndpoint(server: ChatEndpoint, room: HostedRoom): RoomAdvertiser {
-  const base = { name: room.name, port: room.port, password: room.password };
+  const tls = room.fingerprint ? { tls: true, fingerprint: room.fingerprint } : {};
+  const base = { name: room.name, port: room.port, password: room.password, ...tls };
   const advertiser = new RoomAdvertiser(describeRoom(server.roster, base), {
     listenHost: room.listenHost,
     protocolVersion: PROTOCOL_VERSION,

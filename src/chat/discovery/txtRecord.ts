@@ -34,6 +34,7 @@ export function describeRoom(
 ): RoomDescription {
   return {
     ...room,
+    ...(roster.topic ? { topic: roster.topic } : {}),
     seats: roster.seats,
     chatting: roster.active.filter((p) => p.kind !== 'host').length,
     waiting: roster.waiting.length,

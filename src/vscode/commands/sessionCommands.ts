@@ -158,7 +158,13 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     try {
       const bound = await server.listen();
       if (settings.advertise)
-        advertiseEndpoint(server, { listenHost: host, port: bound.port, name, password: !!password });
+        advertiseEndpoint(server, {
+          listenHost: host,
+          port: bound.port,
+          name,
+          password: !!password,
+          fingerprint: server.fingerprint,
+        });
       const lan = lanAddresses(host, bound.port, os.networkInterfaces());
       controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
       const copy = 'Copy Address';
@@ -181,7 +187,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   register('tcpChat.connect', async (args?: ConnectArgs) => {
     const settings = readSettings();
     const auto = typeof args === 'object' && args !== null;
-    let target: { host: string; port: number; fingerprint?: string } | undefined;
+    // `fingerprint` pins (an address that carries one); `announced` is only a hint shown in the Trust question.
+    let target: { host: string; port: number; fingerprint?: string; announced?: string } | undefined;
     let name: string | undefined;
     if (auto) {
       if (
@@ -199,8 +206,14 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       target = { host: args.host, port: args.port, fingerprint: args.fingerprint };
       name = args.name ?? settings.userName ?? osUserName();
     } else {
-      target = await askRoom(state, settings.serverPort, (problem) => controller.toastAndLogError(problem), settings);
-      if (!target) return;
+      const chosen = await askRoom(
+        state,
+        settings.serverPort,
+        (problem) => controller.toastAndLogError(problem),
+        settings,
+      );
+      if (!chosen) return;
+      target = { host: chosen.host, port: chosen.port, announced: chosen.room?.fingerprint };
       name = await askName(settings.userName);
       if (name === undefined) return;
     }
@@ -218,7 +231,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         password,
         reconnect: {},
         maxImageBytes: settings.maxImageBytes,
-        tls: clientTls(knownHostsIn(state), target.fingerprint, auto ? undefined : askTrust, (line) =>
+        tls: clientTls(knownHostsIn(state), target.fingerprint, auto ? undefined : askTrust(target.announced), (line) =>
           controller.log.info(line),
         ),
       });

@@ -10,7 +10,7 @@ import { ChatServer } from '../../../src/chat/server/chatServer';
 import { createIdentity } from '../../../src/chat/tls/certificate';
 import type { SessionInfo } from '../../../src/vscode/chatController';
 import { sessionHeader, sessionStatus, toRosterView } from '../../../src/vscode/panel/viewModel';
-import { clientTls, knownHostsIn } from '../../../src/vscode/trustedRooms';
+import { announcedHint, clientTls, knownHostsIn } from '../../../src/vscode/trustedRooms';
 
 function memento() {
   const values = new Map<string, unknown>();
@@ -83,4 +83,12 @@ test('view models: the header and status say "not encrypted"; in a TLS room ever
   );
   const noTls = toRosterView({ seats: 0, active: [host, { ...nc }], waiting: [], connections: 1 });
   assert.equal(noTls.active[1].encrypted, undefined, 'a room without TLS marks nobody');
+});
+
+test('a fingerprint announced on the network is a hint in the Trust question: same, different, or none', () => {
+  const fp = 'AB:CD:EF:01';
+  assert.equal(announcedHint(fp, undefined), '');
+  assert.match(announcedHint(fp, 'abcdef01'), /announced this same fingerprint on the network\. That is only a hint/);
+  const other = announcedHint(fp, '00:11:22:33');
+  assert.match(other, /^\n\nWarning: the room announced a different fingerprint on the network \(00:11:22:33\)/);
 });
