@@ -147,7 +147,7 @@ if (inPrivateNetwork(__filename, { mount: true })) {
     assert.equal(await listed.exited(), 0);
     assert.equal(
       listed.stdout(),
-      `Avahi Room  127.0.0.1:4321  2 chatting  🔒 password\nMs Lee  127.0.0.1:${port}  0 chatting · 0 waiting · 4 seats  🔒 password\n`,
+      `Avahi Room  127.0.0.1:4321  2 chatting  🔒 password\nMs Lee  127.0.0.1:${port}  0 chatting · 0 waiting · 4 seats  🔒 password  TLS\n`,
     );
   });
 }

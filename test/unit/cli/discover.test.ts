@@ -13,7 +13,7 @@ if (inPrivateNetwork(__filename)) {
     await server.until(/Discoverable on the network as "Ms Lee"\./, 'the advertised line');
     const first = run(t, ['discover', '--timeout', '2'], cwd);
     assert.equal(await first.exited(), 0);
-    assert.equal(first.stdout(), `Ms Lee  127.0.0.1:${port}  0 chatting · 0 waiting · 1 seat  🔒 password\n`);
+    assert.equal(first.stdout(), `Ms Lee  127.0.0.1:${port}  0 chatting · 0 waiting · 1 seat  🔒 password  TLS\n`);
 
     const ann = run(t, ['connect', `127.0.0.1:${port}`, '--no-log', '--name', 'ann', '--password', 'pw'], cwd);
     await ann.until(/Connected to/, 'ann connected');
@@ -23,7 +23,7 @@ if (inPrivateNetwork(__filename)) {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const second = run(t, ['discover', '--timeout', '2'], cwd);
     assert.equal(await second.exited(), 0);
-    assert.equal(second.stdout(), `Ms Lee  127.0.0.1:${port}  1 chatting · 1 waiting · 1 seat  🔒 password\n`);
+    assert.equal(second.stdout(), `Ms Lee  127.0.0.1:${port}  1 chatting · 1 waiting · 1 seat  🔒 password  TLS\n`);
   });
 
   test('a stopped room disappears from a running discover (goodbye), and two rooms of one name both show', async (t) => {
@@ -34,14 +34,21 @@ if (inPrivateNetwork(__filename)) {
     await b.server.until(/Discoverable on the network as "Lab \(2\)"\./, 'the second room renamed');
     const both = run(t, ['discover', '--timeout', '2'], cwd);
     assert.equal(await both.exited(), 0);
-    assert.equal(both.stdout(), `Lab  127.0.0.1:${a.port}  0 chatting\nLab (2)  127.0.0.1:${b.port}  0 chatting\n`);
+    assert.equal(
+      both.stdout(),
+      `Lab  127.0.0.1:${a.port}  0 chatting  TLS\nLab (2)  127.0.0.1:${b.port}  0 chatting  TLS\n`,
+    );
 
     const listening = run(t, ['discover', '--timeout', '3'], cwd);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     a.server.child.kill('SIGTERM');
     assert.equal(await a.server.exited(), 0);
     assert.equal(await listening.exited(), 0);
-    assert.equal(listening.stdout(), `Lab (2)  127.0.0.1:${b.port}  0 chatting\n`, 'the stopped room said goodbye');
+    assert.equal(
+      listening.stdout(),
+      `Lab (2)  127.0.0.1:${b.port}  0 chatting  TLS\n`,
+      'the stopped room said goodbye',
+    );
   });
 
   test('serve --no-advertise is silent: discover hears no room', async (t) => {

@@ -176,8 +176,15 @@ export class RawNativeClient {
     await waitFor(() => this.closed, 'the socket to close', timeoutMs);
   }
 
+  /**
+   * Closes like a client that hangs up without a goodbye: a FIN, not a reset. (Destroying the socket while frames
+   * are still unread makes the kernel send a reset, and the server holds a reset member's seat for its resume —
+   * a race that made tests waiting for "left" or the next in line flaky. history/heldSeats.test.ts tests lost
+   * connections on purpose, through a proxy.)
+   */
   close(): void {
-    this.socket.destroy();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private onData(chunk: Buffer): void {
