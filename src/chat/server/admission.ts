@@ -158,7 +158,9 @@ export class Admission {
     if (!greeted || encrypted) conn.write(encrypted ? greetings.tunnel : greetings.plain);
     socket.resume(); // the TLS gate paused it, its first bytes put back
     // In a room with a password a silent peer is not seated early: it is turned away at its first line or the deadline.
-    if (!options.password) conn.seatIfSilentAfter(LISTENER_PAUSE_MS);
+    // Nor inside TLS: our client may be asking its user to trust the certificate (seconds); a TLS peer that only
+    // listens is seated at the deadline instead.
+    if (!options.password && !encrypted) conn.seatIfSilentAfter(LISTENER_PAUSE_MS);
     conn.startHandshakeTimer(remainingMs, () => {
       if (conn.listenAsPlain()) return; // sent nothing at all: an nc that only listens, seated by plain()
       const seconds = formatDuration(options.handshakeTimeoutMs);

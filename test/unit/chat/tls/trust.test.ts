@@ -145,3 +145,17 @@ test('a man in the middle with its own certificate is refused; trusted by mistak
   // The same client straight to the room gets in: the password itself was right.
   await join(t, port, 'ann', { password: 'hunter2' });
 });
+
+test('a Trust question answered after a person’s pause still joins natively under the client’s name', async (t) => {
+  // The editor's Trust question is a modal a person reads: seconds, not the listener pause after which a silent
+  // socket counts as a plain-text peer that only listens.
+  const { port, server } = await tlsRoom(t);
+  const slowYes = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1500));
+  const ann = await within(
+    newClient(t, port, 'ann', { tls: { knownHosts: knownHosts(), trustNew: slowYes } }).client.connect(),
+    8000,
+    'ann to join after a slow Trust',
+  ).then(() => server.roster.active.find((p) => p.name === 'ann'));
+  assert.equal(ann?.kind, 'native', JSON.stringify(server.roster.active));
+  assert.equal(ann?.encrypted, true);
+});
