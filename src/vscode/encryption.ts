@@ -15,15 +15,18 @@ export async function roomIdentity(context: vscode.ExtensionContext): Promise<Tl
 /** The modal: the fingerprint to compare with the host's (by voice or on screen), Trust or Cancel. */
 export function askTrust(announced?: string): TrustQuestion {
   return async (fingerprint, where) => {
+    const trust = vscode.l10n.t('Trust');
     const choice = await vscode.window.showWarningMessage(
-      plainNotificationText(`First connection to ${where}: trust this room? Compare its fingerprint with the host's.`),
+      plainNotificationText(
+        vscode.l10n.t('First connection to {0}: trust this room? Compare its fingerprint with the host’s.', where),
+      ),
       {
         modal: true,
-        detail: `Certificate fingerprint (SHA-256):\n${fingerprint}${announcedHint(fingerprint, announced)}`,
+        detail: `${vscode.l10n.t('Certificate fingerprint (SHA-256):')}\n${fingerprint}${announcedHint(fingerprint, announced)}`,
       },
-      'Trust',
+      trust,
     );
-    return choice === 'Trust';
+    return choice === trust;
   };
 }
 
@@ -31,7 +34,9 @@ export function askTrust(announced?: string): TrustQuestion {
 export async function forgetTrustedRoom(hosts: KnownHosts, where?: string): Promise<void> {
   const all = hosts.all();
   if (all.size === 0) {
-    void vscode.window.showInformationMessage('No trusted rooms yet: a room is trusted at its first connection.');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No trusted rooms yet: a room is trusted at its first connection.'),
+    );
     return;
   }
   const picked =
@@ -39,14 +44,17 @@ export async function forgetTrustedRoom(hosts: KnownHosts, where?: string): Prom
     (
       await vscode.window.showQuickPick(
         [...all].map(([label, fingerprint]) => ({ label, detail: fingerprint })),
-        { title: 'TCP Chat: Forget Trusted Room…', placeHolder: 'Which room should be trusted again from scratch?' },
+        {
+          title: vscode.l10n.t('TCP Chat: Forget Trusted Room…'),
+          placeHolder: vscode.l10n.t('Which room should be trusted again from scratch?'),
+        },
       )
     )?.label;
   if (picked === undefined) return;
   const forgotten = hosts.forget(picked);
   void vscode.window.showInformationMessage(
     forgotten
-      ? `Forgot ${picked}: its certificate is asked about at the next connection.`
-      : `${picked} was not a trusted room.`,
+      ? vscode.l10n.t('Forgot {0}: its certificate is asked about at the next connection.', picked)
+      : vscode.l10n.t('{0} was not a trusted room.', picked),
   );
 }

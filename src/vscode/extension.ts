@@ -11,7 +11,7 @@ import { CHAT_VIEW_ID, CHAT_VIEW_OPTIONS } from './panel/chatView';
 let active: { controller: ChatController; log: LogChannel } | undefined;
 
 export function activate(context: vscode.ExtensionContext): TcpChatApi {
-  const log = new LogChannel(vscode.window.createOutputChannel('TCP Chat', { log: true }));
+  const log = new LogChannel(vscode.window.createOutputChannel(vscode.l10n.t('TCP Chat'), { log: true }));
   context.subscriptions.push(log);
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   log.info(`TCP Chat ${version} in VS Code ${vscode.version} (${process.platform}, Node ${process.versions.node})`);

@@ -2,6 +2,7 @@
 // makes `tcp-chat serve`'s flags, so a setting and its flag mean one thing), the allowed and denied address ranges
 // and the topic. Pure (no 'vscode'): the settings are read through a function, so it is unit-tested in plain Node.
 import { ChatError, parseCidr, ROOM_LIMITS, type RoomLimits, type ServerOptions } from '../chat';
+import { l10n } from './panel/l10n';
 
 export type ServerSettings = RoomLimits & Pick<ServerOptions, 'allow' | 'deny' | 'topic'>;
 
@@ -22,7 +23,7 @@ export function parseServerSettings(read: ReadSetting): ServerSettings {
     const parsed =
       typeof value === 'number' || typeof value === 'string'
         ? limit.read(name, String(value))
-        : { error: `${name} must be a number, not ${JSON.stringify(value)}.` };
+        : { error: l10n.t('{0} must be a number, not {1}.', name, JSON.stringify(value)) };
     if (typeof parsed === 'number') Object.assign(settings, limit.set(parsed));
     else problems.push(parsed.error);
   }
@@ -33,9 +34,9 @@ export function parseServerSettings(read: ReadSetting): ServerSettings {
   const topic = read('topic');
   if (typeof topic === 'string' && topic.trim() !== '') settings.topic = topic;
   else if (topic !== undefined && topic !== null && typeof topic !== 'string')
-    problems.push(`${PREFIX}topic must be text, not ${JSON.stringify(topic)}.`);
+    problems.push(l10n.t('{0} must be text, not {1}.', `${PREFIX}topic`, JSON.stringify(topic)));
   if (problems.length > 0)
-    throw new ChatError('bad-option', `Fix the settings to start the server: ${problems.join(' ')}`);
+    throw new ChatError('bad-option', l10n.t('Fix the settings to start the server: {0}', problems.join(' ')));
   return settings;
 }
 
@@ -44,12 +45,15 @@ function addressRanges(key: 'allow' | 'deny', value: unknown, problems: string[]
   if (value === undefined || value === null) return [];
   const name = PREFIX + key;
   if (!Array.isArray(value)) {
-    problems.push(`${name} must be a list of address ranges such as ["192.168.1.0/24"], not ${JSON.stringify(value)}.`);
+    problems.push(
+      l10n.t('{0} must be a list of address ranges such as ["192.168.1.0/24"], not {1}.', name, JSON.stringify(value)),
+    );
     return [];
   }
   const ranges: string[] = [];
   for (const entry of value) {
-    const parsed = typeof entry === 'string' ? parseCidr(entry) : { error: `${JSON.stringify(entry)} is not text` };
+    const parsed =
+      typeof entry === 'string' ? parseCidr(entry) : { error: l10n.t('{0} is not text', JSON.stringify(entry)) };
     if ('error' in parsed) problems.push(`${name}: ${parsed.error.replace(/\.?$/, '.')}`);
     else ranges.push(entry.trim());
   }

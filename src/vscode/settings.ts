@@ -86,7 +86,7 @@ export function logLocation(context: vscode.ExtensionContext): LogLocation {
   if (path.isAbsolute(configured)) return { dir: configured };
   if (folder && folder.uri.scheme === 'file') return { dir: path.join(folder.uri.fsPath, configured) };
   const dir = path.join(context.globalStorageUri.fsPath, configured);
-  return { dir, note: `No folder is open, so chat logs are saved in ${dir}` };
+  return { dir, note: vscode.l10n.t('No folder is open, so chat logs are saved in {0}', dir) };
 }
 
 /** Room passwords live in SecretStorage: one for the room we host, one per server we connect to. */

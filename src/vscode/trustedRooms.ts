@@ -3,6 +3,7 @@
 // about (automation: trusted on first use), each decision logged. Only types from vscode: unit tests cover it.
 import type * as vscode from 'vscode';
 import { KnownHosts, type ClientTlsOptions } from '../chat';
+import { l10n } from './panel/l10n';
 
 const KNOWN_HOSTS_KEY = 'tcpChat.knownHosts';
 
@@ -17,8 +18,15 @@ export function announcedHint(fingerprint: string, announced: string | undefined
   if (!announced) return '';
   const same = announced.replace(/:/g, '').toUpperCase() === fingerprint.replace(/:/g, '').toUpperCase();
   return same
-    ? '\n\nThe room announced this same fingerprint on the network. That is only a hint: compare it with the host.'
-    : `\n\nWarning: the room announced a different fingerprint on the network (${announced}). Someone between you and the room may be pretending to be it: ask the host before trusting.`;
+    ? '\n\n' +
+        l10n.t(
+          'The room announced this same fingerprint on the network. That is only a hint: compare it with the host.',
+        )
+    : '\n\n' +
+        l10n.t(
+          'Warning: the room announced a different fingerprint on the network ({0}). Someone between you and the room may be pretending to be it: ask the host before trusting.',
+          announced,
+        );
 }
 
 /** The known-hosts text in the global state. */

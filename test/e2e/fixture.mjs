@@ -110,6 +110,7 @@ class ChatEditor {
   /** A screenshot of the chat panel in test-results/; TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/. */
   async shoot(name, iframe = PANEL_IFRAME) {
     const file = join(resultsDir, `${name}.png`);
+    await this.page.mouse.move(0, 0); // no tooltip from whatever the pointer last rested on
     await this.page.locator(iframe).screenshot({ path: file });
     if (process.env.TCP_CHAT_UPDATE_SCREENSHOTS) {
       mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });

@@ -1,6 +1,7 @@
 // The host's Ban, without the editor around it (so it is unit-tested with a real ChatServer): which member, the
 // question that names their address and how long the ban lasts, and the ban itself once the host confirms.
 import { ChatError, parseAddress, type Peer, type Roster } from '../../chat';
+import { l10n } from '../panel/l10n';
 
 /** What banning needs from the running server; ChatServer provides it. */
 export interface BanHost {
@@ -17,7 +18,11 @@ export function addressOf(peer: Peer): string {
 /** The confirmation: who, which address, and that it lasts as long as the room runs. */
 export function banQuestion(peer: Peer): string {
   const ip = addressOf(peer);
-  return `Ban ${peer.name} (${ip})? Every connection from ${ip} is closed now and refused for as long as this room runs (until you stop the server). Others sharing that address (one router for a whole classroom) are shut out too.`;
+  return l10n.t(
+    'Ban {0} ({1})? Every connection from {1} is closed now and refused for as long as this room runs (until you stop the server). Others sharing that address (one router for a whole classroom) are shut out too.',
+    peer.name,
+    ip,
+  );
 }
 
 /**
@@ -31,9 +36,9 @@ export async function banMember(
 ): Promise<boolean> {
   const find = () => [...host.roster.active, ...host.roster.waiting].find((p) => p.id === peerId && p.kind !== 'host');
   const peer = find();
-  if (!peer) throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
+  if (!peer) throw new ChatError('unknown-peer', l10n.t('No one with id {0} is connected.', peerId));
   if (!(await confirm(banQuestion(peer)))) return false;
-  if (!find()) throw new ChatError('unknown-peer', `${peer.name} left before the ban; nobody was banned.`);
+  if (!find()) throw new ChatError('unknown-peer', l10n.t('{0} left before the ban; nobody was banned.', peer.name));
   host.ban(peerId);
   return true;
 }

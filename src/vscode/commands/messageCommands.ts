@@ -9,25 +9,32 @@ import { logLocation, readSettings } from '../settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 
-const IMAGE_FILTERS = { Images: [...IMAGE_EXTENSIONS] };
-
 /** Reads an image file, refusing what is too big or not an image (checked by magic bytes, not the name). */
 async function readImage(uri: vscode.Uri): Promise<{ bytes: Uint8Array; mime: string; name: string }> {
   const maxBytes = readSettings().maxImageBytes;
   const name = path.basename(uri.path);
   const stat = await vscode.workspace.fs.stat(uri);
-  if (stat.type & vscode.FileType.Directory) throw new ChatError('image-type', `“${name}” is a folder, not an image.`);
+  if (stat.type & vscode.FileType.Directory)
+    throw new ChatError('image-type', vscode.l10n.t('“{0}” is a folder, not an image.', name));
   if (stat.size > maxBytes) {
     throw new ChatError(
       'image-too-large',
-      `“${name}” is ${formatBytes(stat.size)}; the limit is ${formatBytes(maxBytes)} (setting tcpChat.maxImageSizeMB).`,
+      vscode.l10n.t(
+        '“{0}” is {1}; the limit is {2} (setting tcpChat.maxImageSizeMB).',
+        name,
+        formatBytes(stat.size),
+        formatBytes(maxBytes),
+      ),
     );
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
   try {
     return { bytes, mime: checkImage(bytes, maxBytes), name };
   } catch (error) {
-    throw new ChatError(error instanceof ChatError ? error.code : 'image-type', `“${name}”: ${errorMessage(error)}`);
+    throw new ChatError(
+      error instanceof ChatError ? error.code : 'image-type',
+      vscode.l10n.t('“{0}”: {1}', name, errorMessage(error)),
+    );
   }
 }
 
@@ -35,8 +42,8 @@ async function pickImageFile(title: string): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
     title,
     canSelectMany: false,
-    filters: IMAGE_FILTERS,
-    openLabel: 'Send',
+    filters: { [vscode.l10n.t('Images')]: [...IMAGE_EXTENSIONS] },
+    openLabel: vscode.l10n.t('Send'),
   });
   return picked?.[0];
 }
@@ -46,7 +53,9 @@ function requireSession(controller: ChatController) {
   if (!info)
     throw new ChatError(
       'not-connected',
-      'Not connected: start a server or connect to one first (“TCP Chat: Start Server” / “TCP Chat: Connect…”).',
+      vscode.l10n.t(
+        'Not connected: start a server or connect to one first (“TCP Chat: Start Server” / “TCP Chat: Connect…”).',
+      ),
     );
   return info.session;
 }
@@ -83,12 +92,12 @@ export function registerMessageCommands(
 
   register('tcpChat.sendSelection', async () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) throw new ChatError('no-editor', 'Open a file and select some code to send.');
+    if (!editor) throw new ChatError('no-editor', vscode.l10n.t('Open a file and select some code to send.'));
     requireSession(controller);
     const { document, selection } = editor;
     const text = selection.isEmpty ? document.lineAt(selection.active.line).text : document.getText(selection);
     if (!text.trim())
-      throw new ChatError('empty-message', 'Nothing to send: the selection (or current line) is empty.');
+      throw new ChatError('empty-message', vscode.l10n.t('Nothing to send: the selection (or current line) is empty.'));
     const file = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
     const line = (selection.isEmpty ? selection.active.line : selection.start.line) + 1;
     await send({ text, code: { language: document.languageId, file, line } });
@@ -96,7 +105,7 @@ export function registerMessageCommands(
 
   register('tcpChat.sendImage', async (uri?: vscode.Uri) => {
     requireSession(controller);
-    const target = uri instanceof vscode.Uri ? uri : await pickImageFile('TCP Chat: Send Image');
+    const target = uri instanceof vscode.Uri ? uri : await pickImageFile(vscode.l10n.t('TCP Chat: Send Image'));
     if (!target) return;
     await sendFile(target);
   });
@@ -105,7 +114,7 @@ export function registerMessageCommands(
     const transcript = controller.shown?.session.transcript;
     const dir = transcript?.dir ?? logLocation(context).dir;
     if (!fs.existsSync(dir)) {
-      void vscode.window.showInformationMessage(`No chat logs yet: they will be saved in ${dir}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('No chat logs yet: they will be saved in {0}', dir));
       return;
     }
     const dirUri = vscode.Uri.file(dir);
@@ -118,7 +127,7 @@ export function registerMessageCommands(
 
   controller.imageActions = {
     pick: async () => {
-      const uri = await pickImageFile('TCP Chat: Attach Image');
+      const uri = await pickImageFile(vscode.l10n.t('TCP Chat: Attach Image'));
       if (!uri) return;
       const image = await readImage(uri);
       controller.postAttachment(image.name, image.mime, image.bytes);
@@ -128,7 +137,7 @@ export function registerMessageCommands(
       try {
         uri = vscode.Uri.parse(text, true);
       } catch {
-        throw new ChatError('bad-uri', 'The dropped item is not a file.');
+        throw new ChatError('bad-uri', vscode.l10n.t('The dropped item is not a file.'));
       }
       const image = await readImage(uri);
       controller.postAttachment(image.name, image.mime, image.bytes);
@@ -141,7 +150,11 @@ export function registerMessageCommands(
       if (Math.floor((image.base64.length * 3) / 4) > maxBytes + 2) {
         throw new ChatError(
           'image-too-large',
-          `“${image.name}” is larger than the ${formatBytes(maxBytes)} limit (setting tcpChat.maxImageSizeMB).`,
+          vscode.l10n.t(
+            '“{0}” is larger than the {1} limit (setting tcpChat.maxImageSizeMB).',
+            image.name,
+            formatBytes(maxBytes),
+          ),
         );
       }
       const bytes = Buffer.from(image.base64, 'base64');
@@ -151,7 +164,7 @@ export function registerMessageCommands(
       if (parsed.kind === 'msg') return session.send({ to: parsed.to, text: parsed.text, image: bytes });
       if (parsed.kind === 'text') return session.send({ text: parsed.text, image: bytes });
       if (parsed.kind === 'empty') return session.send({ image: bytes });
-      throw new ChatError('bad-command', 'Only plain text or /msg NAME text can go with an image.');
+      throw new ChatError('bad-command', vscode.l10n.t('Only plain text or /msg NAME text can go with an image.'));
     },
   };
 }

@@ -11,8 +11,8 @@ const RECENT_LIMIT = 10;
 
 export async function askPort(state: vscode.Memento, fallback: number): Promise<number | undefined> {
   const value = await vscode.window.showInputBox({
-    title: 'TCP Chat: Start Server (1/3)',
-    prompt: 'Port to listen on',
+    title: vscode.l10n.t('TCP Chat: Start Server (1/3)'),
+    prompt: vscode.l10n.t('Port to listen on'),
     value: String(state.get<number>(LAST_PORT) ?? fallback),
     validateInput: (text) => {
       const port = parsePort(text);
@@ -34,34 +34,38 @@ interface ModeItem extends vscode.QuickPickItem {
 /** Room (0 seats), one-to-one with a waiting queue (1 seat), or N seats; the last choice comes first. */
 export async function askSeats(state: vscode.Memento, fallback: number): Promise<number | undefined> {
   const last = state.get<number>(LAST_SEATS) ?? fallback;
+  const seatsDetail = vscode.l10n.t('N clients chat at once; the rest wait in line.');
   const items: ModeItem[] = [
-    { label: 'Room (everyone chats)', detail: 'Every client chats at once, like `ncat --chat`.', seats: 0 },
     {
-      label: 'One-to-one with waiting queue',
-      detail: 'One client chats with you; the others wait in line for their turn.',
+      label: vscode.l10n.t('Room (everyone chats)'),
+      detail: vscode.l10n.t('Every client chats at once, like `ncat --chat`.'),
+      seats: 0,
+    },
+    {
+      label: vscode.l10n.t('One-to-one with waiting queue'),
+      detail: vscode.l10n.t('One client chats with you; the others wait in line for their turn.'),
       seats: 1,
     },
-    { label: 'A number of seats…', detail: 'N clients chat at once; the rest wait in line.' },
+    { label: vscode.l10n.t('A number of seats…'), detail: seatsDetail },
   ];
-  if (last > 1)
-    items.unshift({ label: `${last} seats`, detail: 'N clients chat at once; the rest wait in line.', seats: last });
+  if (last > 1) items.unshift({ label: vscode.l10n.t('{0} seats', last), detail: seatsDetail, seats: last });
   const lastIndex = items.findIndex((item) => item.seats === last);
   if (lastIndex > 0) items.unshift(...items.splice(lastIndex, 1));
-  if (items[0].seats === last) items[0].description = 'last used';
+  if (items[0].seats === last) items[0].description = vscode.l10n.t('last used');
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'TCP Chat: Start Server (2/3)',
-    placeHolder: 'Who may chat at once?',
+    title: vscode.l10n.t('TCP Chat: Start Server (2/3)'),
+    placeHolder: vscode.l10n.t('Who may chat at once?'),
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;
   let seats = picked.seats;
   if (seats === undefined) {
     const text = await vscode.window.showInputBox({
-      title: 'TCP Chat: number of seats',
-      prompt: 'How many clients may chat at once? The rest wait in line.',
+      title: vscode.l10n.t('TCP Chat: number of seats'),
+      prompt: vscode.l10n.t('How many clients may chat at once? The rest wait in line.'),
       value: String(last > 1 ? last : 2),
       validateInput: (t) =>
-        /^\d{1,4}$/.test(t.trim()) && Number(t) >= 1 ? undefined : 'Type a whole number from 1 to 9999.',
+        /^\d{1,4}$/.test(t.trim()) && Number(t) >= 1 ? undefined : vscode.l10n.t('Type a whole number from 1 to 9999.'),
       ignoreFocusOut: true,
     });
     if (text === undefined) return undefined;
@@ -85,10 +89,10 @@ export async function rememberHost(state: vscode.Memento, address: string): Prom
 export async function askName(current: string | undefined): Promise<string | undefined> {
   if (current) return current;
   const name = await vscode.window.showInputBox({
-    title: 'TCP Chat: your name',
-    prompt: 'The name others see (saved in the tcpChat.userName setting)',
+    title: vscode.l10n.t('TCP Chat: your name'),
+    prompt: vscode.l10n.t('The name others see (saved in the tcpChat.userName setting)'),
     value: osUserName(),
-    validateInput: (t) => (t.trim() ? undefined : 'Type a name.'),
+    validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Type a name.')),
     ignoreFocusOut: true,
   });
   if (name === undefined) return undefined;

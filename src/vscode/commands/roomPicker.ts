@@ -39,8 +39,11 @@ export async function askRoom(
 ): Promise<ChosenAddress | undefined> {
   const recent = recentHosts(state);
   const pick = vscode.window.createQuickPick<Item>();
-  pick.title = 'TCP Chat: Connect';
-  pick.placeholder = `Pick a room, or type host:port (e.g. 192.168.1.10:${defaultPort}; the port defaults to ${defaultPort})`;
+  pick.title = vscode.l10n.t('TCP Chat: Connect');
+  pick.placeholder = vscode.l10n.t(
+    'Pick a room, or type host:port (e.g. 192.168.1.10:{0}; the port defaults to {0})',
+    defaultPort,
+  );
   pick.ignoreFocusOut = true;
   pick.matchOnDescription = true;
   let rooms: DiscoveredRoom[] = [];
@@ -84,8 +87,8 @@ export async function askRoom(
 /** "Type an address…": a plain input box, checked as it is typed. */
 function askAddress(defaultPort: number): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: 'TCP Chat: Connect to an address',
-    prompt: `host:port (the port defaults to ${defaultPort})`,
+    title: vscode.l10n.t('TCP Chat: Connect to an address'),
+    prompt: vscode.l10n.t('host:port (the port defaults to {0})', defaultPort),
     placeHolder: `192.168.1.10:${defaultPort}`,
     validateInput: (text) => {
       if (!text.trim()) return undefined;

@@ -3,6 +3,7 @@
 // picker (roomPicker.ts) turns these into QuickPick items. Room names and topics come from the network: control
 // characters are escaped and `$(` cannot start an icon.
 import { escapeControl, hostPort, roomCounts, roomFlags, type DiscoveredRoom } from '../../chat';
+import { l10n } from '../panel/l10n';
 
 export interface RoomPickItem {
   label: string;
@@ -18,7 +19,10 @@ export interface RoomPickItem {
   room?: DiscoveredRoom;
 }
 
-export const TYPE_AN_ADDRESS = 'Type an address…';
+/** The last item's label (without its icon), in the display language. */
+export function typeAnAddress(): string {
+  return l10n.t('Type an address…');
+}
 
 /** Text from the network, shown as plain text in a QuickPick. */
 function shown(text: string): string {
@@ -35,9 +39,9 @@ export function roomPickItems(
   const text = typed.trim();
   // What is typed comes first, so Enter connects to it (not to a recent address that happens to match).
   if (text && !recent.includes(text) && !roomAddresses.has(text)) {
-    items.push({ label: text, description: 'connect to this address', address: text, alwaysShow: true });
+    items.push({ label: text, description: l10n.t('connect to this address'), address: text, alwaysShow: true });
   }
-  if (rooms.length > 0) items.push({ label: 'Rooms on the network', separator: true });
+  if (rooms.length > 0) items.push({ label: l10n.t('Rooms on the network'), separator: true });
   for (const room of rooms) {
     const address = hostPort(room.host, room.port);
     const flags = roomFlags(room);
@@ -51,8 +55,8 @@ export function roomPickItems(
     });
   }
   const others = recent.filter((address) => !roomAddresses.has(address));
-  if (others.length > 0) items.push({ label: 'Recent', separator: true });
-  for (const address of others) items.push({ label: address, description: 'recent', address });
-  items.push({ label: `$(edit) ${TYPE_AN_ADDRESS}`, alwaysShow: true });
+  if (others.length > 0) items.push({ label: l10n.t('Recent'), separator: true });
+  for (const address of others) items.push({ label: address, description: l10n.t('recent'), address });
+  items.push({ label: `$(edit) ${typeAnAddress()}`, alwaysShow: true });
   return items;
 }

@@ -64,19 +64,24 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   const register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(controller, body)));
 
-  /** One role per window: asks (modal) before stopping the running session. Automation (args) skips asking. */
-  async function freeTheWindow(next: string, ask: boolean): Promise<boolean> {
+  /** One role per window: asks (modal) before stopping the running session. Automation (args) skips asking.
+   *  `connectTo`: the address about to be joined; undefined when a server is about to start. */
+  async function freeTheWindow(connectTo: string | undefined, ask: boolean): Promise<boolean> {
     const info = controller.info;
     if (!info) return true;
     if (ask) {
-      const what =
-        info.role === 'server' ? `You are hosting a chat on ${info.address}.` : `You are connected to ${info.address}.`;
-      const action = info.role === 'server' ? 'Stop Server' : 'Disconnect';
-      const choice = await vscode.window.showWarningMessage(
-        plainNotificationText(`${what} ${action} and ${next}?`),
-        { modal: true },
-        action,
-      );
+      const hosting = info.role === 'server';
+      const action = hosting ? vscode.l10n.t('Stop Server') : vscode.l10n.t('Disconnect');
+      // Whole sentences, one per case, so a translation never stitches fragments together.
+      const question =
+        connectTo === undefined
+          ? hosting
+            ? vscode.l10n.t('You are hosting a chat on {0}. Stop Server and start a server?', info.address)
+            : vscode.l10n.t('You are connected to {0}. Disconnect and start a server?', info.address)
+          : hosting
+            ? vscode.l10n.t('You are hosting a chat on {0}. Stop Server and connect to {1}?', info.address, connectTo)
+            : vscode.l10n.t('You are connected to {0}. Disconnect and connect to {1}?', info.address, connectTo);
+      const choice = await vscode.window.showWarningMessage(plainNotificationText(question), { modal: true }, action);
       if (choice !== action) return false;
     }
     await controller.stop(info.role === 'server' ? 'The host stopped the server.' : 'left');
@@ -88,7 +93,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     try {
       return { transcript: Transcript.open(logLocation(context).dir, { maxLogBytes: readSettings().maxLogBytes }) };
     } catch (error) {
-      return { problem: `Chat log not saved: ${errorMessage(error)}` };
+      return { problem: vscode.l10n.t('Chat log not saved: {0}', errorMessage(error)) };
     }
   }
 
@@ -111,10 +116,10 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     if (auto) {
       port = args.port ?? settings.serverPort;
       if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new ChatError('bad-port', `Port ${port} is not a valid TCP port (1–65535).`);
+        throw new ChatError('bad-port', vscode.l10n.t('Port {0} is not a valid TCP port (1–65535).', String(port)));
       seats = args.seats ?? settings.serverSeats;
       if (!Number.isInteger(seats) || seats < 0)
-        throw new ChatError('bad-seats', `Seats must be a whole number ≥ 0 (got ${seats}).`);
+        throw new ChatError('bad-seats', vscode.l10n.t('Seats must be a whole number ≥ 0 (got {0}).', String(seats)));
       name = args.name ?? settings.userName ?? osUserName();
       password = args.password;
     } else {
@@ -126,14 +131,14 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       if (name === undefined) return;
       const saved = await passwords.get('server');
       password = await askPassword(
-        'TCP Chat: Start Server (3/3)',
-        'Room password (optional): leave empty for an open room. Kept in VS Code’s secret storage.',
+        vscode.l10n.t('TCP Chat: Start Server (3/3)'),
+        vscode.l10n.t('Room password (optional): leave empty for an open room. Kept in VS Code’s secret storage.'),
         saved,
       );
       if (password === undefined) return;
       await passwords.set('server', password || undefined);
     }
-    if (!(await freeTheWindow('start a server', !auto))) return;
+    if (!(await freeTheWindow(undefined, !auto))) return;
 
     const identity = await roomIdentity(context);
     const { transcript, problem } = openTranscript();
@@ -167,13 +172,18 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         });
       const lan = lanAddresses(host, bound.port, os.networkInterfaces());
       controller.update({ address: hostPort(host, bound.port), port: bound.port, lanAddresses: lan });
-      const copy = 'Copy Address';
+      const copy = vscode.l10n.t('Copy Address');
       // The address handed out carries the fingerprint: whoever connects with it needs no Trust question.
       const first = parseAddress(lan[0], bound.port);
       const shared = 'error' in first ? lan[0] : addressWithFingerprint(first.host, first.port, fingerprint() ?? '');
       void vscode.window
         .showInformationMessage(
-          `TCP Chat server on port ${bound.port}, encrypted (certificate fingerprint ${server.fingerprint}). Others connect to: ${lan.join(', ')}`,
+          vscode.l10n.t(
+            'TCP Chat server on port {0}, encrypted (certificate fingerprint {1}). Others connect to: {2}',
+            bound.port,
+            server.fingerprint ?? '',
+            lan.join(', '),
+          ),
           copy,
         )
         .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(shared) : undefined));
@@ -200,7 +210,11 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       ) {
         throw new ChatError(
           'bad-address',
-          `Cannot connect to “${String(args.host)}:${String(args.port)}”: give a host and a port from 1 to 65535.`,
+          vscode.l10n.t(
+            'Cannot connect to “{0}:{1}”: give a host and a port from 1 to 65535.',
+            String(args.host),
+            String(args.port),
+          ),
         );
       }
       target = { host: args.host, port: args.port, fingerprint: args.fingerprint };
@@ -219,7 +233,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     }
     const address = hostPort(target.host, target.port);
     let password = auto && args.password !== undefined ? args.password : await passwords.get(address);
-    if (!(await freeTheWindow(`connect to ${address}`, !auto))) return;
+    if (!(await freeTheWindow(address, !auto))) return;
 
     // At most one retry, after asking for the password the server wants.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -257,10 +271,10 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         const code = error instanceof ChatError ? error.code : '';
         if (!auto && attempt === 0 && (code === 'bad-password' || code === 'password-required')) {
           const typed = await askPassword(
-            `TCP Chat: password for ${address}`,
+            vscode.l10n.t('TCP Chat: password for {0}', address),
             code === 'bad-password'
-              ? 'Wrong password — try again (kept in VS Code’s secret storage).'
-              : 'This room needs a password (kept in VS Code’s secret storage).',
+              ? vscode.l10n.t('Wrong password — try again (kept in VS Code’s secret storage).')
+              : vscode.l10n.t('This room needs a password (kept in VS Code’s secret storage).'),
             undefined,
           );
           if (typed) {
@@ -279,7 +293,9 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     const info = controller.info;
     if (info?.role !== 'client') {
       void vscode.window.showInformationMessage(
-        info ? 'You are hosting, not connected: use “TCP Chat: Stop Server”.' : 'TCP Chat is not connected.',
+        info
+          ? vscode.l10n.t('You are hosting, not connected: use “TCP Chat: Stop Server”.')
+          : vscode.l10n.t('TCP Chat is not connected.'),
       );
       return;
     }
@@ -291,8 +307,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     if (info?.role !== 'server') {
       void vscode.window.showInformationMessage(
         info
-          ? 'You are connected to a server, not hosting: use “TCP Chat: Disconnect”.'
-          : 'No TCP Chat server is running.',
+          ? vscode.l10n.t('You are connected to a server, not hosting: use “TCP Chat: Disconnect”.')
+          : vscode.l10n.t('No TCP Chat server is running.'),
       );
       return;
     }

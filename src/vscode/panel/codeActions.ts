@@ -22,7 +22,7 @@ export async function openCode(language: string, content: string): Promise<void>
 export async function openLink(url: string, explain: Explain): Promise<void> {
   const uri = isWebUrl(url) ? vscode.Uri.parse(url, true) : undefined;
   if (!uri || (uri.scheme !== 'http' && uri.scheme !== 'https') || uri.authority === '') {
-    explain('That link was not opened: only http and https links open from the chat.', 'link-refused');
+    explain(vscode.l10n.t('That link was not opened: only http and https links open from the chat.'), 'link-refused');
     return;
   }
   await vscode.env.openExternal(uri);
@@ -35,7 +35,10 @@ export async function openWorkspaceFile(path: string, line: number | undefined, 
   const folders = vscode.workspace.workspaceFolders ?? [];
   const found = relative ? await findInWorkspace(folders, relative) : undefined;
   if (!found) {
-    explain(`${path.slice(0, 200)} is not a file in this workspace, so it was not opened.`, 'file-not-found');
+    explain(
+      vscode.l10n.t('{0} is not a file in this workspace, so it was not opened.', path.slice(0, 200)),
+      'file-not-found',
+    );
     return;
   }
   const at = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);

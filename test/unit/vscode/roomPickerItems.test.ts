@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DiscoveredRoom } from '../../../src/chat/discovery/browser';
-import { roomPickItems, TYPE_AN_ADDRESS } from '../../../src/vscode/commands/roomPickerItems';
+import { roomPickItems, typeAnAddress } from '../../../src/vscode/commands/roomPickerItems';
 
 function room(name: string, port: number, more: Partial<DiscoveredRoom> = {}): DiscoveredRoom {
   return { name, host: '192.168.1.20', port, password: false, tls: false, chatting: 3, waiting: 0, seats: 0, ...more };
@@ -24,7 +24,7 @@ test('roomPickItems: discovered rooms first (counts, 🔒, topic), then recent, 
     '$(broadcast) Lab | 192.168.1.20:5000 | 3 chatting · TLS',
     '— Recent',
     '10.0.0.5:65432 | recent | ',
-    `$(edit) ${TYPE_AN_ADDRESS} |  | `,
+    `$(edit) ${typeAnAddress()} |  | `,
   ]);
   assert.equal(items[1].address, '192.168.1.20:65432', 'picking a room gives its address, as typing it would');
   assert.equal(items[1].room, rooms[0], 'with the advertisement as a hint');
@@ -38,10 +38,10 @@ test('roomPickItems: a typed address comes first (Enter connects to it); no room
     '10.0.0.9 | connect to this address | ',
     '— Recent',
     '10.0.0.5:65432 | recent | ',
-    `$(edit) ${TYPE_AN_ADDRESS} |  | `,
+    `$(edit) ${typeAnAddress()} |  | `,
   ]);
   assert.equal(items[0].alwaysShow, true);
-  assert.deepEqual(summary(roomPickItems([], [], '')), [`$(edit) ${TYPE_AN_ADDRESS} |  | `]);
+  assert.deepEqual(summary(roomPickItems([], [], '')), [`$(edit) ${typeAnAddress()} |  | `]);
 });
 
 test('roomPickItems: a live update adds and removes rooms; the rest of the list keeps its order', () => {
