@@ -104,6 +104,18 @@ export async function answerInput(page, value) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Answers the workbench's modal Trust question (the first connection to an encrypted room) with Trust, as a user
+ * who compared the fingerprint would; returns the dialog's text (it shows the fingerprint).
+ */
+export async function trustRoom(page, { timeoutMs = 30_000 } = {}) {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const text = await dialog.innerText();
+  await dialog.locator('.monaco-button', { hasText: /^Trust$/ }).click();
+  return text;
+}
+
 /** Picks the item whose label contains `label` in the open quick pick. */
 export async function pickItem(page, label) {
   const row = page.locator(`${quickInput} .monaco-list-row`, { hasText: label }).first();
