@@ -30,6 +30,17 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
+/**
+ * 16 random bytes as a certificate serial that every parser accepts: a positive INTEGER (top bit clear) in its
+ * shortest encoding (first byte not 0x00 — with `&= 0x7f` alone, one certificate in about 256 started with a
+ * padding zero, which OpenSSL refuses as ERR_OSSL_ASN1_ILLEGAL_PADDING).
+ */
+export function serialNumber(random: Uint8Array): Uint8Array {
+  const serial = Uint8Array.from(random);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  return serial;
+}
+
 /** A new self-signed certificate for `commonName` (10 years), with a fresh ECDSA P-256 key. */
 export async function createIdentity(commonName = 'TCP Chat room'): Promise<TlsIdentity> {
   const engine = cryptoEngine();
@@ -37,9 +48,7 @@ export async function createIdentity(commonName = 'TCP Chat room'): Promise<TlsI
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = webcrypto.getRandomValues(new Uint8Array(16));
-  serial[0] &= 0x7f; // a positive INTEGER
-  cert.serialNumber = new asn1js.Integer({ valueHex: serial });
+  cert.serialNumber = new asn1js.Integer({ valueHex: serialNumber(webcrypto.getRandomValues(new Uint8Array(16))) });
   const name = new pkijs.AttributeTypeAndValue({
     type: '2.5.4.3', // commonName
     value: new asn1js.Utf8String({ value: commonName.slice(0, 64) }),

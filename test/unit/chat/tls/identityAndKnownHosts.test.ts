@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { addressWithFingerprint, parseAddress, parseFingerprint } from '../../../../src/chat/core/address';
 import { ChatError } from '../../../../src/chat/core/errors';
-import { certificateFingerprint } from '../../../../src/chat/tls/certificate';
+import { certificateFingerprint, serialNumber } from '../../../../src/chat/tls/certificate';
 import { loadOrCreateIdentity, readIdentityFiles } from '../../../../src/chat/tls/identityFiles';
 import { FrameType } from '../../../../src/chat/wire/frames';
 import { checkBody } from '../../../../src/chat/wire/validation';
@@ -95,4 +95,17 @@ test('known hosts: one line per room, comments kept out, trust and forget throug
   assert.equal(hosts.forget('127.0.0.1:1'), true);
   assert.equal(hosts.forget('127.0.0.1:1'), false);
   assert.equal(hosts.get('127.0.0.1:1'), undefined);
+});
+
+test('certificate serials are positive and minimally encoded whatever the random bytes (OpenSSL refuses padding)', () => {
+  for (const first of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+    const random = new Uint8Array(16).fill(first);
+    const serial = serialNumber(random);
+    assert.ok(
+      serial[0] >= 0x40 && serial[0] <= 0x7f,
+      `first byte ${serial[0].toString(16)} from ${first.toString(16)}`,
+    );
+    assert.equal(serial.length, 16);
+    assert.deepEqual(serial.subarray(1), random.subarray(1), 'the rest stays random');
+  }
 });
