@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { answerInput, pickItem, runCommand, trustRoom, webviewDocument } from '../tools/browser.mjs';
+import { answerInput, pickItem, runCommand, trustIfAsked, webviewDocument } from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
 import { HOST_NAME, openChatEditor } from './fixture.mjs';
@@ -59,8 +59,9 @@ describe('code, links and search in the chat panel', { timeout: 15 * 60_000 }, (
     await waitFor(() => /listening|serving/i.test(room.stdout), { timeoutMs: 15_000, what: 'tcp-chat serve' });
     await runCommand(page, 'TCP Chat: Connect…');
     await answerInput(page, `127.0.0.1:${port}`);
-    await trustRoom(page); // `tcp-chat serve` speaks TLS: the first connection asks (trust.test.mjs covers it)
-    await panel.locator('[data-testid=header]', { hasText: String(port) }).waitFor({ timeout: 30_000 });
+    const header = panel.locator('[data-testid=header]', { hasText: String(port) });
+    await trustIfAsked(page, header); // `tcp-chat serve` speaks TLS: a new certificate is asked about
+    await header.waitFor({ timeout: 30_000 });
     await editor.send('hello room');
     await room.waitForOutput(`${HOST_NAME}: hello room`);
   });
