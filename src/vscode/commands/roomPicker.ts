@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { parseAddress, RoomBrowser, type DiscoveredRoom } from '../../chat';
 import { recentHosts } from './prompts';
-import { roomPickItems, type RoomPickItem } from './roomPickerItems';
+import { acceptedPick, roomPickItems, type RoomPickItem } from './roomPickerItems';
 
 /** How long the picker shows its busy bar while the first answers come in. */
 const SEARCH_MS = 3000;
@@ -67,7 +67,7 @@ export async function askRoom(
     void browser.start();
   }
   const chosen = await new Promise<RoomPickItem | string | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]?.pick ?? pick.value));
+    pick.onDidAccept(() => resolve(acceptedPick(pick.selectedItems[0], pick.items, pick.value)));
     pick.onDidHide(() => resolve(undefined));
     pick.show();
   });

@@ -60,3 +60,18 @@ export function roomPickItems(
   items.push({ label: `$(edit) ${typeAnAddress()}`, alwaysShow: true });
   return items;
 }
+
+/**
+ * What Enter picked. The list is rebuilt by the extension host as the user types, so a quick Enter can carry an
+ * item of the previous list (`selected` not among `items`): then what was typed is meant — or, with nothing typed
+ * (a room appeared meanwhile), the same address in the new list.
+ */
+export function acceptedPick<T extends { pick: RoomPickItem }>(
+  selected: T | undefined,
+  items: readonly T[],
+  typed: string,
+): RoomPickItem | string {
+  if (!selected || items.includes(selected)) return selected?.pick ?? typed;
+  if (typed.trim() !== '') return typed;
+  return items.find((item) => item.pick.address === selected.pick.address)?.pick ?? typed;
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DiscoveredRoom } from '../../../src/chat/discovery/browser';
-import { roomPickItems, typeAnAddress } from '../../../src/vscode/commands/roomPickerItems';
+import { acceptedPick, roomPickItems, typeAnAddress } from '../../../src/vscode/commands/roomPickerItems';
 
 function room(name: string, port: number, more: Partial<DiscoveredRoom> = {}): DiscoveredRoom {
   return { name, host: '192.168.1.20', port, password: false, tls: false, chatting: 3, waiting: 0, seats: 0, ...more };
@@ -58,4 +58,17 @@ test('roomPickItems: a room name from the network cannot draw icons or carry con
   const [, item] = roomPickItems([room('$(alert) Bank\u001b[2J\nlogin', 1, { topic: '$(key)' })], [], '');
   assert.equal(item.label, '$(broadcast) $\u200b(alert) Bank\\x1b[2J\\nlogin');
   assert.match(item.detail ?? '', /“\$\u200b\(key\)”/);
+});
+
+test('Enter before the list caught up with the typing connects to what was typed, not the old highlight', () => {
+  const old = [{ pick: { label: '127.0.0.1:4000', address: '127.0.0.1:4000' } }];
+  const fresh = [{ pick: { label: '127.0.0.1:5000', address: '127.0.0.1:5000' } }, ...old.map((i) => ({ ...i }))];
+  assert.equal(
+    acceptedPick(old[0], fresh, '127.0.0.1:5000'),
+    '127.0.0.1:5000',
+    'a stale highlight loses to the typing',
+  );
+  assert.equal(acceptedPick(fresh[0], fresh, '127.0.0.1:5000'), fresh[0].pick, 'a current item is taken');
+  assert.equal(acceptedPick(old[0], fresh, ''), fresh[1].pick, 'nothing typed: the same address in the new list');
+  assert.equal(acceptedPick(undefined, fresh, '10.0.0.9'), '10.0.0.9');
 });
