@@ -5,7 +5,7 @@
 // TCP_CHAT_UPDATE_SCREENSHOTS=1 also copies two of them to docs/screenshots/ for the README.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { answerInput, runCommand, trustIfAsked } from '../tools/browser.mjs';
+import { answerInput, connectByTyping, runCommand, trustIfAsked } from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { startPlainServer } from '../tools/peers.mjs';
 import { sleep, waitFor } from '../tools/processes.mjs';
@@ -176,15 +176,7 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
       const zoe = cli(['connect', `127.0.0.1:${port}`, '--name', 'Zoe', '--no-log']);
       await room.waitForOutput('Zoe');
 
-      await runCommand(page, 'TCP Chat: Connect…');
-      // Enter only once the picker lists what was typed: the list is rebuilt by the extension host after the keys.
-      const items = page.locator('.quick-input-widget .monaco-list-row');
-      await page.locator('.quick-input-widget .quick-input-box input').fill(`127.0.0.1:${port}`);
-      await items
-        .filter({ hasText: `127.0.0.1:${port}` })
-        .first()
-        .waitFor();
-      await page.keyboard.press('Enter');
+      await connectByTyping(page, `127.0.0.1:${port}`);
       const banner = panel.locator('[data-testid=queue-position]');
       await trustIfAsked(page, banner); // `tcp-chat serve` speaks TLS: a new certificate is asked about
       await banner.waitFor({ timeout: 30_000 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCommand } from '../tools/browser.mjs';
+import { connectByTyping as typeAddress, runCommand } from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { sleep, spawnTracked, waitFor } from '../tools/processes.mjs';
 import { HOST_NAME, openChatEditor } from './fixture.mjs';
@@ -56,21 +56,8 @@ describe('encrypted rooms and the Trust question in code-server', { timeout: 15 
     return { room, fingerprint };
   }
 
-  /** Connect… from the palette: the address typed in the picker and Enter (the name is in the settings). */
-  async function connectByTyping(port) {
-    await runCommand(page, 'TCP Chat: Connect…');
-    // The picker's own last row (the palette, still showing the command's title, must not take the address).
-    const items = page.locator('.quick-input-widget .monaco-list-row');
-    await items.filter({ hasText: 'Type an address…' }).waitFor();
-    await page.locator('.quick-input-widget .quick-input-box input').fill(`127.0.0.1:${port}`);
-    // Enter only once the picker lists what was typed (or the recent address it matches): the list is updated by
-    // the extension host, after the keystrokes.
-    await items
-      .filter({ hasText: `127.0.0.1:${port}` })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
-  }
+  /** Connect… from the palette, the address typed (the name is in the settings). */
+  const connectByTyping = (port) => typeAddress(page, `127.0.0.1:${port}`);
 
   /** How many times the room has printed that the panel's user joined. */
   const joins = (room) => (room.stdout.match(new RegExp(`\\* ${HOST_NAME} \\(.*\\) joined`, 'g')) ?? []).length;

@@ -105,6 +105,21 @@ export async function answerInput(page, value) {
 }
 
 /**
+ * TCP Chat's Connect… from the palette, an address typed in its picker and Enter — pressed only once the picker
+ * lists what was typed (the extension host rebuilds the list after the keystrokes; a quick Enter would take the
+ * previous highlight). The picker's own "Type an address…" row is awaited first, so the palette, still showing the
+ * command's title, never takes the address.
+ */
+export async function connectByTyping(page, address) {
+  await runCommand(page, 'TCP Chat: Connect…');
+  const items = page.locator(`${quickInput} .monaco-list-row`);
+  await items.filter({ hasText: 'Type an address…' }).waitFor();
+  await page.locator(`${quickInput} .quick-input-box input`).fill(address);
+  await items.filter({ hasText: address }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/**
  * Answers the workbench's modal Trust question (the first connection to an encrypted room) with Trust, as a user
  * who compared the fingerprint would — if it is asked before `joined` shows (this editor may have trusted the
  * room's certificate on that address already). test/e2e/trust.test.mjs asserts the question itself.
