@@ -21,6 +21,14 @@ export { describeRoom, type RoomDescription } from './discovery/txtRecord';
 export { ChatError, errorMessage, type ErrorCode } from './core/errors';
 export { type ChatMessage, type EndpointState, type Notice, type Peer, type Roster } from './core/events';
 export {
+  DEFAULT_MAX_FILE_BYTES,
+  type FileOffer,
+  type FileTarget,
+  type OutgoingFile,
+  type TransferProgress,
+  type TransferState,
+} from './core/files';
+export {
   addressWithFingerprint,
   hostPort,
   parseAddress,

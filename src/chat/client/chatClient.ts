@@ -18,6 +18,7 @@ import type {
   Roster,
 } from '../core/events';
 import { ChatError } from '../core/errors';
+import type { FileTarget } from '../core/files';
 import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
 import { IncomingMessages } from './incomingMessages';
@@ -204,6 +205,17 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   /** Resolves when everything queued (image chunks included) has been handed to the kernel. */
   async flushed(timeoutMs = 60_000): Promise<void> {
     await this.connection?.writer.flushed(timeoutMs);
+  }
+
+  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
+  acceptFile(_messageId: string, _target: FileTarget): void {
+    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  }
+  declineFile(_messageId: string): void {
+    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  }
+  cancelTransfer(_transferId: string): void {
+    throw new ChatError('internal', 'File transfer is not available in this version.');
   }
 
   close(reason = 'Client left'): Promise<void> {

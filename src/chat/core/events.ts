@@ -1,6 +1,7 @@
 // The typed events and values the engine hands to everything above it (CLI, transcript, VS Code adapter).
 // Pure data: no sockets, no 'vscode'. Both ChatServer and ChatClient speak this vocabulary; typedEmitter.ts
 // delivers it.
+import type { FileOffer, FileTarget, OutgoingFile, TransferProgress } from './files';
 import type { ImageMime } from './images';
 
 /** Who someone is in a room. `id` is unique per server run; the host is always id 0. */
@@ -50,6 +51,8 @@ export interface ChatMessage {
   action?: boolean;
   /** Replayed from the room's history when we got our seat (said earlier): shown as such, not logged again. */
   history?: true;
+  /** A file offer (core/files.ts): nothing is written until it is accepted; its progress comes as 'transfer'. */
+  file?: FileOffer;
 }
 
 /** How a notice is shown: error red, info blue, system gray. */
@@ -99,6 +102,8 @@ export interface ChatEvents {
   /** Client only: my position in the waiting queue (1 = next), or null when I have a seat. */
   queue: [position: number | null];
   state: [EndpointState];
+  /** A file or image transfer started, moved on or ended (core/files.ts). */
+  transfer: [TransferProgress];
 }
 
 /** A message to send. At least one of text or image. */
@@ -110,6 +115,8 @@ export interface OutgoingMessage {
   to?: string;
   /** An action (`/me waves`). */
   action?: boolean;
+  /** A file to offer (alone: no text, code or image beside it). */
+  file?: OutgoingFile;
 }
 
 /** What ChatServer and ChatClient both offer, so the CLI, transcript and VS Code adapter treat them alike. */
@@ -127,6 +134,15 @@ export interface ChatEndpoint {
   rename(name: string): void;
   /** `/away [reason]` (a reason, '' for none) or `/back` (undefined); the room is told. */
   setAway(reason: string | undefined): void;
+  /**
+   * Accepts the file offered in message `messageId` (a ChatMessage.id with `file`): its bytes are pulled and
+   * written to `target` while 'transfer' events report progress. Throws ChatError for an unknown or finished offer.
+   */
+  acceptFile(messageId: string, target: FileTarget): void;
+  /** Declines that offer: nothing is written, the sender's copy for us is released. */
+  declineFile(messageId: string): void;
+  /** Stops a running or offered transfer (a TransferProgress.id) on every hop; a partial file is removed. */
+  cancelTransfer(transferId: string): void;
   /** Stops cleanly: peers are told, sockets closed. Idempotent. */
   close(reason?: string): Promise<void>;
 }

@@ -11,6 +11,7 @@
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
 import { ChatError, errorMessage, listenError } from '../core/errors';
+import type { FileTarget } from '../core/files';
 import { TypedEmitter } from '../core/typedEmitter';
 import {
   type ChatEndpoint,
@@ -215,6 +216,17 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   }
 
   /** Tells every peer goodbye, closes every socket, stops listening. Idempotent. */
+  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
+  acceptFile(_messageId: string, _target: FileTarget): void {
+    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  }
+  declineFile(_messageId: string): void {
+    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  }
+  cancelTransfer(_transferId: string): void {
+    throw new ChatError('internal', 'File transfer is not available in this version.');
+  }
+
   close(reason = 'The server is shutting down.'): Promise<void> {
     this.closing ??= this.shutdown(reason);
     return this.closing;

@@ -47,6 +47,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     roster: (roster) => this.emit('roster', roster),
     queue: (position) => this.emit('queue', position),
     state: (state) => this.emit('state', state),
+    transfer: (progress) => this.emit('transfer', progress),
   };
 
   constructor(endpoint: ChatEndpoint, options: ChatSessionOptions = {}) {
@@ -141,6 +142,23 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
       this.notice('error', text, code);
       throw error;
     }
+  }
+
+  /**
+   * Accepts a file offer: saved in this session's files area (under the log folder) under a name the engine
+   * derives, or at `saveAs` when the user chose a path. Placeholder until the engine's transfer lands.
+   */
+  acceptFile(messageId: string, saveAs?: string): void {
+    if (saveAs === undefined) throw new ChatError('internal', 'Receiving files is not available in this version.');
+    this.endpoint.acceptFile(messageId, { path: saveAs });
+  }
+
+  declineFile(messageId: string): void {
+    this.endpoint.declineFile(messageId);
+  }
+
+  cancelTransfer(transferId: string): void {
+    this.endpoint.cancelTransfer(transferId);
   }
 
   /** Closes the endpoint (its last events are still logged), then stops listening and closes the log. Idempotent. */

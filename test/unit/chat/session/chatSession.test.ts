@@ -54,6 +54,9 @@ class FakeEndpoint extends TypedEmitter<{ [K in keyof ChatEvents]: ChatEvents[K]
   setAway(reason: string | undefined): void {
     this.aways.push(reason);
   }
+  acceptFile(): void {}
+  declineFile(): void {}
+  cancelTransfer(): void {}
   async close(reason?: string): Promise<void> {
     this.closedWith.push(reason);
     // A real endpoint reports its own shutdown while closing; the session must still log it.
