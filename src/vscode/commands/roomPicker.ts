@@ -1,5 +1,5 @@
-// Connect…: one QuickPick listing the rooms heard on the network first (live while it is open), then recent
-// addresses, then "Type an address…". Picking a room gives its host:port, exactly as typing it would; the
+// Connect…: one QuickPick listing what is typed ("Type an address…" until something is), the rooms heard on the
+// network (live while it is open), then recent addresses. Picking a room gives its host:port, exactly as typing it would; the
 // room's advertisement comes along as a hint (its TLS fingerprint is never a substitute for the trust question).
 import * as vscode from 'vscode';
 import { parseAddress, RoomBrowser, type DiscoveredRoom } from '../../chat';
@@ -47,41 +47,54 @@ export async function askRoom(
   pick.ignoreFocusOut = true;
   pick.matchOnDescription = true;
   let rooms: DiscoveredRoom[] = [];
-  const refresh = () => {
-    const active = pick.activeItems[0]?.pick.address;
-    pick.items = roomPickItems(rooms, recent, pick.value).map(quickPickItem);
-    // A room appearing must not move the highlight away from what the user is on.
-    const again = active ? pick.items.find((item) => item.pick.address === active) : undefined;
-    if (again) pick.activeItems = [again];
+  // The first item ("Type an address…", then what is typed) is one object for the picker's whole life; only its
+  // fields follow the typing. VS Code reads items only when they are assigned, so the list is assigned again.
+  let first: Item | undefined;
+  const build = () => {
+    const [typed, ...rest] = roomPickItems(rooms, recent, pick.value).map(quickPickItem);
+    first = first ? Object.assign(first, typed) : typed;
+    return [first, ...rest];
   };
-  refresh();
-  pick.onDidChangeValue(refresh);
+  pick.items = build();
+  // On opening, the highlight is on the first room or recent address (Enter reconnects); typing moves it to the top.
+  const firstAddress = pick.items.find((item) => item.pick.address);
+  if (firstAddress) pick.activeItems = [firstAddress];
+  pick.onDidChangeValue(() => {
+    const [typed] = build();
+    pick.items = [typed, ...pick.items.slice(1)];
+  });
   const browser = options.findRooms ? new RoomBrowser() : undefined;
   if (browser) {
     browser.on('rooms', (heard) => {
       rooms = heard;
-      refresh();
+      const active = pick.activeItems[0];
+      pick.items = build();
+      // A room appearing must not move the highlight away from what the user is on.
+      const again = active?.pick.typed
+        ? first
+        : pick.items.find((item) => active?.pick.address !== undefined && item.pick.address === active.pick.address);
+      if (again) pick.activeItems = [again];
     });
     pick.busy = true;
     setTimeout(() => (pick.busy = false), SEARCH_MS).unref();
     void browser.start();
   }
-  const chosen = await new Promise<RoomPickItem | string | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(acceptedPick(pick.selectedItems[0], pick.items, pick.value)));
+  const chosen = await new Promise<RoomPickItem | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(acceptedPick(pick.selectedItems[0]?.pick, pick.value, rooms)));
     pick.onDidHide(() => resolve(undefined));
     pick.show();
   });
   pick.dispose();
   void browser?.stop();
   if (chosen === undefined) return undefined;
-  const text = typeof chosen === 'string' ? chosen : (chosen.address ?? (await askAddress(defaultPort)));
+  const text = chosen.address ?? (await askAddress(defaultPort));
   if (text === undefined || !text.trim()) return undefined;
   const parsed = parseAddress(text, defaultPort);
   if ('error' in parsed) {
     onError(parsed.error);
     return undefined;
   }
-  return typeof chosen === 'object' && chosen.room ? { ...parsed, room: chosen.room } : parsed;
+  return chosen.room ? { ...parsed, room: chosen.room } : parsed;
 }
 
 /** "Type an address…": a plain input box, checked as it is typed. */
