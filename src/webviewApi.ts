@@ -186,6 +186,8 @@ export interface WebviewStrings {
   headerFingerprint: string;
   listLabel: string;
   listLoadEarlier: string;
+  /** The jump-to-latest button with one new message below; listNewer: with {0} of them. */
+  listNewerOne: string;
   listNewer: string;
   listLatest: string;
   listEmpty: string;

@@ -24,7 +24,8 @@ export function fillPlaceholders(template: string, args: readonly (string | numb
   });
 }
 
-/** `one` when n is 1, else `many` (English-style plurals: the table has a key for each). */
-export function plural(n: number, one: WebviewStringKey, many: WebviewStringKey): string {
-  return t(n === 1 ? one : many, n);
+/** A count in a sentence: the host's message for one (`one`) or for any other count (`other`), `{0}` filled with
+ *  `n` — the webview side of src/vscode/panel/l10n.ts `plural`, so the table carries both forms. */
+export function plural(n: number, one: WebviewStringKey, other: WebviewStringKey): string {
+  return t(n === 1 ? one : other, n);
 }

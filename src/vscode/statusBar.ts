@@ -1,6 +1,7 @@
 // The status bar item: role and state (`serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`,
 // `disconnected`) plus unread messages while the panel is hidden; clicking it opens the panel.
 import * as vscode from 'vscode';
+import { plural } from './panel/l10n';
 
 export class ChatStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tcpChat.status', vscode.StatusBarAlignment.Left, 50);
@@ -14,10 +15,15 @@ export class ChatStatusBar implements vscode.Disposable {
 
   update(text: string, unread: number, error: boolean): void {
     const icon = error ? '$(debug-disconnect)' : '$(comment-discussion)';
-    this.item.text = `${icon} ${text}${unread > 0 ? vscode.l10n.t(' · {0} unread', unread) : ''}`;
+    const unreadText = plural(unread, vscode.l10n.t(' · 1 unread'), vscode.l10n.t(' · {0} unread', unread));
+    this.item.text = `${icon} ${text}${unread > 0 ? unreadText : ''}`;
     this.item.tooltip =
       unread > 0
-        ? vscode.l10n.t('TCP Chat: {0}, {1} unread — open the chat panel', text, unread)
+        ? plural(
+            unread,
+            vscode.l10n.t('TCP Chat: {0}, 1 unread — open the chat panel', text),
+            vscode.l10n.t('TCP Chat: {0}, {1} unread — open the chat panel', text, unread),
+          )
         : vscode.l10n.t('TCP Chat: {0} — open the chat panel', text);
     this.item.backgroundColor = unread > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }

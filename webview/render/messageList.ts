@@ -3,7 +3,7 @@
 // scrolled up. Each entry is one block in the DOM: its row plus the dividers above it (a new day, "earlier
 // messages", "new messages"), decided by chatFlow.ts from the store, so windowing keeps them right.
 import type { EntryView } from '../../src/webviewApi';
-import { t } from '../strings';
+import { plural, t } from '../strings';
 import { ListWindow, type WindowChange } from './listWindow';
 import { el, renderEntry, type RowOptions } from './entryRow';
 import { rowFlow, UnreadMarker } from './chatFlow';
@@ -235,7 +235,7 @@ export class MessageList {
     this.emptyHint.hidden = this.entries.length > 0 || !this.emptyHint.textContent;
     const below = this.window.below;
     this.jumpButton.hidden = this.window.following && below === 0;
-    this.jumpButton.textContent = below > 0 ? t('listNewer', below) : t('listLatest');
+    this.jumpButton.textContent = below > 0 ? plural(below, 'listNewerOne', 'listNewer') : t('listLatest');
   }
 }
 

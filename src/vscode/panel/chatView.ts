@@ -4,6 +4,7 @@
 // user switches to the Explorer, and reloading it each time would lose the scroll position and a pending image.
 import * as vscode from 'vscode';
 import type { SurfaceFrame } from './chatSurface';
+import { plural } from './l10n';
 
 export const CHAT_VIEW_ID = 'tcpChat.chatView';
 
@@ -21,7 +22,7 @@ export function viewFrame(view: vscode.WebviewView): SurfaceFrame {
     onDidDispose: view.onDidDispose,
     reveal: (preserveFocus) => view.show(preserveFocus),
     showUnread: (count) => {
-      const tooltip = count === 1 ? vscode.l10n.t('1 unread message') : vscode.l10n.t('{0} unread messages', count);
+      const tooltip = plural(count, vscode.l10n.t('1 unread message'), vscode.l10n.t('{0} unread messages', count));
       view.badge = count > 0 ? { value: count, tooltip } : undefined;
     },
     // A view cannot be closed by its extension; the workbench owns it.

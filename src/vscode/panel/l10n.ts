@@ -23,3 +23,13 @@ export const l10n: L10n = { t: (message, ...args) => current.t(message, ...args)
 export function useL10n(translator?: L10n): void {
   current = translator ?? english;
 }
+
+/**
+ * A count in a sentence: the whole message for one and the whole message for any other count, each written at
+ * the call site as its own l10n.t call (so the bundle lists both and a translator words each), the way VS Code's
+ * own code does: `n === 1 ? localize(…, "1 insertion") : localize(…, "{0} insertions", n)`.
+ *   plural(n, l10n.t('1 seat'), l10n.t('{0} seats', n))
+ */
+export function plural(count: number, one: string, other: string): string {
+  return count === 1 ? one : other;
+}

@@ -27,7 +27,7 @@ import type {
 } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
 import type { LogLocation } from '../settings';
-import { l10n } from './l10n';
+import { l10n, plural } from './l10n';
 
 /** The roster before any session, or of a session that has none yet. */
 export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
@@ -47,7 +47,9 @@ export function toPeerView(peer: Peer): PeerView {
 export function rosterCounts(roster: Roster): RosterCounts {
   const chatting = roster.active.length;
   const waiting = roster.waiting.length;
-  const text = waiting ? l10n.t('{0} chatting · {1} waiting', chatting, waiting) : l10n.t('{0} chatting', chatting);
+  const chattingText = plural(chatting, l10n.t('1 chatting'), l10n.t('{0} chatting', chatting));
+  const waitingText = plural(waiting, l10n.t('1 waiting'), l10n.t('{0} waiting', waiting));
+  const text = waiting ? l10n.t('{0} · {1}', chattingText, waitingText) : chattingText;
   return { chatting, waiting, text };
 }
 
