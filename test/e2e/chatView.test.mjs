@@ -3,7 +3,14 @@
 // the status bar, header chip and roster, the narrow side-bar layout, the live region and Escape in the composer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { panelFrame, PANEL_IFRAME, runCommand, VIEW_IFRAME, webviewDocument } from '../tools/browser.mjs';
+import {
+  panelFrame,
+  PANEL_IFRAME,
+  resizeSideBar,
+  runCommand,
+  VIEW_IFRAME,
+  webviewDocument,
+} from '../tools/browser.mjs';
 import { freePort } from '../tools/offlineEditor.mjs';
 import { waitFor } from '../tools/processes.mjs';
 import { audit, describeViolations } from './axe.mjs';
@@ -118,22 +125,7 @@ describe('the chat view in code-server', { timeout: 15 * 60_000 }, () => {
   });
 
   it('at 380 px the roster folds into a header chip, opens as an overlay, nothing scrolls sideways', STEP, async () => {
-    // Drag the sash on the side bar's right edge until the side bar is 380 px wide.
-    const sidebar = await page.locator('.part.sidebar').boundingBox();
-    const sashes = await page
-      .locator('.monaco-sash.vertical')
-      .evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON()));
-    const sash = sashes.find((box) => Math.abs(box.left - (sidebar.x + sidebar.width)) <= 4);
-    assert.ok(sash, `a sash at the side bar's edge among ${JSON.stringify(sashes)}`);
-    const y = sash.top + sash.height / 2;
-    await page.mouse.move(sash.left + sash.width / 2, y);
-    await page.mouse.down();
-    await page.mouse.move(sidebar.x + 380 + sash.width / 2, y, { steps: 10 });
-    await page.mouse.up();
-    await waitFor(async () => (await page.locator('.part.sidebar').boundingBox()).width > 360, {
-      timeoutMs: 5000,
-      what: 'the side bar to widen',
-    });
+    await resizeSideBar(page, 380);
     const width = (await page.locator(VIEW_IFRAME).boundingBox()).width;
     assert.ok(width > 360 && width <= 400, `the view is ${width}px wide`);
 

@@ -107,11 +107,12 @@ class ChatEditor {
     );
   }
 
-  /** A screenshot of the chat panel in test-results/; TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/. */
+  /** A screenshot of the chat panel (`iframe`: another surface; null: the whole window) in test-results/;
+   *  TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/. */
   async shoot(name, iframe = PANEL_IFRAME) {
     const file = join(resultsDir, `${name}.png`);
     await this.page.mouse.move(0, 0); // no tooltip from whatever the pointer last rested on
-    await this.page.locator(iframe).screenshot({ path: file });
+    await (iframe === null ? this.page : this.page.locator(iframe)).screenshot({ path: file });
     if (process.env.TCP_CHAT_UPDATE_SCREENSHOTS) {
       mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
       copyFileSync(file, join(repoRoot, 'docs', 'screenshots', `${name}.png`));

@@ -158,3 +158,22 @@ export async function webviewDocument(page, iframe = PANEL_IFRAME) {
   const inner = await outer.locator('iframe#active-frame').elementHandle();
   return inner.contentFrame();
 }
+
+/** Drags the sash on the side bar's right edge, as a user would, until the side bar is about `width` px wide. */
+export async function resizeSideBar(page, width) {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  const sashes = await page
+    .locator('.monaco-sash.vertical')
+    .evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON()));
+  const sash = sashes.find((box) => Math.abs(box.left - (sidebar.x + sidebar.width)) <= 4);
+  if (!sash) throw new Error(`no sash at the side bar's edge among ${JSON.stringify(sashes)}`);
+  const y = sash.top + sash.height / 2;
+  await page.mouse.move(sash.left + sash.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width + sash.width / 2, y, { steps: 10 });
+  await page.mouse.up();
+  await waitFor(async () => Math.abs((await page.locator('.part.sidebar').boundingBox()).width - width) <= 20, {
+    timeoutMs: 5000,
+    what: `the side bar to be ${width}px wide`,
+  });
+}
