@@ -112,6 +112,14 @@ class ChatEditor {
   async shoot(name, iframe = PANEL_IFRAME) {
     const file = join(resultsDir, `${name}.png`);
     await this.page.mouse.move(0, 0); // no tooltip from whatever the pointer last rested on
+    // …nor one that was already showing (a tab's "Close (Ctrl+W)" once landed on the picture): it fades on its own.
+    await this.page
+      .waitForFunction(
+        () => ![...document.querySelectorAll('.workbench-hover-container')].some((n) => n.getClientRects().length),
+        null,
+        { timeout: 5000 },
+      )
+      .catch(() => {});
     await (iframe === null ? this.page : this.page.locator(iframe)).screenshot({ path: file });
     if (process.env.TCP_CHAT_UPDATE_SCREENSHOTS) {
       mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });

@@ -186,6 +186,8 @@ describe('the chat panel in code-server', { timeout: 15 * 60_000 }, () => {
       await banner.waitFor({ state: 'hidden', timeout: 30_000 });
       room.send('welcome to the room, Hostess');
       await rows({ hasText: 'welcome to the room, Hostess' }).waitFor();
+      room.send('the slides are in the shared folder'); // the picture shows two lines under one header
+      await rows({ hasText: 'the slides are in the shared folder' }).waitFor();
       await send('thanks, Server!');
       await room.waitForOutput(`${HOST_NAME}: thanks, Server!`);
       const size = await shoot('client-side');
