@@ -211,15 +211,14 @@ export function sessionStatus(info: SessionInfo | undefined): string {
   const endpoint = info?.session.endpoint;
   const inRoom = ['listening', 'active', 'waiting'].includes(endpoint?.state ?? 'idle');
   const plain = inRoom && info?.fingerprint !== undefined && info.fingerprint() === undefined;
-  return (
-    statusText(
-      info?.role ?? 'none',
-      endpoint?.state ?? 'idle',
-      info?.port,
-      endpoint?.roster ?? EMPTY_ROSTER,
-      info?.queuePosition?.() ?? null,
-    ) + (plain ? ' · not encrypted' : '')
+  const status = statusText(
+    info?.role ?? 'none',
+    endpoint?.state ?? 'idle',
+    info?.port,
+    endpoint?.roster ?? EMPTY_ROSTER,
+    info?.queuePosition?.() ?? null,
   );
+  return plain ? l10n.t('{0} · not encrypted', status) : status;
 }
 
 /** The status bar text: `serving :65432 · 3 chatting · 2 waiting` (rosterCounts), `#2 in line`, `connected`, `disconnected`. */
