@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatError, checkImage, errorMessage, formatBytes, IMAGE_EXTENSIONS, parseInput } from '../../chat';
 import type { ChatController } from '../chatController';
-import { isImageName, offerFileOnce, pickAndOfferFile } from '../files/fileActions';
+import { offerFileOnce, pickAndOfferFile } from '../files/fileActions';
+import { isImageName } from '../files/fileNames';
 import { logLocation, readSettings } from '../settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;

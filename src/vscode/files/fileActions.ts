@@ -4,10 +4,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ChatError, errorMessage, formatBytes, IMAGE_EXTENSIONS, type ChatSession } from '../../chat';
+import { ChatError, errorMessage, formatBytes, type ChatSession } from '../../chat';
 import type { FileRequest } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
 import { readSettings } from '../settings';
+import { defaultSaveName } from './fileNames';
 import type { FileTransfers } from './fileTransfers';
 
 /** What the file actions need from the chat controller. */
@@ -30,13 +31,6 @@ function requireSession(host: FileActionsHost): ChatSession {
       ),
     );
   return session;
-}
-
-/** An image goes the image way (preview, thumbnail); anything else is offered as a file. Judged by the name:
- *  a file called .png that is not an image is refused by the image checks, as before. */
-export function isImageName(name: string): boolean {
-  const ext = path.extname(name).slice(1).toLowerCase();
-  return (IMAGE_EXTENSIONS as readonly string[]).includes(ext);
 }
 
 function tooLarge(name: string, size: number, max: number): ChatError {
@@ -96,13 +90,6 @@ export async function pickAndOfferFile(host: FileActionsHost): Promise<void> {
     openLabel: vscode.l10n.t('Send'),
   });
   if (picked?.[0]) await offerFileOnce(host, picked[0]);
-}
-
-/** The offered name as a default file name only: its last part, without control characters. */
-export function defaultSaveName(offered: string): string {
-  const last = offered.split(/[\\/]/).pop() ?? '';
-  const cleaned = last.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^\.+/, '');
-  return cleaned.slice(0, 200) || 'file';
 }
 
 function offerOf(session: ChatSession, messageId: string) {
