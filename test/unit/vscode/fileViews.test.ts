@@ -66,6 +66,7 @@ test('a file offer message becomes a file row with its card data and the transfe
   assert.equal(plain.kind, 'file');
   assert.deepEqual(plain.file, { name: 'report.pdf', size: 30 * MB, sizeText: '30 MB', mime: 'application/pdf' });
   assert.equal(plain.transfers, undefined);
+  assert.deepEqual(toFileView({ name: 'a', size: 10, mime: '' }), { name: 'a', size: 10, sizeText: '10 B', mime: '' });
   const records = new TransferRecords();
   records.record(progress());
   const withProgress = toMessageView(
