@@ -7,7 +7,7 @@
 //   roster          the roster column (chatting + waiting queue)
 //   queue-entry     one <li> per waiting peer, in queue order (host also gets Admit/Kick buttons inside)
 //   queue-position  the "You are #N in line" banner of a waiting client (hidden when seated)
-//   message         one row per message or notice; attribute data-kind = text|code|image|error|info|system
+//   message         one row per message or notice; attribute data-kind = text|code|image|file|error|info|system
 //                   (a message with an image is "image"; data-own="true" on own messages)
 //   thumbnail       an image thumbnail <img> inside a message row (click → opens the full image in an editor tab)
 //   open-image      instead of a thumbnail, for an image too large to show inline: click → opens it the same way
@@ -25,7 +25,8 @@
 // Files: "file-card" (a file offer's card in its message row; data-state = the newest transfer's state), inside
 // it "file-accept", "file-save-as", "file-decline", "file-cancel" (one per running transfer), "file-progress"
 // (a role="progressbar" per transfer, aria-valuenow = percent), "file-open" and "file-reveal" (once saved);
-// "transfer-progress" is an image's progress line (a received image's placeholder row, or an own image's row).
+// "transfer-progress" and "transfer-cancel": an image's progress bar and its Cancel (a received image's placeholder
+// row, which its message replaces, or my own image's row while it is sent).
 
 /** Who someone is, as the panel shows them. */
 export interface PeerView {
