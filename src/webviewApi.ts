@@ -24,7 +24,7 @@
 // header's button), "search" (the box), "search-count" ("3 of 17"), "search-next", "search-previous".
 // Files: "file-card" (a file offer's card in its message row; data-state = the newest transfer's state), inside
 // it "file-accept", "file-save-as", "file-decline", "file-cancel" (one per running transfer), "file-progress"
-// (a role="progressbar" per transfer, aria-valuenow = percent), "file-open" and "file-reveal" (once saved);
+// (a <progress> per running transfer, value = percent), "file-open" and "file-reveal" (once saved);
 // "transfer-progress" and "transfer-cancel": an image's progress bar and its Cancel (a received image's placeholder
 // row, which its message replaces, or my own image's row while it is sent).
 

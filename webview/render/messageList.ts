@@ -78,6 +78,8 @@ export class MessageList {
   /** `lastSeenId`: the newest entry the user saw before (the "new messages" divider goes after it). */
   replaceAll(entries: EntryView[], lastSeenId?: string): void {
     this.entries = entries.slice(-STORE_LIMIT);
+    this.arriving.clear();
+    for (const entry of this.entries) if (entry.entry === 'message' && entry.arriving) this.arriving.add(entry.id);
     this.unread.resume(this.entries, lastSeenId);
     this.apply(this.window.reset(this.entries.length), 'bottom');
     this.scrollToBottom();

@@ -81,7 +81,7 @@ export function webviewStrings(): WebviewStrings {
     // Composer
     composerLabel: l10n.t('Message'),
     composerPlaceholder: l10n.t('Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who'),
-    composerDropHint: l10n.t('Attach, paste, or drop an image (hold Shift to drop into the panel).'),
+    composerDropHint: l10n.t('Attach, paste, or drop an image or a file (hold Shift to drop into the panel).'),
     composerSend: l10n.t('Send'),
     composerSendTitle: l10n.t('Send (Enter)'),
     composerAttach: l10n.t('Attach…'),
