@@ -21,6 +21,7 @@ import { ChatError } from '../core/errors';
 import type { FileTarget } from '../core/files';
 import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
+import { ClientFiles } from './files/clientFiles';
 import { IncomingMessages } from './incomingMessages';
 import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
@@ -38,6 +39,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
   private readonly incoming: IncomingMessages;
+  private readonly files: ClientFiles;
   /**
    * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
    * so a reconnect comes back as "ann" when that name is free again.
@@ -67,9 +69,19 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       {
         message: (message) => this.emit('message', message),
         notice: (level, text, code) => this.notice(level, text, code),
+        offer: (message, ref) => this.files.offered(message, ref),
       },
       this.options.maxImagePixels,
     );
+    this.files = new ClientFiles({
+      connection: () => this.connection,
+      self: () => this.me,
+      maxFileBytes: this.options.maxFileBytes,
+      nextRef: () => ++this.counter,
+      nextMessageId: () => this.nextId(),
+      message: (message) => this.emit('message', message),
+      transfer: (progress) => this.emit('transfer', progress),
+    });
     const policy = this.options.reconnect;
     this.reconnector =
       policy &&
@@ -138,6 +150,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       );
     }
     if (!connection?.usable || this.currentState !== 'active') throw notConnected(this.currentState, this.where);
+    if (message.file) {
+      const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
+      return this.files.offer(message.file, to);
+    }
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image)
@@ -207,15 +223,15 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     await this.connection?.writer.flushed(timeoutMs);
   }
 
-  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
-  acceptFile(_messageId: string, _target: FileTarget): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  // Files (client/files/): offers we make and get, and their transfers.
+  acceptFile(messageId: string, target: FileTarget): void {
+    this.files.accept(messageId, target);
   }
-  declineFile(_messageId: string): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  declineFile(messageId: string): void {
+    this.files.decline(messageId);
   }
-  cancelTransfer(_transferId: string): void {
-    throw new ChatError('internal', 'File transfer is not available in this version.');
+  cancelTransfer(transferId: string): void {
+    this.files.cancel(transferId);
   }
 
   close(reason = 'Client left'): Promise<void> {
@@ -225,6 +241,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       this.reconnector?.stop();
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
+      this.files.connectionLost();
       this.position = null;
       if (wasIn)
         this.notice(
@@ -295,6 +312,11 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
       case FrameType.ImageAck:
         return this.connection?.writer.ack(frame.ref, frame.received);
+      case FrameType.FileOpen:
+      case FrameType.FileChunk:
+      case FrameType.FileAck:
+      case FrameType.FileCancel:
+        return this.files.frame(frame);
       case FrameType.Notice:
         return this.notice(frame.body.level, frame.body.text, frame.body.code, frame.body.history);
       case FrameType.Error:
@@ -317,6 +339,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private onLost(connection: ServerConnection, lost: Lost): void {
     if (connection !== this.connection || this.closing) return;
     this.incoming.clear();
+    this.files.connectionLost();
     this.position = null;
     this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
     if (this.reconnector && !lost.final) this.reconnector.start();
