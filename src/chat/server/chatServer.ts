@@ -30,6 +30,7 @@ import { Admission } from './admission';
 import { HeldSeats } from './history/heldSeats';
 import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
+import { ImageTransfers } from '../core/imageTransfers';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
@@ -49,6 +50,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly notices: Notices;
   private readonly rosters: RosterBroadcast;
   private readonly relay: ImageRelay;
+  /** The host's image progress: its images going out (`send REF`), members' images arriving (`receive REF`). */
+  private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
   private readonly admission: Admission;
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
@@ -114,6 +117,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
       said: (record) => this.history.said(record),
+      images: this.images,
     });
   }
 
@@ -317,6 +321,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private forgetImages(conn: PeerConnection): void {
     this.relay.senderGone(conn);
     this.relay.recipientGone(conn);
+    this.images.receiverGone(conn);
   }
 
   /** Every heartbeat: stalled images are given up; native members are pinged, and dropped after 2 silent beats. */
@@ -344,6 +349,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.notices.dispose();
     this.held.dispose();
     this.admission.closeHeld();
+    this.images.endAll('cancelled', 'the room stopped');
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),
