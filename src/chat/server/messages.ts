@@ -117,6 +117,15 @@ export class Messages {
           'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
           'no-images',
         );
+      case 'file':
+      case 'accept':
+      case 'decline':
+        return notices.tell(
+          conn,
+          'error',
+          'Files cannot be sent or received from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
+          'no-files',
+        );
       case 'error':
         return notices.tell(conn, 'error', input.message, 'bad-command');
       case 'empty':
