@@ -27,6 +27,8 @@ export interface ChatSessionOptions {
   historyLimit?: number;
   /** The host's controls (the server's session): then `/admit`, `/kick`, `/ban` and `/topic` typed here act. */
   host?: HostActions;
+  /** Accept every file offered, saving it in the files area under the log folder (`tcp-chat connect --accept-files`). */
+  autoAcceptFiles?: boolean;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10000;
