@@ -31,6 +31,7 @@ import { HeldSeats } from './history/heldSeats';
 import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
 import { ServerFiles } from './files/serverFiles';
+import { ImageTransfers } from '../core/imageTransfers';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
@@ -51,6 +52,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly rosters: RosterBroadcast;
   private readonly relay: ImageRelay;
   private readonly files: ServerFiles;
+  /** The host's image progress: its images going out (`send REF`), members' images arriving (`receive REF`). */
+  private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
   private readonly admission: Admission;
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
@@ -126,6 +129,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
       said: (record) => this.history.said(record),
+      images: this.images,
     });
   }
 
@@ -331,6 +335,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.relay.senderGone(conn);
     this.relay.recipientGone(conn);
     this.files.gone(conn);
+    this.images.receiverGone(conn);
   }
 
   /** Every heartbeat: stalled images are given up; native members are pinged, and dropped after 2 silent beats. */
@@ -359,6 +364,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.held.dispose();
     this.files.stop();
     this.admission.closeHeld();
+    this.images.endAll('cancelled', 'the room stopped');
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

@@ -14,6 +14,7 @@ import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import type { FileOffer } from '../core/files';
 import type { ServerFiles } from './files/serverFiles';
+import type { ImageTransfers } from '../core/imageTransfers';
 import type { Presence } from './presence';
 import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -48,6 +49,8 @@ export interface MessagesContext {
   emit(message: ChatMessage): void;
   /** A message was relayed (a text at once, an image once complete): the room remembers it (history/). */
   said(record: SaidRecord): void;
+  /** The host's image progress ('transfer' events): its own images going out, members' images arriving. */
+  images: ImageTransfers;
 }
 
 export class Messages {
@@ -74,6 +77,7 @@ export class Messages {
         relay.abort(conn, frame.ref);
         return conn.write(conn.imageAcks.finish(frame.ref));
       case FrameType.ImageAck:
+        this.context.images.acknowledged(`send ${frame.ref}`, conn, frame.received);
         return conn.writer.ack(frame.ref, frame.received);
       case FrameType.FileAccept:
       case FrameType.FileChunk:
@@ -122,6 +126,15 @@ export class Messages {
           'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
           'no-images',
         );
+      case 'file':
+      case 'accept':
+      case 'decline':
+        return notices.tell(
+          conn,
+          'error',
+          'Files cannot be sent or received from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
+          'no-files',
+        );
       case 'error':
         return notices.tell(conn, 'error', input.message, 'bad-command');
       case 'empty':
@@ -162,8 +175,9 @@ export class Messages {
     if (message.image) streamImage(ref, message.image, recipients);
     const away = to && this.context.presence.awayReply(to, from.id);
     this.context.said({ ref, at, from, to, text, code: message.code, image, action });
+    const id = this.messageId();
     this.context.emit({
-      id: this.messageId(),
+      id,
       at,
       from,
       text,
@@ -173,6 +187,12 @@ export class Messages {
       own: true,
       ...(action ? { action } : {}),
     });
+    if (image) {
+      // Done once every member it went to (those using TCP Chat: plain-text ones get no image) acknowledged it all.
+      const natives = recipients.filter((c) => c.kind === 'native');
+      const start = { messageId: id, direction: 'send', total: image.size, peer: to } as const;
+      this.context.images.start(`send ${ref}`, start, natives);
+    }
     if (away) this.context.notices.log('info', away);
   }
 
@@ -237,8 +257,8 @@ export class Messages {
     );
     const away = to && this.context.presence.awayReply(to, peer.id);
     if (away) notices.tell(conn, 'info', away, 'away');
-    const message = (bytes?: Buffer): ChatMessage => ({
-      id: this.messageId(),
+    const message = (bytes?: Buffer, id = this.messageId()): ChatMessage => ({
+      id,
       at,
       from: peer,
       text,
@@ -253,7 +273,11 @@ export class Messages {
       if (hostGets) this.context.emit(message());
       return this.context.said({ ref, at, from: peer, to, text, code, action });
     }
-    this.context.relay.start({
+    // The host's copy: its message id is given now, so its progress events and the message share it.
+    const key = `receive ${ref}`;
+    const id = hostGets ? this.messageId() : '';
+    const images = this.context.images;
+    const started = this.context.relay.start({
       sender: conn,
       clientRef: said.clientRef,
       serverRef: ref,
@@ -262,12 +286,16 @@ export class Messages {
       header: out,
       recipients: recipients.filter((c) => c !== conn), // the relay's own list (members leaving are taken out)
       keepForHost: hostGets,
+      onProgress: (received) => images.moved(key, received),
+      onEnd: (state, reason) => images.end(key, state, reason),
       onComplete: (bytes) => {
         for (const c of recipients) if (c !== conn && c.kind === 'plain') c.deliver(out);
-        if (hostGets && bytes) this.context.emit(message(bytes));
+        images.end(key, 'done');
+        if (hostGets && bytes) this.context.emit(message(bytes, id));
         this.context.said({ ref, at, from: peer, to, text, code, image });
       },
     });
+    if (started && hostGets) images.start(key, { messageId: id, direction: 'receive', total: image.size, peer });
   }
 
   /** `/away [reason]` or `/back` (undefined): told to everyone, so within the rate limit like a rename. */

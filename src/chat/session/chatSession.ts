@@ -27,6 +27,8 @@ export interface ChatSessionOptions {
   historyLimit?: number;
   /** The host's controls (the server's session): then `/admit`, `/kick`, `/ban` and `/topic` typed here act. */
   host?: HostActions;
+  /** Accept every file offered, saving it in the files area under the log folder (`tcp-chat connect --accept-files`). */
+  autoAcceptFiles?: boolean;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10000;
@@ -67,8 +69,9 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   /**
    * Acts on one typed line: text, `/msg` and `/me` are sent, `/name` renames, `/away` and `/back` change my status,
    * `/who` and `/help` answer with an info notice, the host's `/topic`, `/admit`, `/kick` and `/ban` act (with
-   * `host`), mistakes become error notices. `/image` and `/quit` are left to the caller (CLI, panel), which gets
-   * the parsed line back. Never rejects for a failed send: the failure is already shown as an error notice.
+   * `host`), mistakes become error notices. `/image`, `/file`, `/accept`, `/decline` and `/quit` are left to the
+   * caller (CLI, panel: it knows the files and which offer a number means), which gets the parsed line back. Never
+   * rejects for a failed send: the failure is already shown as an error notice.
    */
   async input(line: string): Promise<ParsedInput> {
     const hostAction = this.host && this.hostCommand(line, this.host);
@@ -105,6 +108,9 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
         this.notice('error', parsed.message, 'bad-command');
         break;
       case 'image':
+      case 'file':
+      case 'accept':
+      case 'decline':
       case 'quit':
       case 'empty':
         break;
