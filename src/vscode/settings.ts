@@ -24,7 +24,7 @@ export interface ChatSettings {
   findRooms: boolean;
   /** tcpChat.server.requireTls: hosted rooms turn away unencrypted peers. */
   requireTls: boolean;
-  /** tcpChat.files.maxFileMb: the largest file offered or accepted (and relayed, when hosting). */
+  /** tcpChat.files.maxFileMb: the largest file offered or accepted in a room we join. */
   maxFileBytes: number;
   /** tcpChat.files.autoAccept: every file offered is accepted into the log folder's files area. */
   autoAcceptFiles: boolean;
@@ -57,7 +57,7 @@ function fileSettings(config: vscode.WorkspaceConfiguration): Pick<ChatSettings,
   const defaultMb = DEFAULT_MAX_FILE_BYTES / (1024 * 1024);
   const mb = config.get<number>('files.maxFileMb', defaultMb);
   return {
-    maxFileBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, defaultMb) : defaultMb) * 1024 * 1024),
+    maxFileBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 64 * 1024) : defaultMb) * 1024 * 1024),
     autoAcceptFiles: config.get<boolean>('files.autoAccept', false) === true,
   };
 }

@@ -149,8 +149,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       name,
       password: password || undefined,
       maxImageBytes: settings.maxImageBytes,
-      ...limits,
-      ...fileLimit(settings),
+      ...limits, // the room's own file limit is tcpChat.server.maxFileMb, one of these
       tls: identity,
       requireTls: settings.requireTls,
     });
@@ -326,7 +325,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   registerMessageCommands(context, controller, register);
 }
 
-/** tcpChat.files.maxFileMb for the engine's maxFileBytes (the client's, and the server's when hosting). */
+/** tcpChat.files.maxFileMb for the client's maxFileBytes (what I offer or accept in a room I join). */
 function fileLimit(settings: ChatSettings): { maxFileBytes: number } {
   return { maxFileBytes: settings.maxFileBytes };
 }
