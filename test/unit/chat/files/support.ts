@@ -29,6 +29,14 @@ export function randomFile(dir: string, name: string, size: number): string {
   return file;
 }
 
+/** A file of `size` zero bytes that takes no time to make (sparse): for transfers stopped mid-way. */
+export function sparseFile(dir: string, name: string, size: number): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, '');
+  fs.truncateSync(file, size);
+  return file;
+}
+
 export function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
