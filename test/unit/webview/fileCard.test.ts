@@ -73,7 +73,7 @@ test('saved: "Saved" with Open and Reveal; declined, cancelled and failed say so
   assert.deepEqual(saved.actions, ['open', 'reveal']);
   const notSaved = fileCard(offer({ transfers: [transfer({ state: 'done' })] }), file);
   assert.deepEqual(notSaved.actions, [], 'no Open without a saved file');
-  const declined = fileCard(offer({ transfers: [transfer({ state: 'declined' })] }), file);
+  const declined = fileCard(offer({ transfers: [transfer({ state: 'declined', reason: 'declined' })] }), file);
   assert.equal(declined.lines[0].end, 'Declined');
   assert.deepEqual(declined.actions, []);
   const cancelled = transfer({ state: 'cancelled', reason: 'bob stopped sending it.' });

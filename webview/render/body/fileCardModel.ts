@@ -30,14 +30,15 @@ export interface FileCard {
   actions: CardAction[];
 }
 
-/** What a finished transfer says: "Saved", "Sent", "Declined", "Cancelled: the sender stopped it"… */
+/** What a finished transfer says: "Saved", "Sent", "Declined", "Cancelled: the sender stopped it"… A decline is
+ *  someone's choice: it needs no reason. */
 export function endText(transfer: TransferView): string | undefined {
   const withReason = (text: string) => (transfer.reason ? `${text}: ${transfer.reason}` : text);
   switch (transfer.state) {
     case 'done':
       return transfer.direction === 'receive' ? t('fileSaved') : t('fileSent');
     case 'declined':
-      return withReason(t('fileDeclined'));
+      return t('fileDeclined');
     case 'cancelled':
       return withReason(t('fileCancelled'));
     case 'failed':
