@@ -7,10 +7,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { clock, type ChatSession, type TransferProgress } from '../../chat';
-import type { EntryView, HostToWebview, MessageView } from '../../webviewApi';
-import { toPeerView } from '../panel/viewModel';
-import { toTransferView } from './fileViews';
+import type { ChatSession, TransferProgress } from '../../chat';
+import type { EntryView, HostToWebview } from '../../webviewApi';
+import { arrivingImageView, toTransferView } from './fileViews';
 import { FINAL_STATES, TransferRecords } from './transferRecords';
 
 /** Sends at least this big get a progress notification besides their row in the panel. */
@@ -25,23 +24,6 @@ export interface TransferFeed {
 interface SendNotice {
   report(percent: number): void;
   finish(): void;
-}
-
-/** The placeholder row of a received image still arriving (its message, with the same id, replaces it). */
-export function arrivingImageView(progress: TransferProgress, at: number): MessageView | undefined {
-  if (!progress.peer) return undefined;
-  return {
-    entry: 'message',
-    id: progress.messageId,
-    at,
-    time: clock(at),
-    from: toPeerView(progress.peer),
-    text: '',
-    own: false,
-    kind: 'image',
-    arriving: true,
-    transfers: [toTransferView(progress)],
-  };
 }
 
 export class FileTransfers implements vscode.Disposable {

@@ -1,7 +1,7 @@
 // Files and transfers → the panel's view models (FileView, TransferView) and the file cards' UI text. Pure (no
 // 'vscode'): unit-tested in plain Node, speaking through panel/l10n like the rest of the view model.
-import { formatBytes, type FileOffer, type TransferProgress } from '../../chat';
-import type { FileStrings, FileView, TransferView } from '../../webviewApi';
+import { clock, formatBytes, type FileOffer, type TransferProgress } from '../../chat';
+import type { FileStrings, FileView, MessageView, TransferView } from '../../webviewApi';
 import { l10n } from '../panel/l10n';
 import { toPeerView } from '../panel/viewModel';
 
@@ -39,6 +39,23 @@ export function toTransferView(progress: TransferProgress): TransferView {
   if (progress.reason) view.reason = progress.reason;
   if (progress.state === 'done' && progress.direction === 'receive' && progress.savedPath) view.saved = true;
   return view;
+}
+
+/** The placeholder row of a received image still arriving (its message, with the same id, replaces it). */
+export function arrivingImageView(progress: TransferProgress, at: number): MessageView | undefined {
+  if (!progress.peer) return undefined;
+  return {
+    entry: 'message',
+    id: progress.messageId,
+    at,
+    time: clock(at),
+    from: toPeerView(progress.peer),
+    text: '',
+    own: false,
+    kind: 'image',
+    arriving: true,
+    transfers: [toTransferView(progress)],
+  };
 }
 
 /** The file cards' text, part of the webview's table (panel/webviewStrings.ts). */

@@ -5,7 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatMessage, Peer } from '../../../src/chat/core/events';
 import type { TransferProgress } from '../../../src/chat/core/files';
-import { percentOf, progressText, toFileView, toTransferView } from '../../../src/vscode/files/fileViews';
+import {
+  arrivingImageView,
+  percentOf,
+  progressText,
+  toFileView,
+  toTransferView,
+} from '../../../src/vscode/files/fileViews';
 import { TRANSFER_MESSAGE_LIMIT, TransferRecords } from '../../../src/vscode/files/transferRecords';
 import { defaultSaveName, isImageName } from '../../../src/vscode/files/fileNames';
 import { toMessageView } from '../../../src/vscode/panel/viewModel';
@@ -78,6 +84,20 @@ test('a file offer message becomes a file row with its card data and the transfe
     withProgress.transfers?.map((t) => [t.id, t.state, t.percent]),
     [['t1', 'running', 42]],
   );
+});
+
+test('a received image still arriving: a placeholder row from its sender, with the message id the image will have', () => {
+  const row = arrivingImageView(progress({ kind: 'image', messageId: 's9', name: undefined }), 0);
+  assert.equal(row?.id, 's9', 'the image message replaces it by this id');
+  assert.equal(row?.kind, 'image');
+  assert.equal(row?.arriving, true);
+  assert.equal(row?.from.name, 'bob');
+  assert.equal(row?.own, false);
+  assert.deepEqual(
+    row?.transfers?.map((t) => t.state),
+    ['running'],
+  );
+  assert.equal(arrivingImageView(progress({ kind: 'image', peer: undefined }), 0), undefined, 'no sender, no row');
 });
 
 test('transfer records: the latest of each, in order, the saved path by message id, bounded', () => {
