@@ -26,8 +26,13 @@ async function transferOnce(sender: ChatClient, receiver: ChatClient, source: st
   const saved = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('file transfer timed out')), TIMEOUT_MS);
     onTransfer = (p) => {
-      if (p.state === 'done' && p.savedPath) (clearTimeout(timer), resolve(p.savedPath));
-      if (p.state === 'failed' || p.state === 'cancelled') (clearTimeout(timer), reject(new Error(p.reason)));
+      if (p.state === 'done' && p.savedPath) {
+        clearTimeout(timer);
+        resolve(p.savedPath);
+      } else if (p.state === 'failed' || p.state === 'cancelled') {
+        clearTimeout(timer);
+        reject(new Error(p.reason));
+      }
     };
   });
   receiver.on('message', onMessage).on('transfer', onTransfer);
@@ -50,10 +55,7 @@ export async function fileRow(imagePerReceiver: number | undefined, pipe: RelayR
   const clients: ChatClient[] = [];
   try {
     const source = path.join(dir, 'file.bin');
-    fs.writeFileSync(
-      source,
-      Buffer.alloc(FILE_BYTES, 0x5a).map((b, i) => (b ^ (i * 2654435761)) & 0xff),
-    );
+    fs.writeFileSync(source, randomBytes(FILE_BYTES));
     const sender = await join(server.port, 'sender');
     const receiver = await join(server.port, 'recv0');
     clients.push(sender, receiver);
