@@ -55,7 +55,7 @@ export class FileOffers {
     const chosen = number ?? [...this.waiting.keys()].pop();
     const offer = chosen === undefined ? undefined : this.waiting.get(chosen);
     if (!offer) {
-      const none = this.waiting.size === 0 ? 'No file offer is waiting' : `No file offer ${chosen} is waiting`;
+      const none = number === undefined ? 'No file offer is waiting' : `No file offer ${number} is waiting`;
       const list = [...this.waiting.keys()].join(', ');
       return this.say('error', `${none}${list ? ` (waiting: ${list})` : ''}.`, 'unknown-file');
     }
