@@ -53,7 +53,7 @@ test('an image: progress lines at the sender, the receiver and the host, each up
     [bob, '↓ image from ann'],
   ] as const) {
     const lines = progressLines(cli, head);
-    assert.match(lines[0], /  0% {2}0 B of 5 MB/, 'a line at the start');
+    assert.match(lines[0], / {2}0% {2}0 B of 5 MB/, 'a line at the start');
     assert.ok(lines.length >= 2 && lines.length <= 6, `start, quarters and end only: ${lines.join(' | ')}`);
   }
 });
