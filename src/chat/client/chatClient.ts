@@ -22,6 +22,7 @@ import type { FileTarget } from '../core/files';
 import { ImageTransfers, type ImageTransferStart } from '../core/imageTransfers';
 import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
+import { ClientFiles } from './files/clientFiles';
 import { IncomingMessages } from './incomingMessages';
 import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
@@ -41,6 +42,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly incoming: IncomingMessages;
   /** Progress of my images on their way out (`send REF`) and of images arriving (`receive REF`). */
   private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly files: ClientFiles;
   /**
    * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
    * so a reconnect comes back as "ann" when that name is free again.
@@ -70,10 +72,20 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       {
         message: (message) => this.emit('message', message),
         notice: (level, text, code) => this.notice(level, text, code),
+        offer: (message, ref) => this.files.offered(message, ref),
       },
       this.options.maxImagePixels,
       this.images,
     );
+    this.files = new ClientFiles({
+      connection: () => this.connection,
+      self: () => this.me,
+      maxFileBytes: this.options.maxFileBytes,
+      nextRef: () => ++this.counter,
+      nextMessageId: () => this.nextId(),
+      message: (message) => this.emit('message', message),
+      transfer: (progress) => this.emit('transfer', progress),
+    });
     const policy = this.options.reconnect;
     this.reconnector =
       policy &&
@@ -142,6 +154,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       );
     }
     if (!connection?.usable || this.currentState !== 'active') throw notConnected(this.currentState, this.where);
+    if (message.file) {
+      const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
+      return this.files.offer(message.file, to);
+    }
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image)
@@ -221,15 +237,15 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     await this.connection?.writer.flushed(timeoutMs);
   }
 
-  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
-  acceptFile(_messageId: string, _target: FileTarget): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  // Files (client/files/): offers we make and get, and their transfers.
+  acceptFile(messageId: string, target: FileTarget): void {
+    this.files.accept(messageId, target);
   }
-  declineFile(_messageId: string): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  declineFile(messageId: string): void {
+    this.files.decline(messageId);
   }
-  cancelTransfer(_transferId: string): void {
-    throw new ChatError('internal', 'File transfer is not available in this version.');
+  cancelTransfer(transferId: string): void {
+    this.files.cancel(transferId);
   }
 
   close(reason = 'Client left'): Promise<void> {
@@ -240,6 +256,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       this.images.endAll('cancelled', 'you left the chat');
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
+      this.files.connectionLost();
       this.position = null;
       if (wasIn)
         this.notice(
@@ -311,6 +328,11 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       case FrameType.ImageAck:
         this.images.acknowledged(`send ${frame.ref}`, this.connection, frame.received);
         return this.connection?.writer.ack(frame.ref, frame.received);
+      case FrameType.FileOpen:
+      case FrameType.FileChunk:
+      case FrameType.FileAck:
+      case FrameType.FileCancel:
+        return this.files.frame(frame);
       case FrameType.Notice:
         return this.notice(frame.body.level, frame.body.text, frame.body.code, frame.body.history);
       case FrameType.Error:
@@ -334,6 +356,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (connection !== this.connection || this.closing) return;
     this.images.endAll('failed', 'the connection was lost');
     this.incoming.clear();
+    this.files.connectionLost();
     this.position = null;
     this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
     if (this.reconnector && !lost.final) this.reconnector.start();

@@ -11,6 +11,8 @@ import type { MessageBody } from '../wire/frames';
 export interface IncomingSink {
   message(message: ChatMessage): void;
   notice(level: NoticeLevel, text: string, code?: string): void;
+  /** A file offer (Message with `file`) under the server's `ref`: told before its message event. */
+  offer(message: ChatMessage, ref: number): void;
 }
 
 export class IncomingMessages {
@@ -100,6 +102,10 @@ export class IncomingMessages {
     if (body.action === true) message.action = true;
     if (image) message.image = image;
     if (body.history === true) message.history = true;
+    if (body.file && !image) {
+      message.file = { name: body.file.name, size: body.file.size, mime: body.file.mime };
+      this.sink.offer(message, body.ref);
+    }
     this.highestRef = Math.max(this.highestRef, body.ref);
     this.sink.message(message);
   }

@@ -13,6 +13,8 @@ import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
 import type { ImageTransfers } from '../core/imageTransfers';
+import type { FileOffer } from '../core/files';
+import type { ServerFiles } from './files/serverFiles';
 import type { Presence } from './presence';
 import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -30,6 +32,7 @@ interface Said {
   to?: string;
   clientRef: number;
   action?: boolean;
+  file?: FileOffer;
 }
 
 export interface MessagesContext {
@@ -37,6 +40,7 @@ export interface MessagesContext {
   room: Room;
   notices: Notices;
   relay: ImageRelay;
+  files: ServerFiles;
   /** Away statuses (and their automatic replies) and the topic. */
   presence: Presence;
   /** Limits per IP address (messages from all of an address's connections together). */
@@ -75,6 +79,11 @@ export class Messages {
       case FrameType.ImageAck:
         this.context.images.acknowledged(`send ${frame.ref}`, conn, frame.received);
         return conn.writer.ack(frame.ref, frame.received);
+      case FrameType.FileAccept:
+      case FrameType.FileChunk:
+      case FrameType.FileAck:
+      case FrameType.FileCancel:
+        return this.context.files.frame(conn, frame);
       case FrameType.Rename:
         return this.rename(conn, frame.body.name);
       case FrameType.Away:
@@ -202,7 +211,7 @@ export class Messages {
         `Message not sent: it is ${said.text.length} characters; the limit is ${options.maxTextChars}.`,
       );
     }
-    if (said.text === '' && !said.image && !said.code) return;
+    if (said.text === '' && !said.image && !said.code && !said.file) return;
     let target: PeerConnection | undefined;
     let toHost = false;
     if (said.to !== undefined) {
@@ -238,6 +247,10 @@ export class Messages {
     const to = said.to === undefined ? undefined : toHost ? room.host : target?.peer;
     const { text, code, image } = said;
     const action = said.action === true && !image ? true : undefined;
+    if (said.file) {
+      const offer = { conn, peer, clientRef: said.clientRef, file: said.file, recipients, hostGets, toPeer: to };
+      return this.context.files.fromMember({ ...offer, to: toHost ? 'host' : target }, ref, at);
+    }
     const out = new Outgoing(
       () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at, action } }),
       () => plainMessage({ at, from: peer, to, own: false, text, code, image, action }),
@@ -295,7 +308,12 @@ export class Messages {
     this.context.room.renameMember(conn, requested);
   }
 
-  private messageId(): string {
+  /** A fresh server ref for a relayed message (file offers are messages too). */
+  newRef(): number {
+    return this.nextRef++;
+  }
+
+  messageId(): string {
     return `s${this.nextMessageId++}`;
   }
 }
@@ -320,5 +338,6 @@ function messageToSaid(body: MessageBody): Said {
     to: typeof body.to === 'string' ? body.to : undefined,
     clientRef: body.ref,
     action: body.action === true,
+    file: body.file && !body.image ? { name: body.file.name, size: body.file.size, mime: body.file.mime } : undefined,
   };
 }
