@@ -62,8 +62,7 @@ export class FileOffers {
     try {
       if (kind === 'accept') this.session.acceptFile(offer.messageId);
       else this.session.declineFile(offer.messageId);
-      this.waiting.delete(chosen as number);
-      if (kind === 'decline') this.say('info', `Declined ${offer.name}.`);
+      this.waiting.delete(chosen as number); // the engine's 'transfer' event says how it went (the progress line)
     } catch (error) {
       this.say('error', `${offer.name}: ${errorMessage(error)}`, 'unknown-file');
     }

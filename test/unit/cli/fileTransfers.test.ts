@@ -93,8 +93,7 @@ test('/decline leaves nothing on disk', async (t) => {
   ann.child.stdin.write('/file secret.txt\n');
   await bob.until(/\[file 1\] ann offers secret\.txt/, 'the offer at bob', 10_000);
   bob.child.stdin.write('/decline\n');
-  await bob.until(/\* Declined secret\.txt\./, 'the decline line');
-  await ann.until(/^↑ secret\.txt to bob {2}declined/m, 'ann sees the decline', 10_000);
+  await bob.until(/^↓ secret\.txt from ann {2}declined$/m, 'the decline line');
   assert.deepEqual(savedFiles(path.join(cwd, 'bob-logs')), []);
   bob.child.stdin.write('/decline 1\n');
   await bob.until(/! No file offer 1 is waiting\./, 'an offer answered is no longer waiting');

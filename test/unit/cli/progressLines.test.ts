@@ -47,6 +47,10 @@ test('progressLine: what moves, to or from whom, how far, how fast; and how it e
     progressLine(transfer({ state: 'cancelled', reason: 'bob cancelled it' })),
     '↑ report.pdf to bob  cancelled at 42%: bob cancelled it',
   );
+  assert.equal(
+    progressLine(transfer({ direction: 'receive', state: 'declined', reason: 'declined' })),
+    '↓ report.pdf from bob  declined',
+  );
   assert.equal(progressLine(transfer({ name: 'evil\x1b]0;title\x07.pdf' })).includes('\x1b'), false, 'escaped');
 });
 
