@@ -253,6 +253,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       diagnose('client', `leaving ${this.where}: ${escapeControl(reason)}`);
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
+      // Leaving once everything was handed on (the CLI flushes first): my images went out, only their acks are owed.
+      const handedOn = this.connection?.writer.pendingBytes === 0;
+      this.images.endAll(handedOn ? 'done' : 'cancelled', 'you left the chat', 'send ');
       this.images.endAll('cancelled', 'you left the chat');
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
