@@ -55,15 +55,14 @@ export class FileOffers {
     const chosen = number ?? [...this.waiting.keys()].pop();
     const offer = chosen === undefined ? undefined : this.waiting.get(chosen);
     if (!offer) {
-      const none = this.waiting.size === 0 ? 'No file offer is waiting' : `No file offer ${chosen} is waiting`;
+      const none = number === undefined ? 'No file offer is waiting' : `No file offer ${number} is waiting`;
       const list = [...this.waiting.keys()].join(', ');
       return this.say('error', `${none}${list ? ` (waiting: ${list})` : ''}.`, 'unknown-file');
     }
     try {
       if (kind === 'accept') this.session.acceptFile(offer.messageId);
       else this.session.declineFile(offer.messageId);
-      this.waiting.delete(chosen as number);
-      if (kind === 'decline') this.say('info', `Declined ${offer.name}.`);
+      this.waiting.delete(chosen as number); // the engine's 'transfer' event says how it went (the progress line)
     } catch (error) {
       this.say('error', `${offer.name}: ${errorMessage(error)}`, 'unknown-file');
     }

@@ -25,6 +25,8 @@ export function progressLine(progress: TransferProgress): string {
       return `${head}  offered  ${formatBytes(progress.total)}`;
     case 'running':
       return `${head}  ${amounts}${progress.bytesPerSecond > 0 ? `  ${formatBytes(progress.bytesPerSecond)}/s` : ''}`;
+    case 'declined':
+      return `${head}  declined${progress.reason && progress.reason !== 'declined' ? `: ${escapeControl(progress.reason)}` : ''}`;
     case 'done': {
       const saved = progress.savedPath ? `  saved to ${escapeControl(progress.savedPath)}` : '';
       return `${head}  ${amounts}  done${saved}`;

@@ -67,7 +67,7 @@ export class Screen {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const width = Math.max(20, (this.out.columns || 80) - 1); // 0: a terminal that gives no size
     let text = '';
     for (const line of this.live.values()) text += `${[...line].slice(0, width).join('')}\n`;
     this.drawn = this.live.size;

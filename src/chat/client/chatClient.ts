@@ -40,9 +40,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
   private readonly incoming: IncomingMessages;
-  private readonly files: ClientFiles;
   /** Progress of my images on their way out (`send REF`) and of images arriving (`receive REF`). */
   private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly files: ClientFiles;
   /**
    * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
    * so a reconnect comes back as "ann" when that name is free again.
@@ -253,6 +253,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       diagnose('client', `leaving ${this.where}: ${escapeControl(reason)}`);
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
+      // Leaving once everything was handed on (the CLI flushes first): my images went out, only their acks are owed.
+      const handedOn = this.connection?.writer.pendingBytes === 0;
+      this.images.endAll(handedOn ? 'done' : 'cancelled', 'you left the chat', 'send ');
       this.images.endAll('cancelled', 'you left the chat');
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();

@@ -121,8 +121,11 @@ export class ImageTransfers {
     if (slowest >= (this.running.get(key)?.progress.total ?? 0)) this.end(key, 'done');
   }
 
-  /** Ends every transfer still running whose key starts with `prefix` (all of them without one). */
-  endAll(state: 'cancelled' | 'failed', reason: string, prefix = ''): void {
+  /**
+   * Ends every transfer still running whose key starts with `prefix` (all of them without one); 'done' (sends whose
+   * bytes were all handed on, when nobody is left to acknowledge them) has no reason.
+   */
+  endAll(state: 'done' | 'cancelled' | 'failed', reason: string, prefix = ''): void {
     for (const key of [...this.running.keys()]) if (key.startsWith(prefix)) this.end(key, state, reason);
   }
 }

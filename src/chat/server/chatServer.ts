@@ -30,8 +30,8 @@ import { Admission } from './admission';
 import { HeldSeats } from './history/heldSeats';
 import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
-import { ServerFiles } from './files/serverFiles';
 import { ImageTransfers } from '../core/imageTransfers';
+import { ServerFiles } from './files/serverFiles';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
@@ -51,9 +51,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly notices: Notices;
   private readonly rosters: RosterBroadcast;
   private readonly relay: ImageRelay;
-  private readonly files: ServerFiles;
   /** The host's image progress: its images going out (`send REF`), members' images arriving (`receive REF`). */
   private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly files: ServerFiles;
   private readonly admission: Admission;
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
@@ -334,8 +334,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private forgetImages(conn: PeerConnection): void {
     this.relay.senderGone(conn);
     this.relay.recipientGone(conn);
-    this.files.gone(conn);
     this.images.receiverGone(conn);
+    this.files.gone(conn);
   }
 
   /** Every heartbeat: stalled images are given up; native members are pinged, and dropped after 2 silent beats. */

@@ -12,9 +12,9 @@ import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wir
 import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
+import type { ImageTransfers } from '../core/imageTransfers';
 import type { FileOffer } from '../core/files';
 import type { ServerFiles } from './files/serverFiles';
-import type { ImageTransfers } from '../core/imageTransfers';
 import type { Presence } from './presence';
 import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';

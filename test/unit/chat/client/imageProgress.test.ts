@@ -162,3 +162,15 @@ test('a sender whose connection is lost mid-image sees its send fail', async (t)
   assert.ok(end.state === 'failed' || end.state === 'cancelled', end.state);
   assert.ok(end.bytes < end.total);
 });
+
+test('leaving right after everything was handed on: the image counts as sent, not cancelled', async (t) => {
+  const { port } = await room(t);
+  const ann = await join(t, port, 'ann');
+  await join(t, port, 'bob');
+  await ann.client.send({ image: bigPng(FIVE_MIB) });
+  await ann.client.flushed();
+  await ann.client.close();
+  const end = await waitFor(() => ann.transfers.find((p) => p.state !== 'running'), 'the end of ann’s send');
+  assert.equal(end.state, 'done');
+  assert.equal(end.reason, undefined);
+});
