@@ -2,10 +2,11 @@
 // offers a file in a `tcp-chat serve` room the panel joined; the panel shows its card; Accept shows progress and
 // then "Saved", and the file is on disk byte for byte under the workspace's log folder, in files/; Open shows it
 // in an editor; a declined offer leaves nothing; the page with cards has no accessibility violations in the four
-// themes; a screenshot of a card beside a highlighted code block (`files`).
+// themes; a screenshot of a card beside a highlighted code block (`files`); a file dropped from outside VS Code
+// is offered under its own name from a temporary copy, which is gone once the session ends.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -178,4 +179,58 @@ describe('files in the chat panel', { timeout: 15 * 60_000 }, () => {
     await card('screenshot.png.zip').waitFor({ timeout: 30_000 });
     await editor.shoot('files'); // TCP_CHAT_UPDATE_SCREENSHOTS=1 copies it to docs/screenshots/
   });
+
+  it(
+    'a file dropped from outside VS Code is offered under its name; its temporary copy goes with the session',
+    STEP,
+    async () => {
+      const offers = [];
+      bob.on('message', (message) => message.file && offers.push(message));
+      const bytes = randomBytes(300 * 1024).toString('hex'); // text, so the drop is a plain File of known content
+      await panel.locator('[data-testid=composer]').evaluate((textarea, content) => {
+        const data = new DataTransfer();
+        data.items.add(new File([content], 'dropped notes.txt', { type: 'text/plain' }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, bytes);
+      await waitFor(() => offers.some((m) => m.file.name === 'dropped notes.txt'), {
+        timeoutMs: 30_000,
+        what: 'the offer at the peer, under the dropped name',
+      });
+      const mine = card('dropped notes.txt');
+      await mine.waitFor();
+      assert.match(await mine.innerText(), /Offered to the room/);
+
+      const copies = () => findDroppedCopies(editor.scratch.root);
+      assert.equal(copies().length, 1, 'one temporary copy while offered');
+      const target = join(editor.scratch.root, 'from-panel.txt');
+      bob.acceptFile(offers.find((m) => m.file.name === 'dropped notes.txt').id, { path: target });
+      await waitFor(() => bobTransfers.some((t) => t.direction === 'receive' && t.state === 'done'), {
+        timeoutMs: 30_000,
+        what: 'the peer to receive it',
+      });
+      assert.equal(readFileSync(target, 'utf8'), bytes, 'the dropped bytes, exactly');
+      await mine.locator('.transfer', { hasText: 'bob' }).filter({ hasText: 'Sent' }).waitFor({ timeout: 15_000 });
+
+      await runCommand(page, 'TCP Chat: Disconnect');
+      await waitFor(() => copies().length === 0, { timeoutMs: 15_000, what: 'the temporary copy to be removed' });
+    },
+  );
 });
+
+/** Files in any `dropped-files` folder under `dir` (the extension's storage lives in the scratch folder). */
+function findDroppedCopies(dir) {
+  const found = [];
+  const walk = (path, depth) => {
+    if (depth > 12) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === 'dropped-files')
+          found.push(...readdirSync(child).filter((n) => statSync(join(child, n)).isFile()));
+        else if (entry.name !== 'node_modules') walk(child, depth + 1);
+      }
+    }
+  };
+  walk(dir, 0);
+  return found;
+}
