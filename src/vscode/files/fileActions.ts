@@ -35,7 +35,7 @@ function requireSession(host: FileActionsHost): ChatSession {
 
 function tooLarge(name: string, size: number, max: number): ChatError {
   return new ChatError(
-    'send-failed', // 'file-too-large' once the engine's file codes are on main
+    'file-too-large',
     vscode.l10n.t(
       '“{0}” is {1}; the limit is {2} (setting tcpChat.files.maxFileMb).',
       name,
@@ -54,7 +54,7 @@ export async function offerFile(host: FileActionsHost, uri: vscode.Uri, name?: s
   const shown = name ?? path.basename(uri.fsPath);
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.type & vscode.FileType.Directory)
-    throw new ChatError('send-failed', vscode.l10n.t('“{0}” is a folder: send its files one by one.', shown));
+    throw new ChatError('file-refused', vscode.l10n.t('“{0}” is a folder: send its files one by one.', shown));
   const max = readSettings().maxFileBytes;
   if (stat.size > max) throw tooLarge(shown, stat.size, max);
   await session.send({ file: name === undefined ? { path: uri.fsPath } : { path: uri.fsPath, name } });
@@ -95,7 +95,7 @@ export async function pickAndOfferFile(host: FileActionsHost): Promise<void> {
 function offerOf(session: ChatSession, messageId: string) {
   const entry = session.history.find((e) => e.kind === 'message' && e.message.id === messageId);
   const file = entry?.kind === 'message' ? entry.message.file : undefined;
-  if (!file) throw new ChatError('send-failed', vscode.l10n.t('That file offer is no longer available.'));
+  if (!file) throw new ChatError('unknown-file', vscode.l10n.t('That file offer is no longer available.'));
   return file;
 }
 
@@ -123,7 +123,8 @@ export async function handleFileRequest(host: FileActionsHost, request: FileRequ
     case 'openSavedFile':
     case 'revealSavedFile': {
       const saved = host.files.records.savedPath(request.id);
-      if (!saved) throw new ChatError('send-failed', vscode.l10n.t('That file was not saved, so it cannot be opened.'));
+      if (!saved)
+        throw new ChatError('unknown-file', vscode.l10n.t('That file was not saved, so it cannot be opened.'));
       const uri = vscode.Uri.file(saved);
       if (request.type === 'openSavedFile') await vscode.commands.executeCommand('vscode.open', uri);
       else await vscode.commands.executeCommand('revealFileInOS', uri);
