@@ -22,7 +22,7 @@ const noIndexInside = [
   'Inside the engine import the module itself; index.ts is for outside.',
 ];
 const engineOnlyByIndex = [
-  '(^|/)chat/(core|wire|tls|server|client|session|discovery)(/|$)',
+  '(^|/)chat/(core|wire|tls|files|server|client|session|discovery)(/|$)',
   'Outside src/chat import the engine only through its public surface, src/chat/index.ts.',
 ];
 const nodeBuiltins = [
@@ -77,6 +77,18 @@ export default tseslint.config(
       noUpwards,
       noIndexInside,
       ['^(\\.\\./)+(server|client|session)(/|$)', 'tls/ (certificates, trust, tunnels) imports only core/ and wire/.'],
+    ],
+  ),
+  layer(
+    ['src/chat/files/**/*.ts'],
+    [
+      noVscode,
+      noUpwards,
+      noIndexInside,
+      [
+        '^(\\.\\./)+(tls|server|client|session|discovery)(/|$)',
+        'files/ (reading and writing transferred files) imports only core/ and wire/.',
+      ],
     ],
   ),
   layer(

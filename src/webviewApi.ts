@@ -7,7 +7,7 @@
 //   roster          the roster column (chatting + waiting queue)
 //   queue-entry     one <li> per waiting peer, in queue order (host also gets Admit/Kick buttons inside)
 //   queue-position  the "You are #N in line" banner of a waiting client (hidden when seated)
-//   message         one row per message or notice; attribute data-kind = text|code|image|error|info|system
+//   message         one row per message or notice; attribute data-kind = text|code|image|file|error|info|system
 //                   (a message with an image is "image"; data-own="true" on own messages)
 //   thumbnail       an image thumbnail <img> inside a message row (click → opens the full image in an editor tab)
 //   open-image      instead of a thumbnail, for an image too large to show inline: click → opens it the same way
@@ -22,6 +22,11 @@
 // Message bodies: "code-block" (a highlighted block; data-language), "code-copy", "code-open" (Open in Editor),
 // "code-file" (its file:line label, a link), "link" (a web link in a message); search: "search-open" (the
 // header's button), "search" (the box), "search-count" ("3 of 17"), "search-next", "search-previous".
+// Files: "file-card" (a file offer's card in its message row; data-state = the newest transfer's state), inside
+// it "file-accept", "file-save-as", "file-decline", "file-cancel" (one per running transfer), "file-progress"
+// (a <progress> per running transfer, value = percent), "file-open" and "file-reveal" (once saved);
+// "transfer-progress" and "transfer-cancel": an image's progress bar and its Cancel (a received image's placeholder
+// row, which its message replaces, or my own image's row while it is sent).
 
 /** Who someone is, as the panel shows them. */
 export interface PeerView {
@@ -37,7 +42,7 @@ export interface PeerView {
 }
 
 export type NoticeLevel = 'info' | 'system' | 'error';
-export type MessageKind = 'text' | 'code' | 'image';
+export type MessageKind = 'text' | 'code' | 'image' | 'file';
 /** What a row's data-kind attribute says. */
 export type EntryKind = MessageKind | NoticeLevel;
 
@@ -70,6 +75,12 @@ export interface MessageView {
   action?: boolean;
   /** Replayed from the room's history when we joined: shown dimmed under an "earlier messages" divider. */
   history?: boolean;
+  /** A file offer (kind 'file'): its card. */
+  file?: FileView;
+  /** The transfers of this message's file or image, as last known (then updated by `transfer` posts). */
+  transfers?: TransferView[];
+  /** A received image still arriving: a placeholder row (from its transfer) that the message replaces. */
+  arriving?: boolean;
 }
 
 export interface NoticeView {
@@ -142,7 +153,7 @@ export interface AcceptedImagesView {
 
 /** The webview's UI text, built by the host with vscode.l10n.t (src/vscode/panel/webviewStrings.ts) and sent in
  *  the snapshot: the webview holds no English of its own. `{0}`, `{1}`… are placeholders the webview fills. */
-export interface WebviewStrings {
+export interface WebviewStrings extends FileStrings {
   chatTitle: string;
   chatLabel: string;
   rosterLabel: string;
@@ -221,7 +232,6 @@ export interface WebviewStrings {
   composerRemoveImageTitle: string;
   composerNotSent: string;
   composerPastedFile: string;
-  composerNotAnImage: string;
   composerNotReady: string;
   composerUnreadable: string;
   composerBlockedNotConnected: string;
@@ -268,7 +278,8 @@ export type HostToWebview =
   /** An image the user picked with the host's file picker, to preview before sending. */
   | { type: 'attachment'; name: string; mime: string; size: number; sizeText: string; base64: string }
   /** The answer to one `send` (same `ref`): ok → the composer clears; refused → it keeps the text and image. */
-  | { type: 'sendResult'; ref: number; ok: boolean; error?: string };
+  | { type: 'sendResult'; ref: number; ok: boolean; error?: string }
+  | TransferUpdate;
 
 /** An image travelling from the webview to the host over postMessage (IPC, not the wire). */
 export interface ImagePayload {
@@ -301,7 +312,8 @@ export type WebviewToHost =
   | { type: 'openLink'; url: string }
   | { type: 'openFile'; path: string; line?: number }
   /** Something the webview refused locally (e.g. a pasted file that is not an image); host shows and logs it. */
-  | { type: 'error'; text: string };
+  | { type: 'error'; text: string }
+  | FileRequest;
 
 /** Upper bounds on what the host accepts from the webview, before any deeper check. */
 export const WEBVIEW_LIMITS = {
@@ -311,6 +323,9 @@ export const WEBVIEW_LIMITS = {
   /** base64 of the largest image the host would consider (the real limit is the maxImageSizeMB setting). */
   base64Chars: Math.ceil((256 * 1024 * 1024) / 3) * 4,
   uriChars: 4096,
+  /** base64 of the largest file dropped from outside VS Code (bigger ones go through Send File…, which reads the
+   *  file from disk as receivers pull it; the tcpChat.files.maxFileMb setting limits both). */
+  fileBase64Chars: Math.ceil((256 * 1024 * 1024) / 3) * 4,
 } as const;
 
 /** Bounds on the message-body requests (openCode, openFile): a code block is one chat message, whose length the
@@ -414,6 +429,110 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'error':
       return isShortString(x.text, 1000);
     default:
-      return false;
+      return isFileRequest(x);
   }
+}
+
+// ── Files and transfer progress ─────────────────────────────────────────────
+// A file offer is a message with a card (Accept, Save As…, Decline); its transfers (one per receiver on the
+// sender's side, one on a receiver's) and an image's travel are TransferViews, updated by `transfer` posts so a
+// progress step re-sends one line, not the list. The webview names messages and transfers by id only: the host
+// maps them to paths itself and never takes a path from the webview.
+
+export type TransferStateView = 'offered' | 'running' | 'done' | 'declined' | 'cancelled' | 'failed';
+
+export interface TransferView {
+  /** The engine's transfer id: what cancelTransfer takes. */
+  id: string;
+  /** The message (file offer or image) it belongs to. */
+  messageId: string;
+  kind: 'file' | 'image';
+  direction: 'send' | 'receive';
+  /** The receiver of a send, the sender of a receive; absent for an image sent to the whole room. */
+  peer?: PeerView;
+  state: TransferStateView;
+  bytes: number;
+  total: number;
+  /** Whole percent, 0–100. */
+  percent: number;
+  /** `12.6 MB of 30.0 MB · 8.1 MB/s`, formatted by the host. */
+  progressText: string;
+  /** Why it ended (declined, cancelled, failed), as a sentence. */
+  reason?: string;
+  /** A received file is saved: Open and Reveal apply (the host knows where). */
+  saved?: boolean;
+}
+
+export interface FileView {
+  /** As the sender gave it: shown as text only. */
+  name: string;
+  size: number;
+  /** `30.0 MB`. */
+  sizeText: string;
+  mime: string;
+}
+
+/** The file cards' and progress lines' UI text (part of WebviewStrings). */
+export interface FileStrings {
+  fileCardLabel: string;
+  fileAccept: string;
+  fileSaveAs: string;
+  fileSaveAsTitle: string;
+  fileDecline: string;
+  fileCancel: string;
+  fileCancelName: string;
+  fileOpen: string;
+  fileOpenTitle: string;
+  fileReveal: string;
+  fileRevealTitle: string;
+  fileOffered: string;
+  fileNobodyYet: string;
+  fileWaiting: string;
+  fileSaved: string;
+  fileSent: string;
+  fileDeclined: string;
+  fileCancelled: string;
+  fileFailed: string;
+  fileToPeer: string;
+  fileProgressLabel: string;
+  imageArriving: string;
+  imageSending: string;
+  spokenFile: string;
+  fileTooLargeToDrop: string;
+}
+
+/** Host → webview: one transfer moved on (at most about 4 a second each). */
+export interface TransferUpdate {
+  type: 'transfer';
+  transfer: TransferView;
+}
+
+/** Webview → host: the file cards' buttons (ids of messages, or of transfers for Cancel), and a file dropped
+ *  from outside VS Code (bytes; the host keeps them in a temporary file of its own naming and offers that). */
+export type FileRequest =
+  | { type: 'acceptFile' | 'saveFileAs' | 'declineFile' | 'openSavedFile' | 'revealSavedFile'; id: string }
+  | { type: 'cancelTransfer'; id: string }
+  | { type: 'offerDroppedFile'; name: string; mime: string; base64: string };
+
+const FILE_ID_REQUESTS = new Set([
+  'acceptFile',
+  'saveFileAs',
+  'declineFile',
+  'openSavedFile',
+  'revealSavedFile',
+  'cancelTransfer',
+]);
+
+function isFileRequest(x: Record<string, unknown>): boolean {
+  if (typeof x.type === 'string' && FILE_ID_REQUESTS.has(x.type))
+    return isShortString(x.id, WEBVIEW_LIMITS.idChars) && x.id !== '';
+  return (
+    x.type === 'offerDroppedFile' &&
+    isShortString(x.name, WEBVIEW_LIMITS.nameChars) &&
+    x.name !== '' &&
+    isShortString(x.mime, 100) &&
+    isShortString(x.base64, WEBVIEW_LIMITS.fileBase64Chars) &&
+    x.base64.length % 4 === 0 &&
+    BASE64.test(x.base64)
+  );
 }

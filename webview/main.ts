@@ -9,6 +9,7 @@ import './styles/messages.css';
 import './styles/composer.css';
 import './styles/layout.css';
 import './styles/content.css';
+import './styles/files.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
 import { setStrings, t } from './strings';
@@ -255,6 +256,9 @@ function applyTo(parts: Ui, message: HostToWebview): void {
       break;
     case 'sendResult':
       parts.composer.onSendResult(message.ref, message.ok, message.error);
+      break;
+    case 'transfer':
+      parts.list.updateTransfer(message.transfer);
       break;
   }
 }

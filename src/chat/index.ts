@@ -28,6 +28,9 @@ export {
   type TransferProgress,
   type TransferState,
 } from './core/files';
+export { MAX_SAFE_NAME_BYTES, safeFileName } from './core/safeFileName';
+export { FILES_FOLDER } from './session/fileTransfers';
+export { offerLabel } from './files/fileOffer';
 export {
   addressWithFingerprint,
   hostPort,

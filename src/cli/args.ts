@@ -21,7 +21,7 @@ export const USAGE = `Usage:
   tcp-chat serve [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--seats 0] [--name Server] [--no-advertise]
                  [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--password P] [--topic TEXT] [--allow CIDR]... [--deny CIDR]... [limits] [tls]
   tcp-chat connect HOST[:PORT][#sha256=FINGERPRINT] [--name NAME] [--password P] [--reconnect] [tls]
-                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N]
+                 [--log-dir ${DEFAULT_LOG_DIR} | --no-log] [--${MAX_LOG_FLAG} N] [--accept-files]
   tcp-chat discover [--timeout ${DEFAULT_DISCOVER_SECONDS}]
   tcp-chat --help
 
@@ -37,6 +37,9 @@ serve    runs a chat room; lines typed on stdin are sent as the host's messages.
 connect  joins a room (TCP Chat, or a plain-text server such as ncat --chat; detected
          automatically). PORT defaults to ${DEFAULT_PORT}. Type lines to chat, or:
          /msg NAME text  /me text  /image PATH  /name NAME  /away [reason]  /back  /who  /help  /quit
+         /file PATH offers a file; an offer made to you is numbered: /accept [N] saves it in the log
+         folder's files/, /decline [N] says no (no N: the latest waiting). --accept-files saves every
+         offer without asking (for scripts). Transfers show a progress line.
          At the end of stdin it finishes sending, then exits.
 discover lists the rooms announced on the network, heard within --timeout seconds (default ${DEFAULT_DISCOVER_SECONDS}):
          name, host:port, counts, 🔒 when a password is needed.
@@ -103,6 +106,8 @@ export interface ConnectCommand {
   fingerprint?: string;
   /** The known-hosts file; present only when given (default: in the per-user config folder). */
   knownHosts?: string;
+  /** --accept-files: save every file offered without asking; present only when given. */
+  acceptFiles?: true;
 }
 
 export type CliCommand = { kind: 'help' } | ServeCommand | ConnectCommand | DiscoverCommand;
@@ -116,6 +121,7 @@ const OPTIONS = {
   'no-log': { type: 'boolean' },
   password: { type: 'string' },
   reconnect: { type: 'boolean' },
+  'accept-files': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   [MAX_LOG_FLAG]: { type: 'string' },
   allow: { type: 'string', multiple: true },
@@ -145,7 +151,17 @@ const ALLOWED: Record<'serve' | 'connect' | 'discover', readonly string[]> = {
     'no-advertise',
     ...TLS_SERVE_FLAGS,
   ],
-  connect: ['name', 'password', 'reconnect', 'log-dir', 'no-log', 'help', MAX_LOG_FLAG, ...TLS_CONNECT_FLAGS],
+  connect: [
+    'name',
+    'password',
+    'reconnect',
+    'log-dir',
+    'no-log',
+    'help',
+    MAX_LOG_FLAG,
+    'accept-files',
+    ...TLS_CONNECT_FLAGS,
+  ],
   discover: ['timeout', 'help'],
 };
 
@@ -218,6 +234,8 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
   const { host, port, fingerprint } = parseHostPort(positionals[0]);
   const tls = connectTlsFlags(values, fingerprint);
   if ('error' in tls) throw new UsageError(tls.error);
+  if (values['accept-files'] && logDir === undefined)
+    throw new UsageError('--accept-files saves files in the log folder: it cannot go with --no-log.');
   return {
     kind: 'connect',
     host,
@@ -227,6 +245,7 @@ export function parseCli(argv: readonly string[], env: CliEnvironment = {}): Cli
     reconnect: values.reconnect ?? false,
     logDir,
     maxLogBytes,
+    ...(values['accept-files'] ? { acceptFiles: true as const } : {}),
     ...tls,
   };
 }

@@ -8,7 +8,9 @@ import { ChatClient, ChatError, ChatServer, ChatSession, errorMessage, Transcrip
 import { parseCli, USAGE, UsageError, type ConnectCommand, type ServeCommand } from './args';
 import { advertise, discover } from './discovery';
 import { throttledRosterLines } from './rosterLines';
-import { localNotice, print, printError, printMessage, printNotice, rosterLine } from './output';
+import { localNotice, print, printError, printMessage, printNotice, rosterLine, screen } from './output';
+import { FileOffers } from './fileOffers';
+import { progressPrinter } from './progressLines';
 import { connectTls, encryptionLine, serveIdentity } from './tlsSetup';
 
 /** Exit codes: 0 done, 1 could not connect/listen, 2 bad arguments. */
@@ -26,24 +28,67 @@ function openTranscript(logDir: string | undefined, maxLogBytes: number | undefi
   }
 }
 
-/** Wires a session's events to stdout; roster lines only when the roster really changed, at most once a second. */
-function printEvents(session: ChatSession, options: { printNotices: () => boolean }): void {
-  session.on('message', printMessage);
+/**
+ * Wires a session's events to stdout; roster lines only when the roster really changed, at most once a second;
+ * a progress line per transfer; file offers numbered for /accept and /decline (the FileOffers returned).
+ */
+function printEvents(
+  session: ChatSession,
+  options: { printNotices: () => boolean; autoAcceptFiles?: boolean },
+): FileOffers {
+  const offers = new FileOffers(
+    session,
+    (level, text, code) => {
+      const notice = localNotice(level, text, code);
+      printNotice(notice);
+      recordQuietly(session, notice);
+    },
+    options.autoAcceptFiles,
+  );
+  session.on('message', (message) => (message.file ? print(offers.line(message)) : printMessage(message)));
+  const progress = progressPrinter(screen, (line) => print(line));
+  session.on('transfer', (transfer) => {
+    offers.transfer(transfer);
+    progress(transfer);
+  });
   session.on('notice', (notice) => {
     if (options.printNotices() || notice.level !== 'error') printNotice(notice);
   });
   const roster = throttledRosterLines((line) => printNotice(localNotice('system', line)));
   session.on('roster', (r) => roster(rosterLine(r)));
+  return offers;
 }
 
 /** Acts on each stdin line in order (an /image read finishes before the next line is sent). */
-async function readInput(session: ChatSession, onQuit: () => Promise<void>): Promise<void> {
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
-  for await (const line of lines) {
+async function readInput(session: ChatSession, offers: FileOffers, onQuit: () => Promise<void>): Promise<void> {
+  for await (const line of typedLines()) {
     const parsed = await session.input(line);
     if (parsed.kind === 'quit') return onQuit();
     if (parsed.kind === 'image') await sendImageFile(session, parsed.path);
+    // A file that cannot be offered (missing, too big, not admitted) is printed by the session as an error notice.
+    if (parsed.kind === 'file') await session.send({ file: { path: parsed.path } }).catch(() => undefined);
+    if (parsed.kind === 'accept' || parsed.kind === 'decline') offers.answer(parsed.kind, parsed.offer);
   }
+}
+
+/**
+ * Stdin's lines. On a terminal readline keeps the line being typed, so the screen can put it back below each
+ * line printed meanwhile (Ctrl+C still stops, Ctrl+D still ends the input); elsewhere they are read as they come.
+ */
+function typedLines(): AsyncIterable<string> {
+  const terminal = process.stdin.isTTY === true && screen.terminal;
+  const lines = createInterface({
+    input: process.stdin,
+    output: terminal ? process.stdout : undefined,
+    terminal,
+    crlfDelay: Infinity,
+    prompt: '',
+  });
+  if (terminal) {
+    screen.attachInput(lines);
+    lines.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  }
+  return lines;
 }
 
 async function sendImageFile(session: ChatSession, path: string): Promise<void> {
@@ -129,7 +174,7 @@ async function serve(command: ServeCommand): Promise<number> {
   const transcript = openTranscript(command.logDir, command.maxLogBytes);
   // With the host's controls, /admit, /kick, /ban and /topic typed on stdin act (ChatSession.input).
   const session = new ChatSession(server, { transcript, host: server });
-  printEvents(session, { printNotices: () => true });
+  const offers = printEvents(session, { printNotices: () => true });
   try {
     await server.listen();
   } catch (error) {
@@ -157,7 +202,7 @@ async function serve(command: ServeCommand): Promise<number> {
   };
   onSignals(stop);
   // The room keeps running after stdin ends (e.g. started with </dev/null); /quit stops it.
-  void readInput(session, async () => {
+  void readInput(session, offers, async () => {
     await stop();
     process.exit(0);
   });
@@ -173,10 +218,13 @@ async function connect(command: ConnectCommand): Promise<number> {
     reconnect: command.reconnect ? {} : false,
     tls: connectTls(command, (line) => printNotice(localNotice('info', line))),
   });
-  const session = new ChatSession(client, { transcript: openTranscript(command.logDir, command.maxLogBytes) });
+  const session = new ChatSession(client, {
+    transcript: openTranscript(command.logDir, command.maxLogBytes),
+    ...(command.acceptFiles ? { autoAcceptFiles: true } : {}),
+  });
   let connected = false;
   // Until connected, a failure is reported once, on stderr (not also as a chat line).
-  printEvents(session, { printNotices: () => connected });
+  const offers = printEvents(session, { printNotices: () => connected, autoAcceptFiles: command.acceptFiles });
   try {
     await client.connect();
   } catch (error) {
@@ -209,7 +257,7 @@ async function connect(command: ConnectCommand): Promise<number> {
     }),
   );
   // Whichever comes first: stdin ends (or /quit), or the server goes away for good (then exit 1).
-  await Promise.race([readInput(session, leave), ended]);
+  await Promise.race([readInput(session, offers, leave), ended]);
   await leave();
   return serverGone ? EXIT_FAILED : 0;
 }

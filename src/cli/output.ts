@@ -2,6 +2,10 @@
 // a server's refusal — so every write passes through escapeControl here, in one place: a hostile server cannot set
 // the window title, clear the screen, fake a prompt or write the clipboard (OSC 52). Only our own colours are live.
 import { escapeControl, formatLine, formatNotice, type ChatMessage, type Notice, type Roster } from '../chat';
+import { Screen } from './screen';
+
+/** The terminal's bottom lines (transfers in progress, the typed line): every write below goes above them. */
+export const screen = new Screen();
 
 const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -10,13 +14,13 @@ const NOTICE_COLOURS: Record<Notice['level'], string> = { error: '31', info: '34
 /** One entry on stdout; its own line breaks stay (continuation lines are indented by the formatters). */
 export function print(text: string, paintCode?: string): void {
   const safe = escapeControl(text, { keepNewlines: true });
-  process.stdout.write(`${paintCode ? paint(paintCode, safe) : safe}\n`);
+  screen.write(`${paintCode ? paint(paintCode, safe) : safe}\n`);
 }
 
 /** `tcp-chat: message` on stderr, on one line; `more` (a usage hint, a stack trace) on the lines after it. */
 export function printError(message: string, more?: string): void {
   const after = more ? `${escapeControl(more, { keepNewlines: true })}\n` : '';
-  process.stderr.write(`tcp-chat: ${escapeControl(message)}\n${after}`);
+  screen.write(`tcp-chat: ${escapeControl(message)}\n${after}`, process.stderr);
 }
 
 /** A history message (said before we got our seat) is dimmed, like system lines. */

@@ -15,6 +15,7 @@ import {
   type Roster,
 } from '../chat';
 import type { HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from '../webviewApi';
+import { FileTransfers } from './files/fileTransfers';
 import type { LogChannel } from './logChannel';
 import { NewMessageAlerts } from './newMessageAlerts';
 import { plainNotificationText } from './notifications';
@@ -83,6 +84,9 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
   private unsubscribe: (() => void) | undefined;
   /** Set by commands/messageCommands.ts (registerMessageCommands). */
   imageActions: ImageActions | undefined;
+  /** The session's file and image transfers (files/fileTransfers.ts). */
+  readonly files: FileTransfers;
+  private readonly transfersOf = (messageId: string) => this.files.records.of(messageId);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -91,6 +95,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
   ) {
     useL10n(vscode.l10n); // the panel's pure view-model code speaks VS Code's display language from here on
     this.surfaces = new ChatSurfaces(context, this);
+    this.files = new FileTransfers(context, this.feed);
     this.refreshStatus();
   }
 
@@ -137,6 +142,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
       this.log.info(`${info.role === 'server' ? 'Server' : 'Client'} ${info.address}: ${state}`);
       if (state === 'closed') {
         this.running = false;
+        this.files.ended();
         void vscode.commands.executeCommand('setContext', 'tcpChat.role', undefined); // palette: Stop/Disconnect off
       }
       this.refreshHeader();
@@ -147,7 +153,9 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
       .on('roster', onRoster)
       .on('queue', onQueue)
       .on('state', onState);
+    const stopTransfers = this.files.attach(session);
     this.unsubscribe = () => {
+      stopTransfers();
       session
         .off('message', onMessage)
         .off('notice', onNotice)
@@ -257,7 +265,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
   // ── events → panel / status bar ─────────────────────────────────────────
 
   private onSessionMessage(message: ChatMessage): void {
-    this.feed.entries([toMessageView(message, (p) => this.imageUri(p))]);
+    this.feed.entries([toMessageView(message, (p) => this.imageUri(p), this.transfersOf)]);
     if (!message.own) this.alerts.onMessage(message);
   }
 
@@ -266,7 +274,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
     if (this.surfaces.all.length === 0) return;
     const info = this.current;
     const history = info
-      ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds))
+      ? info.session.history.map((e) => toEntryView(e, (p) => this.imageUri(p), this.noticeIds, this.transfersOf))
       : [];
     this.feed.snapshot(
       {
@@ -330,6 +338,7 @@ export class ChatController implements SurfacesHost, PanelRequestHost, vscode.Di
     this.unsubscribe?.();
     void this.current?.session.close('VS Code is closing');
     this.surfaces.dispose();
+    this.files.dispose();
     this.statusBar.dispose();
   }
 }

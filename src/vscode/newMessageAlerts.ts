@@ -58,7 +58,11 @@ export class NewMessageAlerts {
     const now = Date.now();
     if (now - this.lastNotificationAt < NOTIFICATION_GAP_MS) return;
     this.lastNotificationAt = now;
-    const what = message.text ? message.text.slice(0, 120) : vscode.l10n.t('sent an image');
+    const what = message.text
+      ? message.text.slice(0, 120)
+      : message.file
+        ? vscode.l10n.t('offers the file {0}', message.file.name.slice(0, 120))
+        : vscode.l10n.t('sent an image');
     const line = message.to
       ? vscode.l10n.t('{0} (private): {1}', message.from.name, what)
       : vscode.l10n.t('{0}: {1}', message.from.name, what);

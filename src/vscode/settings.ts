@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_FILE_BYTES } from '../chat';
 import { parseServerSettings, type ServerSettings } from './serverSettings';
 
 export type NotificationMode = 'off' | 'mentions' | 'all';
@@ -23,6 +24,10 @@ export interface ChatSettings {
   findRooms: boolean;
   /** tcpChat.server.requireTls: hosted rooms turn away unencrypted peers. */
   requireTls: boolean;
+  /** tcpChat.files.maxFileMb: the largest file offered or accepted in a room we join. */
+  maxFileBytes: number;
+  /** tcpChat.files.autoAccept: every file offered is accepted into the log folder's files area. */
+  autoAcceptFiles: boolean;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -44,6 +49,16 @@ export function readSettings(): ChatSettings {
     advertise: config.get<boolean>('server.advertise', true) !== false,
     findRooms: config.get<boolean>('connect.findRooms', true) !== false,
     requireTls: config.get<boolean>('server.requireTls', false) === true,
+    ...fileSettings(config),
+  };
+}
+
+function fileSettings(config: vscode.WorkspaceConfiguration): Pick<ChatSettings, 'maxFileBytes' | 'autoAcceptFiles'> {
+  const defaultMb = DEFAULT_MAX_FILE_BYTES / (1024 * 1024);
+  const mb = config.get<number>('files.maxFileMb', defaultMb);
+  return {
+    maxFileBytes: Math.round((Number.isFinite(mb) && mb > 0 ? Math.min(mb, 64 * 1024) : defaultMb) * 1024 * 1024),
+    autoAcceptFiles: config.get<boolean>('files.autoAccept', false) === true,
   };
 }
 

@@ -12,7 +12,10 @@ const KEEP = 20;
 
 export function spokenLine(entry: EntryView): string {
   if (entry.entry === 'notice') return entry.text;
-  const what = entry.text || (entry.image ? t('spokenImage', entry.image.sizeText) : '');
+  const what =
+    entry.text ||
+    (entry.image ? t('spokenImage', entry.image.sizeText) : '') ||
+    (entry.file ? t('spokenFile', entry.file.name, entry.file.sizeText) : '');
   if (entry.action) return `* ${entry.from.name} ${what}`;
   return entry.to
     ? t('spokenPrivate', entry.from.name, entry.to.name, what)
@@ -32,7 +35,7 @@ export class Announcer {
   /** Entries that just arrived (never a snapshot's history). */
   announce(entries: readonly EntryView[]): void {
     const lines = entries
-      .filter((e) => !e.history && (e.entry === 'notice' || !e.own))
+      .filter((e) => !e.history && (e.entry === 'notice' || (!e.own && !e.arriving)))
       .map((e) => el('div', undefined, spokenLine(e)));
     if (lines.length === 0) return;
     this.root.append(...lines.slice(-KEEP));

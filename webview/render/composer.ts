@@ -1,6 +1,7 @@
-// The composer: multi-line text (Enter sends, Shift+Enter new line), attach / paste / drop an image,
+// The composer: multi-line text (Enter sends, Shift+Enter new line), attach / paste / drop an image (any other
+// file is offered to the room at once),
 // a removable preview of the pending image (✕ or Escape removes it). Slash commands (/msg, /name, /who) go to the host as typed.
-import type { AcceptedImagesView, ImagePayload, WebviewToHost } from '../../src/webviewApi';
+import { WEBVIEW_LIMITS, type AcceptedImagesView, type ImagePayload, type WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
 import { t } from '../strings';
 import { el } from './entryRow';
@@ -163,17 +164,25 @@ export class Composer {
     this.acceptedImages = accepted;
   }
 
+  /** An image is previewed until Send; any other file is offered at once (the host keeps its bytes in a
+   *  temporary file and the room sees a file card). */
   attachFile(file: File): void {
     const accepted = this.acceptedImages;
-    if (!accepted?.mimes.includes(file.type)) {
-      const name = file.name || t('composerPastedFile');
-      this.post({
-        type: 'error',
-        text: accepted ? t('composerNotAnImage', name, accepted.names) : t('composerNotReady', name),
-      });
-      return;
-    }
+    const name = file.name || t('composerPastedFile');
+    if (!accepted) return this.post({ type: 'error', text: t('composerNotReady', name) });
+    if (!accepted.mimes.includes(file.type)) return void this.offerFile(file, name);
     this.setPending({ name: file.name || 'pasted-image', mime: file.type, blob: file });
+  }
+
+  private async offerFile(file: File, name: string): Promise<void> {
+    if (Math.ceil(file.size / 3) * 4 > WEBVIEW_LIMITS.fileBase64Chars)
+      return this.post({ type: 'error', text: t('fileTooLargeToDrop', name) });
+    try {
+      const base64 = await blobToBase64(file);
+      this.post({ type: 'offerDroppedFile', name, mime: file.type || 'application/octet-stream', base64 });
+    } catch (error) {
+      this.post({ type: 'error', text: t('composerUnreadable', String(error)) });
+    }
   }
 
   private setPending(next: Omit<Pending, 'url'> | undefined): void {

@@ -4,6 +4,7 @@ import { t } from '../strings';
 import { nameColorClass } from './nameColor';
 import { thumbnailSize } from './thumbnail';
 import { renderBody } from './body/messageBody';
+import { renderFileCard, renderImageTransfers } from './body/fileCard';
 
 /** Creates an element with classes and (text-only) content. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -77,6 +78,7 @@ function renderMessage(msg: MessageView, options: RowOptions, continues: boolean
   const body = renderBody(msg); // text with links and fenced code, or a code block (body/messageBody.ts)
   if (body) row.append(body);
 
+  if (msg.file) row.append(renderFileCard(msg, msg.file));
   if (msg.image) {
     if (msg.image.uri) {
       row.append(renderImage(msg, msg.image, msg.image.uri));
@@ -84,6 +86,8 @@ function renderMessage(msg: MessageView, options: RowOptions, continues: boolean
       row.append(el('div', 'image-missing', t('rowImageNotSaved', msg.image.mime, msg.image.sizeText)));
     }
   }
+  const travel = renderImageTransfers(msg); // a received image still arriving, or mine being sent
+  if (travel) row.append(travel);
   return row;
 }
 

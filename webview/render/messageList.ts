@@ -2,11 +2,12 @@
 // (ListWindow), loads earlier/later rows as the user scrolls, and sticks to the bottom unless the user
 // scrolled up. Each entry is one block in the DOM: its row plus the dividers above it (a new day, "earlier
 // messages", "new messages"), decided by chatFlow.ts from the store, so windowing keeps them right.
-import type { EntryView } from '../../src/webviewApi';
+import type { EntryView, TransferView } from '../../src/webviewApi';
 import { plural, t } from '../strings';
 import { ListWindow, type WindowChange } from './listWindow';
 import { el, renderEntry, type RowOptions } from './entryRow';
 import { rowFlow, UnreadMarker } from './chatFlow';
+import { updateTransferLine } from './body/fileCard';
 
 /** Memory bound for the in-panel store (the host's history holds 10,000 too). */
 const STORE_LIMIT = 12_000;
@@ -23,6 +24,8 @@ export class MessageList {
   private adjusting = false;
   private scrollPending = false;
   private readonly unread = new UnreadMarker();
+  /** Ids of received images' placeholder rows: their message replaces them in place when it arrives. */
+  private readonly arriving = new Set<string>();
   private readonly dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     dateStyle: 'full',
   }); // <html lang> is VS Code's display language (chatSurface.ts)
@@ -75,6 +78,8 @@ export class MessageList {
   /** `lastSeenId`: the newest entry the user saw before (the "new messages" divider goes after it). */
   replaceAll(entries: EntryView[], lastSeenId?: string): void {
     this.entries = entries.slice(-STORE_LIMIT);
+    this.arriving.clear();
+    for (const entry of this.entries) if (entry.entry === 'message' && entry.arriving) this.arriving.add(entry.id);
     this.unread.resume(this.entries, lastSeenId);
     this.apply(this.window.reset(this.entries.length), 'bottom');
     this.scrollToBottom();
@@ -90,7 +95,9 @@ export class MessageList {
     this.unread.setAway(away);
   }
 
-  append(entries: EntryView[]): void {
+  append(incoming: EntryView[]): void {
+    const entries = this.arriving.size ? incoming.filter((entry) => !this.replaceArriving(entry)) : incoming;
+    for (const entry of entries) if (entry.entry === 'message' && entry.arriving) this.arriving.add(entry.id);
     if (entries.length === 0) return;
     const moved = this.unread.arrived(entries);
     this.entries.push(...entries);
@@ -102,6 +109,21 @@ export class MessageList {
     }
     for (const id of moved) this.redraw(id);
     if (wasFollowing) this.scrollToBottom();
+  }
+
+  /** A transfer moved on: its message's row shows it (in place for a progress step, so focus stays put). */
+  updateTransfer(transfer: TransferView): void {
+    const index = this.indexOf(transfer.messageId);
+    const entry = this.entries[index];
+    if (entry?.entry !== 'message') return;
+    const transfers = [...(entry.transfers ?? [])];
+    const known = transfers.findIndex((x) => x.id === transfer.id);
+    if (known >= 0) transfers[known] = transfer;
+    else transfers.push(transfer);
+    this.entries[index] = { ...entry, transfers };
+    const block = this.blockAt(index);
+    if (!block || updateTransferLine(block, transfer)) return;
+    this.redrawKeepingFocus(index, block);
   }
 
   /** Re-renders the visible rows (e.g. when the role changes and addresses appear). */
@@ -211,6 +233,31 @@ export class MessageList {
 
   private replaceBlock(index: number): void {
     this.blockAt(index)?.replaceWith(this.block(index));
+  }
+
+  /** The message that replaces a placeholder row (same id), put in its place; false when there is none. */
+  private replaceArriving(entry: EntryView): boolean {
+    if (!this.arriving.has(entry.id) || (entry.entry === 'message' && entry.arriving)) return false;
+    this.arriving.delete(entry.id);
+    const index = this.indexOf(entry.id);
+    if (index < 0) return false;
+    this.entries[index] = entry;
+    const block = this.blockAt(index);
+    if (block) this.redrawKeepingFocus(index, block);
+    return true;
+  }
+
+  /** Newest first: transfers and placeholders are about recent messages. */
+  private indexOf(id: string): number {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i].id === id) return i;
+    return -1;
+  }
+
+  /** Redraws entry `index`; focus that was inside it goes to the first control of the new row. */
+  private redrawKeepingFocus(index: number, block: HTMLElement): void {
+    const hadFocus = block.contains(document.activeElement);
+    this.replaceBlock(index);
+    if (hadFocus) this.blockAt(index)?.querySelector<HTMLElement>('vscode-button, button, [tabindex="0"]')?.focus();
   }
 
   /** Redraws the entry with this id when it is in the window (its dividers changed). */

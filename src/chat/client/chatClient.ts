@@ -19,8 +19,10 @@ import type {
 } from '../core/events';
 import { ChatError } from '../core/errors';
 import type { FileTarget } from '../core/files';
+import { ImageTransfers, type ImageTransferStart } from '../core/imageTransfers';
 import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
+import { ClientFiles } from './files/clientFiles';
 import { IncomingMessages } from './incomingMessages';
 import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
@@ -38,6 +40,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
   private readonly incoming: IncomingMessages;
+  /** Progress of my images on their way out (`send REF`) and of images arriving (`receive REF`). */
+  private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly files: ClientFiles;
   /**
    * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
    * so a reconnect comes back as "ann" when that name is free again.
@@ -67,9 +72,20 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       {
         message: (message) => this.emit('message', message),
         notice: (level, text, code) => this.notice(level, text, code),
+        offer: (message, ref) => this.files.offered(message, ref),
       },
       this.options.maxImagePixels,
+      this.images,
     );
+    this.files = new ClientFiles({
+      connection: () => this.connection,
+      self: () => this.me,
+      maxFileBytes: this.options.maxFileBytes,
+      nextRef: () => ++this.counter,
+      nextMessageId: () => this.nextId(),
+      message: (message) => this.emit('message', message),
+      transfer: (progress) => this.emit('transfer', progress),
+    });
     const policy = this.options.reconnect;
     this.reconnector =
       policy &&
@@ -138,6 +154,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       );
     }
     if (!connection?.usable || this.currentState !== 'active') throw notConnected(this.currentState, this.where);
+    if (message.file) {
+      const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
+      return this.files.offer(message.file, to);
+    }
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image)
@@ -148,7 +168,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       if (message.to)
         throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
       connection.sendLines(action ? `* ${text}` : text); // how an action reads on a plain-text room
-      return this.emitOwn({ text, code: message.code, action });
+      this.emitOwn({ text, code: message.code, action });
+      return;
     }
     const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
     const limits = {
@@ -157,14 +178,23 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       maxQueuedBytes: this.maxQueuedBytes(),
       maxFrameBytes: connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES,
     };
+    let ref = 0;
     const mime = sendNativeMessage(
       connection.writer,
       { text, code: message.code, to, image, action },
       limits,
-      () => ++this.counter,
+      () => (ref = ++this.counter),
     );
     const sent = image && mime ? { mime, bytes: image } : undefined;
-    this.emitOwn({ text, code: message.code, to, image: sent, action });
+    const messageId = this.emitOwn({ text, code: message.code, to, image: sent, action });
+    if (image) this.sendingImage(connection, ref, { messageId, direction: 'send', total: image.length, peer: to });
+  }
+
+  /** An image's progress counts the bytes the server acknowledged; a server that sends no acks: those handed on. */
+  private sendingImage(connection: ServerConnection, ref: number, start: ImageTransferStart): void {
+    this.images.start(`send ${ref}`, start, [connection]);
+    if (connection.challenge?.acks === true) return;
+    void connection.writer.flushed(60_000).then(() => this.images.acknowledged(`send ${ref}`, connection, start.total));
   }
 
   /** `/away [reason]` or `/back` (undefined): the server tells the room and shows it in the roster. */
@@ -207,15 +237,15 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     await this.connection?.writer.flushed(timeoutMs);
   }
 
-  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
-  acceptFile(_messageId: string, _target: FileTarget): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  // Files (client/files/): offers we make and get, and their transfers.
+  acceptFile(messageId: string, target: FileTarget): void {
+    this.files.accept(messageId, target);
   }
-  declineFile(_messageId: string): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  declineFile(messageId: string): void {
+    this.files.decline(messageId);
   }
-  cancelTransfer(_transferId: string): void {
-    throw new ChatError('internal', 'File transfer is not available in this version.');
+  cancelTransfer(transferId: string): void {
+    this.files.cancel(transferId);
   }
 
   close(reason = 'Client left'): Promise<void> {
@@ -223,8 +253,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       diagnose('client', `leaving ${this.where}: ${escapeControl(reason)}`);
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
+      // Leaving once everything was handed on (the CLI flushes first): my images went out, only their acks are owed.
+      const handedOn = this.connection?.writer.pendingBytes === 0;
+      this.images.endAll(handedOn ? 'done' : 'cancelled', 'you left the chat', 'send ');
+      this.images.endAll('cancelled', 'you left the chat');
       await this.connection?.end(reason).catch(() => undefined);
       this.incoming.clear();
+      this.files.connectionLost();
       this.position = null;
       if (wasIn)
         this.notice(
@@ -294,7 +329,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         this.incoming.abort(frame.ref);
         return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
       case FrameType.ImageAck:
+        this.images.acknowledged(`send ${frame.ref}`, this.connection, frame.received);
         return this.connection?.writer.ack(frame.ref, frame.received);
+      case FrameType.FileOpen:
+      case FrameType.FileChunk:
+      case FrameType.FileAck:
+      case FrameType.FileCancel:
+        return this.files.frame(frame);
       case FrameType.Notice:
         return this.notice(frame.body.level, frame.body.text, frame.body.code, frame.body.history);
       case FrameType.Error:
@@ -316,7 +357,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   private onLost(connection: ServerConnection, lost: Lost): void {
     if (connection !== this.connection || this.closing) return;
+    this.images.endAll('failed', 'the connection was lost');
     this.incoming.clear();
+    this.files.connectionLost();
     this.position = null;
     this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
     if (this.reconnector && !lost.final) this.reconnector.start();
@@ -356,13 +399,15 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.emit('notice', notice);
   }
 
-  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>): void {
+  /** Emits my own message; returns its id. */
+  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>): string {
     const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: this.me!, text: parts.text, own: true };
     if (parts.action) message.action = true;
     if (parts.code) message.code = parts.code;
     if (parts.to) message.to = parts.to;
     if (parts.image) message.image = parts.image;
     this.emit('message', message);
+    return message.id;
   }
 
   /** Who a message without a sender is from: the server itself. */

@@ -79,5 +79,5 @@ export function helloFor(
       );
     proof = authProof(password, challenge.nonce, binding);
   }
-  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, ...resume };
+  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, files: true, ...resume };
 }

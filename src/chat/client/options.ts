@@ -1,4 +1,5 @@
 // Every ChatClient setting with its default, in one place (the CLI and the extension pass only what they change).
+import { DEFAULT_MAX_FILE_BYTES } from '../core/files';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import type { ClientTlsOptions } from '../tls/trust';
 import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
@@ -28,6 +29,8 @@ export interface ChatClientOptions {
    * Default `{}`: every new room trusted on first use, remembered for this client's reconnects only. `false`: never.
    */
   tls?: ClientTlsOptions | false;
+  /** Largest file we offer or accept (default DEFAULT_MAX_FILE_BYTES, 100 MiB; the server has its own cap). */
+  maxFileBytes?: number;
 }
 
 export interface ResolvedClientOptions {
@@ -43,6 +46,7 @@ export interface ResolvedClientOptions {
   plainPauseMs: number;
   maxImagePixels: number;
   tls: ClientTlsOptions | false;
+  maxFileBytes: number;
 }
 
 export function resolveClientOptions(options: ChatClientOptions): ResolvedClientOptions {
@@ -59,6 +63,7 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     plainPauseMs: options.plainPauseMs ?? 250,
     maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
     tls: options.tls === false ? false : { ...options.tls },
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
   };
   for (const key of [
     'connectTimeoutMs',
@@ -67,6 +72,7 @@ export function resolveClientOptions(options: ChatClientOptions): ResolvedClient
     'heartbeatIntervalMs',
     'plainPauseMs',
     'maxImagePixels',
+    'maxFileBytes',
   ] as const) {
     const value = resolved[key];
     if (!Number.isFinite(value) || value < 1)

@@ -15,6 +15,10 @@ export type ParsedInput =
   /** `/topic text`: the host sets the room's topic; anyone else is refused. */
   | { kind: 'topic'; topic: string }
   | { kind: 'image'; path: string }
+  /** `/file PATH`: offer a file to the room. */
+  | { kind: 'file'; path: string }
+  /** `/accept [N]` / `/decline [N]`: a file offer by the number shown beside it; none: the latest one waiting. */
+  | { kind: 'accept' | 'decline'; offer?: number }
   | { kind: 'quit' }
   | { kind: 'help' }
   /** A blank line: nothing to send, nothing to complain about. */
@@ -52,6 +56,9 @@ export const COMMANDS: readonly CommandLine[] = [
   { usage: '/kick NAME [reason]', help: 'remove NAME from the room', for: ['host'] },
   { usage: '/ban NAME [reason]', help: "ban NAME's address until the room stops", for: ['host'] },
   { usage: '/image PATH', help: 'send an image file (PNG, JPEG, GIF, WebP or BMP)', for: ['host', 'member'] },
+  { usage: '/file PATH', help: 'offer any file; each receiver accepts or declines it', for: ['host', 'member'] },
+  { usage: '/accept [N]', help: 'save file offer N (default: the latest waiting)', for: ['host', 'member'] },
+  { usage: '/decline [N]', help: 'say no to file offer N (default: the latest waiting)', for: ['host', 'member'] },
   { usage: '/quit', help: 'leave the chat', for: ['member', 'plain'] },
   { usage: '/quit', help: 'stop the room (everyone is told)', for: ['host'] },
   { usage: '/help', help: 'show this list', for: EVERYONE },
@@ -101,6 +108,16 @@ export function parseInput(line: string): ParsedInput {
       const path = unquote(rest);
       return path === '' ? { kind: 'error', message: '/image needs a file: /image PATH' } : { kind: 'image', path };
     }
+    case 'file': {
+      const path = unquote(rest);
+      return path === '' ? { kind: 'error', message: '/file needs a file: /file PATH' } : { kind: 'file', path };
+    }
+    case 'accept':
+    case 'decline':
+      if (rest === '') return { kind: command };
+      return /^[1-9]\d{0,8}$/.test(rest)
+        ? { kind: command, offer: Number(rest) }
+        : { kind: 'error', message: `/${command} takes the number shown beside the offer: /${command} N` };
     case 'me':
       return rest === '' ? { kind: 'error', message: '/me needs what you do: /me waves' } : { kind: 'me', text: rest };
     case 'away':

@@ -51,6 +51,10 @@ export const NOTICE_FRAME_CODES = [
   'host-only',
   // what the room remembers (server/history/)
   'history-end',
+  // files (server/files/)
+  'file-too-large',
+  'file-unavailable',
+  'no-files',
 ] as const;
 
 /** Codes that never cross the wire: ChatErrors and notices an endpoint makes for its own user. */
@@ -102,6 +106,11 @@ export const LOCAL_ERROR_CODES = [
   'fingerprint-changed',
   'not-encrypted',
   'not-trusted',
+  // files (files/, client/files/, session/fileTransfers.ts)
+  'unknown-file',
+  'file-refused',
+  'bad-file-name',
+  'no-file-folder',
 ] as const;
 
 /**

@@ -30,6 +30,8 @@ import { Admission } from './admission';
 import { HeldSeats } from './history/heldSeats';
 import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
 import { ImageRelay } from './imageRelay';
+import { ImageTransfers } from '../core/imageTransfers';
+import { ServerFiles } from './files/serverFiles';
 import { Messages } from './messages';
 import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
@@ -49,6 +51,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly notices: Notices;
   private readonly rosters: RosterBroadcast;
   private readonly relay: ImageRelay;
+  /** The host's image progress: its images going out (`send REF`), members' images arriving (`receive REF`). */
+  private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly files: ServerFiles;
   private readonly admission: Admission;
   private readonly addresses: AddressLimits;
   private readonly access: AccessList;
@@ -105,7 +110,17 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       resume: (conn, hello) => this.held.resume(conn, hello),
     });
     this.presence = new Presence(this.room, this.notices);
+    this.files = new ServerFiles({
+      room: this.room,
+      notices: this.notices,
+      maxFileBytes: this.options.maxFileBytes,
+      nextRef: () => this.messages.newRef(),
+      nextMessageId: () => this.messages.messageId(),
+      message: (message) => this.emit('message', message),
+      transfer: (progress) => this.emit('transfer', progress),
+    });
     this.messages = new Messages({
+      files: this.files,
       options: this.options,
       room: this.room,
       notices: this.notices,
@@ -114,6 +129,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       addresses: this.addresses,
       emit: (message) => this.emit('message', message),
       said: (record) => this.history.said(record),
+      images: this.images,
     });
   }
 
@@ -212,21 +228,22 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   /** The host speaks: to every active member, or privately with `to` (any connected peer, even one waiting). */
   async send(message: OutgoingMessage): Promise<void> {
     if (this.currentState !== 'listening') throw new ChatError('not-listening', 'The server is not running.');
+    if (message.file) return this.files.fromHost({ ...message, file: message.file });
     this.messages.fromHost(message);
   }
 
-  /** Tells every peer goodbye, closes every socket, stops listening. Idempotent. */
-  // File transfer: the contract is core/files.ts; these are placeholders until the engine's transfer lands.
-  acceptFile(_messageId: string, _target: FileTarget): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  // Files (server/files/): the host accepts, declines and cancels like a member.
+  acceptFile(messageId: string, target: FileTarget): void {
+    this.files.accept(messageId, target);
   }
-  declineFile(_messageId: string): void {
-    throw new ChatError('internal', 'Receiving files is not available in this version.');
+  declineFile(messageId: string): void {
+    this.files.decline(messageId);
   }
-  cancelTransfer(_transferId: string): void {
-    throw new ChatError('internal', 'File transfer is not available in this version.');
+  cancelTransfer(transferId: string): void {
+    this.files.cancel(transferId);
   }
 
+  /** Tells every peer goodbye, closes every socket, stops listening. Idempotent. */
   close(reason = 'The server is shutting down.'): Promise<void> {
     this.closing ??= this.shutdown(reason);
     return this.closing;
@@ -317,6 +334,8 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private forgetImages(conn: PeerConnection): void {
     this.relay.senderGone(conn);
     this.relay.recipientGone(conn);
+    this.images.receiverGone(conn);
+    this.files.gone(conn);
   }
 
   /** Every heartbeat: stalled images are given up; native members are pinged, and dropped after 2 silent beats. */
@@ -343,7 +362,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.rosters.stop();
     this.notices.dispose();
     this.held.dispose();
+    this.files.stop();
     this.admission.closeHeld();
+    this.images.endAll('cancelled', 'the room stopped');
     const closed: Promise<void>[] = [];
     const bye = new Outgoing(
       () => ({ type: FrameType.Bye, body: { reason } }),

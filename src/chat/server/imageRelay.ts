@@ -34,6 +34,9 @@ export interface PendingImage {
   keepForHost: boolean;
   /** Every byte arrived and checked; `bytes` is the whole image when the host keeps a copy. */
   onComplete(bytes: Buffer | undefined): void;
+  /** For the host's progress events: the bytes arrived so far, and how it ended when not complete. */
+  onProgress?(received: number): void;
+  onEnd?(state: 'cancelled' | 'failed', reason: string): void;
 }
 
 /** The settings the relay follows (ServerOptions). */
@@ -180,6 +183,7 @@ export class ImageRelay {
     } else {
       this.forward(flight, parts);
     }
+    flight.onProgress?.(flight.received);
     if (flight.received === flight.size) this.finish(flight);
   }
 
@@ -192,13 +196,17 @@ export class ImageRelay {
   abort(sender: PeerConnection, ref: number): void {
     const flight = this.bySender.get(sender)?.get(ref);
     if (flight) this.drop(flight);
+    flight?.onEnd?.('cancelled', 'the sender stopped sending it');
   }
 
   /** The sender left: every partial image of theirs is aborted and discarded. */
   senderGone(sender: PeerConnection): void {
     const flights = this.bySender.get(sender);
     if (!flights) return;
-    for (const flight of [...flights.values()]) this.drop(flight);
+    for (const flight of [...flights.values()]) {
+      this.drop(flight);
+      flight.onEnd?.('failed', 'the sender left');
+    }
     this.bySender.delete(sender);
   }
 
@@ -281,6 +289,7 @@ export class ImageRelay {
         checkImage(whole, this.maxImageBytes, this.options.maxImagePixels);
       } catch (error) {
         this.sendAbort(flight);
+        flight.onEnd?.('failed', `Image refused: ${errorMessage(error)}`);
         return this.callbacks.reject(flight.sender, refusalCode(error), `Image refused: ${errorMessage(error)}`);
       }
     }
@@ -289,6 +298,7 @@ export class ImageRelay {
 
   private fail(flight: Flight, code: string, text: string): void {
     this.drop(flight);
+    flight.onEnd?.('failed', text);
     this.callbacks.reject(flight.sender, code, text);
   }
 

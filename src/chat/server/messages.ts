@@ -12,6 +12,9 @@ import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wir
 import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
+import type { ImageTransfers } from '../core/imageTransfers';
+import type { FileOffer } from '../core/files';
+import type { ServerFiles } from './files/serverFiles';
 import type { Presence } from './presence';
 import type { Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
@@ -29,6 +32,7 @@ interface Said {
   to?: string;
   clientRef: number;
   action?: boolean;
+  file?: FileOffer;
 }
 
 export interface MessagesContext {
@@ -36,6 +40,7 @@ export interface MessagesContext {
   room: Room;
   notices: Notices;
   relay: ImageRelay;
+  files: ServerFiles;
   /** Away statuses (and their automatic replies) and the topic. */
   presence: Presence;
   /** Limits per IP address (messages from all of an address's connections together). */
@@ -44,6 +49,8 @@ export interface MessagesContext {
   emit(message: ChatMessage): void;
   /** A message was relayed (a text at once, an image once complete): the room remembers it (history/). */
   said(record: SaidRecord): void;
+  /** The host's image progress ('transfer' events): its own images going out, members' images arriving. */
+  images: ImageTransfers;
 }
 
 export class Messages {
@@ -70,7 +77,13 @@ export class Messages {
         relay.abort(conn, frame.ref);
         return conn.write(conn.imageAcks.finish(frame.ref));
       case FrameType.ImageAck:
+        this.context.images.acknowledged(`send ${frame.ref}`, conn, frame.received);
         return conn.writer.ack(frame.ref, frame.received);
+      case FrameType.FileAccept:
+      case FrameType.FileChunk:
+      case FrameType.FileAck:
+      case FrameType.FileCancel:
+        return this.context.files.frame(conn, frame);
       case FrameType.Rename:
         return this.rename(conn, frame.body.name);
       case FrameType.Away:
@@ -113,6 +126,15 @@ export class Messages {
           'Images cannot be sent from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
           'no-images',
         );
+      case 'file':
+      case 'accept':
+      case 'decline':
+        return notices.tell(
+          conn,
+          'error',
+          'Files cannot be sent or received from a plain-text connection; use the TCP Chat extension or `tcp-chat connect`.',
+          'no-files',
+        );
       case 'error':
         return notices.tell(conn, 'error', input.message, 'bad-command');
       case 'empty':
@@ -153,8 +175,9 @@ export class Messages {
     if (message.image) streamImage(ref, message.image, recipients);
     const away = to && this.context.presence.awayReply(to, from.id);
     this.context.said({ ref, at, from, to, text, code: message.code, image, action });
+    const id = this.messageId();
     this.context.emit({
-      id: this.messageId(),
+      id,
       at,
       from,
       text,
@@ -164,6 +187,12 @@ export class Messages {
       own: true,
       ...(action ? { action } : {}),
     });
+    if (image) {
+      // Done once every member it went to (those using TCP Chat: plain-text ones get no image) acknowledged it all.
+      const natives = recipients.filter((c) => c.kind === 'native');
+      const start = { messageId: id, direction: 'send', total: image.size, peer: to } as const;
+      this.context.images.start(`send ${ref}`, start, natives);
+    }
     if (away) this.context.notices.log('info', away);
   }
 
@@ -182,7 +211,7 @@ export class Messages {
         `Message not sent: it is ${said.text.length} characters; the limit is ${options.maxTextChars}.`,
       );
     }
-    if (said.text === '' && !said.image && !said.code) return;
+    if (said.text === '' && !said.image && !said.code && !said.file) return;
     let target: PeerConnection | undefined;
     let toHost = false;
     if (said.to !== undefined) {
@@ -218,14 +247,18 @@ export class Messages {
     const to = said.to === undefined ? undefined : toHost ? room.host : target?.peer;
     const { text, code, image } = said;
     const action = said.action === true && !image ? true : undefined;
+    if (said.file) {
+      const offer = { conn, peer, clientRef: said.clientRef, file: said.file, recipients, hostGets, toPeer: to };
+      return this.context.files.fromMember({ ...offer, to: toHost ? 'host' : target }, ref, at);
+    }
     const out = new Outgoing(
       () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at, action } }),
       () => plainMessage({ at, from: peer, to, own: false, text, code, image, action }),
     );
     const away = to && this.context.presence.awayReply(to, peer.id);
     if (away) notices.tell(conn, 'info', away, 'away');
-    const message = (bytes?: Buffer): ChatMessage => ({
-      id: this.messageId(),
+    const message = (bytes?: Buffer, id = this.messageId()): ChatMessage => ({
+      id,
       at,
       from: peer,
       text,
@@ -240,7 +273,11 @@ export class Messages {
       if (hostGets) this.context.emit(message());
       return this.context.said({ ref, at, from: peer, to, text, code, action });
     }
-    this.context.relay.start({
+    // The host's copy: its message id is given now, so its progress events and the message share it.
+    const key = `receive ${ref}`;
+    const id = hostGets ? this.messageId() : '';
+    const images = this.context.images;
+    const started = this.context.relay.start({
       sender: conn,
       clientRef: said.clientRef,
       serverRef: ref,
@@ -249,12 +286,16 @@ export class Messages {
       header: out,
       recipients: recipients.filter((c) => c !== conn), // the relay's own list (members leaving are taken out)
       keepForHost: hostGets,
+      onProgress: (received) => images.moved(key, received),
+      onEnd: (state, reason) => images.end(key, state, reason),
       onComplete: (bytes) => {
         for (const c of recipients) if (c !== conn && c.kind === 'plain') c.deliver(out);
-        if (hostGets && bytes) this.context.emit(message(bytes));
+        images.end(key, 'done');
+        if (hostGets && bytes) this.context.emit(message(bytes, id));
         this.context.said({ ref, at, from: peer, to, text, code, image });
       },
     });
+    if (started && hostGets) images.start(key, { messageId: id, direction: 'receive', total: image.size, peer });
   }
 
   /** `/away [reason]` or `/back` (undefined): told to everyone, so within the rate limit like a rename. */
@@ -267,7 +308,12 @@ export class Messages {
     this.context.room.renameMember(conn, requested);
   }
 
-  private messageId(): string {
+  /** A fresh server ref for a relayed message (file offers are messages too). */
+  newRef(): number {
+    return this.nextRef++;
+  }
+
+  messageId(): string {
     return `s${this.nextMessageId++}`;
   }
 }
@@ -292,5 +338,6 @@ function messageToSaid(body: MessageBody): Said {
     to: typeof body.to === 'string' ? body.to : undefined,
     clientRef: body.ref,
     action: body.action === true,
+    file: body.file && !body.image ? { name: body.file.name, size: body.file.size, mime: body.file.mime } : undefined,
   };
 }

@@ -1,5 +1,6 @@
 // Every ChatServer setting with its default, in one place (the CLI and the extension pass only what they change).
 import { ChatError } from '../core/errors';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/files';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import { checkCidrs } from './limits/accessList';
 import type { PasswordBackoff } from './limits/addressLimits';
@@ -120,6 +121,9 @@ export interface ServerOptions {
   tls?: TlsIdentity | false;
   /** Unencrypted peers (plain nc, old clients) are refused with a line pointing to `ncat --ssl`. Needs `tls`. */
   requireTls?: boolean;
+  // ---- files (server/files/)
+  /** Largest file a member may offer; bigger offers are refused with a notice. Default DEFAULT_MAX_FILE_BYTES. */
+  maxFileBytes?: number;
 }
 
 /** The most room messages history replays (each up to maxTextChars; the server keeps them in memory). */
@@ -200,6 +204,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     history: options.history ?? ((options.seats ?? d.seats) === 0 ? d.historyWhereEveryoneChats : 0),
     resumeGraceMs: options.resumeGraceMs ?? d.resumeGraceMs,
     ...resolveTlsOptions(options),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
   };
   const wholeAtLeast = (key: keyof ResolvedServerOptions, min: number) => {
     const value = resolved[key];
@@ -258,6 +263,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     throw new ChatError('bad-option', `Server option history can be at most ${MAX_HISTORY}, not ${resolved.history}.`);
   wholeAtLeast('resumeGraceMs', 0);
   checkTlsOptions(resolved);
+  wholeAtLeast('maxFileBytes', 1);
   return resolved;
 }
 

@@ -63,6 +63,8 @@ export class PeerConnection {
   private reasonForClosing: string | undefined;
   /** Image bytes this peer sent us, to acknowledge (ImageAck); the server acks every native client. */
   readonly imageAcks = new ImageAckCounter();
+  /** Its Hello said it takes file offers and transfers (server/files/). */
+  files = false;
   /** Heartbeat bookkeeping: any byte from the peer counts as an answer. */
   readonly liveness = new Liveness();
   /** Everything we send this peer (see peerOutput.ts). */

@@ -7,6 +7,7 @@ import type { ChatEndpoint, ChatEvents, ChatMessage, ImageData, Notice, Outgoing
 import { ChatError, errorMessage } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
 import type { Transcript } from './transcript';
+import { FileTransfers } from './fileTransfers';
 import { diagnose } from '../core/diagnostics';
 import { readImageSize, type ImageSize } from '../core/imageSize';
 
@@ -27,6 +28,8 @@ export interface ChatSessionOptions {
   historyLimit?: number;
   /** The host's controls (the server's session): then `/admit`, `/kick`, `/ban` and `/topic` typed here act. */
   host?: HostActions;
+  /** Accept every file offer into the files area under the log's folder (needs a transcript). Default off. */
+  autoAcceptFiles?: boolean;
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10000;
@@ -47,8 +50,9 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     roster: (roster) => this.emit('roster', roster),
     queue: (position) => this.emit('queue', position),
     state: (state) => this.emit('state', state),
-    transfer: (progress) => this.emit('transfer', progress),
+    transfer: (progress) => (this.files.transfer(progress), this.emit('transfer', progress)),
   };
+  private readonly files: FileTransfers;
 
   constructor(endpoint: ChatEndpoint, options: ChatSessionOptions = {}) {
     super();
@@ -56,6 +60,10 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     this.transcript = options.transcript;
     this.historyLimit = Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
     this.host = options.host;
+    this.files = new FileTransfers(endpoint, this.transcript, options.autoAcceptFiles === true, {
+      log: (text) => this.logLine(text),
+      error: (text, code) => this.notice('error', text, code),
+    });
     this.subscribe(true);
   }
 
@@ -67,8 +75,9 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   /**
    * Acts on one typed line: text, `/msg` and `/me` are sent, `/name` renames, `/away` and `/back` change my status,
    * `/who` and `/help` answer with an info notice, the host's `/topic`, `/admit`, `/kick` and `/ban` act (with
-   * `host`), mistakes become error notices. `/image` and `/quit` are left to the caller (CLI, panel), which gets
-   * the parsed line back. Never rejects for a failed send: the failure is already shown as an error notice.
+   * `host`), mistakes become error notices. `/image`, `/file`, `/accept`, `/decline` and `/quit` are left to the
+   * caller (CLI, panel: it knows the files and which offer a number means), which gets the parsed line back. Never
+   * rejects for a failed send: the failure is already shown as an error notice.
    */
   async input(line: string): Promise<ParsedInput> {
     const hostAction = this.host && this.hostCommand(line, this.host);
@@ -105,6 +114,9 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
         this.notice('error', parsed.message, 'bad-command');
         break;
       case 'image':
+      case 'file':
+      case 'accept':
+      case 'decline':
       case 'quit':
       case 'empty':
         break;
@@ -145,12 +157,16 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
   }
 
   /**
-   * Accepts a file offer: saved in this session's files area (under the log folder) under a name the engine
-   * derives, or at `saveAs` when the user chose a path. Placeholder until the engine's transfer lands.
+   * Accepts a file offer: saved in this session's files area (`<log folder>/files/`) under a name the engine
+   * derives, or at `saveAs` when the user chose a path. Throws ChatError without a log and without `saveAs`.
    */
   acceptFile(messageId: string, saveAs?: string): void {
-    if (saveAs === undefined) throw new ChatError('internal', 'Receiving files is not available in this version.');
-    this.endpoint.acceptFile(messageId, { path: saveAs });
+    this.files.accept(messageId, saveAs);
+  }
+
+  /** Where accepted files go without Save As (undefined when this session keeps no log). */
+  get filesFolder(): string | undefined {
+    return this.files.folder;
   }
 
   declineFile(messageId: string): void {
@@ -184,9 +200,18 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   private onMessage(message: ChatMessage): void {
     // A history message was said before we got our seat: whoever was there logged it; ours is not the place.
-    const follow = message.history ? undefined : this.record(() => this.transcript?.recordMessage(message));
+    // A file offer's line is the files' own (fileTransfers.ts): an offer has no text of its own to log.
+    const log = !message.history && !message.file;
+    const follow = log ? this.record(() => this.transcript?.recordMessage(message)) : undefined;
     this.remember({ kind: 'message', message: forHistory(message) });
     this.emit('message', message);
+    if (follow) this.addNotice(follow, follow.level !== 'error');
+    this.files.offered(message);
+  }
+
+  /** A line in the chat log only (no notice): what happened to a file. */
+  private logLine(text: string): void {
+    const follow = this.record(() => this.transcript?.recordNotice({ at: Date.now(), level: 'system', text }));
     if (follow) this.addNotice(follow, follow.level !== 'error');
   }
 

@@ -13,6 +13,7 @@ import {
   type UnknownFrame,
 } from './frames';
 import { checkBody, hasJsonBody } from './validation';
+import { chunkHeader, decodeFileFrame, fileAckBytes, fileChunkHeader } from './fileFrames';
 
 /** Why a byte stream was refused. The server sends the code on in its Error frame (docs/PROTOCOL.md §10). */
 export type ProtocolErrorCode = Extract<ErrorFrameCode, 'frame-too-large' | 'empty-frame' | 'bad-frame'>;
@@ -50,6 +51,10 @@ export function encodeFrame(frame: Frame): Buffer {
       payload.writeUInt32BE(frame.received, 4);
       return frameBytes(frame.type, payload);
     }
+    case FrameType.FileChunk:
+      return Buffer.concat([fileChunkHeader(frame.transfer, imageChunkSize(frame)), ...imageChunkParts(frame)]);
+    case FrameType.FileAck:
+      return fileAckBytes(frame.transfer, frame.received);
     case FrameType.Ping:
     case FrameType.Pong:
       return frameBytes(frame.type, frame.payload);
@@ -73,16 +78,13 @@ function jsonFrameBytes(type: number, json: string): Buffer {
  * bytes after this header as they are, so a 20 MB image is not copied once more per chunk.
  */
 export function imageChunkHeader(ref: number, size: number): Buffer {
-  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 4);
-  header.writeUInt32BE(1 + 4 + size, 0);
-  header[4] = FrameType.ImageChunk;
-  header.writeUInt32BE(ref, FRAME_HEADER_BYTES);
-  return header;
+  return chunkHeader(FrameType.ImageChunk, ref, size);
 }
 
-type ImageChunkFrame = Extract<Frame, { type: FrameType.ImageChunk }>;
+/** An ImageChunk or FileChunk frame: its bytes, and the rest of them when it was kept as slices. */
+type ImageChunkFrame = { bytes: Buffer; more?: Buffer[] };
 
-/** An ImageChunk frame's image bytes, as the slices they arrived in (one, unless `more` is set). */
+/** An ImageChunk (or FileChunk) frame's bytes, as the slices they arrived in (one, unless `more` is set). */
 export function imageChunkParts(frame: ImageChunkFrame): Buffer[] {
   return frame.more ? [frame.bytes, ...frame.more] : [frame.bytes];
 }
@@ -220,7 +222,7 @@ export class FrameDecoder {
         offset += length;
       } else if (
         this.keepImageSlices &&
-        chunk[offset] === FrameType.ImageChunk &&
+        (chunk[offset] === FrameType.ImageChunk || chunk[offset] === FrameType.FileChunk) &&
         chunk.length - offset >= IMAGE_CHUNK_PREFIX
       ) {
         this.slices = [chunk.subarray(offset)];
@@ -242,17 +244,18 @@ export class FrameDecoder {
   }
 }
 
-/** A split ImageChunk frame's slices (the first holds the type byte and the ref) as the frame, checked. */
+/** A split ImageChunk or FileChunk frame's slices (the first holds the type byte and the id) as the frame, checked. */
 function imageChunkFromSlices(slices: Buffer[], length: number): Frame | UnknownFrame {
   const imageBytes = length - IMAGE_CHUNK_PREFIX;
-  if (imageBytes < 1 || imageBytes > MAX_IMAGE_CHUNK)
-    return decodeFrameBody(FrameType.ImageChunk, Buffer.concat(slices).subarray(1));
   const first = slices[0];
-  const ref = first.readUInt32BE(1);
+  const type = first[0];
+  if (imageBytes < 1 || imageBytes > MAX_IMAGE_CHUNK) return decodeFrameBody(type, Buffer.concat(slices).subarray(1));
+  const id = first.readUInt32BE(1);
   const parts = [first.subarray(IMAGE_CHUNK_PREFIX), ...slices.slice(1)].filter((part) => part.length > 0);
-  return parts.length === 1
-    ? { type: FrameType.ImageChunk, ref, bytes: parts[0] }
-    : { type: FrameType.ImageChunk, ref, bytes: parts[0], more: parts.slice(1) };
+  const more = parts.length === 1 ? {} : { more: parts.slice(1) };
+  return type === FrameType.FileChunk
+    ? { type, transfer: id, bytes: parts[0], ...more }
+    : { type: FrameType.ImageChunk, ref: id, bytes: parts[0], ...more };
 }
 
 /** Decodes and validates one frame's payload; unknown type codes become UnknownFrame. */
@@ -277,6 +280,12 @@ export function decodeFrameBody(type: number, payload: Buffer): Frame | UnknownF
           'Image ack frame must carry exactly a 4-byte reference and a 4-byte count.',
         );
       return { type, ref: payload.readUInt32BE(0), received: payload.readUInt32BE(4) };
+    case FrameType.FileChunk:
+    case FrameType.FileAck: {
+      const frame = decodeFileFrame(type, payload);
+      if (typeof frame === 'string') throw new ProtocolError('bad-frame', frame);
+      return frame;
+    }
     case FrameType.Ping:
     case FrameType.Pong:
       if (payload.length > MAX_PING_PAYLOAD)

@@ -43,6 +43,7 @@ export class FrameWriter {
    */
   private readonly ackedByRef = new Map<number, number>();
   private readonly ackWaiters = new Set<() => void>();
+  private roomWaiters: { bytes: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -87,6 +88,17 @@ export class FrameWriter {
     this.imageBytesAcked = Math.min(this.imageBytesWritten, this.imageBytesAcked + delta);
     this.pump();
     for (const waiter of [...this.ackWaiters]) waiter();
+  }
+
+  /** A FileAck: file bytes count against the same window; their ids are kept apart from image refs. */
+  ackFile(transfer: number, received: number): void {
+    this.ack(FILE_ACK_KEY + transfer, received);
+  }
+
+  /** Resolves once fewer than `bytes` wait in the bulk lane (or the writer is disposed): a file reader's pace. */
+  whenBulkBelow(bytes: number): Promise<void> {
+    if (this.bulkBytes < bytes || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ bytes, resolve }));
   }
 
   /**
@@ -139,6 +151,15 @@ export class FrameWriter {
     this.bulkHead = 0;
     this.bulkBytes = 0;
     for (const waiter of [...this.ackWaiters]) waiter();
+    this.wakeRoomWaiters();
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const due = this.roomWaiters.filter((w) => this.bulkBytes < w.bytes || this.socket.destroyed);
+    if (due.length === 0) return;
+    this.roomWaiters = this.roomWaiters.filter((w) => !due.includes(w));
+    for (const waiter of due) waiter.resolve();
   }
 
   /** Resolves when everything queued has been handed to the kernel (for a clean goodbye or stdin end). */
@@ -196,6 +217,7 @@ export class FrameWriter {
       this.bulkJoined.length = 0;
       this.bulkHead = 0;
     }
+    this.wakeRoomWaiters();
   }
 
   private checkCap(counted: number): boolean {
@@ -209,3 +231,5 @@ export class FrameWriter {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** File transfer ids are tracked as this plus the id, so they never collide with an image's ref (both are u32). */
+const FILE_ACK_KEY = 2 ** 32;

@@ -1,6 +1,7 @@
 // What a native frame is (docs/PROTOCOL.md §5): the type codes, the shape of each body, the header layout and the
 // limits every receiver enforces. Types and numbers only; codec.ts turns them into bytes and back.
 import type { CodeInfo, NoticeLevel, Peer, Roster } from '../core/events';
+import type { FileOffer } from '../core/files';
 import type { ImageMime } from '../core/images';
 
 /** Image bytes travel in chunks of at most this many bytes, so text never waits behind a large image. */
@@ -32,6 +33,11 @@ export enum FrameType {
   ImageChunk = 0x11, // both: u32 ref + up to 64 KiB of raw image bytes
   ImageAbort = 0x12, // both: u32 ref; the image for that message will not complete
   ImageAck = 0x13, //   both: u32 ref + u32 bytes of that image received so far (flow control, see frameWriter.ts)
+  FileChunk = 0x14, // both: u32 transfer + up to 64 KiB of a file's bytes (fileFrames.ts)
+  FileAck = 0x15, //   both: u32 transfer + u32 bytes of that file received so far (the same ack window as images)
+  FileAccept = 0x16, // C→S: accept the file offered in Message `ref` (the server's ref)
+  FileOpen = 0x17, //  S→C: a transfer starts: to the sender "send offer `ref` as `transfer` to `to`", to the receiver "it comes as `transfer`"
+  FileCancel = 0x18, // both: a transfer stops (cancelled or failed) on every hop
   Notice = 0x20, //    S→C: join/leave/admit/rate-limit notices
   Roster = 0x21, //    S→C: active members and the waiting queue
   Queue = 0x22, //     S→C: your place in line (null = you have a seat)
@@ -51,6 +57,8 @@ export interface ChallengeBody {
   maxImageBytes: number;
   /** The server acknowledges the image bytes it receives (ImageAck), so the client may window its image bytes. */
   acks?: boolean;
+  /** The server relays file offers and transfers (FileAccept, FileOpen, FileChunk, FileAck, FileCancel). */
+  files?: boolean;
 }
 export interface HelloBody {
   v: number;
@@ -64,6 +72,8 @@ export interface HelloBody {
   resume?: string;
   /** With `resume`: the highest Message `ref` received from this server, so only later missed ones are sent. */
   seen?: number;
+  /** The client takes file offers and transfers; without it the server sends a notice instead of an offer. */
+  files?: boolean;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -101,6 +111,8 @@ export interface MessageBody {
   action?: boolean;
   /** S→C: replayed from the room's history (said before this member got its seat), not new. */
   history?: boolean;
+  /** A file offer (no bytes follow the header: each receiver that accepts pulls its own copy). */
+  file?: FileOffer;
 }
 export interface NoticeBody {
   level: NoticeLevel;
@@ -118,6 +130,25 @@ export interface RenameBody {
 }
 export interface ByeBody {
   reason?: string;
+}
+/** C→S: accept the offer of the Message the server sent with this `ref`. */
+export interface FileAcceptBody {
+  ref: number;
+}
+/**
+ * S→C: a transfer starts. With `to`: you offered `ref` (your own ref) and `to` accepted it — send it as
+ * `transfer`. Without: the offer you accepted (the server's `ref`) comes as `transfer`.
+ */
+export interface FileOpenBody {
+  transfer: number;
+  ref: number;
+  to?: Peer;
+}
+/** Both: transfer `transfer` stops; `failed` when an error ended it (else it was cancelled), `reason` says why. */
+export interface FileCancelBody {
+  transfer: number;
+  reason?: string;
+  failed?: boolean;
 }
 /** `/away [reason]`: the reason ('' for none); `/back`: null. */
 export interface AwayBody {
@@ -137,6 +168,12 @@ export type Frame =
   | { type: FrameType.ImageChunk; ref: number; bytes: Buffer; more?: Buffer[] }
   | { type: FrameType.ImageAbort; ref: number }
   | { type: FrameType.ImageAck; ref: number; received: number }
+  /** `more`: as ImageChunk's (a decoder with `keepImageSlices` keeps a split chunk's slices). */
+  | { type: FrameType.FileChunk; transfer: number; bytes: Buffer; more?: Buffer[] }
+  | { type: FrameType.FileAck; transfer: number; received: number }
+  | { type: FrameType.FileAccept; body: FileAcceptBody }
+  | { type: FrameType.FileOpen; body: FileOpenBody }
+  | { type: FrameType.FileCancel; body: FileCancelBody }
   | { type: FrameType.Notice; body: NoticeBody }
   | { type: FrameType.Roster; body: Roster }
   | { type: FrameType.Queue; body: QueueBody }

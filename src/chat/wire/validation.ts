@@ -42,6 +42,28 @@ function checkCode(v: unknown): string | undefined {
   return undefined;
 }
 
+function checkFileOffer(v: unknown): string | undefined {
+  if (!isObj(v) || !isStr(v.name, MAX_NAME_FIELD_CHARS) || !isStr(v.mime, 256)) return 'file needs a name and a type';
+  return Number.isSafeInteger(v.size) && (v.size as number) >= 0 ? undefined : 'file size must be a number';
+}
+
+/** FileAccept, FileOpen and FileCancel (the binary FileChunk and FileAck are checked in fileFrames.ts). */
+const fileValidators: Partial<Record<FrameType, Validator>> = {
+  [FrameType.FileAccept]: (b) => (!isObj(b) || !isUint(b.ref) ? 'needs ref' : undefined),
+  [FrameType.FileOpen]: (b) =>
+    !isObj(b) || !isUint(b.transfer) || !isUint(b.ref)
+      ? 'needs transfer and ref'
+      : b.to === undefined
+        ? undefined
+        : checkPeer(b.to),
+  [FrameType.FileCancel]: (b) =>
+    !isObj(b) || !isUint(b.transfer)
+      ? 'needs transfer'
+      : (b.reason !== undefined && !isStr(b.reason, 4096)) || !isFlag(b.failed)
+        ? 'reason must be text and failed true or false'
+        : undefined,
+};
+
 const validators: Partial<Record<FrameType, Validator>> = {
   [FrameType.Challenge]: (b) =>
     !isObj(b)
@@ -52,8 +74,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'unknown auth scheme'
           : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes)
             ? 'needs limits'
-            : b.acks !== undefined && typeof b.acks !== 'boolean'
-              ? 'acks must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.files)
+              ? 'acks and files must be true or false'
               : undefined,
   [FrameType.Hello]: (b) =>
     !isObj(b)
@@ -64,8 +86,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'client must be text'
           : b.proof !== undefined && !isStr(b.proof, 256)
             ? 'proof must be text'
-            : b.acks !== undefined && typeof b.acks !== 'boolean'
-              ? 'acks must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.files)
+              ? 'acks and files must be true or false'
               : (b.resume !== undefined && !isStr(b.resume, 256)) || (b.seen !== undefined && !isUint(b.seen))
                 ? 'resume must be text and seen a number'
                 : undefined,
@@ -102,7 +124,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     if (b.at !== undefined && typeof b.at !== 'number') return 'at must be a time';
     if (b.action !== undefined && typeof b.action !== 'boolean') return 'action must be true or false';
     if (!isFlag(b.history)) return 'history must be true or false';
-    return undefined;
+    return b.file === undefined ? undefined : checkFileOffer(b.file);
   },
   [FrameType.Notice]: (b) =>
     !isObj(b)
@@ -135,6 +157,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
     !isObj(b) || (b.reason !== null && !isStr(b.reason, MAX_NAME_FIELD_CHARS))
       ? 'reason must be text or null'
       : undefined,
+  ...fileValidators,
 };
 
 /** The frame types whose body is JSON (the others are binary, or unknown to this version). */

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatError, checkImage, errorMessage, formatBytes, IMAGE_EXTENSIONS, parseInput } from '../../chat';
 import type { ChatController } from '../chatController';
+import { offerFileOnce, pickAndOfferFile } from '../files/fileActions';
+import { isImageName } from '../files/fileNames';
 import { logLocation, readSettings } from '../settings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
@@ -110,6 +112,13 @@ export function registerMessageCommands(
     await sendFile(target);
   });
 
+  // Any file: offered to the room, each receiver accepting or declining it on its card.
+  register('tcpChat.sendFile', async (uri?: vscode.Uri) => {
+    requireSession(controller);
+    if (uri instanceof vscode.Uri) await offerFileOnce(controller, uri);
+    else await pickAndOfferFile(controller);
+  });
+
   register('tcpChat.openLogs', async () => {
     const transcript = controller.shown?.session.transcript;
     const dir = transcript?.dir ?? logLocation(context).dir;
@@ -126,9 +135,16 @@ export function registerMessageCommands(
   });
 
   controller.imageActions = {
+    // The panel's Attach and drops take any file: an image is previewed in the composer; any other is offered.
     pick: async () => {
-      const uri = await pickImageFile(vscode.l10n.t('TCP Chat: Attach Image'));
+      const picked = await vscode.window.showOpenDialog({
+        title: vscode.l10n.t('TCP Chat: Attach an Image or a File'),
+        canSelectMany: false,
+        openLabel: vscode.l10n.t('Attach'),
+      });
+      const uri = picked?.[0];
       if (!uri) return;
+      if (!isImageName(uri.path)) return offerFileOnce(controller, uri);
       const image = await readImage(uri);
       controller.postAttachment(image.name, image.mime, image.bytes);
     },
@@ -139,6 +155,7 @@ export function registerMessageCommands(
       } catch {
         throw new ChatError('bad-uri', vscode.l10n.t('The dropped item is not a file.'));
       }
+      if (!isImageName(uri.path)) return offerFileOnce(controller, uri);
       const image = await readImage(uri);
       controller.postAttachment(image.name, image.mime, image.bytes);
     },

@@ -22,7 +22,7 @@ import { clientTls, knownHostsIn } from '../trustedRooms';
 import type { ChatController } from '../chatController';
 import { plainNotificationText } from '../notifications';
 import { lanAddresses } from '../panel/viewModel';
-import { logLocation, osUserName, Passwords, readServerSettings, readSettings } from '../settings';
+import { logLocation, osUserName, Passwords, readServerSettings, readSettings, type ChatSettings } from '../settings';
 import { registerHostCommands } from './hostCommands';
 import { registerMessageCommands } from './messageCommands';
 import { askName, askPassword, askPort, askSeats, rememberHost } from './prompts';
@@ -149,12 +149,12 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
       name,
       password: password || undefined,
       maxImageBytes: settings.maxImageBytes,
-      ...limits,
+      ...limits, // the room's own file limit is tcpChat.server.maxFileMb, one of these
       tls: identity,
       requireTls: settings.requireTls,
     });
     // With the host's controls, /topic, /admit, /kick and /ban typed in the composer act.
-    const session = new ChatSession(server, { transcript, host: server });
+    const session = new ChatSession(server, { transcript, host: server, ...fileAnswers(settings) });
     const fingerprint = () => server.fingerprint;
     const address = hostPort(host, port);
     controller.attach({ role: 'server', session, address, port, lanAddresses: [], host: server, fingerprint });
@@ -245,11 +245,12 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         password,
         reconnect: {},
         maxImageBytes: settings.maxImageBytes,
+        ...fileLimit(settings),
         tls: clientTls(knownHostsIn(state), target.fingerprint, auto ? undefined : askTrust(target.announced), (line) =>
           controller.log.info(line),
         ),
       });
-      const session = new ChatSession(client, { transcript });
+      const session = new ChatSession(client, { transcript, ...fileAnswers(settings) });
       controller.attach({
         role: 'client',
         session,
@@ -322,4 +323,14 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
 
   registerHostCommands(controller, register);
   registerMessageCommands(context, controller, register);
+}
+
+/** tcpChat.files.maxFileMb for the client's maxFileBytes (what I offer or accept in a room I join). */
+function fileLimit(settings: ChatSettings): { maxFileBytes: number } {
+  return { maxFileBytes: settings.maxFileBytes };
+}
+
+/** tcpChat.files.autoAccept for the session's autoAcceptFiles. */
+function fileAnswers(settings: ChatSettings): { autoAcceptFiles: boolean } {
+  return { autoAcceptFiles: settings.autoAcceptFiles };
 }

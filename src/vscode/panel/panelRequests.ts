@@ -6,6 +6,7 @@ import { ChatError, errorMessage, parseInput, type ChatSession, type Notice } fr
 import type { HostToWebview, ImagePayload, WebviewToHost } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
 import { openCode, openLink, openWorkspaceFile, type Explain } from './codeActions';
+import { handleFileRequest, type FileActionsHost } from '../files/fileActions';
 
 /** Image sending and attaching, implemented in commands/messageCommands.ts (it owns file reading and limits). */
 export interface ImageActions {
@@ -18,7 +19,7 @@ export interface ImageActions {
 }
 
 /** What a panel request needs from the chat controller. */
-export interface PanelRequestHost {
+export interface PanelRequestHost extends FileActionsHost {
   /** The running session, if any. */
   readonly info: SessionInfo | undefined;
   /** The last session shown (running or ended). */
@@ -73,6 +74,8 @@ export async function handlePanelRequest(host: PanelRequestHost, message: Webvie
       return;
     case 'ready':
       return;
+    default:
+      return handleFileRequest(host, message); // the file cards' buttons and dropped files
   }
 }
 

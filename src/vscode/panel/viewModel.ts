@@ -13,6 +13,7 @@ import {
   type Notice,
   type Peer,
   type Roster,
+  type TransferProgress,
 } from '../../chat';
 import type {
   AcceptedImagesView,
@@ -28,6 +29,7 @@ import type {
 import type { SessionInfo } from '../chatController';
 import type { LogLocation } from '../settings';
 import { l10n, plural } from './l10n';
+import { toFileView, toTransferView } from '../files/fileViews';
 
 /** The roster before any session, or of a session that has none yet. */
 export const EMPTY_ROSTER: Roster = { seats: 0, active: [], waiting: [], connections: 0 };
@@ -67,8 +69,11 @@ export function toRosterView(roster: Roster): RosterView {
   };
 }
 
+/** The transfers known for a message (files and images), as the host keeps them (files/fileTransfers.ts). */
+export type TransfersOf = (messageId: string) => readonly TransferProgress[];
+
 /** Takes a live message or a history one (whose image bytes may be dropped, keeping `size` and dimensions). */
-export function toMessageView(message: ChatMessage, imageUri: ImageUri): MessageView {
+export function toMessageView(message: ChatMessage, imageUri: ImageUri, transfersOf?: TransfersOf): MessageView {
   const view: MessageView = {
     entry: 'message',
     id: message.id,
@@ -77,8 +82,11 @@ export function toMessageView(message: ChatMessage, imageUri: ImageUri): Message
     from: toPeerView(message.from),
     text: message.text,
     own: message.own,
-    kind: message.image ? 'image' : message.code ? 'code' : 'text',
+    kind: message.file ? 'file' : message.image ? 'image' : message.code ? 'code' : 'text',
   };
+  if (message.file) view.file = toFileView(message.file);
+  const transfers = transfersOf?.(message.id) ?? [];
+  if (transfers.length) view.transfers = transfers.map(toTransferView);
   if (message.code) {
     view.code = { language: message.code.language };
     if (message.code.file !== undefined) view.code.file = message.code.file;
@@ -130,9 +138,14 @@ export function toNoticeView(notice: Notice, id: string): NoticeView {
   return view;
 }
 
-export function toEntryView(entry: HistoryEntry, imageUri: ImageUri, ids: NoticeIds): EntryView {
+export function toEntryView(
+  entry: HistoryEntry,
+  imageUri: ImageUri,
+  ids: NoticeIds,
+  transfersOf?: TransfersOf,
+): EntryView {
   return entry.kind === 'message'
-    ? toMessageView(entry.message, imageUri)
+    ? toMessageView(entry.message, imageUri, transfersOf)
     : toNoticeView(entry.notice, ids.idOf(entry.notice));
 }
 

@@ -2,6 +2,7 @@
 // language) and sent in every snapshot: the webview holds no English of its own. `{0}`… are placeholders the
 // webview fills (the l10n syntax), so none is passed here.
 import type { WebviewStrings } from '../../webviewApi';
+import { fileStrings } from '../files/fileViews';
 import { l10n } from './l10n';
 
 export function webviewStrings(): WebviewStrings {
@@ -81,16 +82,15 @@ export function webviewStrings(): WebviewStrings {
     // Composer
     composerLabel: l10n.t('Message'),
     composerPlaceholder: l10n.t('Message — Enter sends, Shift+Enter new line, /msg NAME text, /name NAME, /who'),
-    composerDropHint: l10n.t('Attach, paste, or drop an image (hold Shift to drop into the panel).'),
+    composerDropHint: l10n.t('Attach, paste, or drop an image or a file (hold Shift to drop into the panel).'),
     composerSend: l10n.t('Send'),
     composerSendTitle: l10n.t('Send (Enter)'),
     composerAttach: l10n.t('Attach…'),
-    composerAttachTitle: l10n.t('Choose an image to send'),
+    composerAttachTitle: l10n.t('Choose an image or a file to send'),
     composerRemoveImage: l10n.t('Remove the image'),
     composerRemoveImageTitle: l10n.t('Remove the image (Escape)'),
     composerNotSent: l10n.t('The message was not sent.'),
     composerPastedFile: l10n.t('pasted file'),
-    composerNotAnImage: l10n.t('“{0}” is not an image the chat can send ({1}).'),
     composerNotReady: l10n.t('“{0}” arrived before the chat panel was ready: try again in a moment.'),
     composerUnreadable: l10n.t('Could not read the image: {0}'),
     composerBlockedNotConnected: l10n.t('Not connected — start a server or connect first.'),
@@ -115,5 +115,6 @@ export function webviewStrings(): WebviewStrings {
     searchCloseTitle: l10n.t('Close search (Escape)'),
     searchNone: l10n.t('No results'),
     searchCount: l10n.t('{0} of {1}'),
+    ...fileStrings(),
   };
 }

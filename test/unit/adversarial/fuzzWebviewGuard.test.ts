@@ -5,6 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BODY_LIMITS, isWebUrl, isWebviewToHost, WEBVIEW_LIMITS, workspaceRelativePath } from '../../../src/webviewApi';
 import { seededRandom } from '../support/adversarial';
+
+/** The file cards' requests, which carry an id only, and the file dropped from outside VS Code. */
+const FILE_ID_TYPES = ['acceptFile', 'saveFileAs', 'declineFile', 'openSavedFile', 'revealSavedFile', 'cancelTransfer'];
+const FILE_TYPES = [...FILE_ID_TYPES, 'offerDroppedFile'];
 import { NASTY_TEXT } from '../support/fuzzFrames';
 
 test('fuzz: the host’s guard for webview messages (isWebviewToHost) never throws and lets only well-formed messages in', (t) => {
@@ -25,6 +29,7 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
     'openCode',
     'openLink',
     'openFile',
+    ...FILE_TYPES,
   ];
   const TYPES = [...ACCEPTED_TYPES, 'snapshot', '__proto__', 'constructor', ''];
   const anyValue = (depth: number): unknown => {
@@ -86,7 +91,7 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
       }
     }
   };
-  const accepted = { all: 0, sends: 0, body: 0 };
+  const accepted = { all: 0, sends: 0, body: 0, files: 0 };
   for (let round = 0; round < 20_000; round++) {
     const message: Record<string, unknown> = { type: r.pick(TYPES) };
     // Half the time start from a well-formed send, so the random keys below mutate something the guard admits.
@@ -102,9 +107,34 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
           { type: 'openCode', language: 'typescript', content: 'let a;' },
         ]),
       );
+    // And a quarter of the time a well-formed file request (a card's button, a dropped file).
+    if (r.chance(0.25))
+      Object.assign(
+        message,
+        r.pick([
+          { type: r.pick(FILE_ID_TYPES), id: r.pick(['c4', 't1']) },
+          { type: 'offerDroppedFile', name: 'notes.txt', mime: 'text/plain', base64: 'QUJD' },
+        ]),
+      );
     for (let n = r.int(5); n > 0; n--)
       message[
-        r.pick(['text', 'image', 'uri', 'command', 'id', 'peerId', 'ref', 'url', 'path', 'line', 'language', 'content'])
+        r.pick([
+          'text',
+          'image',
+          'uri',
+          'command',
+          'id',
+          'peerId',
+          'ref',
+          'url',
+          'path',
+          'line',
+          'language',
+          'content',
+          'name',
+          'mime',
+          'base64',
+        ])
       ] = anyValue(0);
     const candidate = r.chance(0.05) ? anyValue(0) : message;
     let ok: boolean;
@@ -137,6 +167,17 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
       assert.equal(workspaceRelativePath(m.path as string), m.path, 'only workspace-relative paths get in');
       assert.ok(m.line === undefined || (Number.isSafeInteger(m.line) && (m.line as number) >= 0));
     }
+    if (FILE_ID_TYPES.includes(m.type as string)) {
+      accepted.files++;
+      assert.ok(typeof m.id === 'string' && m.id !== '' && m.id.length <= WEBVIEW_LIMITS.idChars);
+    }
+    if (m.type === 'offerDroppedFile') {
+      accepted.files++;
+      assert.ok(typeof m.name === 'string' && m.name !== '' && m.name.length <= WEBVIEW_LIMITS.nameChars);
+      assert.ok(typeof m.mime === 'string' && m.mime.length <= 100);
+      assert.match(m.base64 as string, /^[A-Za-z0-9+/]*={0,2}$/);
+      assert.equal((m.base64 as string).length % 4, 0);
+    }
     if (m.type === 'openCode') {
       accepted.body++;
       assert.ok(typeof m.language === 'string' && m.language.length <= BODY_LIMITS.languageChars);
@@ -147,4 +188,24 @@ test('fuzz: the host’s guard for webview messages (isWebviewToHost) never thro
   assert.ok(accepted.all > 100, 'valid shapes were generated too');
   assert.ok(accepted.sends > 10, 'well-formed sends were generated too, so their checks ran');
   assert.ok(accepted.body > 10, 'well-formed body requests were generated too, so their checks ran');
+  assert.ok(accepted.files > 10, 'well-formed file requests were generated too, so their checks ran');
+});
+
+test('the file requests: an id (never a path) within bounds; a dropped file as bounded, valid base64', () => {
+  for (const type of FILE_ID_TYPES) {
+    assert.equal(isWebviewToHost({ type, id: 'c4' }), true, type);
+    assert.equal(isWebviewToHost({ type, id: '' }), false, `${type} with an empty id`);
+    assert.equal(isWebviewToHost({ type, id: 'x'.repeat(WEBVIEW_LIMITS.idChars + 1) }), false, `${type}, long id`);
+    assert.equal(isWebviewToHost({ type, id: 7 }), false, `${type} with a number`);
+    assert.equal(isWebviewToHost({ type, path: '/etc/passwd' }), false, `${type} with a path instead of an id`);
+  }
+  const dropped = { type: 'offerDroppedFile', name: 'notes.txt', mime: 'text/plain', base64: 'QUJD' };
+  assert.equal(isWebviewToHost(dropped), true);
+  assert.equal(isWebviewToHost({ ...dropped, name: '' }), false);
+  assert.equal(isWebviewToHost({ ...dropped, name: 'n'.repeat(WEBVIEW_LIMITS.nameChars + 1) }), false);
+  assert.equal(isWebviewToHost({ ...dropped, mime: 'm'.repeat(101) }), false);
+  assert.equal(isWebviewToHost({ ...dropped, base64: 'QUJ' }), false, 'not a multiple of 4');
+  assert.equal(isWebviewToHost({ ...dropped, base64: 'QU!D' }), false, 'not base64');
+  assert.equal(isWebviewToHost({ ...dropped, base64: undefined }), false);
+  assert.ok(WEBVIEW_LIMITS.fileBase64Chars < 2 ** 29, 'the bound is a string a webview can build');
 });

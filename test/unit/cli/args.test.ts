@@ -106,6 +106,17 @@ test('parseCli: bad arguments become one clear sentence', () => {
   assert.throws(() => parseCli(['serve', '--no-log', '--log-dir', 'x']), usageError(/either --log-dir or --no-log/));
 });
 
+test('connect --accept-files: saved in the log folder, so not with --no-log', () => {
+  const command = parseCli(['connect', 'h:1', '--accept-files', '--log-dir', 'logs']);
+  assert.ok(command.kind === 'connect' && command.acceptFiles === true && command.logDir === 'logs');
+  assert.throws(
+    () => parseCli(['connect', 'h:1', '--accept-files', '--no-log']),
+    usageError(/^--accept-files saves files in the log folder: it cannot go with --no-log\.$/),
+  );
+  assert.throws(() => parseCli(['serve', '--accept-files']), UsageError, 'a receiving option of connect only');
+  assert.match(USAGE, /\[--accept-files\]/);
+});
+
 test('--help says how to get diagnostic lines for a bug report (NODE_DEBUG=tcpchat)', () => {
   assert.match(USAGE, /NODE_DEBUG=tcpchat tcp-chat serve/);
   assert.match(USAGE, /bug report/);

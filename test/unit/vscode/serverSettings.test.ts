@@ -59,7 +59,7 @@ test('package.json: every limit setting exists with the engine default; allow, d
   const settings = ROOM_LIMITS.filter((l) => l.setting);
   assert.deepEqual(
     settings.map((l) => l.setting),
-    ['rateLimit', 'maxConnections', 'maxPerAddress', 'maxImagePixels', 'history', 'resumeGraceSeconds'],
+    ['rateLimit', 'maxConnections', 'maxPerAddress', 'maxImagePixels', 'maxFileMb', 'history', 'resumeGraceSeconds'],
   );
   for (const limit of settings) {
     assert.equal(

@@ -1,8 +1,8 @@
 // Where the buttons and links inside message bodies send their requests: main.ts connects the panel's one
 // postMessage once, so the row renderer needs no callback for every row it builds.
-import type { WebviewToHost } from '../../../src/webviewApi';
+import type { FileRequest, WebviewToHost } from '../../../src/webviewApi';
 
-type BodyRequest = Extract<WebviewToHost, { type: 'openCode' | 'openLink' | 'openFile' | 'error' }>;
+type BodyRequest = Extract<WebviewToHost, { type: 'openCode' | 'openLink' | 'openFile' | 'error' }> | FileRequest;
 
 let sink: (request: BodyRequest) => void = () => undefined;
 

@@ -21,7 +21,10 @@ export const MAX_MATCHES = 10_000;
 export function searchPieces(entry: EntryView): string[] {
   if (entry.entry === 'notice') return [entry.text];
   if (entry.code) return [entry.text];
-  return splitFences(entry.text).map((part) => (part.kind === 'code' ? part.code : part.text));
+  const pieces = entry.text
+    ? splitFences(entry.text).map((part) => (part.kind === 'code' ? part.code : part.text))
+    : [];
+  return entry.file ? [...pieces, entry.file.name] : pieces; // a file card's name follows the text (fileCard.ts)
 }
 
 /** A case-insensitive matcher for the literal query (every character escaped), or undefined for an empty one. */

@@ -2,6 +2,7 @@
 // (tcpChat.server.*), its range, its help line (the default read from the engine's own constants, never retyped)
 // and the ServerOptions it sets. The CLI's flags and the extension's settings are both made from it.
 import { parseWholeNumber } from '../../core/address';
+import { DEFAULT_MAX_FILE_BYTES } from '../../core/files';
 import { formatBytes } from '../../core/units';
 import { MAX_CONNECTIONS_LIMIT, MAX_HISTORY, SERVER_DEFAULTS, type ServerOptions } from '../options';
 
@@ -16,6 +17,7 @@ export type RoomLimits = Pick<
   | 'connectionsPerAddress'
   | 'maxImageBytes'
   | 'maxImagePixels'
+  | 'maxFileBytes'
   // what the room remembers
   | 'history'
   | 'resumeGraceMs'
@@ -84,6 +86,14 @@ export const ROOM_LIMITS: readonly RoomLimit[] = [
     default: d.maxImagePixels / MEGAPIXEL,
     read: decimal(0, 10_000),
     set: (n) => ({ maxImagePixels: Math.max(1, Math.round(n * MEGAPIXEL)) }),
+  },
+  {
+    flag: 'max-file-mb',
+    setting: 'maxFileMb',
+    help: `largest file a member may offer, in MiB (default ${mebibytes(DEFAULT_MAX_FILE_BYTES)})`,
+    default: DEFAULT_MAX_FILE_BYTES / MIB,
+    read: decimal(0, 64 * 1024),
+    set: (n) => ({ maxFileBytes: Math.max(1, Math.round(n * MIB)) }),
   },
   // what the room remembers
   {

@@ -78,11 +78,28 @@ test('/who, /quit (/exit) and /help (/?)', () => {
   assert.deepEqual(parseInput('/WHO\r'), { kind: 'who' });
 });
 
+test('/file takes a path; /accept and /decline an optional offer number', () => {
+  assert.deepEqual(parseInput('/file "my docs/report 1.pdf"'), { kind: 'file', path: 'my docs/report 1.pdf' });
+  assert.deepEqual(parseInput('/file'), { kind: 'error', message: '/file needs a file: /file PATH' });
+  assert.deepEqual(parseInput('/accept'), { kind: 'accept' });
+  assert.deepEqual(parseInput('/ACCEPT 3'), { kind: 'accept', offer: 3 });
+  assert.deepEqual(parseInput('/decline 12'), { kind: 'decline', offer: 12 });
+  for (const bad of ['/accept x', '/accept 0', '/decline -1', '/accept 3 4', '/decline 1.5']) {
+    const parsed = parseInput(bad);
+    assert.equal(parsed.kind, 'error', bad);
+    assert.match((parsed as { message: string }).message, /the number shown beside the offer/, bad);
+  }
+  for (const command of ['/file PATH', '/accept [N]', '/decline [N]']) {
+    assert.ok(commandHelp('member').includes(command) && commandHelp('host').includes(command), command);
+    assert.ok(!commandHelp('plain').includes(command), `${command} is not for plain-text peers`);
+  }
+});
+
 test('unknown commands are errors that name the known commands', () => {
   assert.deepEqual(parseInput('/foo bar'), {
     kind: 'error',
     message:
-      'Unknown command /foo. Commands: /msg, /me, /name, /who, /away, /back, /image, /quit, /help (type // to send a line starting with /).',
+      'Unknown command /foo. Commands: /msg, /me, /name, /who, /away, /back, /image, /file, /accept, /decline, /quit, /help (type // to send a line starting with /).',
   });
   const bare = parseInput('/');
   assert.equal(bare.kind, 'error');

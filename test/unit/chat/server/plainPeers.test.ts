@@ -98,6 +98,12 @@ test('plain commands: /msg, /name, /who, /help, unknown command, /quit', async (
   nc.write('/help\n');
   await nc.waitText(/\/msg NAME text/);
   assert.doesNotMatch(nc.text, /\/image PATH/, '/image is not offered to plain peers');
+  assert.doesNotMatch(nc.text, /\/file PATH|\/accept|\/decline/, 'nor are the file commands');
+  nc.write('/file notes.txt\n/accept 1\n');
+  await waitFor(
+    () => (nc.text.match(/! Files cannot be sent or received from a plain-text connection/g) ?? []).length === 2,
+    'a note for each file command',
+  );
   nc.write('/frobnicate\n');
   await nc.waitText(/! Unknown command \/frobnicate/);
   nc.write('/quit\n');

@@ -211,7 +211,7 @@ test('input: /help shows the commands; mistakes become error notices and are log
       [
         'error',
         'bad-command',
-        'Unknown command /bogus. Commands: /msg, /me, /name, /who, /away, /back, /image, /quit, /help (type // to send a line starting with /).',
+        'Unknown command /bogus. Commands: /msg, /me, /name, /who, /away, /back, /image, /file, /accept, /decline, /quit, /help (type // to send a line starting with /).',
       ],
     ],
   );

@@ -80,6 +80,26 @@ export const samples: Frame[] = [
     },
   },
   { type: FrameType.Hello, body: { v: 1, name: 'ann', acks: true } },
+  // files
+  { type: FrameType.Hello, body: { v: 1, name: 'ann', acks: true, files: true } },
+  {
+    type: FrameType.Message,
+    body: {
+      ref: 4,
+      text: '',
+      file: { name: 'report.pdf', size: 2_000_000, mime: 'application/pdf' },
+      from: ann,
+      at: 1,
+    },
+  },
+  { type: FrameType.FileChunk, transfer: 7, bytes: Buffer.from('file bytes') },
+  { type: FrameType.FileChunk, transfer: 0xffffffff, bytes: Buffer.alloc(64 * 1024, 1) },
+  { type: FrameType.FileAck, transfer: 7, received: 256 * 1024 },
+  { type: FrameType.FileAccept, body: { ref: 4 } },
+  { type: FrameType.FileOpen, body: { transfer: 7, ref: 4 } },
+  { type: FrameType.FileOpen, body: { transfer: 7, ref: 2, to: ann } },
+  { type: FrameType.FileCancel, body: { transfer: 7 } },
+  { type: FrameType.FileCancel, body: { transfer: 7, reason: 'ann left', failed: true } },
 ];
 export const unknownFrame = frameBytes(0x7e, Buffer.from('future stuff'));
 export const unknownDecoded: UnknownFrame = { type: 'unknown', code: 0x7e, length: 1 + 'future stuff'.length };

@@ -17,6 +17,9 @@ import { lengthPrefix, protocolError, samples, unknownDecoded, unknownFrame, typ
 
 /** The frame with its slices joined, as the default decoder would give it. */
 function joined(frame: Decoded): Decoded {
+  // File chunks are kept as slices like image chunks.
+  if (frame.type === FrameType.FileChunk && frame.more)
+    return { type: FrameType.FileChunk, transfer: frame.transfer, bytes: Buffer.concat(imageChunkParts(frame)) };
   if (frame.type !== FrameType.ImageChunk || !frame.more) return frame;
   return { type: FrameType.ImageChunk, ref: frame.ref, bytes: Buffer.concat(imageChunkParts(frame)) };
 }
