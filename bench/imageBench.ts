@@ -9,6 +9,7 @@ import { sleep, type ServerChild } from './lib/children';
 import { median, rawSocketPair, relayThroughput, startNcatBroker, type RelayRate } from './lib/relayBaselines';
 import { LatencySample, Receiver, makeProbe } from './lib/probe';
 import { fmt, printTable, type Cell } from './lib/table';
+import { fileRow } from './fileBench';
 
 const IMAGE_BYTES = 20 * 1024 * 1024;
 const RAW_BYTES = 512 * 1024 * 1024;
@@ -258,8 +259,9 @@ export async function imageBench(): Promise<string> {
       await server.stop();
     }
   }
+  rows.push(await fileRow(measured.get('1 → 1')?.perReceiver, one.pipe));
   const table = printTable(
-    `Images: 20 MiB PNG relayed by the server (child process); the sender and one receiver also say a line every 2 ms; one warm-up transfer before the timed ones`,
+    `Images (and one file): 20 MiB PNG relayed by the server (child process); the sender and one receiver also say a line every 2 ms; one warm-up transfer before the timed ones`,
     HEADER,
     rows,
   );

@@ -32,6 +32,8 @@ const refused: Array<[file: string, specifier: string, why: string]> = [
   ['src/chat/discovery/x.ts', '../client/chatClient', 'discovery/ imports only core/ and wire/'],
   ['src/cli/x.ts', '../chat/discovery/advertiser', 'the CLI uses the engine only through src/chat/index.ts'],
   ['src/chat/wire/x.ts', '../tls/tunnel', 'wire/ imports only core/'],
+  ['src/chat/files/x.ts', '../server/room', 'files/ imports only core/ and wire/'],
+  ['src/chat/files/x.ts', '../client/chatClient', 'files/ imports only core/ and wire/'],
   ['src/chat/core/x.ts', '../tls/certificate', 'core/ imports nothing else of the engine'],
   ['src/chat/tls/x.ts', '../client/chatClient', 'tls/ imports only core/ and wire/'],
   ['src/chat/tls/x.ts', '../server/room', 'tls/ imports only core/ and wire/'],

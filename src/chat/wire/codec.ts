@@ -13,7 +13,7 @@ import {
   type UnknownFrame,
 } from './frames';
 import { checkBody, hasJsonBody } from './validation';
-import { decodeFileFrame, fileAckBytes, fileChunkHeader } from './fileFrames';
+import { chunkHeader, decodeFileFrame, fileAckBytes, fileChunkHeader } from './fileFrames';
 
 /** Why a byte stream was refused. The server sends the code on in its Error frame (docs/PROTOCOL.md §10). */
 export type ProtocolErrorCode = Extract<ErrorFrameCode, 'frame-too-large' | 'empty-frame' | 'bad-frame'>;
@@ -78,11 +78,7 @@ function jsonFrameBytes(type: number, json: string): Buffer {
  * bytes after this header as they are, so a 20 MB image is not copied once more per chunk.
  */
 export function imageChunkHeader(ref: number, size: number): Buffer {
-  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 4);
-  header.writeUInt32BE(1 + 4 + size, 0);
-  header[4] = FrameType.ImageChunk;
-  header.writeUInt32BE(ref, FRAME_HEADER_BYTES);
-  return header;
+  return chunkHeader(FrameType.ImageChunk, ref, size);
 }
 
 /** An ImageChunk or FileChunk frame: its bytes, and the rest of them when it was kept as slices. */

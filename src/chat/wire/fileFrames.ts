@@ -10,10 +10,15 @@ export type FileChunkFrame = Extract<Frame, { type: FrameType.FileChunk }>;
 
 /** The 9 bytes in front of a FileChunk frame's payload (length, type, transfer): the bytes follow as they are. */
 export function fileChunkHeader(transfer: number, size: number): Buffer {
+  return chunkHeader(FrameType.FileChunk, transfer, size);
+}
+
+/** The 9 bytes in front of an ImageChunk or FileChunk frame's payload: length, type and the u32 id. */
+export function chunkHeader(type: FrameType.ImageChunk | FrameType.FileChunk, id: number, size: number): Buffer {
   const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + 4);
   header.writeUInt32BE(1 + 4 + size, 0);
-  header[4] = FrameType.FileChunk;
-  header.writeUInt32BE(transfer, FRAME_HEADER_BYTES);
+  header[4] = type;
+  header.writeUInt32BE(id, FRAME_HEADER_BYTES);
   return header;
 }
 

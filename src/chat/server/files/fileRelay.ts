@@ -138,6 +138,8 @@ export class FileRelay {
         type: FrameType.FileOpen,
         body: { transfer: id, ref: offer.senderRef, to: receiverPeer },
       });
+    // An empty file has no byte to acknowledge: both ends finish on FileOpen alone, so the server forgets it now.
+    if (offer.file.size === 0) this.forget(transfer);
   }
 
   /** File bytes from `sender` (a member, or the host streaming its own file). */

@@ -60,3 +60,20 @@ test('two receivers each pull their own copy', async (t) => {
 function waitForBytes(list: { bytes: number }[], min: number): Promise<unknown> {
   return waitFor(() => list.find((p) => p.bytes >= min), 'first bytes', 20_000);
 }
+
+test('an empty file is saved empty, both ends say done, and the server keeps no transfer for it', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const dir = tempFolder(t);
+  const source = path.join(dir, 'empty.txt');
+  fs.writeFileSync(source, '');
+  const alice = await joinClient(t, port, 'alice');
+  const bob = await joinClient(t, port, 'bob');
+  await alice.client.send({ file: { path: source } });
+  bob.client.acceptFile((await offerOf(bob, 'empty.txt')).id, { folder: path.join(dir, 'in') });
+  const done = await transferEnd(bob.transfers, 'done');
+  assert.equal(fs.readFileSync(done.savedPath!).length, 0);
+  await transferEnd(alice.transfers, 'done');
+  const relay = (server as unknown as { files: { relay: { openTransfers: number } } }).files.relay;
+  assert.equal(relay.openTransfers, 0);
+});
