@@ -24,9 +24,9 @@ import { TypedEmitter } from '../core/typedEmitter';
 import { NO_RETRY } from './handshake';
 import { ClientFiles } from './files/clientFiles';
 import { IncomingMessages } from './incomingMessages';
-import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessages';
+import { cannotSend, findRecipient, outgoingLimits, sendNativeMessage } from './outgoingMessages';
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
-import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/frames';
+import { FrameType, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
 import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
 
@@ -147,17 +147,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   async send(message: OutgoingMessage): Promise<void> {
     const connection = this.connection;
-    if (this.currentState === 'waiting') {
-      throw new ChatError(
-        'not-admitted',
-        `You are #${this.position ?? '?'} in line; you can chat once you're admitted.`,
-      );
-    }
-    if (!connection?.usable || this.currentState !== 'active') throw notConnected(this.currentState, this.where);
-    if (message.file) {
-      const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
-      return this.files.offer(message.file, to);
-    }
+    if (!connection?.usable || this.currentState !== 'active')
+      throw cannotSend(this.currentState, this.position, this.where);
+    if (message.file) return this.files.offer(message.file, message.to, this.currentRoster);
     const text = message.text ?? '';
     const image = message.image;
     if (text === '' && !image)
@@ -172,12 +164,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       return;
     }
     const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
-    const limits = {
-      maxImageBytes: Math.min(this.options.maxImageBytes, connection.challenge?.maxImageBytes ?? Infinity),
-      maxImagePixels: this.options.maxImagePixels,
-      maxQueuedBytes: this.maxQueuedBytes(),
-      maxFrameBytes: connection.challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES,
-    };
+    const limits = outgoingLimits(this.options, connection.challenge, this.maxQueuedBytes());
     let ref = 0;
     const mime = sendNativeMessage(
       connection.writer,

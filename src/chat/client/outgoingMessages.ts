@@ -11,7 +11,7 @@ import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
 import type { FrameWriter } from '../wire/frameWriter';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
-import { FrameType, MAX_IMAGE_CHUNK, type MessageBody } from '../wire/frames';
+import { FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, type ChallengeBody, type MessageBody } from '../wire/frames';
 
 export interface NativeMessage {
   text: string;
@@ -80,6 +80,27 @@ export function findRecipient(roster: Roster, name: string): Peer {
   const folded = everyone.filter((peer) => peer.name.toLowerCase() === name.toLowerCase());
   if (folded.length === 1) return folded[0];
   throw new ChatError('unknown-recipient', `Nobody called "${name}" is in the room (/who lists who is here).`);
+}
+
+/** Ours and the server's limits (its Challenge), whichever is smaller. */
+export function outgoingLimits(
+  options: { maxImageBytes: number; maxImagePixels: number },
+  challenge: ChallengeBody | undefined,
+  maxQueuedBytes: number,
+): OutgoingLimits {
+  return {
+    maxImageBytes: Math.min(options.maxImageBytes, challenge?.maxImageBytes ?? Infinity),
+    maxImagePixels: options.maxImagePixels,
+    maxQueuedBytes,
+    maxFrameBytes: challenge?.maxFrameBytes ?? HARD_MAX_FRAME_BYTES,
+  };
+}
+
+/** Why we cannot send right now: waiting in line (at `position`), or not connected. */
+export function cannotSend(state: EndpointState, position: number | null, where: string): ChatError {
+  if (state === 'waiting')
+    return new ChatError('not-admitted', `You are #${position ?? '?'} in line; you can chat once you're admitted.`);
+  return notConnected(state, where);
 }
 
 /** Why we cannot send right now, by connection state. */

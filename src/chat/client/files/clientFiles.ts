@@ -4,7 +4,7 @@
 // Acknowledgements run end to end: the receiver acknowledges what it wrote, the server passes that on to the
 // sender, so a slow disk or a slow receiver slows the sender instead of filling the server's memory.
 import { ChatError } from '../../core/errors';
-import type { ChatMessage, Peer } from '../../core/events';
+import type { ChatMessage, Peer, Roster } from '../../core/events';
 import type { FileOffer, FileTarget, OutgoingFile, TransferProgress } from '../../core/files';
 import { formatBytes } from '../../core/units';
 import { FileDownload } from '../../files/fileDownload';
@@ -15,6 +15,7 @@ import { LateChunks, ackDue } from '../../files/fileAcks';
 import { encodeFrame, imageChunkParts, imageChunkSize } from '../../wire/codec';
 import { fileAckBytes } from '../../wire/fileFrames';
 import { FrameType, type Frame, type FileOpenBody } from '../../wire/frames';
+import { findRecipient } from '../outgoingMessages';
 import type { ServerConnection } from '../serverConnection';
 
 export interface ClientFilesContext {
@@ -74,8 +75,9 @@ export class ClientFiles {
 
   constructor(private readonly context: ClientFilesContext) {}
 
-  /** Offers a file (to `to` alone, when set): only the offer goes out now. */
-  async offer(file: OutgoingFile, to: Peer | undefined): Promise<void> {
+  /** Offers a file (to the member named `toName` alone, when set): only the offer goes out now. */
+  async offer(file: OutgoingFile, toName: string | undefined, roster: Roster): Promise<void> {
+    const to = toName === undefined ? undefined : findRecipient(roster, toName);
     const connection = this.usableConnection();
     const offer = await describeFile(file, this.context.maxFileBytes);
     const ref = this.context.nextRef();
