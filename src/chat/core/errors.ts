@@ -53,7 +53,6 @@ export const NOTICE_FRAME_CODES = [
   'history-end',
   // files (server/files/)
   'file-too-large',
-  'file-unavailable',
   'no-files',
 ] as const;
 

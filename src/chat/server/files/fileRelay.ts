@@ -12,6 +12,7 @@ import { formatBytes } from '../../core/units';
 import { encodeFrame } from '../../wire/codec';
 import { fileAckBytes, fileChunkHeader } from '../../wire/fileFrames';
 import { FrameType, type FileCancelBody } from '../../wire/frames';
+import { MAX_TRACKED_REFS } from '../../wire/imageAcks';
 import { plainBytes } from '../../wire/plainText';
 import type { Notices } from '../notices';
 import type { PeerConnection } from '../peerConnection';
@@ -223,7 +224,8 @@ export class FileRelay {
     this.transfers.delete(transfer.id);
     this.late.ended(transfer.id, transfer.sent);
     this.endedSenders.delete(transfer.id);
-    if (this.endedSenders.size >= 256) this.endedSenders.delete(this.endedSenders.keys().next().value as number);
+    if (this.endedSenders.size >= MAX_TRACKED_REFS)
+      this.endedSenders.delete(this.endedSenders.keys().next().value as number);
     this.endedSenders.set(transfer.id, transfer.offer.from);
   }
 

@@ -58,8 +58,8 @@ export class ServerFiles implements HostFileEnd {
   /** The host's own offers (server ref → file on disk) and the offers it was given (message id → server ref). */
   private readonly hostOffers = new Map<number, { path: string; messageId: string }>();
   private readonly offersToHost = new Map<string, number>();
-  /** Accepted by the host, until the relay opens the transfer. */
-  private pendingTarget: FileTarget | undefined;
+  /** Accepted by the host (where to, and the offer's message id), until the relay opens the transfer. */
+  private pending: { target: FileTarget; messageId: string } | undefined;
   private readonly byTransfer = new Map<number, HostTransfer>();
   private readonly byId = new Map<string, number>();
   private counter = 0;
@@ -139,9 +139,9 @@ export class ServerFiles implements HostFileEnd {
     if (ref === undefined || !offer)
       throw new ChatError('unknown-file', 'That file offer is not here any more (it was answered or ended).');
     this.offersToHost.delete(messageId);
-    this.pendingTarget = target;
+    this.pending = { target, messageId };
     this.relay.accept('host', ref); // synchronously calls startReceiving
-    this.pendingTarget = undefined;
+    this.pending = undefined;
   }
 
   decline(messageId: string): void {
@@ -200,10 +200,9 @@ export class ServerFiles implements HostFileEnd {
   }
 
   startReceiving(relayed: RelayedTransfer): void {
-    const target = this.pendingTarget;
-    if (!target) return;
+    if (!this.pending) return;
+    const { target, messageId } = this.pending;
     const offer = relayed.offer;
-    const messageId = [...this.offersToHost].find(([, ref]) => ref === offer.ref)?.[0] ?? `s-offer-${offer.ref}`;
     const transfer = this.track(relayed, this.report(messageId, 'receive', offer.file, offer.fromPeer));
     transfer.report.progress(0);
     transfer.download = new FileDownload(target, offer.file.name, offer.file.size, {

@@ -130,3 +130,31 @@ test("the receiver's own limit refuses the accept, and the sender's before anyth
   });
   assert.equal(fs.existsSync(path.join(dir, 'in')), false);
 });
+
+test('a file that cannot be written fails on both ends with the reason, and leaves nothing', async (t) => {
+  const { server, dir, alice, bob, offer } = await room(t, 1024 * 1024);
+  const notAFolder = path.join(dir, 'plain-file');
+  fs.writeFileSync(notAFolder, 'x');
+  bob.client.acceptFile(offer.id, { path: path.join(notAFolder, 'inside.bin') });
+  const failed = await transferEnd(bob.transfers, 'failed');
+  assert.match(failed.reason ?? '', /^it could not be written: ENOTDIR/);
+  const theirs = await transferEnd(alice.transfers, 'failed');
+  assert.match(theirs.reason ?? '', /^bob: it could not be written/);
+  await waitFor(() => openTransfers(server) === 0, 'the server forgets it');
+  assert.equal(fs.readFileSync(notAFolder, 'utf8'), 'x');
+});
+
+test('the connection to the server is lost mid-way: the receiver fails and removes the partial file', async (t) => {
+  const { server, inbox, bob, offer } = await room(t);
+  let stopped = false;
+  bob.client.on('transfer', (p) => {
+    if (!stopped && p.state === 'running' && p.bytes > 0 && p.bytes < p.total) {
+      stopped = true;
+      void server.close();
+    }
+  });
+  bob.client.acceptFile(offer.id, { folder: inbox });
+  const failed = await transferEnd(bob.transfers, 'failed');
+  assert.equal(failed.reason, 'the connection to the server was lost');
+  await waitFor(() => listAll(inbox).length === 0, 'the partial file removed');
+});

@@ -22,6 +22,7 @@ test('the host accepts a member’s file: pulled through the server and saved by
   server.acceptFile(offer.id, { folder: inbox });
   const done = await transferEnd(hostTransfers, 'done');
   assert.equal(done.direction, 'receive');
+  assert.equal(done.messageId, offer.id);
   assert.equal(done.peer?.name, 'alice');
   assert.equal(sha256(done.savedPath!), sha256(source));
   assert.deepEqual(listAll(inbox), ['lab.zip']);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FrameType } from '../../../../src/chat/wire/frames';
 import { RawNativeClient, RawPlainClient, startServer, waitFor } from '../../support/helpers';
-import { startBroadcastRoomServer } from '../../support/clientHelpers';
+import { startBroadcastRoomServer, startScriptedServer } from '../../support/clientHelpers';
 import { joinClient, offerOf, randomFile, tempFolder, transferEnd } from './support';
 
 test('an old native client gets a notice and a plain-text peer a line instead of the offer', async (t) => {
@@ -59,6 +59,20 @@ test('a client refuses to offer files to a plain-text server', async (t) => {
     code: 'plain-text-server',
     message: "This server speaks plain text: files can't be sent or received.",
   });
+});
+
+test('a client refuses to offer files to an older TCP Chat server (no files in its Challenge) and says so', async (t) => {
+  const old = await startScriptedServer(); // its Challenge has no `files`
+  t.after(() => old.close());
+  const dir = tempFolder(t);
+  const alice = await joinClient(t, old.port, 'alice');
+  const { hello, frames } = await old.accepted;
+  assert.equal(hello.files, true, 'our Hello says we take files');
+  await assert.rejects(alice.client.send({ file: { path: randomFile(dir, 'a.txt', 10) } }), {
+    code: 'no-files',
+    message: 'This server cannot pass files on (it runs an older TCP Chat).',
+  });
+  assert.ok(!frames.some((f) => f.type === FrameType.Message), 'nothing was sent');
 });
 
 test('chunks for a transfer nobody asked for are refused (the peer is dropped) and the server carries on', async (t) => {
