@@ -133,9 +133,24 @@ export default tseslint.config(
       ],
     ],
   ),
-  layer(['src/vscode/**/*.ts', 'bench/**/*.ts'], [engineOnlyByIndex]),
+  layer(
+    ['src/vscode/**/*.ts', 'bench/**/*.ts'],
+    [engineOnlyByIndex, ['(^|/)webviewApi/', 'Import the host↔webview contract through src/webviewApi.ts.']],
+  ),
   layer(['src/cli/**/*.ts'], [engineOnlyByIndex, noVscode]),
-  layer(['src/webviewApi.ts'], [['.*', 'The contract is self-contained: it imports nothing.']]),
+  layer(
+    ['src/webviewApi.ts'],
+    [
+      [
+        '^(?!\\./webviewApi/[A-Za-z]+$)',
+        'The contract is self-contained: it imports only its files in src/webviewApi/.',
+      ],
+    ],
+  ),
+  layer(
+    ['src/webviewApi/**/*.ts'],
+    [['^(?!\\.\\./webviewApi$|\\./[A-Za-z]+$)', 'The contract is self-contained: it imports only its own files.']],
+  ),
   layer(
     ['webview/**/*.ts'],
     [

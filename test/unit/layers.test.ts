@@ -42,6 +42,10 @@ const refused: Array<[file: string, specifier: string, why: string]> = [
   ['src/vscode/x.ts', '../chat/server/chatServer', 'the extension uses the engine only through src/chat/index.ts'],
   ['webview/x.ts', 'node:fs', 'the webview runs in a browser'],
   ['webview/x.ts', '../src/chat', 'the webview talks to the host only through src/webviewApi.ts'],
+  ['webview/x.ts', '../src/webviewApi/guard', 'the webview imports the contract through src/webviewApi.ts'],
+  ['src/vscode/x.ts', '../webviewApi/views', 'the extension imports the contract through src/webviewApi.ts'],
+  ['src/webviewApi.ts', './chat', 'the contract imports only its own files'],
+  ['src/webviewApi/guard.ts', '../chat/core/errors', 'the contract imports only its own files'],
 ];
 
 for (const [file, specifier, why] of refused) {
@@ -67,6 +71,8 @@ const allowed: Array<[file: string, specifier: string, why: string]> = [
   ['src/chat/server/x.ts', '../tls/tunnel', 'the server wraps sockets in TLS'],
   ['src/chat/client/x.ts', '../tls/trust', 'the client checks fingerprints'],
   ['webview/x.ts', '../src/webviewApi', 'the host↔webview contract'],
+  ['src/webviewApi.ts', './webviewApi/views', 'the contract is one entry and its own files'],
+  ['src/webviewApi/guard.ts', '../webviewApi', 'the guard names the messages it checks'],
 ];
 
 for (const [file, specifier, why] of allowed) {
