@@ -26,6 +26,7 @@ import { findRecipient, notConnected, sendNativeMessage } from './outgoingMessag
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
 import { FrameType, HARD_MAX_FRAME_BYTES, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
+import { RosterPacer } from './rosterState';
 import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
 
 export type { ChatClientOptions } from './options';
@@ -48,6 +49,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private me: Peer | undefined;
   private room = '';
   private currentRoster: Roster = EMPTY_ROSTER;
+  /** The 'roster' event, at most every ROSTER_EVENT_GAP_MS (a join storm is not one re-render per join). */
+  private readonly rosterEvents = new RosterPacer((roster) => this.emit('roster', roster));
   private position: number | null = null;
   /** The last Welcome's resume token: a reconnect presents it to get the same seat back. */
   private resumeToken: string | undefined;
@@ -224,6 +227,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
       await this.connection?.end(reason).catch(() => undefined);
+      this.rosterEvents.flush();
       this.incoming.clear();
       this.position = null;
       if (wasIn)
@@ -316,6 +320,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   private onLost(connection: ServerConnection, lost: Lost): void {
     if (connection !== this.connection || this.closing) return;
+    this.rosterEvents.flush();
     this.incoming.clear();
     this.position = null;
     this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
@@ -335,7 +340,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.currentRoster = roster;
     const me = this.me && [...roster.active, ...roster.waiting].find((peer) => peer.id === this.me!.id);
     if (me) this.me = me;
-    this.emit('roster', roster);
+    this.rosterEvents.push(roster);
   }
 
   private setQueue(position: number | null): void {

@@ -199,6 +199,7 @@ export class Admission {
         maxFrameBytes: o.maxFrameBytes,
         maxImageBytes: o.maxImageBytes,
         acks: true,
+        rosterDelta: true,
       },
     });
   }
@@ -333,6 +334,7 @@ export class Admission {
   private welcome(conn: PeerConnection, hello: HelloBody): void {
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
+    conn.rosterDeltas = hello.rosterDelta === true;
     if (hello.resume !== undefined && this.context.resume(conn, hello)) return;
     diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);

@@ -13,10 +13,11 @@ export const FRAME_HEADER_BYTES = 5;
 /** Most bytes a Ping or Pong carries. */
 export const MAX_PING_PAYLOAD = 64;
 /**
- * Most peers in one roster list (active or waiting). Without it only the 16 MiB frame would bound a roster, and a
- * hostile server could make a client render ~100,000 entries; the server's maxConnections stays below it.
+ * Most peers in one roster list (active or waiting): a room of 10,000 connections plus the host. Without it only the
+ * 16 MiB frame would bound a roster, and a hostile server could make a client render ~100,000 entries; the server's
+ * maxConnections stays below it.
  */
-export const MAX_ROSTER_PEERS = 10_000;
+export const MAX_ROSTER_PEERS = 10_001;
 /** Longest topic and away reason the server sends (it cuts them shorter); a longer one is a bad frame. */
 export const MAX_TOPIC_CHARS = 1024;
 export const MAX_AWAY_CHARS = 1024;
@@ -35,6 +36,7 @@ export enum FrameType {
   Notice = 0x20, //    S→C: join/leave/admit/rate-limit notices
   Roster = 0x21, //    S→C: active members and the waiting queue
   Queue = 0x22, //     S→C: your place in line (null = you have a seat)
+  RosterDelta = 0x23, // S→C: what changed since the last roster (to clients that offered rosterDelta)
   Rename = 0x30, //    C→S: /name
   Ping = 0x31, //      both: heartbeat; answered by Pong with the same payload
   Pong = 0x32,
@@ -51,6 +53,8 @@ export interface ChallengeBody {
   maxImageBytes: number;
   /** The server acknowledges the image bytes it receives (ImageAck), so the client may window its image bytes. */
   acks?: boolean;
+  /** The server can send RosterDelta frames (what changed) instead of a whole Roster on every change. */
+  rosterDelta?: boolean;
 }
 export interface HelloBody {
   v: number;
@@ -64,6 +68,8 @@ export interface HelloBody {
   resume?: string;
   /** With `resume`: the highest Message `ref` received from this server, so only later missed ones are sent. */
   seen?: number;
+  /** The client applies RosterDelta frames (answering a Challenge that offered them). */
+  rosterDelta?: boolean;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -110,6 +116,23 @@ export interface NoticeBody {
   /** The end of a history replay (code 'history-end'). */
   history?: boolean;
 }
+/**
+ * What changed in the roster since the last Roster or RosterDelta this client got, applied in this order: `left`
+ * (ids taken out), `changed` (fields of members still here), `moved` (each taken out of where it is and put at
+ * `index` of its list), `joined` (each put at `index` of its list, in order), then seats, topic and connections.
+ * `waiting: true` means the waiting queue, otherwise the active list (the host is always active[0]).
+ */
+export interface RosterDeltaBody {
+  left?: number[];
+  /** away null: back; encrypted false: no longer. */
+  changed?: Array<{ id: number; name?: string; address?: string; away?: string | null; encrypted?: boolean }>;
+  moved?: Array<{ id: number; waiting?: boolean; index: number }>;
+  joined?: Array<{ peer: Peer; waiting?: boolean; index: number }>;
+  seats?: number;
+  /** '' when the topic was cleared. */
+  topic?: string;
+  connections?: number;
+}
 export interface QueueBody {
   position: number | null;
 }
@@ -139,6 +162,7 @@ export type Frame =
   | { type: FrameType.ImageAck; ref: number; received: number }
   | { type: FrameType.Notice; body: NoticeBody }
   | { type: FrameType.Roster; body: Roster }
+  | { type: FrameType.RosterDelta; body: RosterDeltaBody }
   | { type: FrameType.Queue; body: QueueBody }
   | { type: FrameType.Rename; body: RenameBody }
   | { type: FrameType.Ping; payload: Buffer }

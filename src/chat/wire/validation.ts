@@ -42,6 +42,43 @@ function checkCode(v: unknown): string | undefined {
   return undefined;
 }
 
+/** A list of at most MAX_ROSTER_PEERS entries (absent is fine), each passing `check`. */
+function checkList(v: unknown, check: (entry: unknown) => string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return 'expected a list';
+  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} entries (the limit is ${MAX_ROSTER_PEERS})`;
+  for (const entry of v) {
+    const problem = check(entry);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** A place in the roster: `index` of the active list, or of the waiting queue with `waiting: true`. */
+const checkPlace = (v: Obj): string | undefined =>
+  !isUint(v.index) || !isFlag(v.waiting) ? 'needs an index (and waiting true or false)' : undefined;
+
+function checkRosterDelta(b: unknown): string | undefined {
+  if (!isObj(b)) return 'not an object';
+  if ((b.seats !== undefined && !isUint(b.seats)) || (b.connections !== undefined && !isUint(b.connections)))
+    return 'seats and connections must be numbers';
+  if (b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)) return 'topic must be text';
+  return (
+    checkList(b.left, (id) => (isUint(id) ? undefined : 'left needs peer ids')) ??
+    checkList(b.changed, (c) =>
+      !isObj(c) || !isUint(c.id)
+        ? 'changed needs peer ids'
+        : (c.name !== undefined && !isStr(c.name, 256)) || (c.address !== undefined && !isStr(c.address, 256))
+          ? 'changed name and address must be text'
+          : (c.away !== undefined && c.away !== null && !isStr(c.away, MAX_AWAY_CHARS)) || !isFlag(c.encrypted)
+            ? 'changed away must be text or null, encrypted true or false'
+            : undefined,
+    ) ??
+    checkList(b.moved, (m) => (!isObj(m) || !isUint(m.id) ? 'moved needs peer ids' : checkPlace(m))) ??
+    checkList(b.joined, (j) => (!isObj(j) ? 'joined needs peers' : (checkPeer(j.peer) ?? checkPlace(j))))
+  );
+}
+
 const validators: Partial<Record<FrameType, Validator>> = {
   [FrameType.Challenge]: (b) =>
     !isObj(b)
@@ -52,8 +89,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'unknown auth scheme'
           : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes)
             ? 'needs limits'
-            : b.acks !== undefined && typeof b.acks !== 'boolean'
-              ? 'acks must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.rosterDelta)
+              ? 'acks and rosterDelta must be true or false'
               : undefined,
   [FrameType.Hello]: (b) =>
     !isObj(b)
@@ -64,8 +101,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'client must be text'
           : b.proof !== undefined && !isStr(b.proof, 256)
             ? 'proof must be text'
-            : b.acks !== undefined && typeof b.acks !== 'boolean'
-              ? 'acks must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.rosterDelta)
+              ? 'acks and rosterDelta must be true or false'
               : (b.resume !== undefined && !isStr(b.resume, 256)) || (b.seen !== undefined && !isUint(b.seen))
                 ? 'resume must be text and seen a number'
                 : undefined,
@@ -122,6 +159,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
         : b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)
           ? 'topic must be text'
           : (checkPeers(b.active) ?? checkPeers(b.waiting)),
+  [FrameType.RosterDelta]: checkRosterDelta,
   [FrameType.Queue]: (b) =>
     !isObj(b)
       ? 'not an object'
