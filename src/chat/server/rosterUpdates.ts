@@ -3,7 +3,7 @@
 // the whole Roster once — when it joins, or comes back on a new connection — and then only what changed
 // (RosterDelta, wire/rosterDelta.ts), so a join costs each member a few bytes, not the list of everyone. Older
 // clients get the whole Roster every time, as before.
-import type { Roster } from '../core/events';
+import type { Peer, Roster } from '../core/events';
 import { FrameType } from '../wire/frames';
 import { rosterDelta } from '../wire/rosterDelta';
 import { Outgoing } from './peerOutput';
@@ -84,4 +84,17 @@ export class RosterBroadcast {
     this.lastBytes = bytes;
     this.source.emit(roster);
   }
+}
+
+/** Names a plain-text member's welcome lists before "and N others": a line of 10,000 names helps nobody. */
+export const WELCOME_NAMES = 30;
+
+/** Who is chatting, for a plain-text member's welcome: the first WELCOME_NAMES names, then how many more. */
+export function hereNow(active: readonly Peer[]): string {
+  const names = active
+    .slice(0, WELCOME_NAMES)
+    .map((p) => p.name)
+    .join(', ');
+  const more = active.length - WELCOME_NAMES;
+  return more > 0 ? `${names} and ${more.toLocaleString('en-US')} others (/who lists everyone)` : names;
 }

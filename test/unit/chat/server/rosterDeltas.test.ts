@@ -153,3 +153,13 @@ test('200 joins: each joiner gets one whole roster, a watcher gets deltas whose 
   );
   assert.deepEqual(held(watcher), server.roster);
 });
+
+test("a plain-text member's welcome names the first 30 people chatting, then how many more (a room of 10,000 is not one line of names)", async () => {
+  const { hereNow, WELCOME_NAMES } = await import('../../../../src/chat/server/rosterUpdates');
+  const peers = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: i, name: `p${i}`, address: 'a', kind: 'native' as const }));
+  assert.equal(hereNow(peers(3)), 'p0, p1, p2');
+  assert.equal(hereNow(peers(WELCOME_NAMES)).split(', ').length, WELCOME_NAMES);
+  const big = hereNow(peers(10_000));
+  assert.match(big, /^p0, p1, .*, p29 and 9,970 others \(\/who lists everyone\)$/);
+});
