@@ -21,11 +21,16 @@ async function memory(server: ServerChild): Promise<{ rss: number; heap: number;
   return { rss: Number(match[1]), heap: Number(match[2]), connections: Number(match[3]) };
 }
 
-/** Runs `make(i)` for i in [from, to), PARALLEL at a time. */
-async function inBatches<T>(from: number, to: number, make: (i: number) => Promise<T>): Promise<T[]> {
+/** Runs `make(i)` for i in [from, to), `parallel` at a time. */
+async function inBatches<T>(
+  from: number,
+  to: number,
+  make: (i: number) => Promise<T>,
+  parallel = PARALLEL,
+): Promise<T[]> {
   const made: T[] = [];
-  for (let i = from; i < to; i += PARALLEL)
-    made.push(...(await Promise.all(Array.from({ length: Math.min(PARALLEL, to - i) }, (_, k) => make(i + k)))));
+  for (let i = from; i < to; i += parallel)
+    made.push(...(await Promise.all(Array.from({ length: Math.min(parallel, to - i) }, (_, k) => make(i + k)))));
   return made;
 }
 
@@ -54,8 +59,8 @@ async function idleRoom(): Promise<{ rows: Cell[][]; note: string }> {
     );
     await sleep(1000); // roster broadcasts settle
     const mid = await memory(server);
-    plains.push(...(await inBatches(0, half, (i) => plainMember(server.port, `p${i}`))));
-    await sleep(2000); // plain-text members are named and told who is here
+    plains.push(...(await inBatches(0, half, (i) => plainMember(server.port, `p${i}`), 4 * PARALLEL)));
+    await sleep(2000); // the last plain-text members are seated (after 500 ms of silence) and welcomed
     const after = await memory(server);
     const kb = (bytes: number, n: number) => bytes / n / 1024;
     const verdict = (v: number) => (v < GOAL_KB_PER_MEMBER ? 'met' : 'missed');

@@ -34,6 +34,14 @@ export class LightMember {
     });
     this.joined.catch(() => undefined); // a close after joining is not an error
     this.socket = connect(port, '127.0.0.1');
+    // The preamble goes at once, not after the greeting as ChatClient does: the server seats a peer silent for
+    // 500 ms as a plain-text listener, and this process, holding thousands of sockets, can lag that long.
+    this.socket.write(CLIENT_PREAMBLE);
+    const timer = setTimeout(() => this.failed(new Error(`${name}: no Welcome within 60 s`)), 60_000);
+    void this.joined.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (error) => this.failed(error));
     this.socket.on('close', () => this.failed(new Error(`${name}: closed before joining`)));
@@ -52,7 +60,6 @@ export class LightMember {
       const end = chunk.indexOf(0x0a);
       if (end === -1) return; // the greeting line is short: it comes in one read
       this.greeted = true;
-      this.socket.write(CLIENT_PREAMBLE);
       chunk = chunk.subarray(end + 1);
     }
     while (chunk.length > 0) {
@@ -63,6 +70,8 @@ export class LightMember {
         if (this.head.length < FRAME_HEADER_BYTES) return;
         this.type = this.head[4];
         this.remaining = this.head.readUInt32BE(0) - 1;
+        if (this.remaining >= 1 << 24)
+          return this.failed(new Error(`${this.name}: not frames (seated as plain text?)`));
         this.count(FRAME_HEADER_BYTES);
         this.head = Buffer.alloc(0);
         this.kept = KEPT.has(this.type) ? [] : undefined;
@@ -101,7 +110,10 @@ export class LightMember {
   }
 }
 
-/** A plain-text (nc-like) member: reads and discards, says its name after the greeting. */
+/**
+ * A plain-text (nc-like) member that only listens: reads and discards, says nothing (the server seats it after
+ * 500 ms of silence). Saying a line would be a message to everyone — a storm of messages, not an idle room.
+ */
 export function plainMember(port: number, name: string): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => undefined);
@@ -109,7 +121,6 @@ export function plainMember(port: number, name: string): Promise<Socket> {
     const timer = setTimeout(() => reject(new Error(`${name}: no greeting`)), 30_000);
     socket.once('data', () => {
       clearTimeout(timer);
-      socket.write(`${name}\n`);
       socket.resume();
       resolve(socket);
     });

@@ -12,6 +12,8 @@ import type { PeerConnection } from './peerConnection';
 const MIN_ROSTER_GAP_MS = 20;
 const MAX_ROSTER_GAP_MS = 10_000;
 const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
+/** What one roster write costs the server beyond its bytes (a syscall): a room of 10,000 waits 100 ms between. */
+const ROSTER_GAP_MS_PER_RECIPIENT = 0.01;
 
 /** What the roster broadcast reads from the room and the server. */
 export interface RosterSource {
@@ -25,13 +27,15 @@ export interface RosterSource {
 }
 
 /**
- * A change schedules one broadcast, sent after a gap that grows with what the last one cost (bytes × recipients),
- * so roster traffic stays under ROSTER_BYTES_PER_SECOND however big the room gets and however old its clients.
+ * A change schedules one broadcast, sent after a gap that grows with what the last one cost — its bytes (so roster
+ * traffic stays under ROSTER_BYTES_PER_SECOND however big the room gets and however old its clients) and its
+ * writes (a join storm in a room of thousands is not a write to every member every 20 ms).
  */
 export class RosterBroadcast {
   private timer: NodeJS.Timeout | undefined;
   private lastAt = 0;
   private lastBytes = 0;
+  private lastRecipients = 0;
   private stopped = false;
   /** The roster of the last broadcast: what every member in `upToDate` holds. */
   private last: Roster | undefined;
@@ -45,7 +49,11 @@ export class RosterBroadcast {
     if (this.timer || this.stopped || !this.source.isListening()) return;
     const gap = Math.min(
       MAX_ROSTER_GAP_MS,
-      Math.max(MIN_ROSTER_GAP_MS, (this.lastBytes / ROSTER_BYTES_PER_SECOND) * 1000),
+      Math.max(
+        MIN_ROSTER_GAP_MS,
+        (this.lastBytes / ROSTER_BYTES_PER_SECOND) * 1000,
+        this.lastRecipients * ROSTER_GAP_MS_PER_RECIPIENT,
+      ),
     );
     const wait = Math.max(0, this.lastAt + gap - Date.now());
     this.timer = setTimeout(() => this.send(), wait);
@@ -71,6 +79,7 @@ export class RosterBroadcast {
         ? new Outgoing(() => ({ type: FrameType.RosterDelta, body: delta }), undefined)
         : undefined;
     let bytes = 0;
+    let recipients = 0;
     for (const conn of this.source.members()) {
       if (conn.kind !== 'native') continue;
       let out: Outgoing | undefined = whole;
@@ -80,8 +89,10 @@ export class RosterBroadcast {
       if (!out) continue;
       conn.deliver(out);
       bytes += out.forNative().length;
+      recipients++;
     }
     this.lastBytes = bytes;
+    this.lastRecipients = recipients;
     this.source.emit(roster);
   }
 }
