@@ -111,11 +111,19 @@ async function settled(members: LightMember[]): Promise<void> {
   }
 }
 
-async function joinStorm(deltas: boolean): Promise<Array<{ members: number; bytesPerJoin: number; seconds: number }>> {
+interface StormPoint {
+  members: number;
+  bytesPerJoin: number;
+  /** Roster frames (whole or delta) a member got, on average: how often its roster was brought up to date. */
+  framesPerMember: number;
+  seconds: number;
+}
+
+async function joinStorm(deltas: boolean): Promise<StormPoint[]> {
   const last = STORM_CHECKPOINTS[STORM_CHECKPOINTS.length - 1];
   const server = await startOurs(['--max-connections', String(Math.min(last + 10, MAX_CONNECTIONS_LIMIT))]);
   const members: LightMember[] = [];
-  const results: Array<{ members: number; bytesPerJoin: number; seconds: number }> = [];
+  const results: StormPoint[] = [];
   const started = Date.now();
   try {
     for (const checkpoint of STORM_CHECKPOINTS) {
@@ -127,7 +135,13 @@ async function joinStorm(deltas: boolean): Promise<Array<{ members: number; byte
       }
       await settled(members);
       const total = members.reduce((sum, m) => sum + m.rosterBytes, 0);
-      results.push({ members: checkpoint, bytesPerJoin: total / checkpoint, seconds: (Date.now() - started) / 1000 });
+      const frames = members.reduce((sum, m) => sum + m.wholeRosters + m.deltas, 0);
+      results.push({
+        members: checkpoint,
+        bytesPerJoin: total / checkpoint,
+        framesPerMember: frames / checkpoint,
+        seconds: (Date.now() - started) / 1000,
+      });
     }
     console.log(`  join storm (${deltas ? 'roster deltas' : 'whole rosters'}): done`);
     return results;
@@ -158,6 +172,7 @@ export async function scaleBench(): Promise<string> {
         fmt(run.members),
         fmt(run.bytesPerJoin / 1024),
         i === 0 ? '–' : fmt(run.bytesPerJoin / runs[i - 1].bytesPerJoin, 2),
+        fmt(run.framesPerMember),
         fmt(run.seconds),
       ]),
     );
@@ -178,7 +193,7 @@ export async function scaleBench(): Promise<string> {
   ];
   const stormTable = printTable(
     'Join storm: roster bytes the server sends per join (all members together), members joining one at a time',
-    ['rosters', 'members', 'KB per join', '× previous row', 's so far'],
+    ['rosters', 'members', 'KB per join', '× previous row', 'roster frames per member', 's so far'],
     rows,
   );
   const goalTable = printTable('Scale goals (from this run)', ['goal', 'measured', 'verdict'], goals);

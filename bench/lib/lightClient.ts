@@ -13,6 +13,7 @@ export class LightMember {
   wholeRosterBytes = 0;
   deltaBytes = 0;
   wholeRosters = 0;
+  deltas = 0;
   readonly socket: Socket;
   private greeted = false;
   private head = Buffer.alloc(0);
@@ -103,6 +104,9 @@ export class LightMember {
         return this.welcomed();
       case FrameType.Roster:
         this.wholeRosters++;
+        return;
+      case FrameType.RosterDelta:
+        this.deltas++;
         return;
       case FrameType.Ping:
         return void this.socket.write(encodeFrame({ type: FrameType.Pong, payload }));
