@@ -24,15 +24,8 @@ function checkPeer(v: unknown): string | undefined {
   return undefined;
 }
 
-function checkPeers(v: unknown): string | undefined {
-  if (!Array.isArray(v)) return 'expected a list of peers';
-  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} peers (the limit is ${MAX_ROSTER_PEERS})`;
-  for (const p of v) {
-    const problem = checkPeer(p);
-    if (problem) return problem;
-  }
-  return undefined;
-}
+const checkPeers = (v: unknown): string | undefined =>
+  v === undefined ? 'expected a list of peers' : checkList(v, checkPeer, 'peers');
 
 function checkCode(v: unknown): string | undefined {
   if (v === undefined) return undefined;
@@ -43,10 +36,10 @@ function checkCode(v: unknown): string | undefined {
 }
 
 /** A list of at most MAX_ROSTER_PEERS entries (absent is fine), each passing `check`. */
-function checkList(v: unknown, check: (entry: unknown) => string | undefined): string | undefined {
+function checkList(v: unknown, check: (entry: unknown) => string | undefined, what = 'entries'): string | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) return 'expected a list';
-  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} entries (the limit is ${MAX_ROSTER_PEERS})`;
+  if (!Array.isArray(v)) return `expected a list of ${what}`;
+  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} ${what} (the limit is ${MAX_ROSTER_PEERS})`;
   for (const entry of v) {
     const problem = check(entry);
     if (problem) return problem;
