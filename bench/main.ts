@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { nativeBench, plainBench } from './chatLoad';
 import { idleBench } from './idleBench';
+import { scaleBench } from './scaleBench';
 import { imageBench } from './imageBench';
 import { clientBench } from './clientBench';
 import { webviewBench } from './webviewBench';
@@ -12,7 +13,18 @@ import { tlsBench } from './tls';
 import { corruptSamples } from './lib/probe';
 import { errorMessage } from '../src/chat';
 
-const SECTIONS = ['plain', 'native', 'client', 'image', 'tls', 'idle', 'webview', 'extension', 'soak'] as const;
+const SECTIONS = [
+  'plain',
+  'native',
+  'client',
+  'image',
+  'tls',
+  'idle',
+  'scale',
+  'webview',
+  'extension',
+  'soak',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Section[] {
@@ -56,6 +68,7 @@ async function main(): Promise<void> {
     image: imageBench,
     tls: tlsBench,
     idle: idleBench,
+    scale: scaleBench,
     webview: webviewBench,
     extension: extensionBench,
     soak: soakBench,

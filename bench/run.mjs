@@ -1,6 +1,6 @@
 // `npm run bench`: builds the product (dist/) and the bench (out/bench/), then runs the bench runner.
 //   npm run bench                       every section
-//   npm run bench -- --only plain,image  some sections (plain, native, image, tls, idle, webview, extension)
+//   npm run bench -- --only plain,image  some sections (plain, native, client, image, tls, idle, scale, webview, extension, soak)
 //   npm run bench -- --write            also rewrite the figures block in docs/BENCHMARKS.md
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.stdin.on('end', () => void stop());
-  // `mem` on stdin: a full GC (when started with --expose-gc), then `MEM <rss> <heapUsed> <connections>`.
+  // `mem` on stdin: a full GC (when started with --expose-gc), then `MEM <rss> <heapUsed> <connections> <external> <arrayBuffers>`.
   let pending = '';
   process.stdin.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
@@ -64,8 +64,10 @@ async function main(): Promise<void> {
       pending = pending.slice(cut + 1);
       if (command !== 'mem') continue;
       (globalThis as { gc?: () => void }).gc?.();
-      const { rss, heapUsed } = process.memoryUsage();
-      process.stdout.write(`MEM ${rss} ${heapUsed} ${server.roster.connections}\n`);
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      process.stdout.write(
+        `MEM ${rss} ${heapUsed} ${server.roster.connections} ${external} ${arrayBuffers} ${heapTotal}\n`,
+      );
     }
   });
 }

@@ -28,6 +28,7 @@ import { cannotSend, findRecipient, outgoingLimits, sendNativeMessage } from './
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
 import { FrameType, type Frame } from '../wire/frames';
 import { Reconnector } from './reconnect';
+import { RosterPacer } from './rosterState';
 import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
 
 export type { ChatClientOptions } from './options';
@@ -53,6 +54,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private me: Peer | undefined;
   private room = '';
   private currentRoster: Roster = EMPTY_ROSTER;
+  /** The 'roster' event, at most every ROSTER_EVENT_GAP_MS (a join storm is not one re-render per join). */
+  private readonly rosterEvents = new RosterPacer((roster) => this.emit('roster', roster));
   private position: number | null = null;
   /** The last Welcome's resume token: a reconnect presents it to get the same seat back. */
   private resumeToken: string | undefined;
@@ -245,6 +248,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       this.images.endAll(handedOn ? 'done' : 'cancelled', 'you left the chat', 'send ');
       this.images.endAll('cancelled', 'you left the chat');
       await this.connection?.end(reason).catch(() => undefined);
+      this.rosterEvents.flush();
       this.incoming.clear();
       this.files.connectionLost();
       this.position = null;
@@ -345,6 +349,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private onLost(connection: ServerConnection, lost: Lost): void {
     if (connection !== this.connection || this.closing) return;
     this.images.endAll('failed', 'the connection was lost');
+    this.rosterEvents.flush();
     this.incoming.clear();
     this.files.connectionLost();
     this.position = null;
@@ -365,7 +370,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.currentRoster = roster;
     const me = this.me && [...roster.active, ...roster.waiting].find((peer) => peer.id === this.me!.id);
     if (me) this.me = me;
-    this.emit('roster', roster);
+    this.rosterEvents.push(roster);
   }
 
   private setQueue(position: number | null): void {

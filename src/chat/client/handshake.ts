@@ -60,7 +60,7 @@ export function versionMismatch(version: number): ChatError | undefined {
 
 /**
  * Our answer to the server's Challenge. Throws ChatError 'password-required' when the room needs a password and
- * we have none. We always offer to acknowledge the image bytes we receive.
+ * we have none. We always offer to acknowledge the image bytes we receive, and to apply roster deltas when offered.
  */
 export function helloFor(
   challenge: ChallengeBody,
@@ -79,5 +79,6 @@ export function helloFor(
       );
     proof = authProof(password, challenge.nonce, binding);
   }
-  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, files: true, ...resume };
+  const deltas = challenge.rosterDelta === true ? { rosterDelta: true } : {};
+  return { v: PROTOCOL_VERSION, name, client: CLIENT_ID, proof, acks: true, files: true, ...deltas, ...resume };
 }

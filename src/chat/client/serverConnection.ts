@@ -36,6 +36,7 @@ import { classifyGreeting, helloFor, NO_RETRY, versionMismatch, type ResumeTicke
 import { formatBytes, formatDuration } from '../core/units';
 import { pinnedFingerprint, secureConnection } from '../tls/trust';
 import { tunnelBinding } from '../tls/tunnel';
+import { ConnectionRoster } from './rosterState';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
@@ -65,6 +66,8 @@ export class ServerConnection {
   writer!: FrameWriter;
   /** Image bytes the server sent us, to acknowledge (we announce acks in Hello). */
   readonly imageAcks = new ImageAckCounter();
+  /** The roster as this connection's Roster and RosterDelta frames built it. */
+  private readonly roster = new ConnectionRoster();
   private currentMode: 'detecting' | 'native' | 'plain' = 'detecting';
   private head = Buffer.alloc(0);
   private decoder: FrameDecoder | undefined;
@@ -324,6 +327,13 @@ export class ServerConnection {
         // Removed by the host: the server closes next, and coming straight back would undo the host's decision.
         if (frame.body.code === 'kicked') this.fatal = new ChatError('kicked', frame.body.text);
         return this.hooks.frame(frame);
+      case FrameType.Roster:
+      case FrameType.RosterDelta: {
+        const roster = this.roster.apply(frame);
+        if (typeof roster === 'string') return this.drop(unreadableData(roster).message, 'protocol');
+        if (!this.settle) this.hooks.frame({ type: FrameType.Roster, body: roster });
+        return;
+      }
       case FrameType.Ping:
         return this.send({ type: FrameType.Pong, payload: frame.payload });
       case FrameType.Pong:

@@ -200,6 +200,7 @@ export class Admission {
         maxImageBytes: o.maxImageBytes,
         acks: true,
         files: true,
+        rosterDelta: true,
       },
     });
   }
@@ -335,6 +336,7 @@ export class Admission {
     // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
     if (hello.acks === true) conn.writer.enableAckWindow();
     conn.files = hello.files === true;
+    conn.rosterDeltas = hello.rosterDelta === true;
     if (hello.resume !== undefined && this.context.resume(conn, hello)) return;
     diagnoseConn(conn, 'hello, asking for the name ', hello.name);
     this.context.room.join(conn, hello.name);

@@ -3,7 +3,7 @@
 //   admission.ts   a new socket until it joins: refusal when full, greeting, Challenge/Hello/password, name line
 //   addressLimits.ts  per IP address: open connections, connects per second, messages, waits after wrong passwords
 //   messages.ts    what members and the host say: checked, labelled by us (never by them), delivered
-//   notices.ts     what people are told (one peer, everyone, the host's log) and the roster broadcast
+//   notices.ts     what people are told (one peer, everyone, the host's log); rosterUpdates.ts the roster broadcast
 //   presence.ts    /away, /back and the host's /topic
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 //   history/       what the room remembers: recent messages for late joiners, seats held after a lost connection
@@ -33,7 +33,8 @@ import { ImageRelay } from './imageRelay';
 import { ImageTransfers } from '../core/imageTransfers';
 import { ServerFiles } from './files/serverFiles';
 import { Messages } from './messages';
-import { diagnoseConn, goodbyeReason, Notices, RosterBroadcast, who } from './notices';
+import { diagnoseConn, goodbyeReason, Notices, who } from './notices';
+import { RosterBroadcast } from './rosterUpdates';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
 import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './peerConnection';
 import { Outgoing } from './peerOutput';

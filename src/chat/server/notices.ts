@@ -1,8 +1,8 @@
 // What the server tells people, in each peer's own language (a Notice frame or a text line): one peer, every
-// member with a seat, the host's log (repeated errors throttled); the rule-breaker's fatal error; and the roster
-// broadcast, coalesced so that its traffic stays bounded however big the room gets.
+// member with a seat, the host's log (repeated errors throttled); the rule-breaker's fatal error. (The roster
+// broadcast is rosterUpdates.ts.)
 import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import type { Notice, NoticeLevel, Roster } from '../core/events';
+import type { Notice, NoticeLevel } from '../core/events';
 import { escapeControl, quotePeerText } from '../core/format';
 import { formatDuration } from '../core/units';
 import { plainNotice } from '../wire/plainText';
@@ -13,9 +13,6 @@ import { NoticeThrottle } from './limits/rateLimiter';
 
 /** Error lines of one kind (code) per second in the host's log before they are summed up. */
 const HOST_ERRORS_PER_SECOND = 5;
-const MIN_ROSTER_GAP_MS = 20;
-const MAX_ROSTER_GAP_MS = 10_000;
-const ROSTER_BYTES_PER_SECOND = 16 * 1024 * 1024;
 
 /** `name (ip:port)` once the peer has a name, else `ip:port`: how the host's log names a peer. */
 export function who(conn: PeerConnection): string {
@@ -173,64 +170,5 @@ class JoinLeaveLines {
     this.joined = 0;
     this.left = 0;
     this.announce(`In the last ${formatDuration(this.limit.intervalMs)}: ${parts.join(', ')}.`);
-  }
-}
-
-/** What the roster broadcast reads from the room and the server. */
-export interface RosterSource {
-  roster(): Roster;
-  /** Who gets roster frames: members still in the room (only native peers understand them). */
-  members(): Iterable<PeerConnection>;
-  /** Rosters go out only while the server is listening. */
-  isListening(): boolean;
-  /** The host's roster event. */
-  emit(roster: Roster): void;
-}
-
-/**
- * Rosters are coalesced: a change schedules one broadcast, sent after a gap that grows with what the last one
- * cost (size × recipients), so roster traffic stays under ROSTER_BYTES_PER_SECOND however big the room gets —
- * a full roster to everyone on every one of 1,000 joins would be 1,000² peers on the wire.
- */
-export class RosterBroadcast {
-  private timer: NodeJS.Timeout | undefined;
-  private lastAt = 0;
-  private lastBytes = 0;
-  private stopped = false;
-
-  constructor(private readonly source: RosterSource) {}
-
-  /** The roster changed: one broadcast follows (several changes in a row share it). */
-  schedule(): void {
-    if (this.timer || this.stopped || !this.source.isListening()) return;
-    const gap = Math.min(
-      MAX_ROSTER_GAP_MS,
-      Math.max(MIN_ROSTER_GAP_MS, (this.lastBytes / ROSTER_BYTES_PER_SECOND) * 1000),
-    );
-    const wait = Math.max(0, this.lastAt + gap - Date.now());
-    this.timer = setTimeout(() => this.send(), wait);
-  }
-
-  /** Shutdown: no more roster broadcasts. */
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private send(): void {
-    this.timer = undefined;
-    this.lastAt = Date.now();
-    const roster = this.source.roster();
-    const out = new Outgoing(() => ({ type: FrameType.Roster, body: roster }), undefined);
-    let sent = 0;
-    for (const conn of this.source.members()) {
-      if (conn.kind === 'native') {
-        conn.deliver(out);
-        sent++;
-      }
-    }
-    this.lastBytes = sent * (sent > 0 ? out.forNative().length : 0);
-    this.source.emit(roster);
   }
 }

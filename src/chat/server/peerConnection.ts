@@ -76,6 +76,8 @@ export class PeerConnection {
   private listenerTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private socketFailed = false;
+  /** The peer's Hello offered to apply roster deltas (rosterUpdates.ts). */
+  rosterDeltas = false;
 
   constructor(
     readonly id: number,

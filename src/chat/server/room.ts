@@ -11,6 +11,7 @@ import { normalizeIp } from './limits/addressLimits';
 import { diagnoseConn, type Notices } from './notices';
 import type { ResolvedServerOptions } from './options';
 import type { PeerConnection } from './peerConnection';
+import { hereNow } from './rosterUpdates';
 import { SeatQueue, type SeatChange } from './seats';
 
 /** The host's peer id: names map to it like to any member's. */
@@ -155,7 +156,7 @@ export class Room {
       // The roster follows with the next (coalesced) broadcast, which includes this newcomer.
       conn.sendFrame({ type: FrameType.Welcome, body: this.welcome(conn, peer, position) });
     } else {
-      const here = this.roster.active.map((p) => p.name).join(', ');
+      const here = hereNow(this.roster.active);
       const seats = this.seatQueue.seats;
       const room =
         position === null

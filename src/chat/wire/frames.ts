@@ -14,10 +14,11 @@ export const FRAME_HEADER_BYTES = 5;
 /** Most bytes a Ping or Pong carries. */
 export const MAX_PING_PAYLOAD = 64;
 /**
- * Most peers in one roster list (active or waiting). Without it only the 16 MiB frame would bound a roster, and a
- * hostile server could make a client render ~100,000 entries; the server's maxConnections stays below it.
+ * Most peers in one roster list (active or waiting): a room of 10,000 connections plus the host. Without it only the
+ * 16 MiB frame would bound a roster, and a hostile server could make a client render ~100,000 entries; the server's
+ * maxConnections stays below it.
  */
-export const MAX_ROSTER_PEERS = 10_000;
+export const MAX_ROSTER_PEERS = 10_001;
 /** Longest topic and away reason the server sends (it cuts them shorter); a longer one is a bad frame. */
 export const MAX_TOPIC_CHARS = 1024;
 export const MAX_AWAY_CHARS = 1024;
@@ -41,6 +42,7 @@ export enum FrameType {
   Notice = 0x20, //    S→C: join/leave/admit/rate-limit notices
   Roster = 0x21, //    S→C: active members and the waiting queue
   Queue = 0x22, //     S→C: your place in line (null = you have a seat)
+  RosterDelta = 0x23, // S→C: what changed since the last roster (to clients that offered rosterDelta)
   Rename = 0x30, //    C→S: /name
   Ping = 0x31, //      both: heartbeat; answered by Pong with the same payload
   Pong = 0x32,
@@ -59,6 +61,8 @@ export interface ChallengeBody {
   acks?: boolean;
   /** The server relays file offers and transfers (FileAccept, FileOpen, FileChunk, FileAck, FileCancel). */
   files?: boolean;
+  /** The server can send RosterDelta frames (what changed) instead of a whole Roster on every change. */
+  rosterDelta?: boolean;
 }
 export interface HelloBody {
   v: number;
@@ -74,6 +78,8 @@ export interface HelloBody {
   seen?: number;
   /** The client takes file offers and transfers; without it the server sends a notice instead of an offer. */
   files?: boolean;
+  /** The client applies RosterDelta frames (answering a Challenge that offered them). */
+  rosterDelta?: boolean;
 }
 export interface WelcomeBody {
   you: Peer;
@@ -121,6 +127,23 @@ export interface NoticeBody {
   code?: string;
   /** The end of a history replay (code 'history-end'). */
   history?: boolean;
+}
+/**
+ * What changed in the roster since the last Roster or RosterDelta this client got, applied in this order: `left`
+ * (ids taken out), `changed` (fields of members still here), `moved` (each taken out of where it is and put at
+ * `index` of its list), `joined` (each put at `index` of its list, in order), then seats, topic and connections.
+ * `waiting: true` means the waiting queue, otherwise the active list (the host is always active[0]).
+ */
+export interface RosterDeltaBody {
+  left?: number[];
+  /** away null: back; encrypted false: no longer. */
+  changed?: Array<{ id: number; name?: string; address?: string; away?: string | null; encrypted?: boolean }>;
+  moved?: Array<{ id: number; waiting?: boolean; index: number }>;
+  joined?: Array<{ peer: Peer; waiting?: boolean; index: number }>;
+  seats?: number;
+  /** '' when the topic was cleared. */
+  topic?: string;
+  connections?: number;
 }
 export interface QueueBody {
   position: number | null;
@@ -176,6 +199,7 @@ export type Frame =
   | { type: FrameType.FileCancel; body: FileCancelBody }
   | { type: FrameType.Notice; body: NoticeBody }
   | { type: FrameType.Roster; body: Roster }
+  | { type: FrameType.RosterDelta; body: RosterDeltaBody }
   | { type: FrameType.Queue; body: QueueBody }
   | { type: FrameType.Rename; body: RenameBody }
   | { type: FrameType.Ping; payload: Buffer }

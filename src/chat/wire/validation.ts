@@ -24,15 +24,8 @@ function checkPeer(v: unknown): string | undefined {
   return undefined;
 }
 
-function checkPeers(v: unknown): string | undefined {
-  if (!Array.isArray(v)) return 'expected a list of peers';
-  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} peers (the limit is ${MAX_ROSTER_PEERS})`;
-  for (const p of v) {
-    const problem = checkPeer(p);
-    if (problem) return problem;
-  }
-  return undefined;
-}
+const checkPeers = (v: unknown): string | undefined =>
+  v === undefined ? 'expected a list of peers' : checkList(v, checkPeer, 'peers');
 
 function checkCode(v: unknown): string | undefined {
   if (v === undefined) return undefined;
@@ -64,6 +57,43 @@ const fileValidators: Partial<Record<FrameType, Validator>> = {
         : undefined,
 };
 
+/** A list of at most MAX_ROSTER_PEERS entries (absent is fine), each passing `check`. */
+function checkList(v: unknown, check: (entry: unknown) => string | undefined, what = 'entries'): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return `expected a list of ${what}`;
+  if (v.length > MAX_ROSTER_PEERS) return `a list of ${v.length} ${what} (the limit is ${MAX_ROSTER_PEERS})`;
+  for (const entry of v) {
+    const problem = check(entry);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** A place in the roster: `index` of the active list, or of the waiting queue with `waiting: true`. */
+const checkPlace = (v: Obj): string | undefined =>
+  !isUint(v.index) || !isFlag(v.waiting) ? 'needs an index (and waiting true or false)' : undefined;
+
+function checkRosterDelta(b: unknown): string | undefined {
+  if (!isObj(b)) return 'not an object';
+  if ((b.seats !== undefined && !isUint(b.seats)) || (b.connections !== undefined && !isUint(b.connections)))
+    return 'seats and connections must be numbers';
+  if (b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)) return 'topic must be text';
+  return (
+    checkList(b.left, (id) => (isUint(id) ? undefined : 'left needs peer ids')) ??
+    checkList(b.changed, (c) =>
+      !isObj(c) || !isUint(c.id)
+        ? 'changed needs peer ids'
+        : (c.name !== undefined && !isStr(c.name, 256)) || (c.address !== undefined && !isStr(c.address, 256))
+          ? 'changed name and address must be text'
+          : (c.away !== undefined && c.away !== null && !isStr(c.away, MAX_AWAY_CHARS)) || !isFlag(c.encrypted)
+            ? 'changed away must be text or null, encrypted true or false'
+            : undefined,
+    ) ??
+    checkList(b.moved, (m) => (!isObj(m) || !isUint(m.id) ? 'moved needs peer ids' : checkPlace(m))) ??
+    checkList(b.joined, (j) => (!isObj(j) ? 'joined needs peers' : (checkPeer(j.peer) ?? checkPlace(j))))
+  );
+}
+
 const validators: Partial<Record<FrameType, Validator>> = {
   [FrameType.Challenge]: (b) =>
     !isObj(b)
@@ -74,8 +104,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'unknown auth scheme'
           : !isUint(b.maxFrameBytes) || !isUint(b.maxImageBytes)
             ? 'needs limits'
-            : !isFlag(b.acks) || !isFlag(b.files)
-              ? 'acks and files must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.files) || !isFlag(b.rosterDelta)
+              ? 'acks, files and rosterDelta must be true or false'
               : undefined,
   [FrameType.Hello]: (b) =>
     !isObj(b)
@@ -86,8 +116,8 @@ const validators: Partial<Record<FrameType, Validator>> = {
           ? 'client must be text'
           : b.proof !== undefined && !isStr(b.proof, 256)
             ? 'proof must be text'
-            : !isFlag(b.acks) || !isFlag(b.files)
-              ? 'acks and files must be true or false'
+            : !isFlag(b.acks) || !isFlag(b.files) || !isFlag(b.rosterDelta)
+              ? 'acks, files and rosterDelta must be true or false'
               : (b.resume !== undefined && !isStr(b.resume, 256)) || (b.seen !== undefined && !isUint(b.seen))
                 ? 'resume must be text and seen a number'
                 : undefined,
@@ -144,6 +174,7 @@ const validators: Partial<Record<FrameType, Validator>> = {
         : b.topic !== undefined && !isStr(b.topic, MAX_TOPIC_CHARS)
           ? 'topic must be text'
           : (checkPeers(b.active) ?? checkPeers(b.waiting)),
+  [FrameType.RosterDelta]: checkRosterDelta,
   [FrameType.Queue]: (b) =>
     !isObj(b)
       ? 'not an object'

@@ -28,6 +28,7 @@ test('parseCli: every limit flag sets its server option (and only the flags give
   assert.deepEqual(serveWith('--rate-limit', '5').limits, { rateLimit: { perSecond: 5, burst: 10 } });
   assert.deepEqual(serveWith('--rate-limit', '0').limits, { rateLimit: false });
   assert.deepEqual(serveWith('--max-conns', '40').limits, { maxConnections: 40 });
+  assert.deepEqual(serveWith('--max-conns', '10000').limits, { maxConnections: 10_000 }, 'a room of 10,000');
   assert.deepEqual(serveWith('--max-per-address', '1').limits, { connectionsPerAddress: 1 });
   assert.deepEqual(serveWith('--max-image-mb', '2').limits, { maxImageBytes: 2 * MIB });
   assert.deepEqual(serveWith('--max-image-mb', '0.5').limits, { maxImageBytes: MIB / 2 });
@@ -50,8 +51,12 @@ test('parseCli: a wrong limit is refused with one sentence naming the flag', () 
   refused(['serve', '--rate-limit', 'fast'], '--rate-limit must be a whole number from 0 to 10000, not "fast".');
   refused(['serve', '--rate-limit', '-1'], '--rate-limit must be from 0 to 10000, not -1.');
   refused(['serve', '--max-conns', '0'], `--max-conns must be from 1 to ${MAX_CONNECTIONS_LIMIT}, not 0.`);
-  refused(['serve', '--max-conns', '10000'], `--max-conns must be from 1 to ${MAX_CONNECTIONS_LIMIT}, not 10000.`);
-  refused(['serve', '--max-per-address', '1.5'], '--max-per-address must be a whole number from 1 to 9999, not "1.5".');
+  assert.equal(MAX_CONNECTIONS_LIMIT, 10_000);
+  refused(['serve', '--max-conns', '10001'], `--max-conns must be from 1 to ${MAX_CONNECTIONS_LIMIT}, not 10001.`);
+  refused(
+    ['serve', '--max-per-address', '1.5'],
+    '--max-per-address must be a whole number from 1 to 10000, not "1.5".',
+  );
   refused(['serve', '--max-image-mb', '0'], '--max-image-mb must be a number above 0 and at most 65536, not "0".');
   refused(['serve', '--max-image-mb', '-3'], '--max-image-mb must be a number above 0 and at most 65536, not "-3".');
   refused(['serve', '--max-image-mp', '1e3'], '--max-image-mp must be a number above 0 and at most 10000, not "1e3".');

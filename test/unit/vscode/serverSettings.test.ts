@@ -42,8 +42,11 @@ test('server settings: valid values set their server options; unset ones (and em
 test('server settings: wrong values are refused with one sentence naming each setting', () => {
   refused({ rateLimit: -1 }, 'tcpChat.server.rateLimit must be from 0 to 10000, not -1.');
   refused({ rateLimit: 2.5 }, 'tcpChat.server.rateLimit must be a whole number from 0 to 10000, not "2.5".');
-  refused({ maxConnections: 0 }, 'tcpChat.server.maxConnections must be from 1 to 9999, not 0.');
-  refused({ maxPerAddress: 'lots' }, 'tcpChat.server.maxPerAddress must be a whole number from 1 to 9999, not "lots".');
+  refused({ maxConnections: 0 }, 'tcpChat.server.maxConnections must be from 1 to 10000, not 0.');
+  refused(
+    { maxPerAddress: 'lots' },
+    'tcpChat.server.maxPerAddress must be a whole number from 1 to 10000, not "lots".',
+  );
   refused({ maxImagePixels: 0 }, 'tcpChat.server.maxImagePixels must be a number above 0 and at most 10000, not "0".');
   refused({ maxConnections: [3] }, 'tcpChat.server.maxConnections must be a number, not [3].');
   refused({ topic: 7 }, 'tcpChat.server.topic must be text, not 7.');

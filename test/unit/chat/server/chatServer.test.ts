@@ -304,13 +304,15 @@ test('bad options are refused up front with a ChatError a user can read', async 
     message: 'Server option seats must be a whole number ≥ 0, not -1.',
   });
   assert.throws(() => new ChatServer({ rateLimit: { burst: 0, perSecond: 1 } }), { code: 'bad-option' });
-  // Every roster lists the host plus every connection; clients refuse lists over MAX_ROSTER_PEERS.
+  // Every roster lists the host plus every connection; clients refuse lists over MAX_ROSTER_PEERS. A room of
+  // 10,000 members is allowed.
   const { MAX_ROSTER_PEERS } = await import('../../../../src/chat/wire/frames');
-  assert.equal(new ChatServer({ maxConnections: MAX_ROSTER_PEERS - 1 }).options.maxConnections, 9_999);
+  assert.equal(new ChatServer({ maxConnections: 10_000 }).options.maxConnections, 10_000);
+  assert.equal(new ChatServer({ maxConnections: MAX_ROSTER_PEERS - 1 }).options.maxConnections, 10_000);
   assert.throws(() => new ChatServer({ maxConnections: MAX_ROSTER_PEERS }), {
     code: 'bad-option',
     message:
-      'Server option maxConnections can be at most 9,999 (clients read rosters of at most 10,000 people), not 10000.',
+      'Server option maxConnections can be at most 10,000 (clients read rosters of at most 10,001 people), not 10001.',
   });
   const defaults = new ChatServer();
   assert.equal(defaults.options.host, '127.0.0.1');

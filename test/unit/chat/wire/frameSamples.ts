@@ -54,6 +54,17 @@ export const samples: Frame[] = [
       connections: 2,
     },
   },
+  {
+    type: FrameType.RosterDelta,
+    body: {
+      left: [3],
+      changed: [{ id: 1, name: 'annie', away: null }],
+      moved: [{ id: 2, index: 1 }],
+      joined: [{ peer: { id: 4, name: 'cy', address: '10.0.0.3:4000', kind: 'native' }, waiting: true, index: 0 }],
+      connections: 3,
+      topic: '',
+    },
+  },
   { type: FrameType.Queue, body: { position: 2 } },
   { type: FrameType.Queue, body: { position: null } },
   { type: FrameType.Rename, body: { name: 'annie' } },

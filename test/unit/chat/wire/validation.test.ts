@@ -68,7 +68,7 @@ test('malformed JSON and wrongly typed fields are bad-frame errors', () => {
 });
 
 test('a roster list longer than MAX_ROSTER_PEERS is a bad-frame error (a hostile server cannot flood the panel); the limit itself decodes', () => {
-  assert.equal(MAX_ROSTER_PEERS, 10_000);
+  assert.equal(MAX_ROSTER_PEERS, 10_001); // 10,000 connections and the host
   const peers = (n: number) =>
     Array.from({ length: n }, (_, i): Peer => ({ id: i + 1, name: `p${i}`, address: '127.0.0.1:1', kind: 'native' }));
   const roster = (active: Peer[], waiting: Peer[]) =>
@@ -80,7 +80,7 @@ test('a roster list longer than MAX_ROSTER_PEERS is a bad-frame error (a hostile
       full.body.active.length === MAX_ROSTER_PEERS &&
       full.body.waiting.length === MAX_ROSTER_PEERS,
   );
-  const tooMany = /Frame type 0x21: a list of 10001 peers \(the limit is 10000\)\./;
+  const tooMany = /Frame type 0x21: a list of 10002 peers \(the limit is 10001\)\./;
   assert.throws(() => decoder().push(roster(peers(MAX_ROSTER_PEERS + 1), [])), {
     name: 'ProtocolError',
     code: 'bad-frame',
