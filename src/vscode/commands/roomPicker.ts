@@ -57,8 +57,9 @@ export async function askRoom(
   };
   pick.items = build();
   // On opening, the highlight is on the first room or recent address (Enter reconnects); typing moves it to the top.
-  const firstAddress = pick.items.find((item) => item.pick.address);
-  if (firstAddress) pick.activeItems = [firstAddress];
+  const firstAddress = () => pick.items.find((item) => item.pick.address);
+  const opening = firstAddress();
+  if (opening) pick.activeItems = [opening];
   pick.onDidChangeValue(() => {
     const [typed] = build();
     pick.items = [typed, ...pick.items.slice(1)];
@@ -69,9 +70,11 @@ export async function askRoom(
       rooms = heard;
       const active = pick.activeItems[0];
       pick.items = build();
-      // A room appearing must not move the highlight away from what the user is on.
+      // A room appearing must not move the highlight away from what the user is on — except from the empty
+      // "Type an address…" row of a picker that had nothing else to offer: then the first room heard takes it, as
+      // it would have on opening (Enter joins it).
       const again = active?.pick.typed
-        ? first
+        ? (pick.value.trim() === '' && firstAddress()) || first
         : pick.items.find((item) => active?.pick.address !== undefined && item.pick.address === active.pick.address);
       if (again) pick.activeItems = [again];
     });
