@@ -16,6 +16,8 @@ const EXPECTED: Record<string, string> = {
   'tcpChat.kick': 'Kick…',
   'tcpChat.sendSelection': 'Send Selection as Message',
   'tcpChat.sendImage': 'Send Image…',
+  'tcpChat.sendFile': 'Send File…',
+  'tcpChat.ban': 'Ban…',
   'tcpChat.showLog': 'Show Log',
   'tcpChat.forgetTrustedRoom': 'Forget Trusted Room…',
 };

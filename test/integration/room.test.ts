@@ -1,6 +1,6 @@
 // Hosting a room from VS Code: Start Server, then peers on real loopback sockets — the engine's own ChatClient
 // and a raw socket speaking plain text like `nc` — chat with the host; the log lands in the workspace; Send
-// Selection and Send Image reach the peers intact.
+// Selection, Send Image and Send File reach the peers intact, and a member's file reaches the host's files/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -153,5 +153,45 @@ describe('room: the host chats with loopback peers', function () {
     );
     // The plain-text peer cannot show images: it is told in one line instead.
     await carol.waitForText(/image/i);
+  });
+
+  it('Send File… from the Explorer offers any file: Alice accepts and gets it byte-identical; the plain peer is told', async () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 'notes from the lab ');
+    const file = vscode.Uri.joinPath(workspaceFolder(), 'lab notes.txt');
+    await vscode.workspace.fs.writeFile(file, bytes);
+    await vscode.commands.executeCommand('tcpChat.sendFile', file); // what the Explorer's context menu passes
+    const offer = await waitForReceived(alice.received, (m) => m.file !== undefined, 'the file offer at Alice');
+    assert.deepEqual([offer.file?.name, offer.file?.size], ['lab notes.txt', bytes.length]);
+    const folder = fs.mkdtempSync(path.join(workspaceFolder().fsPath, 'alice-files-'));
+    let savedPath: string | undefined;
+    alice.client.on('transfer', (progress) => {
+      if (progress.messageId === offer.id && progress.state === 'done') savedPath = progress.savedPath;
+    });
+    alice.client.acceptFile(offer.id, { folder });
+    await waitFor(() => savedPath, 'the file saved at Alice');
+    assert.equal(path.dirname(savedPath!), folder);
+    assert.ok(fs.readFileSync(savedPath!).equals(bytes), 'the saved file has the bytes sent');
+    await carol.waitForText(/lab notes\.txt/);
+  });
+
+  it('a file Alice offers is saved by the host under the log folder’s files/ when accepted', async () => {
+    const bytes = Buffer.from('from Alice, a small file\n'.repeat(1000));
+    const source = path.join(fs.mkdtempSync(path.join(workspaceFolder().fsPath, 'alice-out-')), 'report.csv');
+    fs.writeFileSync(source, bytes);
+    await alice.client.send({ file: { path: source } });
+    const session = requireSession(api);
+    const offer = await waitFor(
+      () => historyMessages(session).find((m) => !m.own && m.file?.name === 'report.csv'),
+      'the offer in the host’s history',
+      { describe: () => describeHistory(session) },
+    );
+    let savedPath: string | undefined;
+    session.on('transfer', (progress) => {
+      if (progress.messageId === offer.id && progress.state === 'done') savedPath = progress.savedPath;
+    });
+    session.acceptFile(offer.id);
+    await waitFor(() => savedPath, 'the file saved by the host');
+    assert.equal(path.dirname(savedPath!), path.join(path.dirname(session.transcript!.logFile), 'files'));
+    assert.ok(fs.readFileSync(savedPath!).equals(bytes), 'the saved file has the bytes Alice sent');
   });
 });
