@@ -58,20 +58,30 @@ test('an image: progress lines at the sender, the receiver and the host, each up
   }
 });
 
-test('/file then /accept N: the file arrives byte-identical in the receiver’s files/, with progress', async (t) => {
+test('/file then /accept N: 30 MB arrive byte-identical in the receiver’s files/, with progress, and text overtakes them', async (t) => {
   const { cwd, ann, bob } = await room(t);
-  const report = randomBytes(3 * 1024 * 1024);
+  const report = randomBytes(30 * 1024 * 1024);
   fs.writeFileSync(path.join(cwd, 'report.bin'), report);
   ann.child.stdin.write('/file report.bin\n');
   const offer = await bob.until(
-    new RegExp(`${LINE}\\[file (\\d+)\\] ann offers report\\.bin \\(3 MB\\) — /accept (\\d+) or /decline (\\d+)$`, 'm'),
+    new RegExp(
+      `${LINE}\\[file (\\d+)\\] ann offers report\\.bin \\(30 MB\\) — /accept (\\d+) or /decline (\\d+)$`,
+      'm',
+    ),
     'the numbered offer at bob',
     10_000,
   );
   assert.equal(offer[1], offer[2]);
   bob.child.stdin.write(`/accept ${offer[1]}\n`);
-  await bob.until(/^↓ report\.bin from ann {2}100% {2}3 MB of 3 MB {2}done/m, 'bob’s last progress line', 15_000);
-  await ann.until(/^↑ report\.bin to bob {2}100% {2}3 MB of 3 MB {2}done/m, 'ann’s last progress line', 15_000);
+  // Once ann's upload has begun, she says something: it travels beside the file, not behind it.
+  await ann.until(/^↑ report\.bin to bob {2}0%/m, 'the upload begun at ann', 30_000);
+  ann.child.stdin.write('still sending, keep reading\n');
+  const done = /^↓ report\.bin from ann {2}100% {2}30 MB of 30 MB {2}done/m;
+  await bob.until(done, 'bob’s last progress line', 60_000);
+  await ann.until(/^↑ report\.bin to bob {2}100% {2}30 MB of 30 MB {2}done/m, 'ann’s last progress line', 60_000);
+  const said = bob.stdout().search(/ann: still sending, keep reading/);
+  assert.ok(said >= 0, 'ann’s line reached bob');
+  assert.ok(said < bob.stdout().search(done), 'ann’s line came before the end of the file');
   const saved = savedFiles(path.join(cwd, 'bob-logs'));
   assert.equal(saved.length, 1, `one file saved: ${saved.join(', ')}`);
   assert.equal(path.basename(saved[0]), 'report.bin');
