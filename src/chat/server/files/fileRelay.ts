@@ -32,6 +32,8 @@ export interface RelayedOffer {
   file: FileOffer;
   /** A private offer: the one who may accept it. */
   to?: FileEnd;
+  /** The members the offer reached (a waiting member or a later joiner never saw it, so may not accept it). */
+  audience?: ReadonlySet<FileEnd>;
 }
 
 export interface RelayedTransfer {
@@ -82,15 +84,18 @@ export class FileRelay {
       return false;
     }
     this.expireOldest(offer.from);
-    this.offers.set(ref, { ...offer, ref });
+    const audience = new Set<FileEnd>();
+    this.offers.set(ref, { ...offer, ref, audience });
     const label = offerLabel(offer.file);
     const who = offer.fromPeer.name;
     let note: Buffer | undefined;
     let line: Buffer | undefined;
     for (const conn of recipients) {
       if (conn === offer.from) continue;
-      if (conn.kind === 'native' && conn.files) conn.write(header);
-      else if (conn.kind === 'native')
+      if (conn.kind === 'native' && conn.files) {
+        conn.write(header);
+        audience.add(conn);
+      } else if (conn.kind === 'native')
         conn.write(
           (note ??= encodeFrame({
             type: FrameType.Notice,
@@ -118,7 +123,10 @@ export class FileRelay {
     const receiverPeer = receiver === 'host' ? this.hostPeer() : receiver.peer;
     const problem = !offer
       ? 'that file offer is no longer available'
-      : offer.from === receiver || (offer.to !== undefined && offer.to !== receiver) || !receiverPeer
+      : offer.from === receiver ||
+          (offer.to !== undefined && offer.to !== receiver) ||
+          (receiver !== 'host' && !offer.audience?.has(receiver)) ||
+          !receiverPeer
         ? 'that file was not offered to you'
         : [...this.transfers.values()].some((t) => t.offer === offer && t.receiver === receiver)
           ? 'you are already receiving that file'

@@ -117,3 +117,35 @@ test('a sender that sends more bytes than it announced fails the transfer; the r
   await bob.client.send({ text: 'still fine' });
   await waitFor(() => bad.of(FrameType.Message).some((f) => f.body.text === 'still fine'), 'the server carries on');
 });
+
+test('only members the offer reached may accept it: a later joiner naming its ref is refused, the sender asked nothing', async (t) => {
+  const { server, port } = await startServer();
+  t.after(() => server.close());
+  const dir = tempFolder(t);
+  const alice = await joinClient(t, port, 'alice');
+  const early = await RawNativeClient.connect(port);
+  early.send({ type: FrameType.Hello, body: { v: 1, name: 'early', files: true } });
+  await early.waitFrame(FrameType.Welcome);
+  t.after(() => early.close());
+  await waitFor(() => alice.client.roster.active.some((p) => p.name === 'early'), 'early in the roster');
+  await alice.client.send({ file: { path: randomFile(dir, 'notes.txt', 4096) } });
+  const offer = await early.waitFrame(FrameType.Message, (f) => f.body.file?.name === 'notes.txt');
+  const late = await RawNativeClient.connect(port);
+  late.send({ type: FrameType.Hello, body: { v: 1, name: 'late', files: true } });
+  await late.waitFrame(FrameType.Welcome);
+  t.after(() => late.close());
+  late.send({ type: FrameType.FileAccept, body: { ref: offer.body.ref } });
+  const refused = await late.waitFrame(FrameType.FileCancel);
+  assert.equal(refused.body.reason, 'that file was not offered to you');
+  assert.equal(refused.body.failed, true);
+  assert.ok(!late.of(FrameType.FileChunk).length, 'no byte of the file reached the late joiner');
+  // The one it reached still may: the sender is asked for exactly that one copy.
+  early.send({ type: FrameType.FileAccept, body: { ref: offer.body.ref } });
+  await early.waitFrame(FrameType.FileOpen);
+  await waitFor(() => alice.transfers.some((p) => p.direction === 'send'), 'the send to early');
+  assert.deepEqual(
+    [...new Set(alice.transfers.map((p) => p.peer?.name))],
+    ['early'],
+    'the sender streamed only to the member it reached',
+  );
+});
