@@ -38,6 +38,12 @@ export async function startNcat(): Promise<ServerChild> {
   );
 }
 
+/**
+ * The server under test. `BENCH_SERVER_JS=FILE` runs another build of it (e.g. the previous commit's
+ * out/bench/serverProcess.js, copied aside) for a before/after comparison with the same generator.
+ */
+const SERVER_SCRIPT = process.env.BENCH_SERVER_JS ?? 'out/bench/serverProcess.js';
+
 export async function startOurs(extra: string[] = []): Promise<ServerChild> {
   const port = await freePort();
   // BENCH_SERVER_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (summarise with
@@ -48,7 +54,7 @@ export async function startOurs(extra: string[] = []): Promise<ServerChild> {
   return startServer(
     'tcp-chat',
     process.execPath,
-    [...profile, '--expose-gc', 'out/bench/serverProcess.js', '--port', String(port), ...extra],
+    [...profile, '--expose-gc', SERVER_SCRIPT, '--port', String(port), ...extra],
     port,
     {
       waitForLine: /READY \d+/,

@@ -38,6 +38,10 @@ export interface EscapeOptions {
   keepNewlines?: boolean;
 }
 
+/** What escapeControl makes visible (see below). */
+const UNSAFE_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_CHARS = new RegExp(UNSAFE_CHAR.source, 'g');
+
 /**
  * Makes control characters visible instead of letting them act: C0 controls, DEL, C1 controls (so ESC of an
  * ANSI sequence shows as `\x1b`), Unicode line/paragraph separators and bidi overrides ("Trojan Source").
@@ -45,8 +49,10 @@ export interface EscapeOptions {
  * they take, where `\u2028` took 6 and let a peer double the size of what it sends in our log.
  */
 export function escapeControl(text: string, options: EscapeOptions = {}): string {
+  // Most text has nothing to escape: one scan, no copy (this runs once per message relayed).
+  if (!UNSAFE_CHAR.test(text)) return text;
   const source = options.keepNewlines ? text.replace(/\r\n/g, '\n') : text;
-  return source.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => {
+  return source.replace(UNSAFE_CHARS, (char) => {
     if (options.keepNewlines && (char === '\n' || char === '\t')) return char;
     if (char === '\n' || char === '\u2028' || char === '\u2029') return '\\n';
     if (char === '\t') return '\\t';
@@ -114,8 +120,8 @@ export function messageBody(msg: MessageView, imageTag: (image: NonNullable<Mess
     const header = `[code: ${describeCode(msg.code)}]${msg.image ? ` ${imageTag(msg.image)}` : ''}`;
     return `${header}\n${indentContinuation(text, true)}`;
   }
-  const parts = [text, msg.image ? imageTag(msg.image) : ''].filter((part) => part !== '');
-  return indentContinuation(parts.join(' '));
+  if (!msg.image) return indentContinuation(text); // most lines: no array built per message
+  return indentContinuation(text === '' ? imageTag(msg.image) : `${text} ${imageTag(msg.image)}`);
 }
 
 /** Indents every line after the first (or every line, with `all`) so it cannot pass for a line of its own. */

@@ -7,7 +7,7 @@ import { type ChatMessage, type CodeInfo, type OutgoingMessage, type Peer } from
 import { type ImageMime } from '../core/images';
 import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
-import { plainBytes, plainMessage } from '../wire/plainText';
+import { plainBytes, plainMessageLine } from '../wire/plainText';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
 import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
 import type { AddressLimits } from './limits/addressLimits';
@@ -169,7 +169,7 @@ export class Messages {
     const action = message.action === true && !message.image ? true : undefined;
     const out = new Outgoing(
       () => ({ type: FrameType.Message, body: { ref, text, code: message.code, image, from, to, at, action } }),
-      () => plainMessage({ at, from, to, own: false, text, code: message.code, image, action }),
+      () => plainMessageLine({ at, from, to, own: false, text, code: message.code, image, action }),
     );
     for (const conn of recipients) conn.deliver(out);
     if (message.image) streamImage(ref, message.image, recipients);
@@ -253,7 +253,7 @@ export class Messages {
     }
     const out = new Outgoing(
       () => ({ type: FrameType.Message, body: { ref, text, code, image, from: peer, to, at, action } }),
-      () => plainMessage({ at, from: peer, to, own: false, text, code, image, action }),
+      () => plainMessageLine({ at, from: peer, to, own: false, text, code, image, action }),
     );
     const away = to && this.context.presence.awayReply(to, peer.id);
     if (away) notices.tell(conn, 'info', away, 'away');

@@ -181,7 +181,7 @@ export class PeerConnection {
 
   /** The form of `out` this peer understands. */
   deliver(out: Outgoing): void {
-    this.output.write(this.peerKind === 'native' ? out.forNative() : out.forPlain());
+    this.output.writePacked(this.peerKind === 'native' ? out.packedNative() : out.packedPlain());
   }
 
   /** Image bytes queued behind urgent output; past this peer's cap, `sender` is paused (peerOutput.ts). */

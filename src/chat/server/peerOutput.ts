@@ -5,22 +5,33 @@ import type { Socket } from 'node:net';
 import { FrameWriter } from '../wire/frameWriter';
 import { encodeFrame } from '../wire/codec';
 import { type Frame } from '../wire/frames';
+import { OutputSlab, Packed } from './outputSlab';
+
+/** Where every Outgoing's bytes are packed, one slab per form (outputSlab.ts). */
+const nativeSlab = new OutputSlab();
+const plainSlab = new OutputSlab();
 
 /** A message or notice ready for both kinds of peer, each form built once however many peers get it. */
 export class Outgoing {
-  private native: Buffer | undefined;
-  private plain: Buffer | undefined;
+  private native: Packed | undefined;
+  private plain: Packed | null | undefined;
   constructor(
     private readonly makeFrame: () => Frame,
-    private readonly makeLine: (() => Buffer) | undefined,
+    private readonly makeLine: (() => Buffer | string) | undefined,
   ) {}
   forNative(): Buffer {
-    return (this.native ??= encodeFrame(this.makeFrame()));
+    return this.packedNative().bytes;
   }
   /** Undefined when plain-text peers get nothing for this (e.g. a roster frame). */
   forPlain(): Buffer | undefined {
-    if (!this.makeLine) return undefined;
-    return (this.plain ??= this.makeLine());
+    return this.packedPlain()?.bytes;
+  }
+  packedNative(): Packed {
+    return (this.native ??= nativeSlab.pack(encodeFrame(this.makeFrame())));
+  }
+  packedPlain(): Packed | undefined {
+    if (this.plain === undefined) this.plain = this.makeLine ? plainSlab.pack(this.makeLine()) : null;
+    return this.plain ?? undefined;
   }
 }
 
@@ -37,6 +48,8 @@ function flushAll(): void {
 }
 /** An outbox this big is written at once instead of at the end of the turn (bounds memory, lets the cap act). */
 const OUTBOX_FLUSH_BYTES = 256 * 1024;
+/** A turn's output up to this is copied into one buffer for its write; more goes out as its parts (writev). */
+const CONCAT_BYTES = 16 * 1024;
 
 /**
  * Image backlog policy — recipients are isolated from each other and from the sender:
@@ -71,6 +84,9 @@ export interface PeerOutputHooks {
 export class PeerOutput {
   readonly writer: FrameWriter;
   private outbox: Buffer[] = [];
+  /** The last bytes written this turn and how far they extend: messages that follow it in memory join it. */
+  private run: Packed | undefined;
+  private runEnd = 0;
   private outboxBytes = 0;
   /** Senders not being read until my image backlog is back under half my cap, and the recipients I (as a sender) wait for. */
   private readonly heldSenders = new Set<PeerOutput>();
@@ -101,28 +117,60 @@ export class PeerOutput {
 
   /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
   write(bytes: Buffer | undefined): void {
-    if (!bytes || this.hooks.isClosed()) return;
-    if (this.outbox.length === 0) {
+    if (bytes) this.writePacked(new Packed(bytes, 0, bytes.length, false));
+  }
+
+  /** Like write(); the room's messages of a turn lie side by side in a slab, so a run of them grows without a copy. */
+  writePacked(packed: Packed | undefined): void {
+    if (!packed) return;
+    const run = this.run;
+    if (run === undefined && this.outbox.length === 0) {
+      // Checked when a turn's output starts only: closing flushes (or discards) the outbox, so any write after it
+      // starts afresh and is dropped here; a socket destroyed meanwhile is checked at the flush.
+      if (this.hooks.isClosed()) return;
       if (pendingFlush.length === 0) setImmediate(flushAll);
       pendingFlush.push(this);
     }
-    this.outbox.push(bytes);
-    this.outboxBytes += bytes.length;
+    this.outboxBytes += packed.end - packed.start;
+    if (run !== undefined && packed.shared && packed.memory === run.memory && packed.start === this.runEnd) {
+      this.runEnd = packed.end;
+    } else {
+      this.endRun();
+      this.run = packed;
+      this.runEnd = packed.end;
+    }
     if (this.outboxBytes >= OUTBOX_FLUSH_BYTES) this.flushOutbox();
+  }
+
+  private endRun(): void {
+    if (this.run === undefined) return;
+    this.outbox.push(this.run.through(this.runEnd));
+    this.run = undefined;
   }
 
   /** Hands this turn's urgent output to the socket as one write (called by flushAll, or before bulk/close). */
   flushOutbox(): void {
+    this.endRun();
     if (this.outbox.length === 0) return;
-    const bytes = this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox, this.outboxBytes);
+    const parts = this.outbox;
+    const total = this.outboxBytes;
     this.outbox = [];
     this.outboxBytes = 0;
-    if (!this.socket.destroyed) this.writer.urgent(bytes);
+    if (this.socket.destroyed) return;
+    if (parts.length === 1) this.writer.urgent(parts[0]);
+    else if (total <= CONCAT_BYTES) this.writer.urgent(Buffer.concat(parts, total));
+    else {
+      // Big runs (a busy turn): handed over as they are, in one writev, rather than copied together first.
+      this.socket.cork();
+      for (const part of parts) this.writer.urgent(part);
+      this.socket.uncork();
+    }
   }
 
   /** Forgets this turn's unwritten urgent output (the connection is cut off at once). */
   discard(): void {
     this.outbox = [];
+    this.run = undefined;
     this.outboxBytes = 0;
   }
 

@@ -185,16 +185,25 @@ function utf8Boundary(buf: Buffer, max: number): number {
 
 /** One text for a terminal: every line ends with CRLF (telnet needs the CR), ready to write as is. */
 export function plainBytes(text: string): Buffer {
-  const lines = text.includes('\n') ? text.replace(/\r?\n/g, '\r\n') : text;
-  return Buffer.from(`${lines}\r\n`, 'utf8');
+  return Buffer.from(plainLine(text), 'utf8');
+}
+
+/** `text` as plain-text peers get it: CRLF line endings, one at the end (plainBytes before it becomes bytes). */
+export function plainLine(text: string): string {
+  return `${text.includes('\n') ? text.replace(/\r?\n/g, '\r\n') : text}\r\n`;
 }
 
 /** `[HH:MM:SS] name: text` (and, for an image, the line saying how to see it). */
 export function plainMessage(msg: MessageView): Buffer {
-  if (!msg.image) return plainBytes(formatLine(msg));
+  return Buffer.from(plainMessageLine(msg), 'utf8');
+}
+
+/** plainMessage as text (the server packs it straight into its output, see server/outputSlab.ts). */
+export function plainMessageLine(msg: MessageView): string {
+  if (!msg.image) return plainLine(formatLine(msg));
   const imageLine = `[${clock(msg.at)}] ${speaker(msg)} sent an image (${describeImage(msg.image)}) — open TCP Chat to see it`;
   const textLine = msg.text !== '' || msg.code ? `${formatLine({ ...msg, image: undefined })}\n` : '';
-  return plainBytes(textLine + imageLine);
+  return plainLine(textLine + imageLine);
 }
 
 /** `[HH:MM:SS] * text` / `[HH:MM:SS] ! text`. */

@@ -5,7 +5,7 @@ import type { CodeInfo, Peer } from '../../core/events';
 import { describeImage } from '../../core/format';
 import type { ImageMime } from '../../core/images';
 import { FrameType } from '../../wire/frames';
-import { plainBytes, plainMessage } from '../../wire/plainText';
+import { plainBytes, plainMessageLine } from '../../wire/plainText';
 import type { PeerConnection } from '../peerConnection';
 import { Outgoing } from '../peerOutput';
 
@@ -55,13 +55,21 @@ export class RoomHistory {
     this.highestRef = Math.max(this.highestRef, record.ref);
     if (this.capacity === 0) return;
     this.records.push(record);
-    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+    // Trimmed in bulk (once per `capacity` messages), not by one splice per message: that was O(capacity) each.
+    if (this.records.length >= this.capacity * 2) this.records.splice(0, this.records.length - this.capacity);
+  }
+
+  /** The last `capacity` records (the array may hold up to twice as many until its next trim). */
+  private kept(): readonly SaidRecord[] {
+    return this.records.length > this.capacity ? this.records.slice(-this.capacity) : this.records;
   }
 
   /** The room's last messages (never private ones) for a member just seated, then the end-of-history line. */
   replayTo(conn: PeerConnection): void {
     if (this.replayed === 0 || conn.isClosed) return;
-    const recent = this.records.filter((r) => r.to === undefined).slice(-this.replayed);
+    const recent = this.kept()
+      .filter((r) => r.to === undefined)
+      .slice(-this.replayed);
     if (recent.length === 0) return;
     for (const record of recent) conn.deliver(replayed(record, true));
     conn.deliver(
@@ -80,7 +88,7 @@ export class RoomHistory {
    * messages after `seatedAfter` (undefined: it never had a seat); never its own. At most MISSED_LIMIT, the last.
    */
   missedBy(peerId: number, after: number, seatedAfter: number | undefined): SaidRecord[] {
-    const missed = this.records.filter(
+    const missed = this.kept().filter(
       (r) =>
         r.ref > after &&
         r.from.id !== peerId &&
@@ -100,6 +108,6 @@ export function replayed(record: SaidRecord, history: boolean): Outgoing {
       type: FrameType.Message,
       body: { ref, text, code, from, to, at, action, ...(history ? { history } : {}) },
     }),
-    () => plainMessage({ at, from, to, own: false, text, code, action }),
+    () => plainMessageLine({ at, from, to, own: false, text, code, action }),
   );
 }
