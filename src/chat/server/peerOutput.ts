@@ -157,7 +157,10 @@ export class PeerOutput {
     this.outbox = [];
     this.outboxBytes = 0;
     if (this.socket.destroyed) return;
-    if (parts.length === 1) this.writer.urgent(parts[0]);
+    // A socket that is backed up keeps what it is given until the peer reads: a copy of the bytes, then, not
+    // views that would keep whole slabs (and every other message in them) alive for a reader that stopped.
+    if (this.socket.writableLength > 0) this.writer.urgent(Buffer.concat(parts, total));
+    else if (parts.length === 1) this.writer.urgent(parts[0]);
     else if (total <= CONCAT_BYTES) this.writer.urgent(Buffer.concat(parts, total));
     else {
       // Big runs (a busy turn): handed over as they are, in one writev, rather than copied together first.
