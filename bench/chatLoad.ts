@@ -114,6 +114,7 @@ export const RESULT_HEADER = [
   'dup/reorder',
   'cut off',
   'server CPU s',
+  'CPU s per M deliveries',
   '× ncat deliv/s',
   '× ncat p99',
 ];
@@ -133,9 +134,15 @@ export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResul
     r.duplicates + r.outOfOrder,
     r.droppedClients,
     r.serverCpu === undefined ? undefined : fmt(r.serverCpu, 2),
+    cpuPerMillion(r) === undefined ? undefined : fmt(cpuPerMillion(r), 2),
     ncat && ncat !== r ? ratio(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
     ncat && ncat !== r ? ratio(r.p99, ncat.p99) : '–',
   ];
+}
+
+/** The server's CPU seconds per million deliveries (undefined when not measured or nothing was delivered). */
+function cpuPerMillion(r: WorkloadResult): number | undefined {
+  return r.serverCpu === undefined || r.delivered === 0 ? undefined : r.serverCpu / (r.delivered / 1e6);
 }
 
 /** ncat's results per shape from the plain section of this run, for the native table's ratio columns. */
@@ -173,6 +180,7 @@ export async function plainBench(): Promise<string> {
   const haveNcat = ncatAvailable();
   if (!haveNcat) console.log('\nncat not found: the ncat column is skipped (apt-get install ncat to compare).');
   const rows: Cell[][] = [];
+  const pairs: Array<{ shape: Shape; ours: WorkloadResult; ncat: WorkloadResult }> = [];
   for (const shape of selectedShapes()) {
     for (let pass = 1; pass <= PASSES; pass++) {
       const label = PASSES > 1 ? ` #${pass}` : '';
@@ -188,12 +196,69 @@ export async function plainBench(): Promise<string> {
         (port) => plainDriver(port, 'ours'),
       );
       rows.push(resultRow(`tcp-chat (plain peers)${label}`, ours, ncat));
+      if (ncat) pairs.push({ shape, ours, ncat });
     }
     console.log(`  ${shape.name}: done`);
   }
-  return printTable(
+  const table = printTable(
     `Plain-text peers: ncat --chat vs tcp-chat, side by side (${PASSES} pass${PASSES > 1 ? 'es' : ''}; same load generator; server in a child process)`,
     RESULT_HEADER,
     rows,
   );
+  return haveNcat ? table + plainGoals(pairs) : table;
+}
+
+/** The plain-text goals, each as the median of its per-pass ratio (ours / ncat's in the same pass). */
+function plainGoals(pairs: Array<{ shape: Shape; ours: WorkloadResult; ncat: WorkloadResult }>): string {
+  const rows: Cell[][] = [];
+  const goal = (
+    what: string,
+    shape: Shape,
+    ratio: (ours: WorkloadResult, ncat: WorkloadResult) => number | undefined,
+    meets: (r: number) => boolean,
+  ) => {
+    const ratios = pairs
+      .filter((p) => p.shape === shape && !p.ours.note && !p.ncat.note)
+      .map((p) => ratio(p.ours, p.ncat))
+      .filter((r): r is number => r !== undefined && Number.isFinite(r));
+    if (ratios.length === 0) return rows.push([`${shape.name.split(' ')[0]}: ${what}`, '–', 'not measured']);
+    const middle = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+    const met = ratios.filter(meets).length;
+    rows.push([
+      `${shape.name.split(' ')[0]}: ${what}`,
+      `${fmt(middle, 2)} (passes: ${ratios.map((r) => fmt(r, 2)).join(', ')})`,
+      `${meets(middle) ? 'met' : 'missed'} (${met} of ${ratios.length} passes)`,
+    ]);
+  };
+  for (const shape of selectedShapes()) {
+    goal(
+      'server CPU per delivery ≤ ncat’s (× ncat)',
+      shape,
+      (o, n) => ratioOf(cpuPerMillion(o), cpuPerMillion(n)),
+      (r) => r <= 1,
+    );
+    if (shape === SHAPES[1]) {
+      goal(
+        'p99 ≤ 0.8 × ncat’s',
+        shape,
+        (o, n) => ratioOf(o.p99, n.p99),
+        (r) => r <= 0.8,
+      );
+      goal(
+        'deliveries/s ≥ 1.2 × ncat’s',
+        shape,
+        (o, n) => ratioOf(o.deliveriesPerSec, n.deliveriesPerSec),
+        (r) => r >= 1.2,
+      );
+    }
+  }
+  return printTable(
+    'Plain-text goals (median of the per-pass ratios, each pass ours against ncat in that pass)',
+    ['goal', 'measured', 'verdict'],
+    rows,
+  );
+}
+
+function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
 }

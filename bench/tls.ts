@@ -3,6 +3,7 @@
 // without TLS (`--tls`: TLS 1.3 with the room's ECDSA P-256 certificate; our client upgrades after the greeting).
 import type { ChatClient } from '../src/chat';
 import { runAgainst, RESULT_HEADER, resultRow, SHAPES, startOurs } from './chatLoad';
+import type { WorkloadResult } from './lib/workload';
 import { bigImage, join, transfer, type Transfer } from './imageBench';
 import { median } from './lib/relayBaselines';
 import { sleep } from './lib/children';
@@ -34,6 +35,7 @@ async function imageRuns(extra: string[], image: Buffer): Promise<Transfer[]> {
 export async function tlsBench(): Promise<string> {
   const w1 = SHAPES[0];
   const rows: Cell[][] = [];
+  const w1Runs: WorkloadResult[] = [];
   for (const [label, extra] of [
     ['tcp-chat native, unencrypted', []],
     ['tcp-chat native over TLS', ['--tls']],
@@ -44,18 +46,21 @@ export async function tlsBench(): Promise<string> {
       (port) => nativeDriver(port),
     );
     rows.push(resultRow(label, result));
+    w1Runs.push(result);
     console.log(`  ${w1.name} (${label}): done`);
   }
   const load = printTable('W1 with the native ChatClient, unencrypted and over TLS (same run)', RESULT_HEADER, rows);
 
   const image = bigImage(IMAGE_BYTES);
   const imageRows: Cell[][] = [];
+  const imageRates: number[] = [];
   for (const [label, extra] of [
     ['unencrypted', []],
     ['over TLS', ['--tls']],
   ] as const) {
     const runs = await imageRuns([...extra], image);
     const seconds = median(runs.map((r) => r.seconds));
+    imageRates.push(IMAGE_BYTES / seconds);
     imageRows.push([
       `20 MiB image 1 → 1, ${label} (median of ${REPEATS})`,
       fmt(IMAGE_BYTES / seconds / 1e6, 0),
@@ -71,5 +76,18 @@ export async function tlsBench(): Promise<string> {
     ['path', 'MB/s', 'byte-identical', 'text p50 / p99 / max ms', 'text lost', 'median s'],
     imageRows,
   );
-  return `${load}\n${images}`;
+  const [plain, tls] = w1Runs;
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 && Number.isFinite(a / b) ? `${fmt(a / b, 2)} ×` : '–';
+  const cost = printTable(
+    'Encryption’s cost: over TLS ÷ unencrypted, from the two tables above (same run)',
+    ['figure', 'over TLS ÷ unencrypted'],
+    [
+      ['W1 deliveries/s', ratio(tls?.deliveriesPerSec, plain?.deliveriesPerSec)],
+      ['W1 p99 ms', ratio(tls?.p99, plain?.p99)],
+      ['W1 server CPU s (same 990,000 deliveries)', ratio(tls?.serverCpu, plain?.serverCpu)],
+      ['20 MiB image 1 → 1 MB/s', ratio(imageRates[1], imageRates[0])],
+    ],
+  );
+  return `${load}\n${images}\n${cost}`;
 }

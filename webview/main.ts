@@ -12,6 +12,7 @@ import './styles/content.css';
 import './styles/files.css';
 import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } from '../src/webviewApi';
 import { registerToolkit } from './ui';
+import { FrameBatch } from './frameBatch';
 import { setStrings, t } from './strings';
 import { el } from './render/entryRow';
 import { Header } from './render/header';
@@ -207,7 +208,14 @@ function start(message: Extract<HostToWebview, { type: 'snapshot' }>): Ui {
   return built;
 }
 
+/** New rows, applied once per frame however many posts bring them (frameBatch.ts). */
+const newRows = new FrameBatch<EntryView>((entries) => {
+  if (ui) applyTo(ui, { type: 'entries', entries });
+});
+
 function apply(message: HostToWebview): void {
+  if (message.type === 'entries') return newRows.add(message.entries);
+  newRows.flush(); // whatever comes next (a snapshot, a transfer of a row just posted) follows the rows before it
   if (message.type === 'snapshot') ui ??= start(message);
   if (ui) applyTo(ui, message); // before the first snapshot: nothing (the snapshot holds it all)
 }
