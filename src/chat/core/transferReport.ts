@@ -49,7 +49,11 @@ export class TransferMeter {
   }
 }
 
-/** How one kind of transfer reports: the differences between files and images, each said once. */
+/**
+ * How one kind of transfer reports: the differences between files and images, each said once. (They also start
+ * differently: a file's first event is progress(0), which counts toward the pace; an image's is started(), which
+ * does not, so its first bytes show at once.)
+ */
 export interface TransferRules {
   kind: TransferKind;
   /**
@@ -58,8 +62,9 @@ export interface TransferRules {
    */
   runningAtTotal: boolean;
   /**
-   * A count past the total counts as the total, and one that goes backwards (or stays) is ignored (images: the
-   * slowest receiver's acknowledgement, which may lag behind what was already reported).
+   * A count past the total counts as the total, and one that goes backwards (or stays) is ignored (images: a send's
+   * count is what its receivers acknowledge, and a peer may acknowledge out of order or too much; what the user sees
+   * never goes back).
    */
   forwardOnly: boolean;
 }
@@ -68,7 +73,7 @@ export const FILE_TRANSFER: TransferRules = { kind: 'file', runningAtTotal: true
 export const IMAGE_TRANSFER: TransferRules = { kind: 'image', runningAtTotal: false, forwardOnly: true };
 
 /** What is moving: a file's name and size as offered, or an image's size (an image's event carries no name). */
-export interface TransferredThing {
+export interface TransferItem {
   name?: string;
   size: number;
 }
@@ -89,7 +94,7 @@ export class TransferReport {
     readonly id: string,
     readonly messageId: string,
     private readonly direction: TransferDirection,
-    private readonly thing: TransferredThing,
+    private readonly thing: TransferItem,
     private readonly peer: Peer | undefined,
     private readonly emit: (progress: TransferProgress) => void,
     private readonly rules: TransferRules = FILE_TRANSFER,
