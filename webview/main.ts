@@ -14,13 +14,13 @@ import type { EntryView, HeaderView, HostToWebview, RosterView, WebviewToHost } 
 import { registerToolkit } from './ui';
 import { FrameBatch } from './frameBatch';
 import { setStrings, t } from './strings';
-import { el } from './render/entryRow';
+import { el } from './render/dom';
 import { Header } from './render/header';
-import { MessageList } from './render/messageList';
-import { RosterPanel } from './render/roster';
+import { MessageList } from './render/messages/messageList';
+import { RosterPanel } from './render/roster/rosterPanel';
 import { Composer } from './render/composer';
-import { Announcer } from './render/announcer';
-import { RosterChip } from './render/rosterChip';
+import { Announcer } from './render/messages/announcer';
+import { RosterChip } from './render/roster/rosterChip';
 import { connectBodyActions } from './render/body/actions';
 import { SearchBar } from './render/search/searchBar';
 

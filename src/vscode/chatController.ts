@@ -17,8 +17,8 @@ import {
 import type { HeaderView, HostToWebview, NoticeView, Role, WebviewToHost } from '../webviewApi';
 import { FileTransfers } from './files/fileTransfers';
 import type { LogChannel } from './logChannel';
-import { NewMessageAlerts } from './newMessageAlerts';
-import { plainNotificationText } from './notifications';
+import { NewMessageAlerts } from './alerts/newMessageAlerts';
+import { plainNotificationText } from './alerts/notifications';
 import type { ChatSurface } from './panel/chatSurface';
 import { PanelFeed } from './panel/panelFeed';
 import { handlePanelRequest, type ImageActions, type PanelRequestHost } from './panel/panelRequests';
@@ -37,8 +37,8 @@ import {
 } from './panel/viewModel';
 import { useL10n } from './panel/l10n';
 import { webviewStrings } from './panel/webviewStrings';
-import { logLocation } from './settings';
-import { ChatStatusBar } from './statusBar';
+import { logLocation } from './settings/chatSettings';
+import { ChatStatusBar } from './alerts/statusBar';
 
 /** What only a server can do; ChatServer provides it. */
 export interface HostControls {

@@ -4,7 +4,7 @@
 import { WEBVIEW_LIMITS, type AcceptedImagesView, type ImagePayload, type WebviewToHost } from '../../src/webviewApi';
 import { button, setDisabled } from '../ui';
 import { t } from '../strings';
-import { el } from './entryRow';
+import { el } from './dom';
 import { withPrefix } from './draftText';
 
 type Post = (message: WebviewToHost) => void;

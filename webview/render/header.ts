@@ -4,7 +4,7 @@
 import type { HeaderView, WebviewToHost } from '../../src/webviewApi';
 import { t } from '../strings';
 import { button, codicon } from '../ui';
-import { el } from './entryRow';
+import { el } from './dom';
 
 type Post = (message: WebviewToHost) => void;
 

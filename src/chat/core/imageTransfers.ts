@@ -1,16 +1,15 @@
 // The 'transfer' events of images on one endpoint (client, or the server as the host), both directions: each image
-// in flight is one TransferProgress, started with its message id, moved on with the bytes counted so far (paced by
-// TransferMeter, like every transfer) and ended once. A received image counts the bytes that arrived; a sent one
-// the bytes its receivers acknowledged (ImageAck) — the slowest receiver's, when it goes to several — and is done
-// once every receiver still there has them all. Client and server only say what happened; the figures, the pace
-// and the "exactly one end" rule are here.
+// in flight is one TransferReport (transferReport.ts, by the image rules), started with its message id, moved on
+// with the bytes counted so far and ended once. A received image counts the bytes that arrived; a sent one the
+// bytes its receivers acknowledged (ImageAck) — the slowest receiver's, when it goes to several — and is done once
+// every receiver still there has them all. Client and server only say what happened; which report a key is, and
+// who still acknowledges a send, are kept here.
 import type { Peer } from './events';
 import type { TransferDirection, TransferProgress, TransferState } from './files';
-import { TransferMeter } from './transferMeter';
+import { IMAGE_TRANSFER, TransferReport } from './transferReport';
 
 interface Running {
-  progress: TransferProgress;
-  meter: TransferMeter;
+  report: TransferReport;
   /** A send: bytes acknowledged so far by each receiver still there (any object that names one: a connection). */
   acked?: Map<unknown, number>;
 }
@@ -38,21 +37,22 @@ export class ImageTransfers {
    */
   start(key: string, start: ImageTransferStart, ackedBy?: readonly unknown[]): void {
     this.end(key, 'cancelled', 'replaced by another image'); // a reused key: the old one is over
-    const progress: TransferProgress = {
-      id: `image-${++this.counter}`,
-      messageId: start.messageId,
-      kind: 'image',
-      direction: start.direction,
-      bytes: 0,
-      total: start.total,
-      bytesPerSecond: 0,
-      state: 'running',
-    };
-    if (start.peer) progress.peer = start.peer;
-    const entry: Running = { progress, meter: new TransferMeter(start.total, this.now) };
+    const { messageId, direction, total, peer } = start;
+    const id = `image-${++this.counter}`;
+    const report = new TransferReport(
+      id,
+      messageId,
+      direction,
+      { size: total },
+      peer,
+      this.emit,
+      IMAGE_TRANSFER,
+      this.now,
+    );
+    const entry: Running = { report };
     if (ackedBy) entry.acked = new Map(ackedBy.map((receiver) => [receiver, 0]));
     this.running.set(key, entry);
-    this.emit({ ...progress });
+    report.started();
     if (entry.acked?.size === 0) this.end(key, 'done');
   }
 
@@ -77,7 +77,7 @@ export class ImageTransfers {
 
   /** The message id of a running transfer (a received image's message is made with it). */
   messageId(key: string): string | undefined {
-    return this.running.get(key)?.progress.messageId;
+    return this.running.get(key)?.report.messageId;
   }
 
   /**
@@ -85,40 +85,28 @@ export class ImageTransfers {
    * are checked). Emits a 'running' event when one is due.
    */
   moved(key: string, bytes: number): void {
-    const entry = this.running.get(key);
-    if (!entry) return;
-    const counted = Math.min(bytes, entry.progress.total);
-    if (counted <= entry.progress.bytes && counted < entry.progress.total) return;
-    const due = entry.meter.update(counted);
-    Object.assign(entry.progress, entry.meter.figures());
-    if (due && counted < entry.progress.total) this.emit({ ...entry.progress });
+    this.running.get(key)?.report.progress(bytes);
   }
 
   /** Adds `bytes` to what has moved (a chunk arrived). */
   add(key: string, bytes: number): void {
-    const entry = this.running.get(key);
-    if (entry) this.moved(key, entry.progress.bytes + bytes);
+    const report = this.running.get(key)?.report;
+    report?.progress(report.bytes + bytes);
   }
 
   /** Ends the transfer (once: later calls for the key do nothing). 'done' counts every byte. */
   end(key: string, state: Exclude<TransferState, 'offered' | 'running'>, reason?: string): void {
-    const entry = this.running.get(key);
-    if (!entry) return;
+    const report = this.running.get(key)?.report;
+    if (!report) return;
     this.running.delete(key);
-    const progress = { ...entry.progress, state };
-    if (state === 'done') {
-      entry.meter.update(progress.total);
-      Object.assign(progress, entry.meter.figures());
-    }
-    if (reason !== undefined && state !== 'done') progress.reason = reason;
-    this.emit(progress);
+    report.end(state, state === 'done' ? { bytes: report.total } : { reason });
   }
 
   private settle(key: string, acked: Map<unknown, number>): void {
     if (acked.size === 0) return this.end(key, 'cancelled', 'nobody is left to receive it');
     const slowest = Math.min(...acked.values());
     this.moved(key, slowest);
-    if (slowest >= (this.running.get(key)?.progress.total ?? 0)) this.end(key, 'done');
+    if (slowest >= (this.running.get(key)?.report.total ?? 0)) this.end(key, 'done');
   }
 
   /**

@@ -4,21 +4,20 @@
 // address has waited out its wrong guesses) and the Welcome, or — a plain-text peer (nc, telnet) — seated at its
 // first byte as guest-N (what it typed is its first message), or after LISTENER_PAUSE_MS if it only listens.
 // Our client that does not identify itself in time is dropped. In a room that speaks TLS a new socket first waits
-// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in limits/refusals.ts.
+// in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in limits/refusals.ts, our client's
+// handshake is nativeHandshake.ts.
 import type { Socket } from 'node:net';
 import { formatDuration } from '../core/units';
 import { plainBytes } from '../wire/plainText';
-import { greetingLine, newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
-import { FrameType, type Frame, type HelloBody } from '../wire/frames';
+import { greetingLine } from '../wire/handshake';
+import { FrameType, type Frame } from '../wire/frames';
 import type { AccessList } from './limits/accessList';
-import { lockoutText, normalizeIp, type AddressLimits } from './limits/addressLimits';
-import { diagnoseConn, who, type Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
-import { PeerConnection, type PeerHandlers } from './peerConnection';
+import { normalizeIp } from './limits/addressLimits';
+import { NativeHandshake, type HandshakeContext } from './nativeHandshake';
+import { diagnoseConn, who } from './notices';
+import { PeerConnection } from './peerConnection';
 import { addressRefusalLog, Refusals } from './limits/refusals';
-import type { Room } from './room';
 import type { TlsIdentity } from '../tls/certificate';
-import { tunnelBinding } from '../tls/tunnel';
 import { TlsGate, type GatePassed } from '../tls/serverGate';
 
 /**
@@ -37,23 +36,14 @@ export function socketAddress(socket: Socket): string {
 const DISPLACED_GOODBYE =
   'The server is full and you have not typed anything since you joined; your connection goes to a newcomer. Goodbye!';
 
-/** What admission needs from the server around it. */
-export interface AdmissionContext {
-  options: ResolvedServerOptions;
-  room: Room;
-  notices: Notices;
+/** What admission needs from the server around it (and hands on to our client's handshake). */
+export interface AdmissionContext extends HandshakeContext {
   /** Who may connect at all: allowed and denied ranges, banned addresses. */
   access: AccessList;
-  /** Limits per IP address: open connections, new ones per second, waits after wrong passwords. */
-  addresses: AddressLimits;
-  /** Where a new connection reports what arrives. */
-  handlers: PeerHandlers;
   /** The server is shutting down: new sockets are dropped. */
   isClosing(): boolean;
   /** roster.connections changed. */
   rosterChanged(): void;
-  /** A Hello with a resume token: true when it made `conn` that member again (history/heldSeats.ts). */
-  resume(conn: PeerConnection, hello: HelloBody): boolean;
 }
 
 export class Admission {
@@ -68,16 +58,14 @@ export class Admission {
   private readonly gate: TlsGate | undefined;
   private readonly refusals: Refusals;
   private nextConnId = 1;
-  /** The nonce of the Challenge each native peer got, for checking its password proof. */
-  private readonly nonces = new WeakMap<PeerConnection, string>();
-  /** Proofs waiting for their address's wait after wrong ones to end. */
-  private readonly heldProofs = new WeakSet<PeerConnection>();
+  private readonly handshake: NativeHandshake;
   /** Plain-text members in the order they joined, with how many bytes they had sent then (more: they typed). */
   private readonly quietPlain = new Map<PeerConnection, { at: number; bytesRead: number }>();
   /** Connections given up for a newcomer that have not finished closing: their slots are taken already. */
   private readonly displacing = new Set<PeerConnection>();
 
   constructor(private readonly context: AdmissionContext) {
+    this.handshake = new NativeHandshake(context);
     const o = context.options;
     const gate = (identity: TlsIdentity) =>
       new TlsGate(identity, {
@@ -183,26 +171,9 @@ export class Admission {
     this.context.rosterChanged();
   }
 
-  /** Our client's preamble arrived: the Challenge (room, limits, nonce for the password proof). */
+  /** Our client's preamble arrived: the Challenge (nativeHandshake.ts). */
   native(conn: PeerConnection): void {
-    diagnoseConn(conn, 'detected: native client');
-    const nonce = newNonce();
-    this.nonces.set(conn, nonce);
-    const o = this.context.options;
-    conn.sendFrame({
-      type: FrameType.Challenge,
-      body: {
-        v: PROTOCOL_VERSION,
-        room: o.room,
-        auth: o.password ? 'hmac-sha256' : 'none',
-        nonce,
-        maxFrameBytes: o.maxFrameBytes,
-        maxImageBytes: o.maxImageBytes,
-        acks: true,
-        files: true,
-        rosterDelta: true,
-      },
-    });
+    this.handshake.challenge(conn);
   }
 
   /**
@@ -231,7 +202,7 @@ export class Admission {
 
   /** A native frame before joining: only a Hello is expected. */
   frame(conn: PeerConnection, frame: Frame): void {
-    if (frame.type === FrameType.Hello) return this.hello(conn, frame.body);
+    if (frame.type === FrameType.Hello) return this.handshake.hello(conn, frame.body);
     diagnoseConn(conn, `bad hello: frame type 0x${frame.type.toString(16)}`);
     this.context.notices.fatal(conn, 'bad-handshake', `Expected a Hello frame, got type 0x${frame.type.toString(16)}.`);
   }
@@ -254,92 +225,6 @@ export class Admission {
       `Turned away ${conn.address}: it left at the password challenge (no password given?).`,
       'password-required',
     );
-  }
-
-  private hello(conn: PeerConnection, hello: HelloBody): void {
-    const { options, notices } = this.context;
-    if (this.heldProofs.has(conn)) return; // a Hello is waiting already
-    if (hello.v !== PROTOCOL_VERSION) {
-      diagnoseConn(conn, 'bad hello: protocol version ', String(hello.v));
-      return notices.fatal(
-        conn,
-        'bad-version',
-        `This server speaks protocol version ${PROTOCOL_VERSION}, the client ${hello.v}; update TCP Chat.`,
-      );
-    }
-    if (options.password && hello.proof === undefined) {
-      diagnoseConn(conn, 'turned away: no password');
-      conn.sendFrame({
-        type: FrameType.Error,
-        body: {
-          code: 'password-required',
-          message: 'This room needs a password; connect again with one.',
-          fatal: true,
-        },
-      });
-      conn.close('no password');
-      return notices.log(
-        'error',
-        `Turned away ${conn.address}: it gave no password (this room needs one).`,
-        'password-required',
-      );
-    }
-    if (options.password) return this.checkProof(conn, hello, options.password);
-    this.welcome(conn, hello);
-  }
-
-  /** A proof is checked only once the address has waited out its wrong ones: held a little, or refused. */
-  private checkProof(conn: PeerConnection, hello: HelloBody, password: string): void {
-    this.heldProofs.delete(conn);
-    if (conn.isClosed || conn.peer) return;
-    const { addresses, notices } = this.context;
-    const verdict = addresses.proof(conn.socket);
-    if (verdict.kind === 'hold') {
-      diagnoseConn(conn, `password proof held ${verdict.ms} ms (wrong ones from this address before)`);
-      this.heldProofs.add(conn);
-      const retry = () => {
-        try {
-          this.checkProof(conn, hello, password);
-        } catch (error) {
-          this.context.handlers.onInternalError(conn, error);
-          conn.destroy('internal error');
-        }
-      };
-      return void setTimeout(retry, verdict.ms).unref();
-    }
-    if (verdict.kind === 'refuse') {
-      diagnoseConn(conn, `turned away: password lockout, ${verdict.seconds} s left`);
-      const message = `Too many wrong passwords from your address; try again in ${verdict.seconds} s.`;
-      conn.sendFrame({ type: FrameType.Error, body: { code: 'password-lockout', message, fatal: true } });
-      conn.close('password lockout');
-      const ip = addresses.ipOf(conn.socket) ?? conn.address;
-      if (verdict.log) notices.log('error', lockoutText(ip, verdict.seconds, verdict.failures), 'password-lockout');
-      return;
-    }
-    const nonce = this.nonces.get(conn) ?? '';
-    if (!verifyProof(password, nonce, hello.proof, tunnelBinding(conn.socket, nonce))) {
-      const { waitMs } = addresses.proofFailed(conn.socket);
-      diagnoseConn(conn, 'turned away: wrong password');
-      conn.sendFrame({
-        type: FrameType.Error,
-        body: { code: 'bad-password', message: 'Wrong password for this room.', fatal: true },
-      });
-      conn.close('wrong password');
-      diagnoseConn(conn, `its address waits ${waitMs} ms before its next password proof`);
-      return notices.log('error', `Turned away ${conn.address}: wrong password.`, 'bad-password');
-    }
-    addresses.proofPassed(conn.socket);
-    this.welcome(conn, hello);
-  }
-
-  private welcome(conn: PeerConnection, hello: HelloBody): void {
-    // A client that acknowledges image bytes gets them through the ack window (text is not stuck behind them).
-    if (hello.acks === true) conn.writer.enableAckWindow();
-    conn.files = hello.files === true;
-    conn.rosterDeltas = hello.rosterDelta === true;
-    if (hello.resume !== undefined && this.context.resume(conn, hello)) return;
-    diagnoseConn(conn, 'hello, asking for the name ', hello.name);
-    this.context.room.join(conn, hello.name);
   }
 
   /**

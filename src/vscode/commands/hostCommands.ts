@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { ChatError } from '../../chat';
 import type { ChatController, HostControls } from '../chatController';
-import { plainNotificationText } from '../notifications';
+import { plainNotificationText } from '../alerts/notifications';
 import { banMember } from './banMember';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;

@@ -7,7 +7,7 @@ import { ChatError, checkImage, errorMessage, formatBytes, IMAGE_EXTENSIONS, par
 import type { ChatController } from '../chatController';
 import { offerFileOnce, pickAndOfferFile } from '../files/fileActions';
 import { isImageName } from '../files/fileNames';
-import { logLocation, readSettings } from '../settings';
+import { logLocation, readSettings } from '../settings/chatSettings';
 
 type Register = <A extends unknown[]>(id: string, body: (...args: A) => Promise<void>) => void;
 

@@ -2,7 +2,7 @@
 // Each returns undefined when the user cancels (Escape), which the commands treat as "do nothing".
 import * as vscode from 'vscode';
 import { parsePort } from '../../chat';
-import { osUserName, saveUserName } from '../settings';
+import { osUserName, saveUserName } from '../settings/chatSettings';
 
 const LAST_PORT = 'tcpChat.lastPort';
 const LAST_SEATS = 'tcpChat.lastSeats';

@@ -17,12 +17,19 @@ import {
   parseAddress,
   Transcript,
 } from '../../chat';
-import { askTrust, forgetTrustedRoom, roomIdentity } from '../encryption';
-import { clientTls, knownHostsIn } from '../trustedRooms';
+import { askTrust, forgetTrustedRoom, roomIdentity } from '../encryption/roomEncryption';
+import { clientTls, knownHostsIn } from '../encryption/trustedRooms';
 import type { ChatController } from '../chatController';
-import { plainNotificationText } from '../notifications';
+import { plainNotificationText } from '../alerts/notifications';
 import { lanAddresses } from '../panel/viewModel';
-import { logLocation, osUserName, Passwords, readServerSettings, readSettings, type ChatSettings } from '../settings';
+import {
+  logLocation,
+  osUserName,
+  Passwords,
+  readServerSettings,
+  readSettings,
+  type ChatSettings,
+} from '../settings/chatSettings';
 import { registerHostCommands } from './hostCommands';
 import { registerMessageCommands } from './messageCommands';
 import { askName, askPassword, askPort, askSeats, rememberHost } from './prompts';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ChatError, errorMessage, formatBytes, type ChatSession } from '../../chat';
 import type { FileRequest } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
-import { readSettings } from '../settings';
+import { readSettings } from '../settings/chatSettings';
 import { defaultSaveName } from './fileNames';
 import type { FileTransfers } from './fileTransfers';
 

@@ -27,7 +27,7 @@ import type {
   RosterView,
 } from '../../webviewApi';
 import type { SessionInfo } from '../chatController';
-import type { LogLocation } from '../settings';
+import type { LogLocation } from '../settings/chatSettings';
 import { l10n, plural } from './l10n';
 import { toFileView, toTransferView } from '../files/fileViews';
 

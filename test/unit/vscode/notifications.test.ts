@@ -1,7 +1,7 @@
 // Peer/server text shown in VS Code notifications must not become a clickable command/file/web link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NOTIFICATION_CHARS, plainNotificationText } from '../../../src/vscode/notifications';
+import { NOTIFICATION_CHARS, plainNotificationText } from '../../../src/vscode/alerts/notifications';
 
 // The workbench's link detector for notification messages (code-server / VS Code notificationsViewer).
 const LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)/gi;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ROOM_LIMITS } from '../../../src/chat/server/limits/roomLimits';
 import { SERVER_DEFAULTS } from '../../../src/chat/server/options';
 import { ChatServer } from '../../../src/chat/server/chatServer';
-import { parseServerSettings } from '../../../src/vscode/serverSettings';
+import { parseServerSettings } from '../../../src/vscode/settings/serverSettings';
 
 const parse = (values: Record<string, unknown>) => parseServerSettings((key) => values[key]);
 

@@ -10,7 +10,7 @@ import { ChatServer } from '../../../src/chat/server/chatServer';
 import { createIdentity } from '../../../src/chat/tls/certificate';
 import type { SessionInfo } from '../../../src/vscode/chatController';
 import { sessionHeader, sessionStatus, toRosterView } from '../../../src/vscode/panel/viewModel';
-import { announcedHint, clientTls, knownHostsIn } from '../../../src/vscode/trustedRooms';
+import { announcedHint, clientTls, knownHostsIn } from '../../../src/vscode/encryption/trustedRooms';
 
 function memento() {
   const values = new Map<string, unknown>();

@@ -1,12 +1,12 @@
-// How the message list reads like a chat (webview/render/chatFlow.ts): one header for quick messages from one
+// How the message list reads like a chat (webview/render/messages/chatFlow.ts): one header for quick messages from one
 // sender, a date divider when the day changes, "earlier messages" over the replayed history, the "new messages"
 // mark where the user left off — and that these survive windowing (the top row of the window always shows its
 // header and date).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EntryView, MessageView, NoticeView, PeerView } from '../../../src/webviewApi';
-import { GROUP_GAP_MS, rowFlow, UnreadMarker } from '../../../webview/render/chatFlow';
-import { ListWindow } from '../../../webview/render/listWindow';
+import { GROUP_GAP_MS, rowFlow, UnreadMarker } from '../../../webview/render/messages/chatFlow';
+import { ListWindow } from '../../../webview/render/messages/listWindow';
 
 const alice: PeerView = { id: 1, name: 'alice', address: '10.0.0.2:5000', kind: 'native' };
 const bob: PeerView = { id: 2, name: 'bob', address: '10.0.0.3:5000', kind: 'native' };

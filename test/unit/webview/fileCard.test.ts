@@ -7,7 +7,7 @@ import { webviewStrings } from '../../../src/vscode/panel/webviewStrings';
 import { setStrings } from '../../../webview/strings';
 import { endText, fileCard, imageTravel } from '../../../webview/render/body/fileCardModel';
 import { ChatSearch, searchPieces } from '../../../webview/render/search/search';
-import { spokenLine } from '../../../webview/render/announcer';
+import { spokenLine } from '../../../webview/render/messages/announcer';
 
 setStrings(webviewStrings()); // the English the host sends
 

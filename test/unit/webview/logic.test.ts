@@ -1,10 +1,10 @@
 // Pure webview logic: the windowed message list, name → colour, and the host's guard on webview input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListWindow } from '../../../webview/render/listWindow';
+import { ListWindow } from '../../../webview/render/messages/listWindow';
 import { NAME_PALETTE_SIZE, nameColorIndex } from '../../../webview/render/nameColor';
 import { isWebviewToHost } from '../../../src/webviewApi';
-import { thumbnailSize, THUMBNAIL_MAX_PIXELS } from '../../../webview/render/thumbnail';
+import { thumbnailSize, THUMBNAIL_MAX_PIXELS } from '../../../webview/render/messages/thumbnail';
 
 /** Replays window changes on an array of row indices, the way messageList.ts does on DOM rows. */
 class FakeRows {

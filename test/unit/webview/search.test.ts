@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EntryView, MessageView } from '../../../src/webviewApi';
 import { ChatSearch, literalPattern, MAX_MATCHES, searchPieces } from '../../../webview/render/search/search';
-import { ListWindow } from '../../../webview/render/listWindow';
+import { ListWindow } from '../../../webview/render/messages/listWindow';
 import { setStrings } from '../../../webview/strings';
 import { webviewStrings } from '../../../src/vscode/panel/webviewStrings';
 

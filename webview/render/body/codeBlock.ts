@@ -3,7 +3,7 @@
 // highlighted. Every peer string enters as text (highlighter.ts builds the tokens as DOM nodes).
 import { workspaceRelativePath } from '../../../src/webviewApi';
 import { button } from '../../ui';
-import { el } from '../entryRow';
+import { el } from '../dom';
 import { t } from '../../strings';
 import { linkLike, postFromBody } from './actions';
 import { editorLanguage, fillCode } from './highlighter';

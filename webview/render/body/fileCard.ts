@@ -4,7 +4,7 @@
 import type { FileView, MessageView, TransferView } from '../../../src/webviewApi';
 import { button, codicon } from '../../ui';
 import { t } from '../../strings';
-import { el } from '../entryRow';
+import { el } from '../dom';
 import { postFromBody } from './actions';
 import { fileCard, imageTravel, type CardAction, type TransferLine } from './fileCardModel';
 

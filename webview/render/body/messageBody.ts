@@ -3,7 +3,7 @@
 // searchable piece (a text part, a block's code) is one `.searchable` element whose text is exactly that piece,
 // in the order search.ts lists them, so search can find its matches in the DOM.
 import type { MessageView } from '../../../src/webviewApi';
-import { el } from '../entryRow';
+import { el } from '../dom';
 import { t } from '../../strings';
 import { linkLike, postFromBody } from './actions';
 import { renderCodeBlock } from './codeBlock';

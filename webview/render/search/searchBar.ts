@@ -4,7 +4,7 @@
 // screen readers hear it as it changes.
 import { button } from '../../ui';
 import type { EntryView } from '../../../src/webviewApi';
-import { el } from '../entryRow';
+import { el } from '../dom';
 import { t } from '../../strings';
 import { ChatSearch } from './search';
 import { SearchMarks } from './searchMarks';

@@ -10,7 +10,7 @@ import { formatBytes } from '../../core/units';
 import { FileDownload } from '../../files/fileDownload';
 import { describeFile } from '../../files/fileOffer';
 import { Uploads } from '../../files/fileUpload';
-import { TransferReport } from '../../files/transferReport';
+import { TransferReport } from '../../core/transferReport';
 import { LateChunks, ackDue } from '../../files/fileAcks';
 import { encodeFrame, imageChunkParts, imageChunkSize } from '../../wire/codec';
 import { fileAckBytes } from '../../wire/fileFrames';

@@ -8,7 +8,7 @@ import { ackDue } from '../../files/fileAcks';
 import { FileDownload } from '../../files/fileDownload';
 import { describeFile } from '../../files/fileOffer';
 import { Uploads } from '../../files/fileUpload';
-import { TransferReport } from '../../files/transferReport';
+import { TransferReport } from '../../core/transferReport';
 import { encodeFrame, imageChunkParts, imageChunkSize } from '../../wire/codec';
 import { FrameType, type Frame } from '../../wire/frames';
 import type { Notices } from '../notices';

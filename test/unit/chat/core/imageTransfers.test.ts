@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransferProgress } from '../../../../src/chat/core/files';
 import { ImageTransfers } from '../../../../src/chat/core/imageTransfers';
-import { PROGRESS_INTERVAL_MS } from '../../../../src/chat/core/transferMeter';
+import { PROGRESS_INTERVAL_MS } from '../../../../src/chat/core/transferReport';
 
 function setup() {
   const events: TransferProgress[] = [];

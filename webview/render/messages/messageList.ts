@@ -2,12 +2,13 @@
 // (ListWindow), loads earlier/later rows as the user scrolls, and sticks to the bottom unless the user
 // scrolled up. Each entry is one block in the DOM: its row plus the dividers above it (a new day, "earlier
 // messages", "new messages"), decided by chatFlow.ts from the store, so windowing keeps them right.
-import type { EntryView, TransferView } from '../../src/webviewApi';
-import { plural, t } from '../strings';
+import type { EntryView, TransferView } from '../../../src/webviewApi';
+import { plural, t } from '../../strings';
 import { ListWindow, type WindowChange } from './listWindow';
-import { el, renderEntry, type RowOptions } from './entryRow';
+import { el } from '../dom';
+import { renderEntry, type RowOptions } from './entryRow';
 import { rowFlow, UnreadMarker } from './chatFlow';
-import { updateTransferLine } from './body/fileCard';
+import { updateTransferLine } from '../body/fileCard';
 
 /** Memory bound for the in-panel store (the host's history holds 10,000 too). */
 const STORE_LIMIT = 12_000;

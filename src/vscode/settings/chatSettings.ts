@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_FILE_BYTES } from '../chat';
+import { DEFAULT_MAX_FILE_BYTES } from '../../chat';
 import { parseServerSettings, type ServerSettings } from './serverSettings';
 
 export type NotificationMode = 'off' | 'mentions' | 'all';

@@ -1,7 +1,7 @@
 // The status bar item: role and state (`serving :65432 · 3 chatting · 2 waiting`, `#2 in line`, `connected`,
 // `disconnected`) plus unread messages while the panel is hidden; clicking it opens the panel.
 import * as vscode from 'vscode';
-import { plural } from './panel/l10n';
+import { plural } from '../panel/l10n';
 
 export class ChatStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tcpChat.status', vscode.StatusBarAlignment.Left, 50);

@@ -1,8 +1,8 @@
 // tcpChat.server.* settings → ServerOptions: the room's limits (the engine's ROOM_LIMITS table, the same one that
 // makes `tcp-chat serve`'s flags, so a setting and its flag mean one thing), the allowed and denied address ranges
 // and the topic. Pure (no 'vscode'): the settings are read through a function, so it is unit-tested in plain Node.
-import { ChatError, parseCidr, ROOM_LIMITS, type RoomLimits, type ServerOptions } from '../chat';
-import { l10n } from './panel/l10n';
+import { ChatError, parseCidr, ROOM_LIMITS, type RoomLimits, type ServerOptions } from '../../chat';
+import { l10n } from '../panel/l10n';
 
 export type ServerSettings = RoomLimits & Pick<ServerOptions, 'allow' | 'deny' | 'topic'>;
 

@@ -2,10 +2,10 @@
 // is hidden, and a notification for a mention or a private message (or every message, per tcpChat.notifications)
 // while the panel is not in front of them.
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../chat';
-import { mentions } from './panel/viewModel';
+import type { ChatMessage } from '../../chat';
+import { mentions } from '../panel/viewModel';
 import { plainNotificationText } from './notifications';
-import { readSettings } from './settings';
+import { readSettings } from '../settings/chatSettings';
 
 /** One notification per few seconds: a busy room must not bury the editor in notifications. */
 const NOTIFICATION_GAP_MS = 3000;

@@ -2,12 +2,12 @@
 // shown on hover and on keyboard focus: Message privately (everyone), Admit / Kick / Ban (the host). Status
 // icons say who is away, who is on a plain-text connection (nc) and whose link is encrypted. A waiting client
 // sees its own place in line in a banner. Focus stays on the same member's button across roster updates.
-import type { HeaderView, PeerView, RosterView, WebviewToHost } from '../../src/webviewApi';
-import { plural, t } from '../strings';
-import { badge, iconButton, statusIcon } from '../ui';
-import { el } from './entryRow';
-import { nameColorClass } from './nameColor';
-import { privateMessagePrefix } from './draftText';
+import type { HeaderView, PeerView, RosterView, WebviewToHost } from '../../../src/webviewApi';
+import { plural, t } from '../../strings';
+import { badge, iconButton, statusIcon } from '../../ui';
+import { el } from '../dom';
+import { nameColorClass } from '../nameColor';
+import { privateMessagePrefix } from '../draftText';
 
 type Post = (message: WebviewToHost) => void;
 

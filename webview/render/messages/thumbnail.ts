@@ -1,5 +1,5 @@
 // How large an image's thumbnail is, from the width and height it declares. Pure (no DOM), so it is unit-tested.
-import type { ImageView } from '../../src/webviewApi';
+import type { ImageView } from '../../../src/webviewApi';
 
 /** The thumbnail box (styles/messages.css `.thumbnail` caps it at 200 × 200 px too). */
 const THUMBNAIL_BOX = 200;

@@ -3,9 +3,9 @@
 // room's earlier messages replayed when we join, flagged `history`) never enters it, so opening the chat does not
 // read the whole history aloud, and your own messages are not read back to you.
 // It is visually hidden: the message list beside it is what sighted users read.
-import type { EntryView } from '../../src/webviewApi';
-import { el } from './entryRow';
-import { t } from '../strings';
+import type { EntryView } from '../../../src/webviewApi';
+import { el } from '../dom';
+import { t } from '../../strings';
 
 /** Lines kept: enough for a screen reader to catch up on a burst, bounded for a long session. */
 const KEEP = 20;

@@ -2,9 +2,9 @@
 // header chip ("3 chatting · 2 waiting", the host's one count) that opens it as an overlay. Escape or a click
 // elsewhere closes it and gives focus back to the chip. styles/layout.css decides when the chip shows; wide layouts
 // ignore the open state.
-import type { RosterCounts } from '../../src/webviewApi';
-import { el } from './entryRow';
-import { t } from '../strings';
+import type { RosterCounts } from '../../../src/webviewApi';
+import { el } from '../dom';
+import { t } from '../../strings';
 
 export class RosterChip {
   readonly button = el('button', 'roster-chip');

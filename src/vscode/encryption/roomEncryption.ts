@@ -3,8 +3,8 @@
 // asked, is decided in trustedRooms.ts (no vscode there, so unit tests cover it).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadOrCreateIdentity, type KnownHosts, type TlsIdentity } from '../chat';
-import { plainNotificationText } from './notifications';
+import { loadOrCreateIdentity, type KnownHosts, type TlsIdentity } from '../../chat';
+import { plainNotificationText } from '../alerts/notifications';
 import { announcedHint, type TrustQuestion } from './trustedRooms';
 
 /** The certificate of the rooms this editor hosts: made once, then the same fingerprint every time. */

@@ -1,22 +1,11 @@
-// One chat row in the DOM. Every string from a peer goes in through textContent (el()), never as HTML.
-import type { EntryView, ImageView, MessageView, NoticeView, PeerView } from '../../src/webviewApi';
-import { t } from '../strings';
-import { nameColorClass } from './nameColor';
+// One chat row in the DOM. Every string from a peer goes in through textContent (dom.ts's el()), never as HTML.
+import type { EntryView, ImageView, MessageView, NoticeView, PeerView } from '../../../src/webviewApi';
+import { t } from '../../strings';
+import { el } from '../dom';
+import { nameColorClass } from '../nameColor';
 import { thumbnailSize } from './thumbnail';
-import { renderBody } from './body/messageBody';
-import { renderFileCard, renderImageTransfers } from './body/fileCard';
-
-/** Creates an element with classes and (text-only) content. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { renderBody } from '../body/messageBody';
+import { renderFileCard, renderImageTransfers } from '../body/fileCard';
 
 export interface RowOptions {
   /** The host sees peers' ip:port next to their names. */

@@ -2,7 +2,7 @@
 // message continues the one before it (same sender, within two minutes: no second name and time), and which
 // dividers go above a row — a new day, the start of the replayed "earlier messages", the "new messages" mark
 // where the user left off. messageList.ts asks for each row it renders, so dividers survive windowing.
-import type { EntryView, MessageView } from '../../src/webviewApi';
+import type { EntryView, MessageView } from '../../../src/webviewApi';
 
 /** Messages closer than this from the same sender share one header. */
 export const GROUP_GAP_MS = 2 * 60_000;

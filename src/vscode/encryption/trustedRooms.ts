@@ -2,8 +2,8 @@
 // (shared by every window), a fingerprint given with the address accepted without a question, a new room asked
 // about (automation: trusted on first use), each decision logged. Only types from vscode: unit tests cover it.
 import type * as vscode from 'vscode';
-import { KnownHosts, type ClientTlsOptions } from '../chat';
-import { l10n } from './panel/l10n';
+import { KnownHosts, type ClientTlsOptions } from '../../chat';
+import { l10n } from '../panel/l10n';
 
 const KNOWN_HOSTS_KEY = 'tcpChat.knownHosts';
 
