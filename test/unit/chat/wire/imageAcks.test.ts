@@ -75,7 +75,7 @@ test('ack window: the bulk lane stops at the window without acks, text overtakes
     return imageBytes === image.length;
   };
   await waitFor(ackWhatArrived, () => `the whole image with acks (got ${imageBytes} of ${image.length})`, 10_000);
-  assert.equal(acks, image.length / IMAGE_ACK_EVERY, 'one ack per 256 KiB');
+  assert.equal(acks, image.length / IMAGE_ACK_EVERY, 'one ack per IMAGE_ACK_EVERY bytes');
   const chunks = got.filter(
     (f): f is Extract<Frame, { type: FrameType.ImageChunk }> => f.type === FrameType.ImageChunk,
   );
