@@ -263,28 +263,20 @@ export class ImageRelay {
     }
   }
 
-  /**
-   * Queues one chunk to every native recipient: a new 9-byte header, then the bytes. When the host keeps a copy, the
-   * chunk is copied into it first and the recipients get that part of the copy: the socket's read buffers are then
-   * garbage at once (cheap to collect while young) instead of living on in every recipient's queue until written.
-   * Without a copy, the sender's slices go on as they are.
-   */
+  /** Queues one chunk to every native recipient: a new 9-byte header, then the sender's slices as they are. */
   private forward(flight: Flight, parts: readonly Buffer[]): void {
     let size = 0;
     for (const part of parts) size += part.length;
-    let bytes: Buffer | readonly Buffer[] = parts;
     if (flight.keepForHost) {
       // One copy into place, instead of keeping every chunk and concatenating them all again at the end.
-      const kept = (flight.kept ??= Buffer.allocUnsafe(flight.size));
-      const start = flight.keptBytes;
-      for (const part of parts) flight.keptBytes += part.copy(kept, flight.keptBytes);
-      bytes = kept.subarray(start, flight.keptBytes);
+      flight.kept ??= Buffer.allocUnsafe(flight.size);
+      for (const part of parts) flight.keptBytes += part.copy(flight.kept, flight.keptBytes);
     }
     let header: Buffer | undefined;
     for (const to of flight.recipients) {
       if (to.kind !== 'native') continue;
       header ??= imageChunkHeader(flight.serverRef, size);
-      to.queueImageChunk(header, bytes, flight.sender);
+      to.queueImageChunk(header, parts, flight.sender);
     }
   }
 

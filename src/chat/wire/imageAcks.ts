@@ -12,8 +12,8 @@ import { FrameType } from './frames';
  * 1 MiB kept the throughput of sending without a window, with nearly the same text latency.
  */
 export const IMAGE_ACK_WINDOW = 1024 * 1024;
-/** A receiver acknowledges after this many bytes of one image (half the window, so the sender never idles). */
-export const IMAGE_ACK_EVERY = 512 * 1024;
+/** A receiver acknowledges after this many bytes of one image (a quarter of the window, so the sender never idles). */
+export const IMAGE_ACK_EVERY = 256 * 1024;
 /**
  * Refs a receiver remembers, the finished ones too; a peer cannot grow the table past this (least recently used
  * forgotten first). Finished refs stay so that chunks still coming for them (a refused image: the sender learns of
