@@ -199,13 +199,15 @@ export class FrameWriter {
   private pump(): void {
     if (this.bulkHead === this.bulk.length || this.socket.destroyed || this.socket.writableNeedDrain) return;
     // Up to BULK_WRITE_BYTES per turn, corked: a few chunks (headers and bytes) leave in one writev, and the next
-    // batch waits for 'drain' — one round through Node's stream machinery per batch rather than per chunk. Text
-    // never waits behind more image bytes than the ack window lets out, whatever the batch.
+    // batch waits for 'drain' (due: the batch passed the socket's high-water mark) — one round through Node's
+    // stream machinery per batch rather than per chunk. Text never waits behind more image bytes than the ack
+    // window lets out, whatever the batch.
     this.socket.cork();
     let joined = false;
     while (
       this.bulkHead < this.bulk.length &&
-      (joined || (this.socket.writableLength < BULK_WRITE_BYTES && !this.windowClosed()))
+      (joined ||
+        ((!this.socket.writableNeedDrain || this.socket.writableLength < BULK_WRITE_BYTES) && !this.windowClosed()))
     ) {
       const chunk = this.bulk[this.bulkHead];
       this.imageBytesWritten += this.bulkImageBytes[this.bulkHead];
