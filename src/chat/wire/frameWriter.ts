@@ -198,11 +198,17 @@ export class FrameWriter {
 
   private pump(): void {
     if (this.bulkHead === this.bulk.length || this.socket.destroyed || this.socket.writableNeedDrain) return;
-    // Keep roughly one chunk in the socket's buffer: enough to keep the pipe full, little enough that urgent
-    // writes are next in line. Corked, so a relayed chunk's 9-byte header and its bytes leave in one writev.
+    // Up to BULK_WRITE_BYTES per turn, corked: a few chunks (headers and bytes) leave in one writev, and the next
+    // batch waits for 'drain' (due: the batch passed the socket's high-water mark) — one round through Node's
+    // stream machinery per batch rather than per chunk. Text never waits behind more image bytes than the ack
+    // window lets out, whatever the batch.
     this.socket.cork();
     let joined = false;
-    while (this.bulkHead < this.bulk.length && (joined || (!this.socket.writableNeedDrain && !this.windowClosed()))) {
+    while (
+      this.bulkHead < this.bulk.length &&
+      (joined ||
+        ((!this.socket.writableNeedDrain || this.socket.writableLength < BULK_WRITE_BYTES) && !this.windowClosed()))
+    ) {
       const chunk = this.bulk[this.bulkHead];
       this.imageBytesWritten += this.bulkImageBytes[this.bulkHead];
       joined = this.bulkJoined[this.bulkHead];
@@ -231,5 +237,7 @@ export class FrameWriter {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Bulk bytes handed to the socket per turn (then it waits for 'drain'): four image chunks. */
+export const BULK_WRITE_BYTES = 256 * 1024;
 /** File transfer ids are tracked as this plus the id, so they never collide with an image's ref (both are u32). */
 const FILE_ACK_KEY = 2 ** 32;

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { FrameWriter } from '../../../../src/chat/wire/frameWriter';
+import { EventEmitter } from 'node:events';
+import { BULK_WRITE_BYTES, FrameWriter } from '../../../../src/chat/wire/frameWriter';
+import { imageChunkHeader } from '../../../../src/chat/wire/codec';
 import { socketPair } from '../../support/helpers';
 
 const CHUNK = 64 * 1024;
@@ -163,4 +165,76 @@ test('flushed() resolves when the last pending bytes are small urgent writes (no
   for (let i = 0; i < 100 && !flushedDone; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(flushedDone, true, 'flushed() was still waiting after every byte had arrived');
   await flushed;
+});
+
+/**
+ * The parts of a socket FrameWriter uses, with Node's rules for `writableNeedDrain` and 'drain' (set once the
+ * buffered bytes reach the high-water mark; 'drain' once they are out), and a record of each corked batch.
+ */
+class RecordingSocket extends EventEmitter {
+  destroyed = false;
+  writableLength = 0;
+  writableNeedDrain = false;
+  readonly batches: Buffer[][] = [];
+  private corks = 0;
+  private batch: Buffer[] = [];
+  constructor(private readonly highWaterMark: number) {
+    super();
+  }
+  cork(): void {
+    this.corks++;
+  }
+  uncork(): void {
+    if (--this.corks === 0 && this.batch.length > 0) this.batches.push(this.batch.splice(0));
+  }
+  write(bytes: Buffer): boolean {
+    this.batch.push(bytes);
+    this.writableLength += bytes.length;
+    if (this.writableLength >= this.highWaterMark) this.writableNeedDrain = true;
+    return !this.writableNeedDrain;
+  }
+  /** The kernel took everything written so far. */
+  takeAll(): void {
+    this.writableLength = 0;
+    if (!this.writableNeedDrain) return;
+    this.writableNeedDrain = false;
+    this.emit('drain');
+  }
+}
+
+function queueChunks(frames: FrameWriter, count: number): Buffer[] {
+  const chunks = Array.from({ length: count }, (_, i) => Buffer.alloc(CHUNK, i));
+  for (const [i, bytes] of chunks.entries()) frames.queueChunk(imageChunkHeader(i, bytes.length), bytes);
+  return chunks;
+}
+
+test('bulk leaves in batches of about BULK_WRITE_BYTES per drain, each chunk whole (header then bytes), in order', () => {
+  const socket = new RecordingSocket(16 * 1024); // Node's default high-water mark
+  const frames = new FrameWriter(socket as unknown as Socket, { maxPendingBytes: 256 << 20, onOverflow: noOverflow });
+  const chunks = queueChunks(frames, 16);
+  assert.equal(socket.batches.length, 1, 'the first chunk went out at once; the rest wait for drain');
+  while (frames.pendingBytes > socket.writableLength) socket.takeAll();
+  socket.takeAll();
+  const perBatch = socket.batches.map((batch) => batch.length / 2);
+  assert.deepEqual(perBatch, [1, 4, 4, 4, 3], 'chunks per writev: up to BULK_WRITE_BYTES, then the next drain');
+  for (const batch of socket.batches) {
+    const bytes = batch.reduce((n, b) => n + b.length, 0);
+    assert.ok(bytes < BULK_WRITE_BYTES + CHUNK + 9, `a batch of ${bytes} bytes`);
+  }
+  const written = socket.batches.flat();
+  assert.equal(written.length, 32);
+  for (const [i, bytes] of chunks.entries()) {
+    assert.equal(written[2 * i].readUInt32BE(5), i, `chunk ${i}'s header is in place`);
+    assert.equal(written[2 * i + 1], bytes, `chunk ${i}'s bytes follow their header`);
+  }
+});
+
+test('a socket whose high-water mark is above BULK_WRITE_BYTES still gets a drain to wait for: nothing stalls', () => {
+  const socket = new RecordingSocket(2 << 20);
+  const frames = new FrameWriter(socket as unknown as Socket, { maxPendingBytes: 256 << 20, onOverflow: noOverflow });
+  queueChunks(frames, 40); // 2.5 MiB: past the high-water mark
+  assert.ok(socket.writableNeedDrain, 'the writer filled the socket to its high-water mark');
+  socket.takeAll();
+  assert.equal(frames.pendingBytes, socket.writableLength, 'after one drain everything queued was handed on');
+  assert.equal(socket.batches.flat().length, 80);
 });

@@ -3,7 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameWriter } from '../../../../src/chat/wire/frameWriter';
-import { IMAGE_ACK_EVERY, IMAGE_ACK_WINDOW, ImageAckCounter } from '../../../../src/chat/wire/imageAcks';
+import {
+  IMAGE_ACK_EVERY,
+  IMAGE_ACK_WINDOW,
+  ImageAckCounter,
+  MAX_TRACKED_REFS,
+} from '../../../../src/chat/wire/imageAcks';
 import { encodeFrame, FrameDecoder, imageChunkHeader } from '../../../../src/chat/wire/codec';
 import { FrameType, MAX_IMAGE_CHUNK, type Frame, type UnknownFrame } from '../../../../src/chat/wire/frames';
 import { delay, socketPair, waitFor } from '../../support/helpers';
@@ -75,7 +80,7 @@ test('ack window: the bulk lane stops at the window without acks, text overtakes
     return imageBytes === image.length;
   };
   await waitFor(ackWhatArrived, () => `the whole image with acks (got ${imageBytes} of ${image.length})`, 10_000);
-  assert.equal(acks, image.length / IMAGE_ACK_EVERY, 'one ack per 256 KiB');
+  assert.equal(acks, image.length / IMAGE_ACK_EVERY, 'one ack per IMAGE_ACK_EVERY bytes');
   const chunks = got.filter(
     (f): f is Extract<Frame, { type: FrameType.ImageChunk }> => f.type === FrameType.ImageChunk,
   );
@@ -174,4 +179,22 @@ test('ImageAckCounter: chunks that keep coming for a finished (refused) image ar
   counter.received(9, 100, false);
   assert.deepEqual(decode(counter.finish(9)), { type: FrameType.ImageAck, ref: 9, received: 100 });
   assert.deepEqual(decode(counter.received(9, 50, true)), { type: FrameType.ImageAck, ref: 9, received: 150 });
+});
+
+test('ImageAckCounter: the least recently counted ref is forgotten first, also when one ref is counted many times in a row', () => {
+  const counter = new ImageAckCounter();
+  const total = (ref: number) => {
+    const ack = counter.received(ref, 1, true); // finished: acknowledges (and shows) the running total
+    return ack ? (new FrameDecoder().push(ack)[0] as { received: number }).received : undefined;
+  };
+  counter.received(1, 10, false);
+  counter.received(1, 10, false); // the same ref again: already the most recent
+  for (let ref = 2; ref <= MAX_TRACKED_REFS; ref++) counter.received(ref, 5, false); // the table is full
+  counter.received(1, 10, false); // ref 1 is the most recent again; ref 2 is now the least
+  counter.received(1000, 5, false); // a new ref: ref 2 is forgotten to make room
+  assert.equal(total(1), 31, 'ref 1 kept its count');
+  assert.equal(total(2), 1, 'ref 2 was forgotten: its count starts again');
+  counter.clear();
+  counter.received(1000, 5, false);
+  assert.equal(total(1000), 6, 'after clear() a ref counts from zero, even the one counted last');
 });
