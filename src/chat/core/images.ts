@@ -1,7 +1,7 @@
 // Which images we accept, decided by magic bytes only (never by a file name or a claim from the wire).
 import { ChatError } from './errors';
 import { readImageSize, type ImageSize } from './imageSize';
-import { formatBytes } from './units';
+import { formatBytes, formatCount } from './units';
 
 /** The default limit on one image: 25 MiB. */
 export const DEFAULT_MAX_IMAGE_BYTES = 25 * 1024 * 1024;
@@ -114,8 +114,8 @@ function checkPixels(size: ImageSize, maxPixels: number): void {
 
 /** "144 megapixels", "89.5 megapixels"; under a million "40,000 pixels". */
 function megapixels(pixels: number): string {
-  if (pixels < 1e6) return `${pixels.toLocaleString('en-US')} pixels`;
-  return `${Number((pixels / 1e6).toFixed(1)).toLocaleString('en-US')} megapixels`;
+  if (pixels < 1e6) return `${formatCount(pixels)} pixels`;
+  return `${formatCount(Number((pixels / 1e6).toFixed(1)))} megapixels`;
 }
 
 /** File extension without the dot: 'png', 'jpg', 'gif', 'webp', 'bmp'. */

@@ -1,5 +1,6 @@
 // The range of every ChatServer setting, checked once its defaults are filled in (options.ts): the first one out of
 // its range is a ChatError('bad-option') with a sentence a user can act on.
+import { formatCount } from '../core/units';
 import { ChatError } from '../core/errors';
 import { checkCidrs } from './limits/accessList';
 import type { ResolvedServerOptions } from './options';
@@ -50,10 +51,10 @@ export function checkServerOptions(resolved: ResolvedServerOptions): void {
     );
   }
   if (resolved.maxConnections > MAX_CONNECTIONS_LIMIT) {
-    const limit = MAX_CONNECTIONS_LIMIT.toLocaleString('en-US');
+    const limit = formatCount(MAX_CONNECTIONS_LIMIT);
     throw new ChatError(
       'bad-option',
-      `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${MAX_ROSTER_PEERS.toLocaleString('en-US')} people), not ${resolved.maxConnections}.`,
+      `Server option maxConnections can be at most ${limit} (clients read rosters of at most ${formatCount(MAX_ROSTER_PEERS)} people), not ${resolved.maxConnections}.`,
     );
   }
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {

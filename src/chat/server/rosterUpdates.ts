@@ -3,6 +3,7 @@
 // the whole Roster once — when it joins, or comes back on a new connection — and then only what changed
 // (RosterDelta, wire/rosterDelta.ts), so a join costs each member a few bytes, not the list of everyone. Older
 // clients get the whole Roster every time, as before.
+import { formatCount } from '../core/units';
 import type { Peer, Roster } from '../core/events';
 import { FrameType } from '../wire/frames';
 import { rosterDelta } from '../wire/rosterDelta';
@@ -107,5 +108,5 @@ export function hereNow(active: readonly Peer[]): string {
     .map((p) => p.name)
     .join(', ');
   const more = active.length - WELCOME_NAMES;
-  return more > 0 ? `${names} and ${more.toLocaleString('en-US')} others (/who lists everyone)` : names;
+  return more > 0 ? `${names} and ${formatCount(more)} others (/who lists everyone)` : names;
 }
