@@ -41,7 +41,9 @@ export class OutputSlab {
       const own = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
       return new Packed(own, 0, own.length, false);
     }
-    if (this.used + room > this.slab.length) {
+    // Near the slab's end, the exact size decides (measuring is cheaper than starting a slab early).
+    const left = this.slab.length - this.used;
+    if (room > left && !(typeof bytes === 'string' && Buffer.byteLength(bytes, 'utf8') <= left)) {
       this.slab = Buffer.allocUnsafe(SLAB_BYTES);
       this.used = 0;
     }
