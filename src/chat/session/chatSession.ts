@@ -69,7 +69,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   /** Messages and notices in the order they happened (a copy; at most historyLimit entries). */
   get history(): readonly HistoryEntry[] {
-    return this.entries.slice();
+    return this.entries.slice(-this.historyLimit);
   }
 
   /**
@@ -251,7 +251,8 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   private remember(entry: HistoryEntry): void {
     this.entries.push(entry);
-    if (this.entries.length > this.historyLimit) this.entries.splice(0, this.entries.length - this.historyLimit);
+    // Trimmed in bulk, once per historyLimit entries: one splice per entry moved the whole 10,000 each time.
+    if (this.entries.length >= this.historyLimit * 2) this.entries.splice(0, this.entries.length - this.historyLimit);
   }
 }
 

@@ -40,6 +40,7 @@ const MAX_NAME_TRIES = 1000;
 export class Transcript {
   private imageSeq = 0;
   private closed = false;
+  private closingBytes: number | undefined;
   private savedBytes = 0;
   private skipped = 0;
   private logBytes = 0;
@@ -175,16 +176,17 @@ export class Transcript {
    */
   private append(at: number, entry: string): void {
     const line = `${entry}\n`;
-    const limit = formatBytes(this.maxLogBytes);
-    const closing = `[${clock(at)}] ${NOTICE_TAGS.system} The chat log stops here: it reached its limit of ${limit} for this session. The chat goes on; later messages are not logged.\n`;
     const size = Buffer.byteLength(line);
-    if (this.logBytes + size + Buffer.byteLength(closing) <= this.maxLogBytes) {
+    // The closing line's size is the same at any time (the clock is always 8 characters): measured once.
+    this.closingBytes ??= Buffer.byteLength(this.closingLine(at));
+    if (this.logBytes + size + this.closingBytes <= this.maxLogBytes) {
       this.write(line);
       this.logBytes += size;
       return;
     }
     this.full = true;
-    this.write(closing);
+    this.write(this.closingLine(at));
+    const limit = formatBytes(this.maxLogBytes);
     diagnose('session', `chat log size limit reached (${limit}): ${this.logFile}; later lines are not logged`);
     throw new ChatError(
       'log-quota',
@@ -192,6 +194,13 @@ export class Transcript {
     );
   }
 
+  private closingLine(at: number): string {
+    const limit = formatBytes(this.maxLogBytes);
+    return `[${clock(at)}] ${NOTICE_TAGS.system} The chat log stops here: it reached its limit of ${limit} for this session. The chat goes on; later messages are not logged.\n`;
+  }
+
+  /** Appends at once, opening the file each time: a line is on disk when its message is shown, no handle is held
+   *  between lines (Windows could not move the folder), and a log folder removed meanwhile fails loudly. */
   private write(line: string): void {
     try {
       const fd = fs.openSync(this.logFile, 'a');
