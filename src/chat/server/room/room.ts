@@ -2,15 +2,15 @@
 // and the host — and what everyone is told when that changes: joins, leaves, admissions, renames, places in line.
 // The host's admit / kick / seats / rename act here, and a member whose connection was lost keeps its seat for a
 // while (hold, resume). Sockets, handshakes and relaying messages live elsewhere.
-import { ChatError } from '../core/errors';
-import { type Peer, type Roster } from '../core/events';
-import { NameBook, sanitizeName } from '../core/names';
-import { FrameType, type WelcomeBody } from '../wire/frames';
-import { plainBytes } from '../wire/plainText';
-import { normalizeIp } from './limits/addressLimits';
+import { ChatError } from '../../core/errors';
+import { type Peer, type Roster } from '../../core/events';
+import { NameBook, sanitizeName } from '../../core/names';
+import { FrameType, type WelcomeBody } from '../../wire/frames';
+import { plainBytes } from '../../wire/plainText';
+import { normalizeIp } from '../limits/addressLimits';
 import { diagnoseConn, type Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
-import type { PeerConnection } from './peerConnection';
+import type { ResolvedServerOptions } from '../options';
+import type { PeerConnection } from '../connection/peerConnection';
 import { hereNow } from './rosterUpdates';
 import { SeatQueue, type SeatChange } from './seats';
 
