@@ -21,15 +21,15 @@ import { ChatError } from '../core/errors';
 import type { FileTarget } from '../core/files';
 import { ImageTransfers, type ImageTransferStart } from '../core/imageTransfers';
 import { TypedEmitter } from '../core/typedEmitter';
-import { NO_RETRY } from './handshake';
+import { NO_RETRY } from './connection/handshake';
 import { ClientFiles } from './files/clientFiles';
 import { IncomingMessages } from './incomingMessages';
 import { cannotSend, findRecipient, outgoingLimits, sendNativeMessage } from './outgoingMessages';
 import { imageChunkParts, imageChunkSize } from '../wire/codec';
 import { FrameType, type Frame } from '../wire/frames';
-import { Reconnector } from './reconnect';
+import { Reconnector } from './connection/reconnect';
 import { RosterPacer } from './rosterState';
-import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
+import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './connection/serverConnection';
 
 export type { ChatClientOptions } from './options';
 

@@ -4,8 +4,8 @@
 // heartbeat, and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a reconnect makes a
 // fresh ServerConnection.
 import { connect as netConnect, type Socket } from 'node:net';
-import type { ResolvedClientOptions } from './options';
-import { hostPort } from '../core/address';
+import type { ResolvedClientOptions } from '../options';
+import { hostPort } from '../../core/address';
 import {
   closedBeforeJoining,
   describeConnectError,
@@ -15,14 +15,14 @@ import {
   unreadableData,
   type Ending,
 } from './connectErrors';
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import type { NoticeLevel, Peer } from '../core/events';
-import { ChatError, errorCodeFromWire } from '../core/errors';
-import { escapeControl } from '../core/format';
-import { FrameWriter } from '../wire/frameWriter';
-import { ImageAckCounter } from '../wire/imageAcks';
+import { diagnose, diagnosticsEnabled } from '../../core/diagnostics';
+import type { NoticeLevel, Peer } from '../../core/events';
+import { ChatError, errorCodeFromWire } from '../../core/errors';
+import { escapeControl } from '../../core/format';
+import { FrameWriter } from '../../wire/frameWriter';
+import { ImageAckCounter } from '../../wire/imageAcks';
 import { PlainServerLink } from './plainServerLink';
-import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../../wire/codec';
 import {
   FrameType,
   HARD_MAX_FRAME_BYTES,
@@ -30,13 +30,13 @@ import {
   type Frame,
   type UnknownFrame,
   type WelcomeBody,
-} from '../wire/frames';
-import { CLIENT_PREAMBLE } from '../wire/handshake';
+} from '../../wire/frames';
+import { CLIENT_PREAMBLE } from '../../wire/handshake';
 import { classifyGreeting, helloFor, NO_RETRY, versionMismatch, type ResumeTicket } from './handshake';
-import { formatBytes, formatDuration } from '../core/units';
-import { pinnedFingerprint, secureConnection } from '../tls/trust';
-import { tunnelBinding } from '../tls/tunnel';
-import { ConnectionRoster } from './rosterState';
+import { formatBytes, formatDuration } from '../../core/units';
+import { pinnedFingerprint, secureConnection } from '../../tls/trust';
+import { tunnelBinding } from '../../tls/tunnel';
+import { ConnectionRoster } from '../rosterState';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
