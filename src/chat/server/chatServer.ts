@@ -39,6 +39,7 @@ import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } 
 import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './connection/peerConnection';
 import { Outgoing } from './connection/peerOutput';
 import { Presence } from './room/presence';
+import { ipOf, kick, removeAddress } from './room/removals';
 import { Room } from './room/room';
 import { certificateFingerprint } from '../tls/certificate';
 import { encryptionText } from '../tls/serverGate';
@@ -163,7 +164,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
   kick(peerId: number, reason?: string): void {
-    this.room.kick(peerId, reason);
+    kick(this.room, this.notices, peerId, reason);
   }
 
   /**
@@ -171,9 +172,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
    * saying so, the room is told, and later connections from it are refused. Throws ChatError when nobody has that id.
    */
   ban(peerId: number, reason?: string): void {
-    const ip = this.room.ipOf(peerId);
+    const ip = ipOf(this.room, peerId);
     this.access.ban(ip);
-    this.room.removeAddress(ip, reason);
+    removeAddress(this.room, ip, reason);
   }
 
   /** The host's new name (made unique among the members'). */
