@@ -1,7 +1,8 @@
 // ChatClient: one user's side of a room. It keeps who I am, the roster and my place in line, sends text and
 // images, and reconnects with backoff when asked. Each TCP connection (greeting detection, handshake,
 // heartbeat) is a ServerConnection; native vs plain-text servers are told apart there, automatically. What goes
-// out to a native server is built in outgoingMessages.ts, what comes in is put together in incomingMessages.ts.
+// out is built in outgoingMessages.ts, what comes in is put together in incomingMessages.ts, images' frames are
+// handled in imageFrames.ts.
 import { resolveClientOptions, type ChatClientOptions, type ResolvedClientOptions } from './options';
 import { hostPort } from '../core/address';
 import { diagnose } from '../core/diagnostics';
@@ -9,7 +10,6 @@ import { escapeControl } from '../core/format';
 import type {
   ChatEndpoint,
   ChatEvents,
-  ChatMessage,
   EndpointState,
   Notice,
   NoticeLevel,
@@ -19,17 +19,18 @@ import type {
 } from '../core/events';
 import { ChatError } from '../core/errors';
 import type { FileTarget } from '../core/files';
-import { ImageTransfers, type ImageTransferStart } from '../core/imageTransfers';
+import { ImageTransfers } from '../core/imageTransfers';
 import { TypedEmitter } from '../core/typedEmitter';
-import { NO_RETRY } from './handshake';
+import { NO_RETRY } from './connection/handshake';
 import { ClientFiles } from './files/clientFiles';
+import { ImageFrames } from './imageFrames';
 import { IncomingMessages } from './incomingMessages';
-import { cannotSend, findRecipient, outgoingLimits, sendNativeMessage } from './outgoingMessages';
-import { imageChunkParts, imageChunkSize } from '../wire/codec';
+import { cannotSend, outgoingLimits, ownMessage, sendAway, sendMessage, type OwnMessage } from './outgoingMessages';
 import { FrameType, type Frame } from '../wire/frames';
-import { Reconnector } from './reconnect';
+import { Reconnector } from './connection/reconnect';
+import { joinedText, leftText, renamedHereText } from './roomNotices';
 import { RosterPacer } from './rosterState';
-import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './serverConnection';
+import { ServerConnection, type ConnectionHooks, type Joined, type Lost } from './connection/serverConnection';
 
 export type { ChatClientOptions } from './options';
 
@@ -41,8 +42,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   private readonly where: string;
   private readonly reconnector: Reconnector | undefined;
   private readonly incoming: IncomingMessages;
-  /** Progress of my images on their way out (`send REF`) and of images arriving (`receive REF`). */
-  private readonly images = new ImageTransfers((progress) => this.emit('transfer', progress));
+  private readonly imageFrames: ImageFrames;
   private readonly files: ClientFiles;
   /**
    * The name to ask for: what the user chose (option or /name), not the server's suffixed copy ("ann (2)"),
@@ -68,6 +68,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     this.options = resolveClientOptions(options);
     this.name = this.options.name;
     this.where = hostPort(this.options.host, this.options.port);
+    const images = new ImageTransfers((progress) => this.emit('transfer', progress));
     this.incoming = new IncomingMessages(
       this.options.maxImageBytes,
       () => this.serverPeer(),
@@ -78,8 +79,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
         offer: (message, ref) => this.files.offered(message, ref),
       },
       this.options.maxImagePixels,
-      this.images,
+      images,
     );
+    this.imageFrames = new ImageFrames(this.incoming, images, () => this.connection);
     this.files = new ClientFiles({
       connection: () => this.connection,
       self: () => this.me,
@@ -153,50 +155,19 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (!connection?.usable || this.currentState !== 'active')
       throw cannotSend(this.currentState, this.position, this.where);
     if (message.file) return this.files.offer(message.file, message.to, this.currentRoster);
-    const text = message.text ?? '';
-    const image = message.image;
-    if (text === '' && !image)
-      throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
-    const action = message.action === true && !image ? true : undefined;
-    if (connection.mode === 'plain') {
-      if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
-      if (message.to)
-        throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
-      connection.sendLines(action ? `* ${text}` : text); // how an action reads on a plain-text room
-      this.emitOwn({ text, code: message.code, action });
-      return;
-    }
-    const to = message.to === undefined ? undefined : findRecipient(this.currentRoster, message.to);
-    const limits = outgoingLimits(this.options, connection.challenge, this.maxQueuedBytes());
-    let ref = 0;
-    const mime = sendNativeMessage(
-      connection.writer,
-      { text, code: message.code, to, image, action },
-      limits,
-      () => (ref = ++this.counter),
-    );
-    const sent = image && mime ? { mime, bytes: image } : undefined;
-    const messageId = this.emitOwn({ text, code: message.code, to, image: sent, action });
-    if (image) this.sendingImage(connection, ref, { messageId, direction: 'send', total: image.length, peer: to });
-  }
-
-  /** An image's progress counts the bytes the server acknowledged; a server that sends no acks: those handed on. */
-  private sendingImage(connection: ServerConnection, ref: number, start: ImageTransferStart): void {
-    this.images.start(`send ${ref}`, start, [connection]);
-    if (connection.challenge?.acks === true) return;
-    void connection.writer.flushed(60_000).then(() => this.images.acknowledged(`send ${ref}`, connection, start.total));
+    sendMessage(connection, message, {
+      roster: this.currentRoster,
+      limits: outgoingLimits(this.options, connection.challenge, this.maxQueuedBytes()),
+      nextRef: () => ++this.counter,
+      own: (parts) => this.emitOwn(parts),
+      sendingImage: (ref, start) => this.imageFrames.sending(connection, ref, start),
+    });
   }
 
   /** `/away [reason]` or `/back` (undefined): the server tells the room and shows it in the roster. */
   setAway(reason: string | undefined): void {
-    const connection = this.connection;
-    if (connection?.usable && connection.mode === 'native') {
-      connection.send({ type: FrameType.Away, body: { reason: reason ?? null } });
-    } else if (connection?.usable) {
-      this.notice('error', 'This server speaks plain text: it cannot show that you are away.', 'plain-text-server');
-    } else {
-      this.notice('error', 'Not connected: your status cannot be changed right now.', 'not-connected');
-    }
+    const refused = sendAway(this.connection, reason);
+    if (refused) this.notice('error', refused.message, refused.code);
   }
 
   rename(name: string): void {
@@ -208,10 +179,7 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     } else if (connection?.usable && connection.mode === 'plain' && this.me) {
       this.name = name;
       this.me = { ...this.me, name };
-      this.notice(
-        'system',
-        `You are now ${name} on this side; a plain-text server does not know names, so others still see the label it gave you.`,
-      );
+      this.notice('system', renamedHereText(name));
     } else {
       this.notice('error', 'Not connected: the name cannot be changed right now.', 'not-connected');
     }
@@ -243,20 +211,10 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       diagnose('client', `leaving ${this.where}: ${escapeControl(reason)}`);
       const wasIn = this.connection?.usable === true;
       this.reconnector?.stop();
-      // Leaving once everything was handed on (the CLI flushes first): my images went out, only their acks are owed.
-      const handedOn = this.connection?.writer.pendingBytes === 0;
-      this.images.endAll(handedOn ? 'done' : 'cancelled', 'you left the chat', 'send ');
-      this.images.endAll('cancelled', 'you left the chat');
+      this.imageFrames.leaving(this.connection?.writer.pendingBytes === 0);
       await this.connection?.end(reason).catch(() => undefined);
-      this.rosterEvents.flush();
-      this.incoming.clear();
-      this.files.connectionLost();
-      this.position = null;
-      if (wasIn)
-        this.notice(
-          'system',
-          `You left ${this.room && this.room !== this.where ? `"${this.room}" at ` : ''}${this.where}.`,
-        );
+      this.connectionEnded();
+      if (wasIn) this.notice('system', leftText(this.room, this.where));
       this.setState('closed');
     })();
     return this.closing;
@@ -289,22 +247,13 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     if (joined.kind === 'plain') {
       this.room = this.where;
       this.enterRoom(joined.self, null, { seats: 0, active: [joined.self], waiting: [], connections: 1 });
-      this.notice(
-        'system',
-        `Connected to ${this.where}, a plain-text chat server: your lines are sent as typed; images and private messages are not available.`,
-      );
-      return;
+    } else {
+      const { you, seats, position, resume } = joined.welcome;
+      this.room = joined.welcome.room || joined.room;
+      this.resumeToken = resume;
+      this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
     }
-    const { you, seats, position, resume, resumed } = joined.welcome;
-    this.room = joined.welcome.room || joined.room;
-    this.resumeToken = resume;
-    this.enterRoom(you, position, { seats, active: [], waiting: [], connections: 0 });
-    const topic = joined.welcome.topic ? ` Topic: ${joined.welcome.topic}` : '';
-    const kept = resumed ? ` again: your ${position === null ? 'seat' : 'place in line'} was kept` : '';
-    this.notice(
-      'system',
-      `Connected to ${this.room ? `"${this.room}" at ` : ''}${this.where} as ${you.name}${kept}.${topic}`,
-    );
+    this.notice('system', joinedText(joined, this.room, this.where));
   }
 
   private onFrame(frame: Frame): void {
@@ -312,16 +261,9 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
       case FrameType.Message:
         return this.incoming.header(frame.body);
       case FrameType.ImageChunk:
-        this.incoming.chunk(frame.ref, imageChunkParts(frame));
-        return this.sendAck(
-          this.connection?.imageAcks.received(frame.ref, imageChunkSize(frame), !this.incoming.isCollecting(frame.ref)),
-        );
       case FrameType.ImageAbort:
-        this.incoming.abort(frame.ref);
-        return this.sendAck(this.connection?.imageAcks.finish(frame.ref));
       case FrameType.ImageAck:
-        this.images.acknowledged(`send ${frame.ref}`, this.connection, frame.received);
-        return this.connection?.writer.ack(frame.ref, frame.received);
+        return this.imageFrames.frame(frame);
       case FrameType.FileOpen:
       case FrameType.FileChunk:
       case FrameType.FileAck:
@@ -342,20 +284,21 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
     }
   }
 
-  private sendAck(ack: Buffer | undefined): void {
-    if (ack) this.connection?.writer.urgent(ack);
-  }
-
   private onLost(connection: ServerConnection, lost: Lost): void {
     if (connection !== this.connection || this.closing) return;
-    this.images.endAll('failed', 'the connection was lost');
+    this.imageFrames.lost();
+    this.connectionEnded();
+    this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
+    if (this.reconnector && !lost.final) this.reconnector.start();
+    else this.setState('closed');
+  }
+
+  /** What one connection held is gone (we left, or it was lost): the roster event due, half-received messages. */
+  private connectionEnded(): void {
     this.rosterEvents.flush();
     this.incoming.clear();
     this.files.connectionLost();
     this.position = null;
-    this.notice(lost.error ? 'error' : 'system', lost.text, 'disconnected');
-    if (this.reconnector && !lost.final) this.reconnector.start();
-    else this.setState('closed');
   }
 
   private enterRoom(self: Peer, position: number | null, roster: Roster): void {
@@ -392,12 +335,8 @@ export class ChatClient extends TypedEmitter<ChatEvents> implements ChatEndpoint
   }
 
   /** Emits my own message; returns its id. */
-  private emitOwn(parts: Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>): string {
-    const message: ChatMessage = { id: this.nextId(), at: Date.now(), from: this.me!, text: parts.text, own: true };
-    if (parts.action) message.action = true;
-    if (parts.code) message.code = parts.code;
-    if (parts.to) message.to = parts.to;
-    if (parts.image) message.image = parts.image;
+  private emitOwn(parts: OwnMessage): string {
+    const message = ownMessage(this.nextId(), this.me!, parts);
     this.emit('message', message);
     return message.id;
   }

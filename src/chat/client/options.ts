@@ -2,7 +2,7 @@
 import { DEFAULT_MAX_FILE_BYTES } from '../core/files';
 import { DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS } from '../core/images';
 import type { ClientTlsOptions } from '../tls/trust';
-import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './reconnect';
+import { reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './connection/reconnect';
 
 export interface ChatClientOptions {
   host: string;

@@ -1,17 +1,26 @@
-// What ChatClient sends to a TCP Chat server, and the refusals before anything is sent. A text goes out at once;
-// an image message (header + chunks) waits in the writer's bulk lane behind earlier images, so the server sees one
+// What ChatClient sends (a plain-text server gets lines, without images or private messages), and the refusals
+// before anything is sent. To a TCP Chat server a text goes out at once; an image message (header + chunks) waits in the writer's bulk lane behind earlier images, so the server sees one
 // image after another from us and a text sent meanwhile overtakes them (the ack window that keeps the bulk lane
 // from flooding the server is the writer's, see wire/frameWriter.ts). Every limit is checked before a byte is
 // queued: the image's type and size, the bytes still queued, the server's largest frame.
 import { diagnose } from '../core/diagnostics';
 import { ChatError } from '../core/errors';
-import { type CodeInfo, type EndpointState, type Peer, type Roster } from '../core/events';
+import {
+  type ChatMessage,
+  type CodeInfo,
+  type EndpointState,
+  type OutgoingMessage,
+  type Peer,
+  type Roster,
+} from '../core/events';
+import type { ImageTransferStart } from '../core/imageTransfers';
 import { type ImageMime } from '../core/images';
 import { checkImage } from '../core/images';
 import { formatBytes } from '../core/units';
 import type { FrameWriter } from '../wire/frameWriter';
 import { encodeFrame, imageChunkHeader } from '../wire/codec';
 import { FrameType, HARD_MAX_FRAME_BYTES, MAX_IMAGE_CHUNK, type ChallengeBody, type MessageBody } from '../wire/frames';
+import type { ServerConnection } from './connection/serverConnection';
 
 export interface NativeMessage {
   text: string;
@@ -30,6 +39,60 @@ export interface OutgoingLimits {
   maxQueuedBytes: number;
   /** The server's largest frame (from its Challenge). */
   maxFrameBytes: number;
+}
+
+/** My own copy of a message I sent, as ChatClient shows it. */
+export type OwnMessage = Pick<ChatMessage, 'text' | 'code' | 'to' | 'image' | 'action'>;
+
+/** What `sendMessage` needs from the client around it. */
+export interface SendContext {
+  roster: Roster;
+  limits: OutgoingLimits;
+  nextRef: () => number;
+  /** Emits my own copy of the message; returns its id. */
+  own: (parts: OwnMessage) => string;
+  /** My image is on its way: its progress starts. */
+  sendingImage: (ref: number, start: ImageTransferStart) => void;
+}
+
+/** My own copy of a message I sent, from `self`. */
+export function ownMessage(id: string, self: Peer, parts: OwnMessage): ChatMessage {
+  const message: ChatMessage = { id, at: Date.now(), from: self, text: parts.text, own: true };
+  if (parts.action) message.action = true;
+  if (parts.code) message.code = parts.code;
+  if (parts.to) message.to = parts.to;
+  if (parts.image) message.image = parts.image;
+  return message;
+}
+
+/**
+ * A text or an image (not a file) to the server we are in the room of, native or plain-text; my own copy is
+ * emitted once it is queued. Throws a ChatError a user can read when it cannot be sent; then nothing was sent.
+ */
+export function sendMessage(connection: ServerConnection, message: OutgoingMessage, context: SendContext): void {
+  const text = message.text ?? '';
+  const image = message.image;
+  if (text === '' && !image) throw new ChatError('empty-message', 'Nothing to send: type a message or pick an image.');
+  const action = message.action === true && !image ? true : undefined;
+  if (connection.mode === 'plain') {
+    if (image) throw new ChatError('plain-text-server', "This server speaks plain text: images can't be sent.");
+    if (message.to)
+      throw new ChatError('plain-text-server', "This server speaks plain text: private messages can't be sent.");
+    connection.sendLines(action ? `* ${text}` : text); // how an action reads on a plain-text room
+    context.own({ text, code: message.code, action });
+    return;
+  }
+  const to = message.to === undefined ? undefined : findRecipient(context.roster, message.to);
+  let ref = 0;
+  const mime = sendNativeMessage(
+    connection.writer,
+    { text, code: message.code, to, image, action },
+    context.limits,
+    () => (ref = context.nextRef()),
+  );
+  const sent = image && mime ? { mime, bytes: image } : undefined;
+  const messageId = context.own({ text, code: message.code, to, image: sent, action });
+  if (image) context.sendingImage(ref, { messageId, direction: 'send', total: image.length, peer: to });
 }
 
 /**
@@ -70,6 +133,17 @@ export function sendNativeMessage(
     writer.queueChunk(imageChunkHeader(ref, bytes.length), bytes); // the bytes follow as they are: no copy per chunk
   }
   return mime;
+}
+
+/** `/away [reason]` or `/back` (undefined) to a native server; otherwise why not, for an error notice. */
+export function sendAway(connection: ServerConnection | undefined, reason: string | undefined): ChatError | undefined {
+  if (connection?.usable && connection.mode === 'native') {
+    connection.send({ type: FrameType.Away, body: { reason: reason ?? null } });
+    return undefined;
+  }
+  return connection?.usable
+    ? new ChatError('plain-text-server', 'This server speaks plain text: it cannot show that you are away.')
+    : new ChatError('not-connected', 'Not connected: your status cannot be changed right now.');
 }
 
 /** The private recipient by name: exact match first, then a unique case-insensitive one (as the server matches). */

@@ -7,7 +7,8 @@
 //   presence.ts    /away, /back and the host's /topic
 //   imageRelay.ts  images streaming through; peerConnection.ts / peerOutput.ts one socket's bytes in and out
 //   history/       what the room remembers: recent messages for late joiners, seats held after a lost connection
-// This file adds listening, the heartbeat, shutdown, and routes each connection's events to the right part.
+// This file adds listening, the heartbeat and shutdown; connectionEvents.ts routes each connection's events to the
+// right part.
 import { createServer, type Server } from 'node:net';
 import { AccessList } from './limits/accessList';
 import { ChatError, errorMessage, listenError } from '../core/errors';
@@ -21,25 +22,26 @@ import {
   type Peer,
   type Roster,
 } from '../core/events';
-import { formatBytes } from '../core/units';
 import { plainNotice } from '../wire/plainText';
 import { encodeFrame } from '../wire/codec';
 import { FrameType } from '../wire/frames';
 import { AddressLimits } from './limits/addressLimits';
-import { Admission } from './admission';
+import { Admission } from './admission/admission';
 import { HeldSeats } from './history/heldSeats';
 import { MISSED_LIMIT, RoomHistory } from './history/roomHistory';
-import { ImageRelay } from './imageRelay';
+import { ImageRelay } from './relay/imageRelay';
 import { ImageTransfers } from '../core/imageTransfers';
+import { connectionEvents } from './connectionEvents';
 import { ServerFiles } from './files/serverFiles';
-import { Messages } from './messages';
-import { diagnoseConn, goodbyeReason, Notices, who } from './notices';
-import { RosterBroadcast } from './rosterUpdates';
+import { Messages } from './relay/messages';
+import { diagnoseConn, Notices, who } from './room/notices';
+import { RosterBroadcast } from './room/rosterUpdates';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options';
-import { NO_ANSWER, type PeerConnection, type PeerHandlers } from './peerConnection';
-import { Outgoing } from './peerOutput';
-import { Presence } from './presence';
-import { Room } from './room';
+import { NO_ANSWER, type PeerConnection } from './connection/peerConnection';
+import { Outgoing } from './connection/peerOutput';
+import { Presence } from './room/presence';
+import { ipOf, kick, removeAddress } from './room/removals';
+import { Room } from './room/room';
 import { certificateFingerprint } from '../tls/certificate';
 import { encryptionText } from '../tls/serverGate';
 
@@ -99,17 +101,6 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       isListening: () => this.currentState === 'listening',
       emit: (roster) => this.emit('roster', roster),
     });
-    this.admission = new Admission({
-      options: this.options,
-      room: this.room,
-      notices: this.notices,
-      access: this.access,
-      addresses: this.addresses,
-      handlers: this.handlers,
-      isClosing: () => this.closing !== undefined,
-      rosterChanged: () => this.rosters.schedule(),
-      resume: (conn, hello) => this.held.resume(conn, hello),
-    });
     this.presence = new Presence(this.room, this.notices);
     this.files = new ServerFiles({
       room: this.room,
@@ -131,6 +122,29 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       emit: (message) => this.emit('message', message),
       said: (record) => this.history.said(record),
       images: this.images,
+    });
+    // Last: it hands the connection events (connectionEvents.ts) to every new connection.
+    this.admission = new Admission({
+      options: this.options,
+      room: this.room,
+      notices: this.notices,
+      access: this.access,
+      addresses: this.addresses,
+      handlers: connectionEvents({
+        options: this.options,
+        admission: () => this.admission,
+        messages: this.messages,
+        notices: this.notices,
+        room: this.room,
+        presence: this.presence,
+        held: this.held,
+        rosters: this.rosters,
+        isClosing: () => this.closing !== undefined,
+        forget: (conn) => this.forgetImages(conn),
+      }),
+      isClosing: () => this.closing !== undefined,
+      rosterChanged: () => this.rosters.schedule(),
+      resume: (conn, hello) => this.held.resume(conn, hello),
     });
   }
 
@@ -163,7 +177,7 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
 
   /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
   kick(peerId: number, reason?: string): void {
-    this.room.kick(peerId, reason);
+    kick(this.room, this.notices, peerId, reason);
   }
 
   /**
@@ -171,9 +185,9 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
    * saying so, the room is told, and later connections from it are refused. Throws ChatError when nobody has that id.
    */
   ban(peerId: number, reason?: string): void {
-    const ip = this.room.ipOf(peerId);
+    const ip = ipOf(this.room, peerId);
     this.access.ban(ip);
-    this.room.removeAddress(ip, reason);
+    removeAddress(this.room, ip, reason);
   }
 
   /** The host's new name (made unique among the members'). */
@@ -268,69 +282,6 @@ export class ChatServer extends TypedEmitter<ChatEvents> implements ChatEndpoint
       });
     }
   }
-
-  // ------------------------------------------------------------------------------------------ connections
-
-  /** Where each connection's events go: admission until it joins, then messages; the room when it leaves. */
-  private readonly handlers: PeerHandlers = {
-    onNative: (conn) => this.admission.native(conn),
-    onPlain: (conn) => this.admission.plain(conn),
-    onFrame: (conn, frame) => {
-      switch (frame.type) {
-        case FrameType.Ping:
-          return conn.sendFrame({ type: FrameType.Pong, payload: frame.payload });
-        case FrameType.Pong:
-          return;
-        case FrameType.Bye:
-          return conn.close(goodbyeReason(frame.body.reason));
-      }
-      if (conn.peer) this.messages.memberFrame(conn, frame);
-      else this.admission.frame(conn, frame);
-    },
-    onLine: (conn, line) => (conn.peer ? this.messages.memberLine(conn, line) : this.admission.line(conn, line)),
-    onOverlongLine: (conn, max) =>
-      this.notices.tell(
-        conn,
-        'error',
-        `Your line was longer than ${formatBytes(max)}; the rest of it was cut.`,
-        'line-too-long',
-      ),
-    onProtocolError: (conn, error) => {
-      diagnoseConn(conn, `refused frame (${error.code}): `, error.message);
-      this.notices.fatal(conn, error.code, error.message);
-    },
-    onOverflow: (conn, pending) => {
-      const cap = formatBytes(this.options.maxPendingOutputBytes);
-      diagnoseConn(conn, `output cap: ${formatBytes(pending)} waiting (cap ${cap})`);
-      conn.destroy('stalled');
-      this.notices.log(
-        'error',
-        `Disconnected ${who(conn)}: ${formatBytes(pending)} of output was waiting for it (limit ${cap}); it stopped reading.`,
-        'output-cap',
-      );
-      this.room.leave(conn, `${conn.peer?.name ?? conn.address} was disconnected (stopped reading).`);
-    },
-    onInternalError: (conn, error) => {
-      const text = errorMessage(error);
-      diagnoseConn(conn, 'internal error: ', text);
-      this.notices.log(
-        'error',
-        `Internal error while serving ${who(conn)}: ${text}; that connection was closed.`,
-        'internal',
-      );
-    },
-    onClose: (conn) => {
-      diagnoseConn(conn, 'closed: ', conn.closeReason ?? 'left');
-      this.forgetImages(conn);
-      this.room.remove(conn);
-      if (this.closing) return;
-      this.admission.closed(conn);
-      const reason = conn.closeReason && conn.closeReason !== 'left' ? ` (${conn.closeReason})` : '';
-      if (conn.peer) this.presence.forget(conn.peer.id); // away ends with the connection, held seat or not
-      if (conn.peer && !this.held.lost(conn)) this.room.leave(conn, `${conn.peer.name} left${reason}.`);
-      this.rosters.schedule();
-    },
-  };
 
   private forgetImages(conn: PeerConnection): void {
     this.relay.senderGone(conn);

@@ -198,7 +198,7 @@ export function plainMessage(msg: MessageView): Buffer {
   return Buffer.from(plainMessageLine(msg), 'utf8');
 }
 
-/** plainMessage as text (the server packs it straight into its output, see server/outputSlab.ts). */
+/** plainMessage as text (the server packs it straight into its output, see server/connection/outputSlab.ts). */
 export function plainMessageLine(msg: MessageView): string {
   if (!msg.image) return plainLine(formatLine(msg));
   const imageLine = `[${clock(msg.at)}] ${speaker(msg)} sent an image (${describeImage(msg.image)}) — open TCP Chat to see it`;

@@ -1,7 +1,7 @@
 // Roster deltas (docs/PROTOCOL.md §5, RosterDelta 0x23): what changed between two rosters, and applying that
 // change to the roster a client holds. The server sends a whole Roster to a member once (when it joins, or comes
 // back after a lost connection) and then only what changed, so a join costs each member a few bytes, not a list
-// of everyone. Pure functions: the server's side is server/rosterUpdates.ts, the client's client/rosterState.ts.
+// of everyone. Pure functions: the server's side is server/room/rosterUpdates.ts, the client's client/rosterState.ts.
 import type { Peer, Roster } from '../core/events';
 import { MAX_ROSTER_PEERS, type RosterDeltaBody } from './frames';
 

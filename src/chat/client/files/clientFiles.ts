@@ -16,7 +16,7 @@ import { encodeFrame, imageChunkParts, imageChunkSize } from '../../wire/codec';
 import { fileAckBytes } from '../../wire/fileFrames';
 import { FrameType, type Frame, type FileOpenBody } from '../../wire/frames';
 import { findRecipient } from '../outgoingMessages';
-import type { ServerConnection } from '../serverConnection';
+import type { ServerConnection } from '../connection/serverConnection';
 
 export interface ClientFilesContext {
   connection(): ServerConnection | undefined;

@@ -14,8 +14,8 @@ import { fileAckBytes, fileChunkHeader } from '../../wire/fileFrames';
 import { FrameType, type FileCancelBody } from '../../wire/frames';
 import { MAX_TRACKED_REFS } from '../../wire/imageAcks';
 import { plainBytes } from '../../wire/plainText';
-import type { Notices } from '../notices';
-import type { PeerConnection } from '../peerConnection';
+import type { Notices } from '../room/notices';
+import type { PeerConnection } from '../connection/peerConnection';
 
 /** Offers one sender keeps open at once; an older one expires when a newer one needs the room. */
 export const MAX_OFFERS_PER_SENDER = 64;

@@ -11,9 +11,9 @@ import { Uploads } from '../../files/fileUpload';
 import { TransferReport } from '../../core/transferReport';
 import { encodeFrame, imageChunkParts, imageChunkSize } from '../../wire/codec';
 import { FrameType, type Frame } from '../../wire/frames';
-import type { Notices } from '../notices';
-import type { PeerConnection } from '../peerConnection';
-import type { Room } from '../room';
+import type { Notices } from '../room/notices';
+import type { PeerConnection } from '../connection/peerConnection';
+import type { Room } from '../room/room';
 import { FileRelay, type FileEnd, type HostFileEnd, type RelayedTransfer } from './fileRelay';
 
 export interface ServerFilesContext {

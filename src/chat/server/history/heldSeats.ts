@@ -7,9 +7,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { diagnose } from '../../core/diagnostics';
 import { formatDuration } from '../../core/units';
 import type { HelloBody } from '../../wire/frames';
-import { diagnoseConn, type Notices } from '../notices';
-import type { PeerConnection } from '../peerConnection';
-import type { Room } from '../room';
+import { diagnoseConn, type Notices } from '../room/notices';
+import type { PeerConnection } from '../connection/peerConnection';
+import type { Room } from '../room/room';
 import { replayed, type RoomHistory } from './roomHistory';
 
 /** 256 random bits, sent as 64 hex digits. */

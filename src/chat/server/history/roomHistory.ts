@@ -6,8 +6,8 @@ import { describeImage } from '../../core/format';
 import type { ImageMime } from '../../core/images';
 import { FrameType } from '../../wire/frames';
 import { plainBytes, plainMessageLine } from '../../wire/plainText';
-import type { PeerConnection } from '../peerConnection';
-import { Outgoing } from '../peerOutput';
+import type { PeerConnection } from '../connection/peerConnection';
+import { Outgoing } from '../connection/peerOutput';
 
 /** Messages kept for a member coming back after a lost connection, whatever `history` is: what it may have missed. */
 export const MISSED_LIMIT = 200;

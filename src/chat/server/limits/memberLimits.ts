@@ -2,9 +2,9 @@
 // and its image byte budget (options.imageBytesPerMinute) — and what the member and the host's log are told when
 // one bites (once per mute). Made on a member's first message; gone with its connection.
 import type { AddressLimits } from './addressLimits';
-import { diagnoseConn, who, type Notices } from '../notices';
+import { diagnoseConn, who, type Notices } from '../room/notices';
 import type { ResolvedServerOptions } from '../options';
-import type { PeerConnection } from '../peerConnection';
+import type { PeerConnection } from '../connection/peerConnection';
 import { formatBytes } from '../../core/units';
 import { ImageByteBudget, RateLimiter } from './rateLimiter';
 

@@ -9,7 +9,7 @@ import { CLIENT_PREAMBLE } from '../../wire/handshake';
 import { plainBytes } from '../../wire/plainText';
 import type { GatePassed, TlsGate } from '../../tls/serverGate';
 import type { AccessRefusal } from './accessList';
-import type { Notices } from '../notices';
+import type { Notices } from '../room/notices';
 import type { ResolvedServerOptions } from '../options';
 
 /** Connections refused at the limit that may linger (to say why) before further ones are just dropped. */

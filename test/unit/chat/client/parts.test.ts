@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveClientOptions } from '../../../../src/chat/client/options';
-import { describeConnectError } from '../../../../src/chat/client/connectErrors';
+import { describeConnectError } from '../../../../src/chat/client/connection/connectErrors';
 import { hostPort } from '../../../../src/chat/core/address';
 import { ImageAssembler } from '../../../../src/chat/client/imageAssembler';
-import { parsePlainServerLine } from '../../../../src/chat/client/plainServerLink';
+import { parsePlainServerLine } from '../../../../src/chat/client/connection/plainServerLink';
 import { greetingLine } from '../../../../src/chat/wire/handshake';
-import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/handshake';
+import { classifyGreeting, MAX_GREETING_BYTES } from '../../../../src/chat/client/connection/handshake';
 import { bigPng, PNG_1X1 } from '../../support/clientHelpers';
 
 test('classifyGreeting: our greeting (whole or split) is native; anything else is plain as soon as it differs', () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatClient } from '../../../../src/chat/client/chatClient';
 import { ChatServer, type ServerOptions } from '../../../../src/chat/server/chatServer';
-import { backoffDelay, reconnectPolicy } from '../../../../src/chat/client/reconnect';
+import { backoffDelay, reconnectPolicy } from '../../../../src/chat/client/connection/reconnect';
 import { EventRecorder, within } from '../../support/clientHelpers';
 
 type Cleanup = { after(fn: () => unknown): void };

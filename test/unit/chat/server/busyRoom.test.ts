@@ -1,5 +1,5 @@
 // A busy room: several members saying many lines at once, so each turn of the server's event loop relays many
-// messages to every member and the server's output packing (server/outputSlab.ts: runs of messages written as
+// messages to every member and the server's output packing (server/connection/outputSlab.ts: runs of messages written as
 // slices of shared slabs, big turns written as several parts) is exercised across slab boundaries. Every member
 // must get every line of the others exactly once, in each sender's order, and never its own.
 import { test } from 'node:test';

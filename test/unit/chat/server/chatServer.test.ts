@@ -284,7 +284,7 @@ test(
 );
 
 test('addresses: IPv4-mapped IPv6 shown as plain IPv4, other IPv6 in brackets', async () => {
-  const { socketAddress } = await import('../../../../src/chat/server/admission');
+  const { socketAddress } = await import('../../../../src/chat/server/admission/admission');
   const at = (remoteAddress: string, remotePort: number) =>
     socketAddress({ remoteAddress, remotePort } as import('node:net').Socket);
   assert.equal(at('::ffff:192.168.1.20', 50123), '192.168.1.20:50123');

@@ -155,7 +155,7 @@ test('200 joins: each joiner gets one whole roster, a watcher gets deltas whose 
 });
 
 test("a plain-text member's welcome names the first 30 people chatting, then how many more (a room of 10,000 is not one line of names)", async () => {
-  const { hereNow, WELCOME_NAMES } = await import('../../../../src/chat/server/rosterUpdates');
+  const { hereNow, WELCOME_NAMES } = await import('../../../../src/chat/server/room/rosterUpdates');
   const peers = (n: number) =>
     Array.from({ length: n }, (_, i) => ({ id: i, name: `p${i}`, address: 'a', kind: 'native' as const }));
   assert.equal(hereNow(peers(3)), 'p0, p1, p2');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SeatQueue } from '../../../../src/chat/server/seats';
+import { SeatQueue } from '../../../../src/chat/server/room/seats';
 
 /** A queue with `seats` seats and the given ids joined in order. */
 function queueWith(seats: number, ...ids: string[]): SeatQueue<string> {

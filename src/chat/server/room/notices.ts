@@ -1,15 +1,15 @@
 // What the server tells people, in each peer's own language (a Notice frame or a text line): one peer, every
 // member with a seat, the host's log (repeated errors throttled); the rule-breaker's fatal error. (The roster
 // broadcast is rosterUpdates.ts.)
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import type { Notice, NoticeLevel } from '../core/events';
-import { escapeControl, quotePeerText } from '../core/format';
-import { formatDuration } from '../core/units';
-import { plainNotice } from '../wire/plainText';
-import { FrameType } from '../wire/frames';
-import { Outgoing } from './peerOutput';
-import type { PeerConnection } from './peerConnection';
-import { NoticeThrottle } from './limits/rateLimiter';
+import { diagnose, diagnosticsEnabled } from '../../core/diagnostics';
+import type { Notice, NoticeLevel } from '../../core/events';
+import { escapeControl, quotePeerText } from '../../core/format';
+import { formatDuration } from '../../core/units';
+import { plainNotice } from '../../wire/plainText';
+import { FrameType } from '../../wire/frames';
+import { Outgoing } from '../connection/peerOutput';
+import type { PeerConnection } from '../connection/peerConnection';
+import { NoticeThrottle } from '../limits/rateLimiter';
 
 /** Error lines of one kind (code) per second in the host's log before they are summed up. */
 const HOST_ERRORS_PER_SECOND = 5;

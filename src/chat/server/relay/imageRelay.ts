@@ -4,15 +4,15 @@
 // never reaches anyone; a sender that gives up or vanishes mid-image makes recipients drop the partial image.
 // The memory held for the host's copies is bounded in all and per address, and an image must keep arriving at a
 // minimum pace: announcing big images and trickling a byte now and then cannot lock honest images out.
-import { ChatError, errorMessage } from '../core/errors';
-import { type ImageMime } from '../core/images';
-import { checkImage, checkImageStart, imageLabel, sniffImage } from '../core/images';
-import type { PeerConnection } from './peerConnection';
-import type { Outgoing } from './peerOutput';
-import { encodeFrame, imageChunkHeader } from '../wire/codec';
-import { FrameType } from '../wire/frames';
-import { formatBytes, formatDuration } from '../core/units';
-import { maxHeldImageBytes, type ResolvedServerOptions } from './options';
+import { ChatError, errorMessage } from '../../core/errors';
+import { type ImageMime } from '../../core/images';
+import { checkImage, checkImageStart, imageLabel, sniffImage } from '../../core/images';
+import type { PeerConnection } from '../connection/peerConnection';
+import type { Outgoing } from '../connection/peerOutput';
+import { encodeFrame, imageChunkHeader } from '../../wire/codec';
+import { FrameType } from '../../wire/frames';
+import { formatBytes, formatDuration } from '../../core/units';
+import { maxHeldImageBytes, type ResolvedServerOptions } from '../options';
 /** Enough leading bytes for every magic-number check in images.ts (BMP needs 26) and every declared size but JPEG's. */
 const SNIFF_BYTES = 32;
 /** Images one sender may have in flight at once; each can hold up to maxImageBytes of server memory. */

@@ -1,14 +1,14 @@
 // Our client's handshake on the server, once its first bytes showed it is ours (admission.ts): the Challenge (the
 // room, its limits, a nonce), then its Hello — the protocol version, the password proof (checked only once its
 // address has waited out its wrong guesses, limits/addressLimits.ts) — and the Welcome, or the seat it held.
-import { newNonce, PROTOCOL_VERSION, verifyProof } from '../wire/handshake';
-import { FrameType, type HelloBody } from '../wire/frames';
-import { lockoutText, type AddressLimits } from './limits/addressLimits';
-import { diagnoseConn, type Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
-import type { PeerConnection, PeerHandlers } from './peerConnection';
-import type { Room } from './room';
-import { tunnelBinding } from '../tls/tunnel';
+import { newNonce, PROTOCOL_VERSION, verifyProof } from '../../wire/handshake';
+import { FrameType, type HelloBody } from '../../wire/frames';
+import { lockoutText, type AddressLimits } from '../limits/addressLimits';
+import { diagnoseConn, type Notices } from '../room/notices';
+import type { ResolvedServerOptions } from '../options';
+import type { PeerConnection, PeerHandlers } from '../connection/peerConnection';
+import type { Room } from '../room/room';
+import { tunnelBinding } from '../../tls/tunnel';
 
 /** What the handshake needs from the server around it. */
 export interface HandshakeContext {

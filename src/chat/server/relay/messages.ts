@@ -1,28 +1,28 @@
 // What is said in the room, by members (native frames, plain-text lines and their slash commands) and by the
 // host: checked (seat, rate limit, size, recipient, image budget), labelled by the server — never by the sender —
 // and delivered to each recipient in its own language. Images stream through the ImageRelay.
-import { commandHelp, parseInput, TOPIC_HOST_ONLY } from '../core/chatInput';
-import { ChatError } from '../core/errors';
-import { type ChatMessage, type CodeInfo, type OutgoingMessage, type Peer } from '../core/events';
-import { type ImageMime } from '../core/images';
-import { checkImage } from '../core/images';
-import { formatBytes } from '../core/units';
-import { plainBytes, plainMessageLine } from '../wire/plainText';
-import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../wire/frames';
-import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../wire/codec';
-import type { AddressLimits } from './limits/addressLimits';
+import { commandHelp, parseInput, TOPIC_HOST_ONLY } from '../../core/chatInput';
+import { ChatError } from '../../core/errors';
+import { type ChatMessage, type CodeInfo, type OutgoingMessage, type Peer } from '../../core/events';
+import { type ImageMime } from '../../core/images';
+import { checkImage } from '../../core/images';
+import { formatBytes } from '../../core/units';
+import { plainBytes, plainMessageLine } from '../../wire/plainText';
+import { FrameType, MAX_IMAGE_CHUNK, type Frame, type MessageBody } from '../../wire/frames';
+import { imageChunkHeader, imageChunkParts, imageChunkSize } from '../../wire/codec';
+import type { AddressLimits } from '../limits/addressLimits';
 import type { ImageRelay } from './imageRelay';
-import type { ImageTransfers } from '../core/imageTransfers';
-import type { FileOffer } from '../core/files';
-import type { ServerFiles } from './files/serverFiles';
-import type { Presence } from './presence';
-import type { Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
-import type { PeerConnection } from './peerConnection';
-import { Outgoing } from './peerOutput';
-import { MemberLimits } from './limits/memberLimits';
-import type { Room } from './room';
-import type { SaidRecord } from './history/roomHistory';
+import type { ImageTransfers } from '../../core/imageTransfers';
+import type { FileOffer } from '../../core/files';
+import type { ServerFiles } from '../files/serverFiles';
+import type { Presence } from '../room/presence';
+import type { Notices } from '../room/notices';
+import type { ResolvedServerOptions } from '../options';
+import type { PeerConnection } from '../connection/peerConnection';
+import { Outgoing } from '../connection/peerOutput';
+import { MemberLimits } from '../limits/memberLimits';
+import type { Room } from '../room/room';
+import type { SaidRecord } from '../history/roomHistory';
 
 /** What a member asked to say, from a native Message frame or a plain-text line. */
 interface Said {

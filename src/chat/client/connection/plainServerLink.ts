@@ -5,10 +5,10 @@
 //   ncat --chat:      `<user3> hi`  and  `<announce> 127.0.0.1 is connected as <user5>.`
 //   broadcast room:   `[127.0.0.1:5555] hi`  and  `[SERVER] Client ('127.0.0.1', 5555) has joined the chat.`
 import type { Socket } from 'node:net';
-import { hostPort } from '../core/address';
-import { diagnose } from '../core/diagnostics';
-import type { Peer } from '../core/events';
-import { LineSplitter } from '../wire/plainText';
+import { hostPort } from '../../core/address';
+import { diagnose } from '../../core/diagnostics';
+import type { Peer } from '../../core/events';
+import { LineSplitter } from '../../wire/plainText';
 
 export type PlainServerLine =
   | { kind: 'message'; from: string; text: string }

@@ -2,16 +2,16 @@
 // lines, and reports what arrived through PeerHandlers; its outgoing side is a PeerOutput (peerOutput.ts).
 // The room's rules live elsewhere (chatServer.ts and its collaborators); this file only moves bytes.
 import type { Socket } from 'node:net';
-import type { Peer } from '../core/events';
-import type { FrameWriter } from '../wire/frameWriter';
-import { ImageAckCounter } from '../wire/imageAcks';
-import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
-import { type Frame, type UnknownFrame } from '../wire/frames';
-import { CLIENT_PREAMBLE } from '../wire/handshake';
-import { LineSplitter } from '../wire/plainText';
-import { isEncrypted } from '../tls/tunnel';
+import type { Peer } from '../../core/events';
+import type { FrameWriter } from '../../wire/frameWriter';
+import { ImageAckCounter } from '../../wire/imageAcks';
+import { encodeFrame, FrameDecoder, ProtocolError } from '../../wire/codec';
+import { type Frame, type UnknownFrame } from '../../wire/frames';
+import { CLIENT_PREAMBLE } from '../../wire/handshake';
+import { LineSplitter } from '../../wire/plainText';
+import { isEncrypted } from '../../tls/tunnel';
 import { PeerOutput, type Outgoing } from './peerOutput';
-import type { ResolvedServerOptions } from './options';
+import type { ResolvedServerOptions } from '../options';
 
 export interface PeerHandlers {
   /** The preamble arrived: answer with a Challenge. */

@@ -1,42 +1,33 @@
 // One TCP connection from ChatClient to a server: connect, tell native from plain text by the first bytes, upgrade
 // to TLS when the greeting offers it or the room's fingerprint is on record (tls/trust.ts checks the certificate),
-// handshake (preamble, Challenge → Hello with the HMAC proof, Welcome; its decisions are in handshake.ts),
-// heartbeat, and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a reconnect makes a
-// fresh ServerConnection.
+// then hand the bytes to the server's kind: nativeServerLink.ts (the handshake, frames, heartbeat) or
+// plainServerLink.ts (lines); and a goodbye. The room state (who I am, roster, queue) lives in ChatClient; a
+// reconnect makes a fresh ServerConnection.
 import { connect as netConnect, type Socket } from 'node:net';
-import type { ResolvedClientOptions } from './options';
-import { hostPort } from '../core/address';
+import type { ResolvedClientOptions } from '../options';
+import { hostPort } from '../../core/address';
 import {
   closedBeforeJoining,
   describeConnectError,
   disconnected,
   handshakeTimedOut,
   notATcpChatRoom,
-  unreadableData,
   type Ending,
 } from './connectErrors';
-import { diagnose, diagnosticsEnabled } from '../core/diagnostics';
-import type { NoticeLevel, Peer } from '../core/events';
-import { ChatError, errorCodeFromWire } from '../core/errors';
-import { escapeControl } from '../core/format';
-import { FrameWriter } from '../wire/frameWriter';
-import { ImageAckCounter } from '../wire/imageAcks';
+import { diagnose } from '../../core/diagnostics';
+import type { NoticeLevel, Peer } from '../../core/events';
+import { ChatError } from '../../core/errors';
+import { escapeControl } from '../../core/format';
+import { FrameWriter } from '../../wire/frameWriter';
+import { ImageAckCounter } from '../../wire/imageAcks';
+import { NativeServerLink } from './nativeServerLink';
 import { PlainServerLink } from './plainServerLink';
-import { encodeFrame, FrameDecoder, ProtocolError } from '../wire/codec';
-import {
-  FrameType,
-  HARD_MAX_FRAME_BYTES,
-  type ChallengeBody,
-  type Frame,
-  type UnknownFrame,
-  type WelcomeBody,
-} from '../wire/frames';
-import { CLIENT_PREAMBLE } from '../wire/handshake';
-import { classifyGreeting, helloFor, NO_RETRY, versionMismatch, type ResumeTicket } from './handshake';
-import { formatBytes, formatDuration } from '../core/units';
-import { pinnedFingerprint, secureConnection } from '../tls/trust';
-import { tunnelBinding } from '../tls/tunnel';
-import { ConnectionRoster } from './rosterState';
+import { encodeFrame } from '../../wire/codec';
+import { FrameType, HARD_MAX_FRAME_BYTES, type ChallengeBody, type Frame, type WelcomeBody } from '../../wire/frames';
+import { CLIENT_PREAMBLE } from '../../wire/handshake';
+import { classifyGreeting, NO_RETRY, versionMismatch, type ResumeTicket } from './handshake';
+import { formatBytes, formatDuration } from '../../core/units';
+import { pinnedFingerprint, secureConnection } from '../../tls/trust';
 
 export type Joined = { kind: 'native'; room: string; welcome: WelcomeBody } | { kind: 'plain'; self: Peer };
 
@@ -66,23 +57,15 @@ export class ServerConnection {
   writer!: FrameWriter;
   /** Image bytes the server sent us, to acknowledge (we announce acks in Hello). */
   readonly imageAcks = new ImageAckCounter();
-  /** The roster as this connection's Roster and RosterDelta frames built it. */
-  private readonly roster = new ConnectionRoster();
   private currentMode: 'detecting' | 'native' | 'plain' = 'detecting';
   private head = Buffer.alloc(0);
-  private decoder: FrameDecoder | undefined;
+  private native: NativeServerLink | undefined;
   private plain: PlainServerLink | undefined;
-  private serverChallenge: ChallengeBody | undefined;
   private settle: { resolve: () => void; reject: (error: ChatError) => void } | undefined;
   private readonly ready: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private missedPongs = 0;
   private lastError: NodeJS.ErrnoException | undefined;
-  private goodbye: string | undefined;
-  private fatal: ChatError | undefined;
   private ending = false;
-  private room = '';
   private readonly where: string;
   private tlsFingerprint: string | undefined;
   private readonly onSocketData = (chunk: Buffer) => this.onData(chunk);
@@ -149,7 +132,7 @@ export class ServerConnection {
     return this.currentMode;
   }
   get challenge(): ChallengeBody | undefined {
-    return this.serverChallenge;
+    return this.native?.challenge;
   }
   /** The room certificate's fingerprint once the connection runs inside TLS; undefined: not encrypted. */
   get fingerprint(): string | undefined {
@@ -172,7 +155,7 @@ export class ServerConnection {
   /** Our goodbye: a joining attempt is abandoned; a joined one sends Bye after queued chunks, flushes, ends. */
   async end(reason: string): Promise<void> {
     this.ending = true;
-    clearInterval(this.heartbeat);
+    this.native?.stop();
     if (this.settle)
       return this.settle.reject(new ChatError('closed', 'The connection was closed before the chat started.'));
     if (this.socket.destroyed) return;
@@ -219,8 +202,7 @@ export class ServerConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.missedPongs = 0; // any bytes prove the server is alive
-    if (this.currentMode === 'native') return this.onFrameBytes(chunk);
+    if (this.currentMode === 'native') return this.native!.push(chunk);
     if (this.currentMode === 'plain') return this.plain!.push(chunk);
     this.head = Buffer.concat([this.head, chunk]);
     const verdict = classifyGreeting(this.head);
@@ -239,12 +221,32 @@ export class ServerConnection {
     if (verdict.tls && this.options.tls && !this.tlsFingerprint) return this.upgrade();
     this.currentMode = 'native';
     this.head = Buffer.alloc(0);
-    this.room = verdict.room;
-    this.decoder = new FrameDecoder(HARD_MAX_FRAME_BYTES, { keepImageSlices: true });
+    const native = this.startNative(verdict.room);
     this.writer.urgent(CLIENT_PREAMBLE);
     const timeout = this.options.connectTimeoutMs;
     this.timer = setTimeout(() => this.settle?.reject(handshakeTimedOut(this.where, timeout)), timeout);
-    if (verdict.rest.length > 0) this.onFrameBytes(verdict.rest);
+    if (verdict.rest.length > 0) native.push(verdict.rest);
+  }
+
+  /** A TCP Chat server greeted us (for `room`): its frames go to a NativeServerLink from here on. */
+  private startNative(room: string): NativeServerLink {
+    this.native = new NativeServerLink(
+      {
+        where: this.where,
+        options: this.options,
+        name: this.name,
+        resume: this.resume,
+        hooks: this.hooks,
+        socket: () => this.socket,
+        writer: () => this.writer,
+        joining: () => this.settle !== undefined,
+        joined: () => this.settle?.resolve(),
+        refuse: (error) => this.settle?.reject(error),
+        drop: (text, code) => this.drop(text, code),
+      },
+      room,
+    );
+    return this.native;
   }
 
   /** The greeting offers TLS, or the room's fingerprint is on record: everything from here runs inside TLS. */
@@ -284,100 +286,6 @@ export class ServerConnection {
     if (head.length > 0) this.plain.push(head);
   }
 
-  private onFrameBytes(chunk: Buffer): void {
-    let frames: Array<Frame | UnknownFrame>;
-    try {
-      frames = this.decoder!.push(chunk);
-    } catch (error) {
-      const detail = error instanceof ProtocolError ? error.message : String(error);
-      const problem = unreadableData(detail);
-      diagnose('client', `bad-frame from ${this.where}: ${escapeControl(detail)}`);
-      if (this.settle) return this.settle.reject(problem);
-      return this.drop(problem.message, problem.code);
-    }
-    for (const frame of frames) {
-      if (this.socket.destroyed) return;
-      if (frame.type !== 'unknown') this.onFrame(frame);
-      // Unknown types are skipped (forward compatible); a hostile server could send many, so the line is cheap.
-      else if (diagnosticsEnabled())
-        diagnose('client', `skipped a frame of unknown type ${frame.code} from ${this.where}`);
-    }
-  }
-
-  private onFrame(frame: Frame): void {
-    switch (frame.type) {
-      case FrameType.Challenge:
-        return this.answerChallenge(frame.body);
-      case FrameType.Welcome:
-        if (!this.settle) return this.hooks.frame(frame);
-        diagnose(
-          'client',
-          `welcome to ${this.where} as ${escapeControl(frame.body.you.name)}${frame.body.position === null ? '' : `, #${frame.body.position} in line`}`,
-        );
-        this.hooks.joined({ kind: 'native', room: this.room, welcome: frame.body });
-        this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
-        this.heartbeat.unref();
-        return this.settle.resolve();
-      case FrameType.Error:
-        if (frame.body.fatal) this.fatal = new ChatError(errorCodeFromWire(frame.body.code), frame.body.message);
-        if (this.fatal) diagnose('client', `refused by ${this.where}: ${escapeControl(frame.body.code)}`);
-        if (this.settle && this.fatal) return this.settle.reject(this.fatal);
-        return this.hooks.frame(frame);
-      case FrameType.Notice:
-        // Removed by the host: the server closes next, and coming straight back would undo the host's decision.
-        if (frame.body.code === 'kicked') this.fatal = new ChatError('kicked', frame.body.text);
-        return this.hooks.frame(frame);
-      case FrameType.Roster:
-      case FrameType.RosterDelta: {
-        const roster = this.roster.apply(frame);
-        if (typeof roster === 'string') return this.drop(unreadableData(roster).message, 'protocol');
-        if (!this.settle) this.hooks.frame({ type: FrameType.Roster, body: roster });
-        return;
-      }
-      case FrameType.Ping:
-        return this.send({ type: FrameType.Pong, payload: frame.payload });
-      case FrameType.Pong:
-        return; // already counted as a sign of life
-      case FrameType.Bye:
-        this.goodbye = frame.body.reason || 'goodbye';
-        return diagnose('client', `${this.where} said goodbye: ${escapeControl(this.goodbye)}`);
-      default:
-        if (!this.settle) this.hooks.frame(frame);
-    }
-  }
-
-  private answerChallenge(challenge: ChallengeBody): void {
-    if (this.serverChallenge || !this.settle) return;
-    this.serverChallenge = challenge;
-    let hello;
-    try {
-      hello = helloFor(
-        challenge,
-        this.name,
-        this.options.password,
-        this.resume,
-        tunnelBinding(this.socket, challenge.nonce),
-      );
-    } catch (error) {
-      return this.settle.reject(error as ChatError);
-    }
-    // A server that acknowledges image bytes gets ours through the ack window, so our text is not stuck behind them.
-    if (challenge.acks === true) this.writer.enableAckWindow();
-    this.send({ type: FrameType.Hello, body: hello });
-  }
-
-  /** 2 intervals of silence after our Pings mean the server (or the path to it) is gone. */
-  private beat(): void {
-    if (this.missedPongs >= 2) {
-      return this.drop(
-        `${this.where} stopped answering (2 heartbeats without a reply); dropping the connection.`,
-        'heartbeat',
-      );
-    }
-    this.missedPongs++;
-    this.send({ type: FrameType.Ping, payload: Buffer.alloc(0) });
-  }
-
   /** We end a joined connection ourselves (limit hit, unreadable data, silence): say why, then close. */
   private drop(text: string, code: string): void {
     diagnose('client', `${code}: ${escapeControl(text)}`);
@@ -386,21 +294,22 @@ export class ServerConnection {
   }
 
   private onClose(): void {
-    clearInterval(this.heartbeat);
+    this.native?.stop();
     clearTimeout(this.timer);
     this.writer.dispose();
     this.plain?.finish();
     const { host, port, connectTimeoutMs } = this.options;
     const socketError = this.lastError && describeConnectError(this.lastError, host, port, connectTimeoutMs);
-    const ending: Ending = { fatal: this.fatal, goodbye: this.goodbye, socketError };
+    const fatal = this.native?.fatal;
+    const ending: Ending = { fatal, goodbye: this.native?.goodbye, socketError };
     if (this.settle) return this.settle.reject(closedBeforeJoining(this.where, ending));
     if (this.ending) return;
     const text = disconnected(this.where, ending);
     diagnose('client', `connection lost: ${escapeControl(text)}`);
     this.hooks.lost({
       text,
-      error: Boolean(this.fatal || socketError),
-      final: Boolean(this.fatal && NO_RETRY.has(this.fatal.code)),
+      error: Boolean(fatal || socketError),
+      final: Boolean(fatal && NO_RETRY.has(fatal.code)),
     });
   }
 }

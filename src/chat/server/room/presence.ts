@@ -1,10 +1,10 @@
 // The room's habits from IRC: a member's `/away [reason]` and `/back` (shown in the roster and /who; a private
 // message to someone away gets their reason as an automatic reply, once per sender per away spell), and the
 // room's topic, which only the host sets (`/topic`). Room keeps the state it shows; this file changes it and says so.
-import type { Peer } from '../core/events';
+import type { Peer } from '../../core/events';
 import { diagnoseConn, type Notices } from './notices';
-import { cleanTopic } from './options';
-import type { PeerConnection } from './peerConnection';
+import { cleanTopic } from '../options';
+import type { PeerConnection } from '../connection/peerConnection';
 import { HOST_ID, type Room } from './room';
 
 export class Presence {

@@ -7,18 +7,18 @@
 // in the TLS gate (tls/serverGate.ts) for its first byte; refusals are said in limits/refusals.ts, our client's
 // handshake is nativeHandshake.ts.
 import type { Socket } from 'node:net';
-import { formatDuration } from '../core/units';
-import { plainBytes } from '../wire/plainText';
-import { greetingLine } from '../wire/handshake';
-import { FrameType, type Frame } from '../wire/frames';
-import type { AccessList } from './limits/accessList';
-import { normalizeIp } from './limits/addressLimits';
+import { formatDuration } from '../../core/units';
+import { plainBytes } from '../../wire/plainText';
+import { greetingLine } from '../../wire/handshake';
+import { FrameType, type Frame } from '../../wire/frames';
+import type { AccessList } from '../limits/accessList';
+import { normalizeIp } from '../limits/addressLimits';
 import { NativeHandshake, type HandshakeContext } from './nativeHandshake';
-import { diagnoseConn, who } from './notices';
-import { PeerConnection } from './peerConnection';
-import { addressRefusalLog, Refusals } from './limits/refusals';
-import type { TlsIdentity } from '../tls/certificate';
-import { TlsGate, type GatePassed } from '../tls/serverGate';
+import { diagnoseConn, who } from '../room/notices';
+import { PeerConnection } from '../connection/peerConnection';
+import { addressRefusalLog, Refusals } from '../limits/refusals';
+import type { TlsIdentity } from '../../tls/certificate';
+import { TlsGate, type GatePassed } from '../../tls/serverGate';
 
 /**
  * A peer silent this long after the greeting is a plain-text listener (nc that only reads), seated then. Our client

@@ -1,18 +1,19 @@
 // The room: who is here — every open connection, the members (peers with a name) with a seat or waiting in line,
 // and the host — and what everyone is told when that changes: joins, leaves, admissions, renames, places in line.
-// The host's admit / kick / seats / rename act here, and a member whose connection was lost keeps its seat for a
-// while (hold, resume). Sockets, handshakes and relaying messages live elsewhere.
-import { ChatError } from '../core/errors';
-import { type Peer, type Roster } from '../core/events';
-import { NameBook, sanitizeName } from '../core/names';
-import { FrameType, type WelcomeBody } from '../wire/frames';
-import { plainBytes } from '../wire/plainText';
-import { normalizeIp } from './limits/addressLimits';
+// The host's admit / seats / rename act here (kick and ban in removals.ts), and a member whose connection was lost
+// keeps its seat for a while (hold, resume). What members are told about seats and the line is in seatNotices.ts,
+// the room in words in roomTexts.ts. Sockets, handshakes and relaying messages live elsewhere.
+import { ChatError } from '../../core/errors';
+import { type Peer, type Roster } from '../../core/events';
+import { NameBook, sanitizeName } from '../../core/names';
+import { FrameType, type WelcomeBody } from '../../wire/frames';
 import { diagnoseConn, type Notices } from './notices';
-import type { ResolvedServerOptions } from './options';
-import type { PeerConnection } from './peerConnection';
+import type { ResolvedServerOptions } from '../options';
+import type { PeerConnection } from '../connection/peerConnection';
+import { plainWelcomeText, seatsText, whoText } from './roomTexts';
 import { hereNow } from './rosterUpdates';
-import { SeatQueue, type SeatChange } from './seats';
+import { SeatNotices } from './seatNotices';
+import { SeatQueue } from './seats';
 
 /** The host's peer id: names map to it like to any member's. */
 export const HOST_ID = 0;
@@ -38,6 +39,7 @@ export class Room {
   /** Every open socket, identified or not (roster.connections). */
   private readonly conns = new Map<number, PeerConnection>();
   private readonly seatQueue: SeatQueue<number>;
+  private readonly seatNotices: SeatNotices;
   /** Peer id → its member's connection (a resumed member keeps its id on a new connection). */
   private readonly byPeer = new Map<number, PeerConnection>();
   /** Members whose connection was lost, their seat held for them (their connection is closed). */
@@ -46,8 +48,6 @@ export class Room {
   private readonly names = new NameBook<number>();
   /** Members whose leaving was already handled (kick, stall) before their socket finished closing. */
   private readonly gone = new WeakSet<PeerConnection>();
-  /** The place in line each member was last told (null: has a seat). */
-  private readonly toldPosition = new WeakMap<PeerConnection, number | null>();
   private seatedCache: PeerConnection[] | undefined;
   /** The room's topic ('' for none): set by presence.ts (the host's /topic), shown by the roster, welcome and /who. */
   topic: string;
@@ -61,6 +61,10 @@ export class Room {
     this.hostPeer = { id: HOST_ID, name, address: 'host', kind: 'host' };
     this.names.add(name, HOST_ID);
     this.seatQueue = new SeatQueue<number>(options.seats);
+    this.seatNotices = new SeatNotices(this.seatQueue, notices, {
+      member: (id) => this.byPeer.get(id),
+      seated: (conn) => this.hooks.seated(conn),
+    });
     this.topic = options.topic;
   }
 
@@ -132,6 +136,14 @@ export class Room {
     return this.names.find(name) === HOST_ID;
   }
 
+  /** The member or waiter with `peerId` (kick, ban: removals.ts). Throws ChatError when nobody has that id. */
+  memberById(peerId: number): PeerConnection {
+    const conn = this.byPeer.get(peerId);
+    if (!conn?.peer || this.gone.has(conn))
+      throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
+    return conn;
+  }
+
   /** The member called exactly `name` (any case); never the host. */
   findByName(name: string): PeerConnection | undefined {
     const id = this.names.find(name);
@@ -157,23 +169,23 @@ export class Room {
       conn.sendFrame({ type: FrameType.Welcome, body: this.welcome(conn, peer, position) });
     } else {
       const here = hereNow(this.roster.active);
-      const seats = this.seatQueue.seats;
-      const room =
-        position === null
-          ? `Here now: ${here}.`
-          : `All ${seats} seat${seats === 1 ? ' is' : 's are'} taken (chatting: ${here}); you will be let in when one frees up.`;
-      const topic = this.topic ? ` Topic: ${this.topic}${/[.!?]$/.test(this.topic) ? '' : '.'}` : '';
-      this.notices.tell(
-        conn,
-        'info',
-        `Welcome to ${this.options.room}, ${name} (${conn.address})!${topic} ${room} Type /help for commands.`,
-      );
+      const { room } = this.options;
+      const welcome = {
+        room,
+        name,
+        address: conn.address,
+        topic: this.topic,
+        here,
+        seats: this.seatQueue.seats,
+        position,
+      };
+      this.notices.tell(conn, 'info', plainWelcomeText(welcome));
     }
     if (position !== null) {
-      this.tellPosition(conn, position);
+      this.seatNotices.tellPosition(conn, position);
       this.notices.log('info', `${name} (${conn.address}) is waiting: #${position} in line.`);
     } else {
-      this.toldPosition.set(conn, null);
+      this.seatNotices.told(conn, null);
       this.hooks.seated(conn);
       this.notices.joined(`${name} (${conn.address}) joined.`, conn);
     }
@@ -193,7 +205,7 @@ export class Room {
     this.seatedCache = undefined;
     if (change.removedFrom === 'active') this.notices.left(text);
     else this.notices.log('system', text.replace(/\.$/, ' (was waiting in line).'));
-    this.applySeatChange(change);
+    this.seatNotices.apply(change);
     this.hooks.rosterChanged();
   }
 
@@ -228,7 +240,7 @@ export class Room {
       return undefined;
     }
     this.seatedCache = undefined;
-    this.applySeatChange(change);
+    this.seatNotices.apply(change);
     this.hooks.rosterChanged();
     return this.byPeer.get(change.admitted[0])?.peer;
   }
@@ -240,44 +252,8 @@ export class Room {
     const change = this.seatQueue.setSeats(seats);
     this.seatedCache = undefined;
     this.notices.log('system', seats === 0 ? 'Seats: unlimited, everyone chats.' : `Seats: ${seats}.`);
-    this.applySeatChange(change);
+    this.seatNotices.apply(change);
     this.hooks.rosterChanged();
-  }
-
-  /** Removes a member or waiter; they are told why. Throws ChatError when nobody has that id. */
-  kick(peerId: number, reason?: string): void {
-    const conn = this.byPeer.get(peerId);
-    if (!conn?.peer || this.gone.has(conn))
-      throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
-    diagnoseConn(conn, 'kicked by the host: ', reason ?? '(no reason given)');
-    const why = reason ? `: ${reason}` : '.';
-    this.notices.tell(conn, 'error', `You were removed from the room by the host${why}`, 'kicked');
-    if (conn.kind === 'native')
-      conn.sendFrame({ type: FrameType.Bye, body: { reason: reason ?? 'Removed by the host.' } });
-    conn.close('kicked');
-    this.leave(conn, `${conn.peer.name} was removed by the host${why}`);
-  }
-
-  /** The IP address of a member or waiter (IPv4-mapped IPv6 as plain IPv4). */
-  ipOf(peerId: number): string {
-    const conn = this.byPeer.get(peerId);
-    if (!conn?.peer || this.gone.has(conn))
-      throw new ChatError('unknown-peer', `No one with id ${peerId} is connected.`);
-    return normalizeIp(conn.socket.remoteAddress ?? '');
-  }
-
-  /** A ban: every connection from `ip` is told and closed; the members among them leave the room. */
-  removeAddress(ip: string, reason?: string): void {
-    const why = reason ? `: ${reason}` : '.';
-    const message = `You were banned from the room by the host${why}`;
-    for (const conn of [...this.conns.values()]) {
-      if (normalizeIp(conn.socket.remoteAddress ?? '') !== ip) continue;
-      diagnoseConn(conn, 'banned by the host: ', reason ?? '(no reason given)');
-      if (conn.kind === 'native')
-        conn.sendFrame({ type: FrameType.Error, body: { code: 'banned', message, fatal: true } });
-      conn.close('banned', conn.kind === 'native' ? undefined : plainBytes(message));
-      if (conn.peer) this.leave(conn, `${conn.peer.name} was banned by the host${why}`);
-    }
   }
 
   /** The host's new name (made unique, like a member's). */
@@ -327,7 +303,7 @@ export class Room {
     this.byPeer.set(peer.id, conn);
     this.seatedCache = undefined;
     const position = this.seatQueue.position(peer.id);
-    this.toldPosition.set(conn, position);
+    this.seatNotices.told(conn, position);
     diagnoseConn(conn, `resumed as member #${peer.id}${position === null ? '' : `, #${position} in line`}`);
     conn.sendFrame({ type: FrameType.Welcome, body: { ...this.welcome(conn, peer, position), resumed: true } });
     this.hooks.rosterChanged();
@@ -338,40 +314,15 @@ export class Room {
 
   /** The answer to /who. */
   whoText(): string {
-    const roster = this.roster;
-    const away = (p: Peer) => (p.away === undefined ? '' : p.away ? ` [away: ${p.away}]` : ' [away]');
-    const active = roster.active.map((p) => `${p.name} (${p.kind === 'host' ? 'host' : p.address})${away(p)}`);
-    const waiting = roster.waiting.map((p, i) => `#${i + 1} ${p.name}${away(p)}`);
-    const topic = roster.topic ? `Topic: ${roster.topic}\n` : '';
-    return `${topic}Chatting (${active.length}): ${active.join(', ')}${waiting.length ? `\nWaiting (${waiting.length}): ${waiting.join(', ')}` : ''}`;
+    return whoText(this.roster);
   }
 
   /** "3 seats, others wait in line" or "everyone chats". */
   seatsText(): string {
-    const seats = this.seatQueue.seats;
-    return seats === 0 ? 'everyone chats' : `${seats} seat${seats === 1 ? '' : 's'}, others wait in line`;
+    return seatsText(this.seatQueue.seats);
   }
 
   // ------------------------------------------------------------------------------------------ inside
-
-  private applySeatChange(change: SeatChange<number>): void {
-    for (const id of change.admitted) {
-      const conn = this.byPeer.get(id);
-      if (!conn?.peer) continue;
-      this.toldPosition.set(conn, null);
-      diagnoseConn(conn, 'admitted to a seat');
-      if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position: null } });
-      this.notices.tell(conn, 'info', 'You have a seat now: you can chat.');
-      this.hooks.seated(conn);
-      this.notices.announce('system', `${conn.peer.name} was admitted.`, conn);
-    }
-    if (change.queueMoved || change.admitted.length > 0) {
-      this.seatQueue.waiting.forEach((id, index) => {
-        const conn = this.byPeer.get(id);
-        if (conn && this.toldPosition.get(conn) !== index + 1) this.tellPosition(conn, index + 1);
-      });
-    }
-  }
 
   private peersOf(ids: readonly number[]): Peer[] {
     return ids.map((id) => this.byPeer.get(id)?.peer).filter((p): p is Peer => p !== undefined);
@@ -388,11 +339,5 @@ export class Room {
       ...(this.topic ? { topic: this.topic } : {}),
       ...(resume ? { resume } : {}),
     };
-  }
-
-  private tellPosition(conn: PeerConnection, position: number): void {
-    this.toldPosition.set(conn, position);
-    if (conn.kind === 'native') conn.sendFrame({ type: FrameType.Queue, body: { position } });
-    this.notices.tell(conn, 'info', `You are #${position} in line.`);
   }
 }

@@ -2,9 +2,9 @@
 // written as one socket write, image bytes queued behind it, and the image backlog policy below — which may
 // pause reading a sender whose images a slow recipient cannot take in.
 import type { Socket } from 'node:net';
-import { FrameWriter } from '../wire/frameWriter';
-import { encodeFrame } from '../wire/codec';
-import { type Frame } from '../wire/frames';
+import { FrameWriter } from '../../wire/frameWriter';
+import { encodeFrame } from '../../wire/codec';
+import { type Frame } from '../../wire/frames';
 import { OutputSlab, Packed } from './outputSlab';
 
 /** Where every Outgoing's bytes are packed, one slab per form (outputSlab.ts). */

@@ -1,7 +1,7 @@
 // Reconnect timing for ChatClient: exponential backoff (1 s, 2 s, 4 s … capped) with jitter, so a room full of
 // clients does not hammer a restarting server in lockstep.
-import { diagnose } from '../core/diagnostics';
-import { formatDuration } from '../core/units';
+import { diagnose } from '../../core/diagnostics';
+import { formatDuration } from '../../core/units';
 
 export interface ReconnectOptions {
   /** Delay before the first attempt (default 1000 ms); each later attempt doubles it. */

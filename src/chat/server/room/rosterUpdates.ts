@@ -3,12 +3,12 @@
 // the whole Roster once — when it joins, or comes back on a new connection — and then only what changed
 // (RosterDelta, wire/rosterDelta.ts), so a join costs each member a few bytes, not the list of everyone. Older
 // clients get the whole Roster every time, as before.
-import { formatCount } from '../core/units';
-import type { Peer, Roster } from '../core/events';
-import { FrameType } from '../wire/frames';
-import { rosterDelta } from '../wire/rosterDelta';
-import { Outgoing } from './peerOutput';
-import type { PeerConnection } from './peerConnection';
+import { formatCount } from '../../core/units';
+import type { Peer, Roster } from '../../core/events';
+import { FrameType } from '../../wire/frames';
+import { rosterDelta } from '../../wire/rosterDelta';
+import { Outgoing } from '../connection/peerOutput';
+import type { PeerConnection } from '../connection/peerConnection';
 
 const MIN_ROSTER_GAP_MS = 20;
 const MAX_ROSTER_GAP_MS = 10_000;

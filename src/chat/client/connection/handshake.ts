@@ -3,9 +3,9 @@
 //    as early as they allow: a plain-text server usually sends nothing (then the caller's timeout decides) or a
 //    line that is plainly not ours (decided at its first differing byte).
 // 2. For a TCP Chat server: same protocol version? Then its Challenge is answered with a Hello (name, password proof).
-import { ChatError } from '../core/errors';
-import { authProof, GREETING_PREFIX, parseGreeting, PROTOCOL_VERSION } from '../wire/handshake';
-import { type ChallengeBody, type HelloBody } from '../wire/frames';
+import { ChatError } from '../../core/errors';
+import { authProof, GREETING_PREFIX, parseGreeting, PROTOCOL_VERSION } from '../../wire/handshake';
+import { type ChallengeBody, type HelloBody } from '../../wire/frames';
 
 /** Errors after which trying again cannot help, so reconnecting stops. */
 export const NO_RETRY = new Set([

@@ -1,9 +1,9 @@
 // Sentences for a connection to the server that failed or ended: a failed TCP connect becomes one a user can act
 // on ("Nobody is listening on …"), keeping the system error code for programs; so do a handshake that never
 // finished and a connection that was lost. Used for the first connect and for every reconnect attempt.
-import { hostPort } from '../core/address';
-import { ChatError, isSystemErrorCode } from '../core/errors';
-import { formatDuration } from '../core/units';
+import { hostPort } from '../../core/address';
+import { ChatError, isSystemErrorCode } from '../../core/errors';
+import { formatDuration } from '../../core/units';
 
 export function describeConnectError(
   error: NodeJS.ErrnoException,
