@@ -46,7 +46,7 @@ export const NOTICE_FRAME_CODES = [
   // images judged by the width and height they declare
   'image-too-many-pixels',
   'image-unreadable',
-  // the room's habits from IRC (server/presence.ts)
+  // the room's habits from IRC (server/room/presence.ts)
   'away',
   'host-only',
   // what the room remembers (server/history/)
