@@ -282,10 +282,10 @@ function goals(
     const base = baselines.get(fanout);
     if (!ours || !base) continue;
     const toPipe = ours.perReceiver / base.pipe.rate;
-    rows.push([`${key}: MB/s ≥ 0.8 × socket.pipe 1 → ${fanout}`, toPipe.toFixed(2), verdict(toPipe, 0.8)]);
+    rows.push([`${key}: MB/s ≥ 0.8 × socket.pipe 1 → ${fanout}`, toPipe.toFixed(3), verdict(toPipe, 0.8)]);
     if (base.ncat) {
       const toNcat = ours.perReceiver / base.ncat.rate;
-      rows.push([`${key}: MB/s ≥ ncat --broker 1 → ${fanout}`, toNcat.toFixed(2), verdict(toNcat, 1)]);
+      rows.push([`${key}: MB/s ≥ ncat --broker 1 → ${fanout}`, toNcat.toFixed(3), verdict(toNcat, 1)]);
     }
     const bound = fanout === 1 ? 10 : 20;
     rows.push([
