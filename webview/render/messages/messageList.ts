@@ -18,7 +18,7 @@ const EDGE = 48;
 
 export class MessageList {
   private entries: EntryView[] = [];
-  private readonly window = new ListWindow(300, 100);
+  private readonly window = new ListWindow(300, 100, 60); // 60 drawn rows: more than a tall panel shows
   private readonly rows: HTMLElement;
   private readonly earlierButton: HTMLButtonElement;
   private readonly emptyHint: HTMLElement;
@@ -191,6 +191,10 @@ export class MessageList {
       for (let i = 0; i < change.removeBottom; i++) this.rows.lastElementChild?.remove();
       if (change.addTop) this.rows.prepend(...this.blocks(start, start + change.addTop));
       if (change.addBottom) this.rows.append(...this.blocks(end - change.addBottom, end));
+      // Rows pushed out of the newest ones by rows added below may go undrawn now; the newest never (ListWindow.drawnFrom).
+      const drawnFrom = this.window.drawnFrom;
+      for (let i = Math.max(start, drawnFrom - change.addBottom); i < end; i++)
+        this.blockAt(i)?.classList.toggle('skippable', i < drawnFrom);
       // The top row always shows its header and date; the row that used to be on top may now continue the
       // one above it.
       if (change.addTop) this.replaceBlock(start + change.addTop);
@@ -217,7 +221,7 @@ export class MessageList {
   private block(index: number): HTMLElement {
     const entry = this.entries[index];
     const flow = rowFlow(this.entries[index - 1], entry, index === this.window.start, this.unread.fromId);
-    const block = el('div', 'entry');
+    const block = el('div', index < this.window.drawnFrom ? 'entry skippable' : 'entry');
     if (flow.earlierStart) block.append(divider('divider-earlier', t('dividerEarlier')));
     if (flow.newDay) block.append(divider('divider-day', this.dayFormat.format(entry.at)));
     if (flow.unreadStart) block.append(divider('divider-unread', t('dividerNew')));
