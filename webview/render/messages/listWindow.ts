@@ -19,11 +19,12 @@ export class ListWindow {
   /** True while the user is at the bottom: new entries slide the window and the view scrolls with them. */
   following = true;
 
-  /** `drawnTail`: how many of the newest rows are always fully drawn (see drawnFrom). */
+  /** `drawnTail`: how many of the newest rows are always fully drawn (see drawnFrom; the list sets it from the
+   *  height of its view). */
   constructor(
     readonly size = 300,
     readonly step = 100,
-    readonly drawnTail = 60,
+    public drawnTail = 60,
   ) {
     if (size < 1 || step < 1 || step > size) throw new RangeError('need 1 ≤ step ≤ size');
   }
