@@ -155,6 +155,8 @@ export class MessageList {
     if (index < 0) return undefined;
     if (index < this.window.start || index >= this.window.end) this.apply(this.window.around(index), 'bottom');
     this.fill();
+    // Every row drawn at its real height: a skipped one's estimate would move the row away once drawn.
+    for (const block of this.rows.children) block.classList.remove('skippable');
     const row = rowOf(this.blockAt(index));
     this.adjusting = true; // not a user scroll: no earlier/later rows loaded because of it
     row?.scrollIntoView({ block: 'center' });
