@@ -187,3 +187,15 @@ test('thumbnails: sized from the declared width and height to fit 200 px; none i
   assert.equal(thumbnailSize(image(5000, 4000)), undefined, '20 megapixels: over the display cap');
   assert.equal(thumbnailSize(image()), undefined, 'an unknown size is not decoded either');
 });
+
+test('the newest rows of the window are always drawn; older ones may go undrawn, also as new rows push them up', () => {
+  const win = new ListWindow(300, 100, 60);
+  win.reset(1_000);
+  assert.equal(win.drawnFrom, 940, 'the newest 60 of rows 700..999');
+  win.append(25);
+  assert.deepEqual([win.start, win.end, win.drawnFrom], [725, 1_025, 965]);
+  win.reset(40);
+  assert.equal(win.drawnFrom, 0, 'a short chat: every row drawn');
+  win.earlier();
+  assert.equal(win.drawnFrom, 0);
+});

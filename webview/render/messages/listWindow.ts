@@ -19,11 +19,21 @@ export class ListWindow {
   /** True while the user is at the bottom: new entries slide the window and the view scrolls with them. */
   following = true;
 
+  /** `drawnTail`: how many of the newest rows are always fully drawn (see drawnFrom; the list sets it from the
+   *  height of its view). */
   constructor(
     readonly size = 300,
     readonly step = 100,
+    public drawnTail = 60,
   ) {
     if (size < 1 || step < 1 || step > size) throw new RangeError('need 1 ≤ step ≤ size');
+  }
+
+  /** The first of the window's newest `drawnTail` rows: the rows before it may go undrawn while out of view (the
+   *  browser skips their style, layout and paint), so a busy room re-lays out only what can be seen; the newest
+   *  are always drawn, so a view following the bottom never waits for a row's real height. */
+  get drawnFrom(): number {
+    return Math.max(this.first, this.last - this.drawnTail);
   }
 
   get start(): number {

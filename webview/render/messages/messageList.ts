@@ -9,6 +9,7 @@ import { el } from '../dom';
 import { renderEntry, type RowOptions } from './entryRow';
 import { rowFlow, UnreadMarker } from './chatFlow';
 import { updateTransferLine } from '../body/fileCard';
+import { QuietWork } from './quietWork';
 
 /** Memory bound for the in-panel store (the host's history holds 10,000 too). */
 const STORE_LIMIT = 12_000;
@@ -24,6 +25,8 @@ export class MessageList {
   private readonly emptyHint: HTMLElement;
   private adjusting = false;
   private scrollPending = false;
+  /** Builds the rows block() left empty once the list is quiet. */
+  private readonly quiet = new QuietWork((more) => this.fill(more));
   private readonly unread = new UnreadMarker();
   /** Ids of received images' placeholder rows: their message replaces them in place when it arrives. */
   private readonly arriving = new Set<string>();
@@ -45,6 +48,10 @@ export class MessageList {
     this.rows = el('div', 'rows');
     scroller.append(this.earlierButton, this.rows, this.emptyHint);
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // Always drawn: the newest rows a view at the bottom can show, at their smallest (one line), and a few more.
+    new ResizeObserver(([seen]) => {
+      this.window.drawnTail = Math.ceil(seen.contentRect.height / 20) + 10;
+    }).observe(scroller);
     jumpButton.addEventListener('click', () => this.jumpToEnd());
     const openThumbnail = (target: HTMLElement): boolean => {
       const opens = target.dataset.testid === 'thumbnail' || target.dataset.testid === 'open-image';
@@ -147,6 +154,9 @@ export class MessageList {
     const index = this.entries.findIndex((e) => e.id === id);
     if (index < 0) return undefined;
     if (index < this.window.start || index >= this.window.end) this.apply(this.window.around(index), 'bottom');
+    this.fill();
+    // Every row drawn at its real height: a skipped one's estimate would move the row away once drawn.
+    for (const block of this.rows.children) block.classList.remove('skippable');
     const row = rowOf(this.blockAt(index));
     this.adjusting = true; // not a user scroll: no earlier/later rows loaded because of it
     row?.scrollIntoView({ block: 'center' });
@@ -161,6 +171,7 @@ export class MessageList {
 
   /** Search: the rows in the DOM, oldest first (without the dividers of their blocks). */
   shownRows(): HTMLElement[] {
+    this.fill();
     return Array.from(this.rows.children, rowOf).filter((row): row is HTMLElement => row !== undefined);
   }
 
@@ -168,6 +179,7 @@ export class MessageList {
     if (this.adjusting) return;
     const { scrollTop, scrollHeight, clientHeight } = this.scroller;
     const atBottom = scrollHeight - scrollTop - clientHeight <= EDGE;
+    if (!atBottom) this.fill(); // the user reads older rows now
     if (scrollTop <= EDGE && this.window.hasEarlier) {
       this.apply(this.window.earlier(), 'top');
     } else if (atBottom && this.window.hasLater) {
@@ -191,6 +203,13 @@ export class MessageList {
       for (let i = 0; i < change.removeBottom; i++) this.rows.lastElementChild?.remove();
       if (change.addTop) this.rows.prepend(...this.blocks(start, start + change.addTop));
       if (change.addBottom) this.rows.append(...this.blocks(end - change.addBottom, end));
+      // Rows pushed out of the newest ones by rows added below may go undrawn now; the newest never (ListWindow.drawnFrom).
+      const drawnFrom = this.window.drawnFrom;
+      for (let i = Math.max(start, drawnFrom - change.addBottom); i < end; i++) {
+        const block = this.blockAt(i);
+        if (i >= drawnFrom && block && !block.firstChild) block.replaceWith(this.block(i));
+        else block?.classList.toggle('skippable', i < drawnFrom);
+      }
       // The top row always shows its header and date; the row that used to be on top may now continue the
       // one above it.
       if (change.addTop) this.replaceBlock(start + change.addTop);
@@ -204,25 +223,42 @@ export class MessageList {
         this.adjusting = false;
       });
     }
+    this.quiet.changed();
     this.updateChrome();
   }
 
   private blocks(from: number, to: number): HTMLElement[] {
-    const out: HTMLElement[] = [];
-    for (let i = from; i < to; i++) out.push(this.block(i));
-    return out;
+    return Array.from({ length: to - from }, (_, k) => this.block(from + k));
   }
 
-  /** Entry `index` as it reads in the window: its row, with the dividers that go above it. */
-  private block(index: number): HTMLElement {
+  /** Entry `index` as it reads in the window: its row, with the dividers that go above it. A row before the
+   *  window's drawn tail starts as an empty block, built once the list is quiet or when it is needed (scrolled up
+   *  to, searched): a busy room replaces those rows before anyone sees them. */
+  private block(index: number, build = index >= this.window.drawnFrom): HTMLElement {
+    if (!build) {
+      this.quiet.schedule();
+      return el('div', 'entry skippable');
+    }
     const entry = this.entries[index];
     const flow = rowFlow(this.entries[index - 1], entry, index === this.window.start, this.unread.fromId);
-    const block = el('div', 'entry');
+    const block = el('div', index < this.window.drawnFrom ? 'entry skippable' : 'entry');
     if (flow.earlierStart) block.append(divider('divider-earlier', t('dividerEarlier')));
     if (flow.newDay) block.append(divider('divider-day', this.dayFormat.format(entry.at)));
     if (flow.unreadStart) block.append(divider('divider-unread', t('dividerNew')));
     block.append(renderEntry(entry, this.options, flow.continues));
     return block;
+  }
+
+  /** Builds the window's empty blocks, newest first, while `more()` says so; true when none is left. */
+  private fill(more: () => boolean = () => true): boolean {
+    const { start, drawnFrom } = this.window;
+    for (let i = drawnFrom - 1; i >= start; i--) {
+      const block = this.blockAt(i);
+      if (!block || block.firstChild) continue;
+      if (!more()) return false;
+      block.replaceWith(this.block(i, true));
+    }
+    return true;
   }
 
   private blockAt(index: number): HTMLElement | null {
@@ -232,8 +268,10 @@ export class MessageList {
       : null;
   }
 
+  /** Draws entry `index` again (an empty block stays empty until it is filled). */
   private replaceBlock(index: number): void {
-    this.blockAt(index)?.replaceWith(this.block(index));
+    const old = this.blockAt(index);
+    old?.replaceWith(this.block(index, index >= this.window.drawnFrom || old.firstChild !== null));
   }
 
   /** The message that replaces a placeholder row (same id), put in its place; false when there is none. */
