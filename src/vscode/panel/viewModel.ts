@@ -163,21 +163,8 @@ export function mergeByTime(a: EntryView[], b: EntryView[]): EntryView[] {
   return out;
 }
 
-export interface HeaderFacts {
-  role: Role;
-  address: string;
-  lanAddresses: string[];
-  state: EndpointState;
-  self?: Peer;
-  queuePosition: number | null;
-  status: string;
-  logDir?: string;
-  logNote?: string;
-  topic?: string;
-  /** Undefined without a session. */
-  encrypted?: boolean;
-  fingerprint?: string;
-}
+/** The header's facts as the host knows them: the view's fields, with the engine's state and peer (not yet views). */
+export type HeaderFacts = Omit<HeaderView, 'state' | 'self'> & { state: EndpointState; self?: Peer };
 
 export function toHeaderView(facts: HeaderFacts): HeaderView {
   const view: HeaderView = {
