@@ -10,15 +10,15 @@ const SLAB_BYTES = 256 * 1024;
 const MAX_PACKED_BYTES = 4 * 1024;
 
 /**
- * One message's bytes: `memory[start, end)` — a slab shared with other messages (`shared`), or its own buffer.
- * The view is made only when asked for: a subarray costs about as much as packing the message.
+ * One message's bytes: `memory[start, end)` — a slab shared with other messages, or its own buffer (then the
+ * whole of it, so nothing can follow it there). The view is made only when asked for: a subarray costs about as
+ * much as packing the message.
  */
 export class Packed {
   constructor(
     readonly memory: Buffer,
     readonly start: number,
     readonly end: number,
-    readonly shared: boolean,
   ) {}
   /** Bytes of this and what follows it in the same memory, up to `end`. */
   through(end: number): Buffer {
@@ -39,7 +39,7 @@ export class OutputSlab {
     const room = typeof bytes === 'string' ? bytes.length * 3 : bytes.length;
     if (room > MAX_PACKED_BYTES) {
       const own = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-      return new Packed(own, 0, own.length, false);
+      return new Packed(own, 0, own.length);
     }
     // Near the slab's end, the exact size decides (measuring is cheaper than starting a slab early).
     const left = this.slab.length - this.used;
@@ -49,6 +49,6 @@ export class OutputSlab {
     }
     const start = this.used;
     this.used += typeof bytes === 'string' ? this.slab.write(bytes, start, 'utf8') : bytes.copy(this.slab, start);
-    return new Packed(this.slab, start, this.used, true);
+    return new Packed(this.slab, start, this.used);
   }
 }

@@ -117,7 +117,7 @@ export class PeerOutput {
 
   /** Urgent output (text, control): collected this turn, written at its end ahead of any queued image bytes. */
   write(bytes: Buffer | undefined): void {
-    if (bytes) this.writePacked(new Packed(bytes, 0, bytes.length, false));
+    if (bytes) this.writePacked(new Packed(bytes, 0, bytes.length));
   }
 
   /** Like write(); the room's messages of a turn lie side by side in a slab, so a run of them grows without a copy. */
@@ -132,7 +132,8 @@ export class PeerOutput {
       pendingFlush.push(this);
     }
     this.outboxBytes += packed.end - packed.start;
-    if (run !== undefined && packed.shared && packed.memory === run.memory && packed.start === this.runEnd) {
+    // Bytes right after the run in the same memory extend it (only a slab can have any: an own buffer is whole).
+    if (run !== undefined && packed.memory === run.memory && packed.start === this.runEnd) {
       this.runEnd = packed.end;
     } else {
       this.endRun();
