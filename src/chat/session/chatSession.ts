@@ -6,6 +6,7 @@ import { parseHostCommand, type HostActions } from './hostCommands';
 import type { ChatEndpoint, ChatEvents, ChatMessage, ImageData, Notice, OutgoingMessage, Peer } from '../core/events';
 import { ChatError, errorMessage } from '../core/errors';
 import { TypedEmitter } from '../core/typedEmitter';
+import { RecentList } from '../core/recentList';
 import type { Transcript } from './transcript';
 import { FileTransfers } from './fileTransfers';
 import { diagnose } from '../core/diagnostics';
@@ -38,9 +39,8 @@ const NO_BYTES = Buffer.alloc(0);
 export class ChatSession extends TypedEmitter<ChatEvents> {
   readonly endpoint: ChatEndpoint;
   readonly transcript: Transcript | undefined;
-  private readonly historyLimit: number;
   private readonly host: HostActions | undefined;
-  private readonly entries: HistoryEntry[] = [];
+  private readonly entries: RecentList<HistoryEntry>;
   /** The log error last reported in the current failure streak, so a full disk is one notice, not thousands. */
   private lastLogError: string | undefined;
   private closing: Promise<void> | undefined;
@@ -58,7 +58,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
     super();
     this.endpoint = endpoint;
     this.transcript = options.transcript;
-    this.historyLimit = Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+    this.entries = new RecentList(Math.max(1, options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
     this.host = options.host;
     this.files = new FileTransfers(endpoint, this.transcript, options.autoAcceptFiles === true, {
       log: (text) => this.logLine(text),
@@ -69,7 +69,7 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   /** Messages and notices in the order they happened (a copy; at most historyLimit entries). */
   get history(): readonly HistoryEntry[] {
-    return this.entries.slice(-this.historyLimit);
+    return this.entries.recent().slice();
   }
 
   /**
@@ -251,8 +251,6 @@ export class ChatSession extends TypedEmitter<ChatEvents> {
 
   private remember(entry: HistoryEntry): void {
     this.entries.push(entry);
-    // Trimmed in bulk, once per historyLimit entries: one splice per entry moved the whole 10,000 each time.
-    if (this.entries.length >= this.historyLimit * 2) this.entries.splice(0, this.entries.length - this.historyLimit);
   }
 }
 

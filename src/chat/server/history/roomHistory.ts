@@ -3,6 +3,7 @@
 // connection (what it missed, its private messages included; see heldSeats.ts).
 import type { CodeInfo, Peer } from '../../core/events';
 import { describeImage } from '../../core/format';
+import { RecentList } from '../../core/recentList';
 import type { ImageMime } from '../../core/images';
 import { FrameType } from '../../wire/frames';
 import { plainBytes, plainMessageLine } from '../../wire/plainText';
@@ -30,8 +31,7 @@ export interface SaidRecord {
 }
 
 export class RoomHistory {
-  private readonly records: SaidRecord[] = [];
-  private readonly capacity: number;
+  private readonly records: RecentList<SaidRecord>;
   private highestRef = 0;
 
   /**
@@ -42,7 +42,7 @@ export class RoomHistory {
     private readonly replayed: number,
     missed: number,
   ) {
-    this.capacity = replayed + missed;
+    this.records = new RecentList(replayed + missed);
   }
 
   /** The highest ref recorded so far: a member seated now was not there for anything up to it. */
@@ -53,21 +53,14 @@ export class RoomHistory {
   /** A message was relayed (a text at once, an image once complete). */
   said(record: SaidRecord): void {
     this.highestRef = Math.max(this.highestRef, record.ref);
-    if (this.capacity === 0) return;
     this.records.push(record);
-    // Trimmed in bulk (once per `capacity` messages), not by one splice per message: that was O(capacity) each.
-    if (this.records.length >= this.capacity * 2) this.records.splice(0, this.records.length - this.capacity);
-  }
-
-  /** The last `capacity` records (the array may hold up to twice as many until its next trim). */
-  private kept(): readonly SaidRecord[] {
-    return this.records.length > this.capacity ? this.records.slice(-this.capacity) : this.records;
   }
 
   /** The room's last messages (never private ones) for a member just seated, then the end-of-history line. */
   replayTo(conn: PeerConnection): void {
     if (this.replayed === 0 || conn.isClosed) return;
-    const recent = this.kept()
+    const recent = this.records
+      .recent()
       .filter((r) => r.to === undefined)
       .slice(-this.replayed);
     if (recent.length === 0) return;
@@ -88,12 +81,14 @@ export class RoomHistory {
    * messages after `seatedAfter` (undefined: it never had a seat); never its own. At most MISSED_LIMIT, the last.
    */
   missedBy(peerId: number, after: number, seatedAfter: number | undefined): SaidRecord[] {
-    const missed = this.kept().filter(
-      (r) =>
-        r.ref > after &&
-        r.from.id !== peerId &&
-        (r.to ? r.to.id === peerId : seatedAfter !== undefined && r.ref > seatedAfter),
-    );
+    const missed = this.records
+      .recent()
+      .filter(
+        (r) =>
+          r.ref > after &&
+          r.from.id !== peerId &&
+          (r.to ? r.to.id === peerId : seatedAfter !== undefined && r.ref > seatedAfter),
+      );
     return missed.slice(-MISSED_LIMIT);
   }
 }
