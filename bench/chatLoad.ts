@@ -120,8 +120,6 @@ export const RESULT_HEADER = [
 ];
 
 export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResult): Cell[] {
-  const ratio = (a: number, b: number | undefined) =>
-    b && Number.isFinite(a) && Number.isFinite(b) ? fmt(a / b, 2) : '–';
   return [
     r.shape.name.split(' ')[0],
     label + (r.note ? ` (failed: ${r.note.slice(0, 80)})` : ''),
@@ -135,8 +133,8 @@ export function resultRow(label: string, r: WorkloadResult, ncat?: WorkloadResul
     r.droppedClients,
     r.serverCpu === undefined ? undefined : fmt(r.serverCpu, 2),
     cpuPerMillion(r) === undefined ? undefined : fmt(cpuPerMillion(r), 2),
-    ncat && ncat !== r ? ratio(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
-    ncat && ncat !== r ? ratio(r.p99, ncat.p99) : '–',
+    ncat && ncat !== r ? ratioText(r.deliveriesPerSec, ncat.deliveriesPerSec) : '–',
+    ncat && ncat !== r ? ratioText(r.p99, ncat.p99) : '–',
   ];
 }
 
@@ -259,6 +257,14 @@ function plainGoals(pairs: Array<{ shape: Shape; ours: WorkloadResult; ncat: Wor
   );
 }
 
-function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+/** a ÷ b, when both were measured and the ratio is a number. */
+export function ratioOf(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined || b === 0) return undefined;
+  return Number.isFinite(a / b) ? a / b : undefined;
+}
+
+/** ratioOf for a table cell: two decimals (and `suffix`), '–' when there is none. */
+export function ratioText(a: number | undefined, b: number | undefined, suffix = ''): string {
+  const ratio = ratioOf(a, b);
+  return ratio === undefined ? '–' : `${fmt(ratio, 2)}${suffix}`;
 }

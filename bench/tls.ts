@@ -2,7 +2,7 @@
 // 20 MiB image 1 → 1 (the sender and the receiver also chatting), against the same server process with and
 // without TLS (`--tls`: TLS 1.3 with the room's ECDSA P-256 certificate; our client upgrades after the greeting).
 import type { ChatClient } from '../src/chat';
-import { runAgainst, RESULT_HEADER, resultRow, SHAPES, startOurs } from './chatLoad';
+import { ratioText, runAgainst, RESULT_HEADER, resultRow, SHAPES, startOurs } from './chatLoad';
 import type { WorkloadResult } from './lib/workload';
 import { bigImage, join, transfer, type Transfer } from './imageBench';
 import { median } from './lib/relayBaselines';
@@ -77,8 +77,7 @@ export async function tlsBench(): Promise<string> {
     imageRows,
   );
   const [plain, tls] = w1Runs;
-  const ratio = (a: number | undefined, b: number | undefined) =>
-    a !== undefined && b !== undefined && b > 0 && Number.isFinite(a / b) ? `${fmt(a / b, 2)} ×` : '–';
+  const ratio = (a: number | undefined, b: number | undefined) => ratioText(a, b, ' ×');
   const cost = printTable(
     'Encryption’s cost: over TLS ÷ unencrypted, from the two tables above (same run)',
     ['figure', 'over TLS ÷ unencrypted'],
